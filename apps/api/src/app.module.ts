@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import type { Logger } from 'pino';
+import type { LoadedConfig } from '@switchboard/models';
+import type { ApiEnv } from './config/api-env';
+import { API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER } from './core/tokens';
+import { AuthGuard } from './core/auth.guard';
+import { ApiExceptionFilter } from './core/api-exception.filter';
+import { engineProviders } from './engine/engine.providers';
+import { HealthController } from './health/health.controller';
+import { SessionsController } from './sessions/sessions.controller';
+import { ModelsController } from './models/models.controller';
+import { ChatCompletionsController } from './openai/chat-completions.controller';
+import { DocsController } from './docs/docs.controller';
+import { WsGateway } from './gateway/ws.gateway';
+
+export interface AppModuleOptions {
+  env: ApiEnv;
+  token: string;
+  config: LoadedConfig;
+  logger: Logger;
+}
+
+/** The API: thin controllers and a gateway over the one session engine. */
+@Module({})
+export class AppModule {
+  static forRoot(options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [HealthController, SessionsController, ModelsController, ChatCompletionsController, DocsController],
+      providers: [
+        { provide: API_ENV, useValue: options.env },
+        { provide: API_TOKEN, useValue: options.token },
+        { provide: LOADED_CONFIG, useValue: options.config },
+        { provide: LOGGER, useValue: options.logger },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        ...engineProviders,
+        WsGateway,
+      ],
+    };
+  }
+}

@@ -1,0 +1,93 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { WsAdapter } from '@nestjs/platform-ws';
+import type { Logger } from 'pino';
+import { ErrorCode, LIMITS, SwitchboardError } from '@switchboard/protocol';
+import { loadConfig, type LoadedConfig } from '@switchboard/models';
+import { loadConfigFile } from '@switchboard/models/server';
+import { SessionEngine } from '@switchboard/session/server';
+import { AppModule } from './app.module';
+import { loadApiEnv, type ApiEnv } from './config/api-env';
+import { ensureApiToken, type ApiTokenInfo } from './config/api-token';
+import { createLogger, PinoNestLogger } from './core/logger';
+
+export interface StartApiOptions {
+  /** Environment to read (defaults to process.env). */
+  env?: Record<string, string | undefined>;
+  /** Logger to use (defaults to pino on stdout at LOG_LEVEL). */
+  logger?: Logger;
+}
+
+export interface RunningApi {
+  app: NestFastifyApplication;
+  url: string;
+  port: number;
+  token: string;
+  tokenInfo: ApiTokenInfo;
+  env: ApiEnv;
+  config: LoadedConfig;
+  engine: SessionEngine;
+  close(): Promise<void>;
+}
+
+/** JSON bodies only; an empty body counts as no body, and bad JSON is a coded 400. */
+function installJsonParser(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: LIMITS.maxBodyBytes }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new SwitchboardError(ErrorCode.INVALID_JSON, 'The request body is not valid JSON.'), undefined);
+    }
+  });
+}
+
+/** Builds and starts the API: validated env and config, token, database, engine, HTTP + WebSocket. */
+export async function startApi(options: StartApiOptions = {}): Promise<RunningApi> {
+  const rawEnv = options.env ?? process.env;
+  const env = loadApiEnv(rawEnv);
+  const logger = options.logger ?? createLogger(env.logLevel);
+  const config = env.configPath ? loadConfigFile({ env: rawEnv, path: env.configPath }) : loadConfig({ env: rawEnv });
+  const tokenInfo = ensureApiToken(env.dataDir, env.apiToken);
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot({ env, token: tokenInfo.token, config, logger }),
+    new FastifyAdapter({ bodyLimit: LIMITS.maxBodyBytes, logger: false, trustProxy: false }),
+    // Only JSON bodies: no urlencoded/multipart parsers (they would let a form post a message).
+    { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
+  );
+  installJsonParser(app);
+  // Frames are parsed by the gateway itself (`{id, method, params}`), not by Nest's event router.
+  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
+  await app.listen(env.port, env.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : env.port;
+  const host = env.host.includes(':') ? `[${env.host}]` : env.host;
+  const url = `http://${host}:${port}`;
+
+  logger.info(
+    { url, dataDir: env.dataDir, models: config.sources, offlineOnly: config.offlineOnly },
+    `Switchboard API listening on ${url}`,
+  );
+  if (tokenInfo.source === 'env') logger.info('API token: from SWITCHBOARD_API_TOKEN');
+  else logger.info({ file: tokenInfo.file }, `API token: ${tokenInfo.source === 'generated' ? 'generated and saved' : 'read'} in ${tokenInfo.file}`);
+  if (config.offlineOnly) {
+    logger.warn('No model provider configured: using the offline demo model. Set OPENAI_API_KEY, ANTHROPIC_API_KEY, OLLAMA_BASE_URL or SWITCHBOARD_CONFIG.');
+  }
+
+  return {
+    app,
+    url,
+    port,
+    token: tokenInfo.token,
+    tokenInfo,
+    env,
+    config,
+    engine: app.get(SessionEngine),
+    close: () => app.close(),
+  };
+}

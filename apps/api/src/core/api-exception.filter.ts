@@ -1,0 +1,81 @@
+import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ErrorCode, SwitchboardError, httpStatusFor, isSwitchboardError, type ErrorBody } from '@switchboard/protocol';
+import { LOGGER } from './tokens';
+import { scrubSecrets } from './logger';
+
+interface ReplyLike {
+  status(code: number): ReplyLike;
+  header(name: string, value: string): ReplyLike;
+  send(body: unknown): void;
+  sent?: boolean;
+}
+
+/** Maps any thrown value to a coded error; only what is truly unexpected becomes a 500. */
+export function toSwitchboardError(err: unknown): SwitchboardError {
+  if (isSwitchboardError(err)) return err;
+  const e = err as { code?: string; statusCode?: number; message?: string; name?: string };
+  switch (e?.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new SwitchboardError(ErrorCode.INVALID_JSON, 'The request body is not valid JSON.');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new SwitchboardError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new SwitchboardError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send JSON with Content-Type: application/json.');
+  }
+  if (err instanceof SyntaxError || (e?.statusCode === 400 && /JSON/i.test(e?.message ?? ''))) {
+    return new SwitchboardError(ErrorCode.INVALID_JSON, 'The request body is not valid JSON.');
+  }
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    if (status === 404) return new SwitchboardError(ErrorCode.NOT_FOUND, 'No such route.');
+    if (status === 413) return new SwitchboardError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
+    if (status === 415) return new SwitchboardError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, err.message);
+    if (status === 401) return new SwitchboardError(ErrorCode.UNAUTHORIZED, err.message);
+    if (status < 500) return new SwitchboardError(ErrorCode.VALIDATION_FAILED, err.message);
+  }
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    if (e.statusCode === 413) return new SwitchboardError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
+    if (e.statusCode === 415) return new SwitchboardError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, e.message ?? 'Unsupported media type.');
+    if (e.statusCode === 404) return new SwitchboardError(ErrorCode.NOT_FOUND, 'No such route.');
+    return new SwitchboardError(ErrorCode.VALIDATION_FAILED, e.message ?? 'Bad request.');
+  }
+  return new SwitchboardError(ErrorCode.INTERNAL, 'Internal error.');
+}
+
+/** OpenAI-style error body for the OpenAI-compatible door. */
+export function openAiErrorBody(err: SwitchboardError): { error: { message: string; type: string; code: string; param: string | null } } {
+  const status = httpStatusFor(err.code);
+  const type = status === 401 ? 'authentication_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+  const param = typeof err.details?.field === 'string' ? (err.details.field as string) : err.code === ErrorCode.INVALID_MODEL ? 'model' : null;
+  return { error: { message: err.message, type, code: err.code === ErrorCode.INVALID_MODEL ? 'model_not_found' : err.code.toLowerCase(), param } };
+}
+
+/** The one filter: every error leaves as `{ error: { code, message, details } }` with its status. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') return;
+    const http = host.switchToHttp();
+    const reply = http.getResponse<ReplyLike>();
+    const req = http.getRequest<{ url?: string; method?: string }>();
+    const err = toSwitchboardError(exception);
+    const status = httpStatusFor(err.code);
+    if (status >= 500) {
+      this.logger.error(
+        { err: scrubSecrets(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)), url: req.url },
+        'unhandled error',
+      );
+    } else {
+      this.logger.debug({ code: err.code, url: req.url, method: req.method }, 'request rejected');
+    }
+    if (reply.sent) return;
+    const body: ErrorBody | ReturnType<typeof openAiErrorBody> = req.url?.startsWith('/v1/') ? openAiErrorBody(err) : err.toBody();
+    if (err.code === ErrorCode.QUEUE_FULL || err.code === ErrorCode.RATE_LIMITED) reply.header('retry-after', '1');
+    reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+}

@@ -1,0 +1,7 @@
+/** Nest injection tokens for values that are not classes. */
+export const API_TOKEN = Symbol('API_TOKEN');
+export const API_ENV = Symbol('API_ENV');
+export const LOGGER = Symbol('LOGGER');
+export const LOADED_CONFIG = Symbol('LOADED_CONFIG');
+export const DATA_SOURCE = Symbol('DATA_SOURCE');
+export const APP_VERSION = '0.1.0';

@@ -1,0 +1,80 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { ModelCatalog, type LoadedConfig } from '@switchboard/models';
+import { ModelRunner } from '@switchboard/models/server';
+import {
+  SessionEngine,
+  SessionRepository,
+  createSqliteDataSource,
+  createTransactionRunner,
+  runMigrations,
+  sessionEntities,
+  sessionMigrations,
+} from '@switchboard/session/server';
+import { API_ENV, DATA_SOURCE, LOADED_CONFIG, LOGGER } from '../core/tokens';
+import type { ApiEnv } from '../config/api-env';
+import { EventHub } from './event-hub';
+
+/** Owns the engine's lifecycle: recovery on start, graceful stop on shutdown. */
+@Injectable()
+export class EngineLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly engine: SessionEngine,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.engine.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.engine.stop();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    this.logger.info('engine stopped');
+  }
+}
+
+export const engineProviders: Provider[] = [
+  {
+    provide: DATA_SOURCE,
+    inject: [API_ENV],
+    useFactory: async (env: ApiEnv): Promise<DataSource> => {
+      mkdirSync(env.dataDir, { recursive: true });
+      const ds = createSqliteDataSource({
+        file: join(env.dataDir, 'switchboard.sqlite'),
+        entities: [...sessionEntities],
+        migrations: [...sessionMigrations],
+      });
+      await ds.initialize();
+      await runMigrations(ds);
+      return ds;
+    },
+  },
+  {
+    provide: ModelCatalog,
+    inject: [LOADED_CONFIG],
+    useFactory: (config: LoadedConfig) => new ModelCatalog(config),
+  },
+  {
+    provide: ModelRunner,
+    inject: [LOADED_CONFIG, ModelCatalog],
+    useFactory: (config: LoadedConfig, catalog: ModelCatalog) => new ModelRunner({ config, catalog }),
+  },
+  {
+    provide: SessionRepository,
+    inject: [DATA_SOURCE],
+    useFactory: (ds: DataSource) => new SessionRepository(ds, createTransactionRunner(ds)),
+  },
+  { provide: EventHub, useValue: new EventHub() },
+  {
+    provide: SessionEngine,
+    inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, ModelRunner, EventHub, LOGGER],
+    useFactory: (repo: SessionRepository, catalog: ModelCatalog, config: LoadedConfig, runner: ModelRunner, hub: EventHub, logger: Logger) =>
+      new SessionEngine({ repo, catalog, config, streamer: runner, events: hub, logger }),
+  },
+  EngineLifecycle,
+];

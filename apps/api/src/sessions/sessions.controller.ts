@@ -1,0 +1,105 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  createSessionRequestSchema,
+  listMessagesQuerySchema,
+  listSessionsQuerySchema,
+  promoteRequestSchema,
+  sendMessageRequestSchema,
+  setModelRequestSchema,
+  type CreateSessionRequest,
+  type ListMessagesQuery,
+  type ListSessionsQuery,
+  type MessagesResponse,
+  type PromoteRequest,
+  type QueueResponse,
+  type SendMessageRequest,
+  type SendMessageResponse,
+  type Session,
+  type SessionsResponse,
+  type SessionUsage,
+  type SetModelRequest,
+} from '@switchboard/protocol';
+import { SessionEngine } from '@switchboard/session/server';
+import { ZodPipe } from '../core/zod.pipe';
+
+/** REST door to sessions: each route is one engine call. */
+@Controller('api/v1/sessions')
+export class SessionsController {
+  constructor(private readonly engine: SessionEngine) {}
+
+  @Post()
+  create(@Body(new ZodPipe(createSessionRequestSchema)) body: CreateSessionRequest): Promise<Session> {
+    return this.engine.createSession(body);
+  }
+
+  @Get()
+  async list(@Query(new ZodPipe(listSessionsQuerySchema, 'query')) query: ListSessionsQuery): Promise<SessionsResponse> {
+    return { sessions: await this.engine.listSessions(query) };
+  }
+
+  @Get(':id')
+  get(@Param('id') id: string): Promise<Session> {
+    return this.engine.getSession(id);
+  }
+
+  @Get(':id/messages')
+  async messages(
+    @Param('id') id: string,
+    @Query(new ZodPipe(listMessagesQuerySchema, 'query')) query: ListMessagesQuery,
+  ): Promise<MessagesResponse> {
+    return { sessionId: id, messages: await this.engine.listMessages(id, query) };
+  }
+
+  @Post(':id/messages')
+  @HttpCode(200)
+  send(@Param('id') id: string, @Body(new ZodPipe(sendMessageRequestSchema)) body: SendMessageRequest): Promise<SendMessageResponse> {
+    return this.engine.send(id, body);
+  }
+
+  @Get(':id/queue')
+  queue(@Param('id') id: string): Promise<QueueResponse> {
+    return this.engine.listQueue(id);
+  }
+
+  @Post(':id/queue/:queuedId/promote')
+  @HttpCode(200)
+  promote(
+    @Param('id') id: string,
+    @Param('queuedId') queuedId: string,
+    @Body(new ZodPipe(promoteRequestSchema)) body: PromoteRequest,
+  ): Promise<QueueResponse> {
+    return this.engine.promote(id, queuedId, body.interrupt ?? false);
+  }
+
+  @Delete(':id/queue/:queuedId')
+  deleteQueued(@Param('id') id: string, @Param('queuedId') queuedId: string): Promise<QueueResponse> {
+    return this.engine.deleteQueued(id, queuedId);
+  }
+
+  @Put(':id/model')
+  setModel(@Param('id') id: string, @Body(new ZodPipe(setModelRequestSchema)) body: SetModelRequest): Promise<Session> {
+    return this.engine.setSessionModel(id, body.model);
+  }
+
+  @Delete(':id/model')
+  clearModel(@Param('id') id: string): Promise<Session> {
+    return this.engine.clearSessionModel(id);
+  }
+
+  @Post(':id/reset')
+  @HttpCode(200)
+  reset(@Param('id') id: string): Promise<Session> {
+    return this.engine.reset(id);
+  }
+
+  @Post(':id/abort')
+  @HttpCode(200)
+  async abort(@Param('id') id: string): Promise<{ aborted: boolean }> {
+    return { aborted: await this.engine.abort(id) };
+  }
+
+  @Get(':id/usage')
+  usage(@Param('id') id: string): Promise<SessionUsage> {
+    return this.engine.usage(id);
+  }
+}

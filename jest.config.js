@@ -1,0 +1,27 @@
+/** One Jest run for the whole workspace: SWC transpiles TypeScript (decorators included). */
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true, tsx: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, react: { runtime: 'automatic' } },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/tools'],
+  testMatch: ['**/*.spec.ts', '**/*.spec.tsx'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/'],
+  transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },
+  moduleNameMapper: {
+    '^@switchboard/(models|session|protocol|memory)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@switchboard/(models|session|protocol|memory)/server$': '<rootDir>/libs/$1/src/server.ts',
+    '^@switchboard/tools/fake-llm$': '<rootDir>/tools/src/fake-llm/index.ts',
+  },
+  modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,230 @@
+import { z } from 'zod';
+import { channelSchema, providerTypeSchema, tierSchema, type Tier } from '@switchboard/protocol';
+
+/** Lowercase, URL- and command-safe: model ids end up in API paths, `/model x` commands and the database. */
+export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const PROVIDER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const ENV_REF_PATTERN = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** Every tier name, in display order. */
+export const TIERS: readonly Tier[] = tierSchema.options;
+
+/** Aliases that exist without configuration: `cloud` is the default tier, `local` the local tier. */
+export const BUILTIN_ALIASES: Readonly<Record<string, Tier>> = { cloud: 'default', local: 'local' };
+
+/** The provider id of the built-in offline model; needs no entry in `providers`. */
+export const OFFLINE_PROVIDER_ID = 'offline';
+
+/** The name of the environment variable in an `env:NAME` reference, or undefined for a literal value. */
+export function envRefName(value: string): string | undefined {
+  return ENV_REF_PATTERN.exec(value)?.[1];
+}
+
+const modelIdSchema = z
+  .string()
+  .regex(MODEL_ID_PATTERN, 'must be lowercase letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit)');
+
+// Aliases are typed by people; store them lowercase so lookups can be case-insensitive.
+const aliasSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(MODEL_ID_PATTERN, 'must be letters, digits, ".", "_" or "-" (at most 64, starting with a letter or digit)');
+
+const modelRefSchema = z.string().trim().min(1, 'must not be empty').max(200);
+
+// A URL, or an env:NAME reference that is checked once resolved.
+const baseUrlSchema = z
+  .string()
+  .trim()
+  .refine((v) => envRefName(v) !== undefined || isHttpUrl(v), 'must be an http(s) URL or env:NAME');
+
+/** True when the string is an absolute http(s) URL. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+export const providerConfigSchema = z.strictObject({
+  type: providerTypeSchema,
+  baseUrl: baseUrlSchema.optional(),
+  apiKey: z.string().min(1).optional(),
+  headers: z.record(z.string().min(1), z.string()).optional(),
+});
+export type ProviderConfig = z.infer<typeof providerConfigSchema>;
+
+export const modelPriceSchema = z.strictObject({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cachedInput: z.number().nonnegative().optional(),
+});
+
+export const modelConfigSchema = z
+  .strictObject({
+    id: modelIdSchema,
+    provider: z.string().min(1),
+    model: z.string().trim().min(1),
+    tier: tierSchema.nullable().optional(),
+    label: z.string().trim().min(1).max(200).optional(),
+    aliases: z.array(aliasSchema).default([]),
+    enabled: z.boolean().default(true),
+    contextWindow: z.number().int().positive().default(128_000),
+    price: modelPriceSchema.optional(),
+    fallbacks: z.array(modelRefSchema).default([]),
+  })
+  .transform((m) => ({
+    ...m,
+    tier: m.tier ?? null,
+    // The UI always shows a label; the provider's model name is the honest default.
+    label: m.label ?? m.model,
+    aliases: [...new Set(m.aliases)],
+  }));
+export type ModelConfig = z.output<typeof modelConfigSchema>;
+export type ModelConfigInput = z.input<typeof modelConfigSchema>;
+
+export const agentMatchSchema = z.strictObject({
+  channel: z.union([channelSchema, z.literal('*')]),
+  peer: z.string().trim().min(1).max(200).default('*').describe('a glob: "*" matches any run of characters'),
+});
+
+export const agentConfigSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  match: agentMatchSchema,
+  model: modelRefSchema.optional().describe('a model id, alias or tier'),
+  tier: tierSchema.optional(),
+  systemPrompt: z.string().optional(),
+  memory: z.boolean().optional(),
+  tools: z.array(z.string().min(1)).optional(),
+});
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+
+/** Side work the assistant hands to other models, each with a model reference (usually a tier). */
+export const delegationSchema = z.strictObject({
+  compaction: modelRefSchema.default('fast'),
+  memory_extraction: modelRefSchema.default('fast'),
+  classification: modelRefSchema.default('fast'),
+  tool_summarisation: modelRefSchema.default('fast'),
+  complex_reasoning: modelRefSchema.default('complex'),
+});
+export type DelegationConfig = z.infer<typeof delegationSchema>;
+export type DelegationRole = keyof DelegationConfig;
+
+export const compactionSchema = z.strictObject({
+  thresholdPct: z.number().min(1).max(100).default(80),
+  keepTurns: z.number().int().nonnegative().default(6),
+  summaryMaxTokens: z.number().int().positive().default(800),
+});
+export type CompactionConfig = z.infer<typeof compactionSchema>;
+
+const baseConfigSchema = z.strictObject({
+  // Lets editors validate the file against a published JSON schema; ignored otherwise.
+  $schema: z.string().optional(),
+  providers: z.record(z.string().regex(PROVIDER_ID_PATTERN, 'provider ids are letters, digits, ".", "_" or "-"'), providerConfigSchema).default({}),
+  models: z.array(modelConfigSchema).default([]),
+  defaultModel: modelRefSchema.optional(),
+  systemPrompt: z.string().optional(),
+  agents: z.array(agentConfigSchema).default([]),
+  delegation: delegationSchema.prefault({}),
+  compaction: compactionSchema.prefault({}),
+});
+
+/** The config file, validated: field shapes, defaults and every cross-reference between fields. */
+export const switchboardConfigSchema = baseConfigSchema.superRefine((config, ctx) => {
+  for (const issue of crossFieldIssues(config)) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+});
+export type SwitchboardConfig = z.output<typeof switchboardConfigSchema>;
+export type SwitchboardConfigInput = z.input<typeof switchboardConfigSchema>;
+
+interface PathIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Checks that need the whole config: provider and model references, unique ids, alias clashes. */
+export function crossFieldIssues(config: z.output<typeof baseConfigSchema>): PathIssue[] {
+  const issues: PathIssue[] = [];
+  const providerIds = Object.keys(config.providers);
+  const tierNames = new Set<string>(TIERS);
+
+  const modelIds = new Map<string, number>();
+  config.models.forEach((model, i) => {
+    if (modelIds.has(model.id)) {
+      issues.push({ path: ['models', i, 'id'], message: `duplicate model id "${model.id}" (also models[${modelIds.get(model.id)}])` });
+    } else {
+      modelIds.set(model.id, i);
+    }
+    if (model.provider !== OFFLINE_PROVIDER_ID && !config.providers[model.provider]) {
+      issues.push({
+        path: ['models', i, 'provider'],
+        message: `unknown provider "${model.provider}" (known: ${providerIds.length ? providerIds.join(', ') : 'none'})`,
+      });
+    }
+  });
+
+  const aliasOwner = new Map<string, number>();
+  config.models.forEach((model, i) => {
+    model.aliases.forEach((alias, j) => {
+      const path = ['models', i, 'aliases', j];
+      const idOwner = modelIds.get(alias);
+      if (tierNames.has(alias)) {
+        issues.push({ path, message: `alias "${alias}" is a tier name; tiers already resolve on their own` });
+      } else if (idOwner !== undefined && idOwner !== i) {
+        issues.push({ path, message: `alias "${alias}" is the id of models[${idOwner}]` });
+      } else if (aliasOwner.has(alias) && aliasOwner.get(alias) !== i) {
+        issues.push({ path, message: `alias "${alias}" is already an alias of models[${aliasOwner.get(alias)}]` });
+      } else {
+        aliasOwner.set(alias, i);
+      }
+    });
+  });
+
+  // A reference is "known" when it names a configured model (enabled or not: a disabled one falls
+  // through at run time with a warning), an alias, a built-in alias or a tier.
+  const isKnownRef = (ref: string): boolean => {
+    const key = ref.trim().toLowerCase();
+    return modelIds.has(key) || aliasOwner.has(key) || key in BUILTIN_ALIASES || tierNames.has(key);
+  };
+  const refIssue = (path: (string | number)[], ref: string): void => {
+    if (!isKnownRef(ref)) issues.push({ path, message: `unknown model "${ref}" (known: ${knownRefsText(config.models)})` });
+  };
+
+  config.models.forEach((model, i) => model.fallbacks.forEach((ref, j) => refIssue(['models', i, 'fallbacks', j], ref)));
+  if (config.defaultModel !== undefined) refIssue(['defaultModel'], config.defaultModel);
+  const agentNames = new Map<string, number>();
+  config.agents.forEach((agent, i) => {
+    if (agent.model !== undefined) refIssue(['agents', i, 'model'], agent.model);
+    const key = agent.name.toLowerCase();
+    if (agentNames.has(key)) issues.push({ path: ['agents', i, 'name'], message: `duplicate agent name "${agent.name}" (also agents[${agentNames.get(key)}])` });
+    else agentNames.set(key, i);
+  });
+  for (const [role, ref] of Object.entries(config.delegation)) refIssue(['delegation', role], ref);
+
+  for (const [id, provider] of Object.entries(config.providers)) {
+    if (id === OFFLINE_PROVIDER_ID && provider.type !== 'offline') {
+      issues.push({ path: ['providers', id, 'type'], message: `the "${OFFLINE_PROVIDER_ID}" provider is built in and must have type "offline"` });
+    }
+    if (provider.type === 'openai-compatible' && !provider.baseUrl) {
+      issues.push({ path: ['providers', id, 'baseUrl'], message: 'required for openai-compatible providers (e.g. https://api.openai.com/v1)' });
+    }
+  }
+  return issues;
+}
+
+function knownRefsText(models: readonly ModelConfig[]): string {
+  const names = models.flatMap((m) => [m.id, ...m.aliases]);
+  return [...names, ...TIERS].join(', ');
+}
+
+/** `models[1].provider` style path for messages; the root is `(root)`. */
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(root)';
+}

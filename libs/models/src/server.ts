@@ -1,0 +1,7 @@
+/** Models, server side: everything from the pure entry plus the config file reader, AI SDK providers, the offline model and the runner. */
+export * from './index';
+export * from './load-config-file';
+export * from './providers/offline-model';
+export * from './providers/provider-registry';
+export * from './providers/classify-provider-error';
+export * from './model-runner';

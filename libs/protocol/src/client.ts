@@ -1,0 +1,260 @@
+import type { ErrorBody, ErrorCode } from './errors';
+import type {
+  CreateSessionRequest,
+  HealthResponse,
+  ListMessagesQuery,
+  ListSessionsQuery,
+  MessagesResponse,
+  ModelsResponse,
+  OkResponse,
+  PromoteRequest,
+  QueueResponse,
+  SendMessageRequest,
+  SendMessageResponse,
+  Session,
+  SessionsResponse,
+  SessionUsage,
+} from './schemas';
+import type { ServerEventMap, ServerEventName } from './events';
+import type { EventFrame, ResponseFrame, WsMethod, WsParams, WsResult } from './methods';
+
+/** An error answered by the API (or the socket), with its stable code. */
+export class SwitchboardApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'SwitchboardApiError';
+  }
+}
+
+/** The minimal WebSocket surface we use: the browser's WebSocket and the `ws` package both fit. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code: number; reason?: string }) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+}
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface SwitchboardClientOptions {
+  /** Base URL of the API, e.g. http://127.0.0.1:8787 */
+  baseUrl: string;
+  token?: string;
+  fetch?: typeof fetch;
+  /** WebSocket implementation (defaults to the global one, when there is one). */
+  WebSocket?: WebSocketConstructor;
+  /** Per-request timeout in ms for REST calls (default 120 s; `wait: true` turns can be long). */
+  timeoutMs?: number;
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+/** The typed client for the v1 contract: REST calls plus a WebSocket connection. */
+export class SwitchboardClient {
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: SwitchboardClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  health(): Promise<HealthResponse> {
+    return this.request('GET', '/api/v1/health');
+  }
+  createSession(body: CreateSessionRequest = {}): Promise<Session> {
+    return this.request('POST', '/api/v1/sessions', body);
+  }
+  listSessions(query: ListSessionsQuery = {}): Promise<SessionsResponse> {
+    return this.request('GET', '/api/v1/sessions', undefined, query);
+  }
+  getSession(sessionId: string): Promise<Session> {
+    return this.request('GET', `/api/v1/sessions/${enc(sessionId)}`);
+  }
+  listMessages(sessionId: string, query: ListMessagesQuery = {}): Promise<MessagesResponse> {
+    return this.request('GET', `/api/v1/sessions/${enc(sessionId)}/messages`, undefined, query);
+  }
+  sendMessage(sessionId: string, body: SendMessageRequest): Promise<SendMessageResponse> {
+    return this.request('POST', `/api/v1/sessions/${enc(sessionId)}/messages`, body);
+  }
+  listQueue(sessionId: string): Promise<QueueResponse> {
+    return this.request('GET', `/api/v1/sessions/${enc(sessionId)}/queue`);
+  }
+  promoteQueued(sessionId: string, queuedId: string, body: PromoteRequest = {}): Promise<QueueResponse> {
+    return this.request('POST', `/api/v1/sessions/${enc(sessionId)}/queue/${enc(queuedId)}/promote`, body);
+  }
+  deleteQueued(sessionId: string, queuedId: string): Promise<QueueResponse> {
+    return this.request('DELETE', `/api/v1/sessions/${enc(sessionId)}/queue/${enc(queuedId)}`);
+  }
+  setSessionModel(sessionId: string, model: string): Promise<Session> {
+    return this.request('PUT', `/api/v1/sessions/${enc(sessionId)}/model`, { model });
+  }
+  clearSessionModel(sessionId: string): Promise<Session> {
+    return this.request('DELETE', `/api/v1/sessions/${enc(sessionId)}/model`);
+  }
+  resetSession(sessionId: string): Promise<Session> {
+    return this.request('POST', `/api/v1/sessions/${enc(sessionId)}/reset`, {});
+  }
+  abort(sessionId: string): Promise<{ aborted: boolean }> {
+    return this.request('POST', `/api/v1/sessions/${enc(sessionId)}/abort`, {});
+  }
+  getUsage(sessionId: string): Promise<SessionUsage> {
+    return this.request('GET', `/api/v1/sessions/${enc(sessionId)}/usage`);
+  }
+  listModels(): Promise<ModelsResponse> {
+    return this.request('GET', '/api/v1/models');
+  }
+  setDefaultModel(model: string): Promise<ModelsResponse> {
+    return this.request('PUT', '/api/v1/settings/default-model', { model });
+  }
+
+  /** Any JSON call, for routes that have no helper yet. */
+  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await this.fetchImpl(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
+    });
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    if (!res.ok) {
+      const err = (parsed as ErrorBody | undefined)?.error;
+      throw new SwitchboardApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? (text || res.statusText), err?.details);
+    }
+    return parsed as T;
+  }
+
+  /** Opens the WebSocket, authenticates with the token, and resolves once it is ready. */
+  async connect(): Promise<SwitchboardSocket> {
+    const Ctor = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (!Ctor) throw new Error('No WebSocket implementation: pass options.WebSocket (e.g. the `ws` package).');
+    const url = new URL(this.baseUrl + '/ws');
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    if (this.options.token) url.searchParams.set('token', this.options.token);
+    const socket = new SwitchboardSocket(new Ctor(url.toString()));
+    await socket.ready;
+    return socket;
+  }
+}
+
+type Handler<E extends ServerEventName> = (payload: ServerEventMap[E], frame: EventFrame) => void;
+
+/** One WebSocket connection: typed calls, typed events. */
+export class SwitchboardSocket {
+  readonly ready: Promise<void>;
+  private nextId = 1;
+  private readonly pending = new Map<string | number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly handlers = new Map<string, Set<(payload: unknown, frame: EventFrame) => void>>();
+  private readonly closeHandlers = new Set<(code: number) => void>();
+  private closed = false;
+  /** The highest event sequence number seen on this connection. */
+  lastSeq = 0;
+
+  constructor(private readonly ws: WebSocketLike) {
+    this.ready = new Promise((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = (ev) => reject(new Error('WebSocket error: ' + String((ev as { message?: string })?.message ?? 'connection failed')));
+    });
+    ws.onmessage = (ev) => this.onFrame(typeof ev.data === 'string' ? ev.data : String(ev.data));
+    ws.onclose = (ev) => {
+      this.closed = true;
+      for (const p of this.pending.values()) p.reject(new SwitchboardApiError(0, 'CONNECTION_CLOSED', 'WebSocket closed'));
+      this.pending.clear();
+      for (const h of this.closeHandlers) h(ev.code);
+    };
+  }
+
+  get isOpen(): boolean {
+    return !this.closed && this.ws.readyState === 1;
+  }
+
+  /** Calls a method and resolves with its result (or rejects with a SwitchboardApiError). */
+  call<M extends WsMethod>(method: M, params: WsParams<M>): Promise<WsResult<M>> {
+    const id = this.nextId++;
+    return new Promise<WsResult<M>>((resolve, reject) => {
+      if (!this.isOpen) return reject(new SwitchboardApiError(0, 'CONNECTION_CLOSED', 'WebSocket is not open'));
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.ws.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  /** Sends a raw frame (for tests of malformed input). */
+  sendRaw(data: string): void {
+    this.ws.send(data);
+  }
+
+  on<E extends ServerEventName>(event: E, handler: Handler<E>): () => void {
+    let set = this.handlers.get(event);
+    if (!set) this.handlers.set(event, (set = new Set()));
+    const h = handler as (payload: unknown, frame: EventFrame) => void;
+    set.add(h);
+    return () => set.delete(h);
+  }
+
+  /** Listens to every frame the server sends, responses included (for tests and debugging). */
+  onAny(handler: (frame: ResponseFrame | EventFrame) => void): () => void {
+    this.anyHandlers.add(handler);
+    return () => this.anyHandlers.delete(handler);
+  }
+  private readonly anyHandlers = new Set<(frame: ResponseFrame | EventFrame) => void>();
+
+  onClose(handler: (code: number) => void): () => void {
+    this.closeHandlers.add(handler);
+    return () => this.closeHandlers.delete(handler);
+  }
+
+  subscribe(sessionId?: string): Promise<{ subscriptionId: string }> {
+    return this.call('watch.subscribe', sessionId ? { sessionId } : {});
+  }
+
+  close(): void {
+    this.ws.close(1000);
+  }
+
+  private onFrame(data: string): void {
+    let frame: ResponseFrame | EventFrame;
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return;
+    }
+    for (const h of this.anyHandlers) h(frame);
+    if ('event' in frame) {
+      this.lastSeq = Math.max(this.lastSeq, frame.seq);
+      for (const h of this.handlers.get(frame.event) ?? []) h(frame.payload, frame);
+      return;
+    }
+    if (frame.id === null || frame.id === undefined) return;
+    const p = this.pending.get(frame.id);
+    if (!p) return;
+    this.pending.delete(frame.id);
+    if (frame.ok) p.resolve(frame.result);
+    else p.reject(new SwitchboardApiError(0, frame.error.code, frame.error.message, frame.error.details));
+  }
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
+
+export type { OkResponse };

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/** Every error code the API, the gateway and the doors can report. Stable: extend, never rename. */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  INVALID_JSON: 'INVALID_JSON',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  NOT_FOUND: 'NOT_FOUND',
+  METHOD_NOT_FOUND: 'METHOD_NOT_FOUND',
+  SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
+  QUEUED_MESSAGE_NOT_FOUND: 'QUEUED_MESSAGE_NOT_FOUND',
+  INVALID_MODEL: 'INVALID_MODEL',
+  QUEUE_FULL: 'QUEUE_FULL',
+  SESSION_BUSY: 'SESSION_BUSY',
+  NOT_RUNNING: 'NOT_RUNNING',
+  PROVIDER_ERROR: 'PROVIDER_ERROR',
+  RATE_LIMITED: 'RATE_LIMITED',
+  INTERNAL: 'INTERNAL',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export const errorCodeSchema = z.enum(Object.values(ErrorCode) as [ErrorCode, ...ErrorCode[]]);
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: errorCodeSchema,
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** A typed, coded error raised by domain code; each door maps the code to its own form. */
+export class SwitchboardError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'SwitchboardError';
+  }
+
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+/** True when a value is a SwitchboardError (also across package copies). */
+export function isSwitchboardError(value: unknown): value is SwitchboardError {
+  return value instanceof SwitchboardError || (value instanceof Error && value.name === 'SwitchboardError' && 'code' in value);
+}
+
+export function assertUnreachable(value: never): never {
+  throw new Error(`Unreachable: ${String(value)}`);
+}
+
+/** The HTTP status for each code: one exhaustive mapping used by the API and the client. */
+export function httpStatusFor(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.VALIDATION_FAILED:
+    case ErrorCode.INVALID_JSON:
+    case ErrorCode.INVALID_MODEL:
+      return 400;
+    case ErrorCode.UNAUTHORIZED:
+      return 401;
+    case ErrorCode.NOT_FOUND:
+    case ErrorCode.METHOD_NOT_FOUND:
+    case ErrorCode.SESSION_NOT_FOUND:
+    case ErrorCode.QUEUED_MESSAGE_NOT_FOUND:
+      return 404;
+    case ErrorCode.SESSION_BUSY:
+    case ErrorCode.NOT_RUNNING:
+      return 409;
+    case ErrorCode.PAYLOAD_TOO_LARGE:
+      return 413;
+    case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
+      return 415;
+    case ErrorCode.QUEUE_FULL:
+    case ErrorCode.RATE_LIMITED:
+      return 429;
+    case ErrorCode.PROVIDER_ERROR:
+      return 502;
+    case ErrorCode.INTERNAL:
+      return 500;
+    default:
+      return assertUnreachable(code);
+  }
+}

@@ -1,0 +1,6 @@
+/** The wire contract of Switchboard v1: schemas, error codes, the event map and the typed client. */
+export * from './errors';
+export * from './schemas';
+export * from './events';
+export * from './methods';
+export * from './client';

@@ -1,0 +1,253 @@
+import { z } from 'zod';
+
+/** Limits shared by every door, so the API and its clients agree on them. */
+export const LIMITS = {
+  maxMessageChars: 100_000,
+  maxQueuePerSession: 20,
+  maxTitleChars: 200,
+  maxPeerIdChars: 200,
+  maxModelRefChars: 200,
+  maxBodyBytes: 1_048_576,
+} as const;
+
+export const channelSchema = z.enum(['web', 'telegram', 'api', 'job']);
+export type Channel = z.infer<typeof channelSchema>;
+
+export const tierSchema = z.enum(['fast', 'default', 'complex', 'local']);
+export type Tier = z.infer<typeof tierSchema>;
+
+/** Which level of the resolution chain chose the model of a turn. */
+export const modelSourceSchema = z.enum(['explicit', 'queued', 'job', 'session', 'agent', 'global', 'builtin']);
+export type ModelSource = z.infer<typeof modelSourceSchema>;
+
+export const sessionStatusSchema = z.enum(['idle', 'running', 'interrupted']);
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+export const providerTypeSchema = z.enum(['openai-compatible', 'anthropic', 'offline']);
+export type ProviderType = z.infer<typeof providerTypeSchema>;
+
+const isoDate = z.string().describe('ISO 8601 timestamp');
+const modelRef = z.string().trim().min(1).max(LIMITS.maxModelRefChars).describe('a model id, an alias or a tier');
+
+export const usageSchema = z.object({
+  inputTokens: z.number().int().nonnegative(),
+  outputTokens: z.number().int().nonnegative(),
+  cachedTokens: z.number().int().nonnegative(),
+  costUsd: z.number().nonnegative(),
+});
+export type Usage = z.infer<typeof usageSchema>;
+
+/** Provider-neutral content parts: what every engine can be given back. */
+export const contentPartSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('reasoning'), text: z.string() }),
+  z.object({ type: z.literal('tool-call'), toolCallId: z.string(), toolName: z.string(), input: z.unknown() }),
+  z.object({ type: z.literal('tool-result'), toolCallId: z.string(), toolName: z.string(), output: z.unknown() }),
+]);
+export type ContentPart = z.infer<typeof contentPartSchema>;
+
+export const messageRoleSchema = z.enum(['user', 'assistant', 'system']);
+export type MessageRole = z.infer<typeof messageRoleSchema>;
+
+/** `text` is conversation; everything else is a system event or a command exchange kept out of the model's context. */
+export const messageKindSchema = z.enum([
+  'text',
+  'command',
+  'command_reply',
+  'engine_switch',
+  'model_fallback',
+  'turn_interrupted',
+  'turn_error',
+  'compaction',
+  'title_change',
+  'memory_saved',
+  'notice',
+]);
+export type MessageKind = z.infer<typeof messageKindSchema>;
+
+export const messageStatusSchema = z.enum(['complete', 'streaming', 'interrupted', 'error']);
+export type MessageStatus = z.infer<typeof messageStatusSchema>;
+
+export const messageSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  seq: z.number().int(),
+  turnId: z.string().nullable(),
+  role: messageRoleSchema,
+  kind: messageKindSchema,
+  content: z.string(),
+  parts: z.array(contentPartSchema),
+  status: messageStatusSchema,
+  modelConfigId: z.string().nullable(),
+  modelSource: modelSourceSchema.nullable(),
+  modelLabel: z.string().nullable(),
+  warnings: z.array(z.string()),
+  usage: usageSchema.nullable(),
+  event: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: isoDate,
+});
+export type Message = z.infer<typeof messageSchema>;
+
+export const effectiveModelSchema = z.object({
+  modelConfigId: z.string(),
+  source: modelSourceSchema,
+  label: z.string(),
+  warnings: z.array(z.string()),
+});
+export type EffectiveModel = z.infer<typeof effectiveModelSchema>;
+
+export const sessionSchema = z.object({
+  id: z.string(),
+  channel: channelSchema,
+  peerId: z.string(),
+  title: z.string().nullable(),
+  projectId: z.string().nullable(),
+  agent: z.string().nullable(),
+  status: sessionStatusSchema,
+  version: z.number().int(),
+  modelOverride: z.string().nullable().describe('the session override (model config id), if any'),
+  lastModelConfigId: z.string().nullable(),
+  effectiveModel: effectiveModelSchema.describe('what the next turn without an explicit model would use, and why'),
+  queueLength: z.number().int(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  lastActivityAt: isoDate,
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+export const queuedMessageSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  position: z.number().int(),
+  text: z.string(),
+  modelConfigId: z.string().describe('the model snapshot in force when the message was queued'),
+  modelSource: modelSourceSchema,
+  createdAt: isoDate,
+});
+export type QueuedMessage = z.infer<typeof queuedMessageSchema>;
+
+export const priceSchema = z.object({
+  input: z.number().nonnegative(),
+  output: z.number().nonnegative(),
+  cachedInput: z.number().nonnegative().optional(),
+});
+
+export const modelInfoSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  provider: z.string(),
+  providerType: providerTypeSchema,
+  model: z.string(),
+  tier: tierSchema.nullable(),
+  aliases: z.array(z.string()),
+  enabled: z.boolean(),
+  contextWindow: z.number().int().positive(),
+  price: priceSchema.nullable(),
+  fallbacks: z.array(z.string()),
+});
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
+export const providerInfoSchema = z.object({
+  id: z.string(),
+  type: providerTypeSchema,
+  baseUrl: z.string().nullable(),
+  hasApiKey: z.boolean(),
+});
+export type ProviderInfo = z.infer<typeof providerInfoSchema>;
+
+export const modelsResponseSchema = z.object({
+  models: z.array(modelInfoSchema),
+  defaultModel: effectiveModelSchema,
+  tiers: z.record(tierSchema, z.string().nullable()),
+  providers: z.array(providerInfoSchema),
+  offlineOnly: z.boolean(),
+});
+export type ModelsResponse = z.infer<typeof modelsResponseSchema>;
+
+export const usageTotalsSchema = usageSchema.extend({ calls: z.number().int().nonnegative() });
+export type UsageTotals = z.infer<typeof usageTotalsSchema>;
+
+export const sessionUsageSchema = z.object({
+  sessionId: z.string(),
+  primary: usageTotalsSchema,
+  delegation: z.record(z.string(), usageTotalsSchema),
+  total: usageTotalsSchema,
+  byModel: z.record(z.string(), usageTotalsSchema),
+});
+export type SessionUsage = z.infer<typeof sessionUsageSchema>;
+
+// ---- requests ----
+
+export const createSessionRequestSchema = z
+  .object({
+    channel: channelSchema.optional(),
+    peerId: z.string().trim().min(1).max(LIMITS.maxPeerIdChars).optional(),
+    title: z.string().trim().min(1).max(LIMITS.maxTitleChars).optional(),
+    projectId: z.string().trim().min(1).max(200).optional(),
+    agent: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+export type CreateSessionRequest = z.infer<typeof createSessionRequestSchema>;
+
+export const listSessionsQuerySchema = z
+  .object({
+    channel: channelSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+export type ListSessionsQuery = z.infer<typeof listSessionsQuerySchema>;
+
+export const listMessagesQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+    afterSeq: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
+export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;
+
+export const sendMessageRequestSchema = z
+  .object({
+    text: z.string().min(1).max(LIMITS.maxMessageChars).refine((t) => t.trim().length > 0, 'text must not be blank'),
+    model: modelRef.optional(),
+    wait: z.boolean().optional(),
+  })
+  .strict();
+export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
+
+export const commandResultSchema = z.object({
+  name: z.string(),
+  args: z.array(z.string()),
+  ok: z.boolean(),
+});
+export type CommandResult = z.infer<typeof commandResultSchema>;
+
+export const sendMessageResponseSchema = z.object({
+  queued: z.boolean(),
+  turnId: z.string().optional(),
+  message: messageSchema.optional().describe('the stored user message (absent when queued)'),
+  queuedMessage: queuedMessageSchema.optional(),
+  reply: messageSchema.optional().describe('the assistant reply (with wait: true) or the command reply'),
+  command: commandResultSchema.optional(),
+});
+export type SendMessageResponse = z.infer<typeof sendMessageResponseSchema>;
+
+export const setModelRequestSchema = z.object({ model: modelRef }).strict();
+export type SetModelRequest = z.infer<typeof setModelRequestSchema>;
+
+export const promoteRequestSchema = z.object({ interrupt: z.boolean().optional() }).strict();
+export type PromoteRequest = z.infer<typeof promoteRequestSchema>;
+
+export const healthResponseSchema = z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() });
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+export const queueResponseSchema = z.object({ sessionId: z.string(), queue: z.array(queuedMessageSchema) });
+export type QueueResponse = z.infer<typeof queueResponseSchema>;
+
+export const messagesResponseSchema = z.object({ sessionId: z.string(), messages: z.array(messageSchema) });
+export type MessagesResponse = z.infer<typeof messagesResponseSchema>;
+
+export const sessionsResponseSchema = z.object({ sessions: z.array(sessionSchema) });
+export type SessionsResponse = z.infer<typeof sessionsResponseSchema>;
+
+export const okResponseSchema = z.object({ ok: z.literal(true) });
+export type OkResponse = z.infer<typeof okResponseSchema>;

@@ -1,0 +1,96 @@
+import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { runMigrations } from './sqlite-data-source';
+
+const TABLES = ['messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'usage_records'];
+
+async function tables(db: TestDatabase): Promise<string[]> {
+  const rows: Array<{ name: string }> = await db.ds.query(
+    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+  );
+  return rows.map((r) => r.name);
+}
+
+async function columns(db: TestDatabase, table: string): Promise<string[]> {
+  const rows: Array<{ name: string }> = await db.ds.query(`PRAGMA table_info("${table}")`);
+  return rows.map((r) => r.name);
+}
+
+describe('sessionEntities + sessionMigrations on SQLite', () => {
+  let db: TestDatabase;
+  beforeEach(async () => (db = await openTestDatabase()));
+  afterEach(() => db.close());
+
+  it('creates every table with its columns', async () => {
+    expect(await tables(db)).toEqual([...TABLES, 'migrations'].sort());
+    expect(await columns(db, 'sessions')).toEqual([
+      'id', 'channel', 'peer_id', 'title', 'project_id', 'agent', 'status', 'version',
+      'last_model_config_id', 'current_turn_id', 'created_at', 'updated_at', 'last_activity_at',
+    ]);
+    expect(await columns(db, 'messages')).toEqual([
+      'id', 'session_id', 'seq', 'turn_id', 'role', 'kind', 'content', 'parts', 'status', 'model_config_id',
+      'model_source', 'model_label', 'warnings', 'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'event', 'created_at',
+    ]);
+    expect(await columns(db, 'session_config')).toEqual(['session_id', 'key', 'value']);
+    expect(await columns(db, 'preferences')).toEqual(['key', 'value', 'updated_at']);
+    expect(await columns(db, 'queued_messages')).toEqual([
+      'id', 'session_id', 'position', 'text', 'model_config_id', 'model_source', 'created_at',
+    ]);
+    expect(await columns(db, 'usage_records')).toEqual([
+      'id', 'session_id', 'turn_id', 'message_id', 'role', 'model_config_id',
+      'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'created_at',
+    ]);
+  });
+
+  it('matches the entities exactly: the schema builder has nothing to change', async () => {
+    const pending = await db.ds.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('creates the indexes the hot paths use', async () => {
+    const rows: Array<{ name: string }> = await db.ds.query(
+      `SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+    );
+    expect(rows.map((r) => r.name)).toEqual([
+      'idx_queued_messages_session_position',
+      'idx_sessions_last_activity_at',
+      'idx_usage_records_session',
+    ]);
+  });
+
+  it('enforces UNIQUE(channel, peer_id) and UNIQUE(session_id, seq) in the database', async () => {
+    const insertSession = `INSERT INTO sessions (id, channel, peer_id, status, version, created_at, updated_at, last_activity_at)
+      VALUES (?, 'web', 'p', 'idle', 1, 'x', 'x', 'x')`;
+    await db.ds.query(insertSession, ['s1']);
+    await expect(db.ds.query(insertSession, ['s2'])).rejects.toThrow(/UNIQUE/);
+    const insertMessage = `INSERT INTO messages (id, session_id, seq, role, kind, content, parts, status, warnings, created_at)
+      VALUES (?, 's1', 1, 'user', 'text', 'hi', '[]', 'complete', '[]', 'x')`;
+    await db.ds.query(insertMessage, ['m1']);
+    await expect(db.ds.query(insertMessage, ['m2'])).rejects.toThrow(/UNIQUE/);
+  });
+
+  it('cascades a session delete to its children through the foreign keys', async () => {
+    await db.ds.query(`INSERT INTO sessions (id, channel, peer_id, status, version, created_at, updated_at, last_activity_at)
+      VALUES ('s1', 'web', 'p', 'idle', 1, 'x', 'x', 'x')`);
+    await db.ds.query(`INSERT INTO session_config (session_id, key, value) VALUES ('s1', 'model', 'fast')`);
+    await db.ds.query(`DELETE FROM sessions WHERE id = 's1'`);
+    expect(await db.ds.query(`SELECT COUNT(*) AS n FROM session_config`)).toEqual([{ n: 0 }]);
+    await expect(db.ds.query(`INSERT INTO session_config (session_id, key, value) VALUES ('nope', 'model', 'fast')`)).rejects.toThrow(
+      /FOREIGN KEY/,
+    );
+  });
+
+  it('opens the file in WAL mode with NORMAL sync, foreign keys and a busy timeout', async () => {
+    expect(await db.ds.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    expect(await db.ds.query('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
+    expect(await db.ds.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+    expect(await db.ds.query('PRAGMA busy_timeout')).toEqual([{ timeout: 5000 }]);
+  });
+
+  it('is reversible: down drops every table and up builds them again', async () => {
+    expect(await runMigrations(db.ds)).toEqual([]);
+    await db.ds.undoLastMigration();
+    expect(await tables(db)).toEqual(['migrations']);
+    expect(await runMigrations(db.ds)).toEqual(['InitSessions1763683200000']);
+    expect(await tables(db)).toEqual([...TABLES, 'migrations'].sort());
+  });
+});

@@ -1,0 +1,20 @@
+import { MessageEntity } from './message.entity';
+import { InitSessions1763683200000 } from './migrations/1763683200000-init-sessions.migration';
+import { PreferenceEntity } from './preference.entity';
+import { QueuedMessageEntity } from './queued-message.entity';
+import { SessionConfigEntity } from './session-config.entity';
+import { SessionEntity } from './session.entity';
+import { UsageRecordEntity } from './usage-record.entity';
+
+/** The entities of libs/session, for the app's DataSource. */
+export const sessionEntities = [
+  SessionEntity,
+  MessageEntity,
+  SessionConfigEntity,
+  PreferenceEntity,
+  QueuedMessageEntity,
+  UsageRecordEntity,
+];
+
+/** The migrations of libs/session, oldest first. */
+export const sessionMigrations = [InitSessions1763683200000];

@@ -1,0 +1,41 @@
+import { DataSource, type DataSourceOptions, type LoggerOptions } from 'typeorm';
+
+export interface SqliteDataSourceOptions {
+  /** Path of the database file (its directory is created), or `:memory:`. */
+  file: string;
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+  logging?: LoggerOptions;
+  /** How long a statement waits for another process's lock before SQLITE_BUSY. */
+  busyTimeoutMs?: number;
+}
+
+/** A better-sqlite3 DataSource (not yet initialised) tuned for one busy writer: WAL, NORMAL sync, foreign keys. */
+export function createSqliteDataSource(options: SqliteDataSourceOptions): DataSource {
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  return new DataSource({
+    type: 'better-sqlite3',
+    database: options.file,
+    entities: options.entities,
+    migrations: options.migrations,
+    logging: options.logging ?? false,
+    // The schema only ever changes through migrations.
+    synchronize: false,
+    migrationsRun: false,
+    timeout: busyTimeoutMs,
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      // WAL lets readers (CLI, backups) run beside the writer; NORMAL is durable enough under WAL.
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+    },
+  });
+}
+
+/** Initialises the DataSource if needed and applies pending migrations; returns their names. */
+export async function runMigrations(ds: DataSource): Promise<string[]> {
+  if (!ds.isInitialized) await ds.initialize();
+  const applied = await ds.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
+}

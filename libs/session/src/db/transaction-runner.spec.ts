@@ -1,0 +1,112 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { PreferenceStore } from '../store/preference.store';
+import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { createTransactionRunner, type TransactionRunner } from './transaction-runner';
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function readCounter(m: EntityManager): Promise<number> {
+  return Number((await new PreferenceStore(m).get('counter')) ?? '0');
+}
+
+async function incrementSlowly(m: EntityManager): Promise<void> {
+  const value = await readCounter(m);
+  await tick(); // give every other run the chance to interleave here
+  await new PreferenceStore(m).set('counter', String(value + 1));
+}
+
+describe('createTransactionRunner (SQLite)', () => {
+  let db: TestDatabase;
+  let tx: TransactionRunner;
+
+  beforeEach(async () => {
+    db = await openTestDatabase();
+    tx = createTransactionRunner(db.ds);
+  });
+  afterEach(() => db.close());
+
+  it('serialises 20 concurrent read-modify-write transactions so none is lost', async () => {
+    await Promise.all(Array.from({ length: 20 }, () => tx.run(incrementSlowly)));
+    expect(await readCounter(db.ds.manager)).toBe(20);
+  });
+
+  it('is needed: plain dataSource.transaction on the shared connection loses updates', async () => {
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => db.ds.transaction(incrementSlowly)));
+    const lost = (await readCounter(db.ds.manager)) < 20 || results.some((r) => r.status === 'rejected');
+    expect(lost).toBe(true);
+  });
+
+  it('rolls back only the writes of the run that throws', async () => {
+    const runs = Array.from({ length: 10 }, (_, i) =>
+      tx.run(async (m) => {
+        await new PreferenceStore(m).set(`k${i}`, String(i));
+        await tick();
+        if (i === 4) throw new Error('boom');
+        return i;
+      }),
+    );
+    const results = await Promise.allSettled(runs);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    const all = await new PreferenceStore(db.ds.manager).all();
+    expect(Object.keys(all).sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k5', 'k6', 'k7', 'k8', 'k9']);
+  });
+
+  it('returns one runner per DataSource, so there is one lock per connection', () => {
+    expect(createTransactionRunner(db.ds)).toBe(tx);
+  });
+
+  it('joins a nested run as a savepoint instead of deadlocking', async () => {
+    await tx.run(async (m) => {
+      await new PreferenceStore(m).set('outer', '1');
+      await expect(
+        tx.run(async (inner) => {
+          await new PreferenceStore(inner).set('inner', '1');
+          throw new Error('inner fails');
+        }),
+      ).rejects.toThrow('inner fails');
+      await tx.run((inner) => new PreferenceStore(inner).set('inner-ok', '1'));
+    });
+    expect(await new PreferenceStore(db.ds.manager).all()).toEqual({ outer: '1', 'inner-ok': '1' });
+  });
+
+  it('keeps a write made outside any transaction when a concurrent transaction rolls back', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const failing = tx.run(async (m) => {
+      await new PreferenceStore(m).set('inside', '1');
+      await gate;
+      throw new Error('rollback');
+    });
+    await tick();
+    // A plain (non-transactional) write while that transaction is open on the shared connection.
+    const outside = new PreferenceStore(db.ds.manager).set('outside', '1');
+    await tick();
+    release();
+    await expect(failing).rejects.toThrow('rollback');
+    await outside;
+    expect(await new PreferenceStore(db.ds.manager).all()).toEqual({ outside: '1' });
+  });
+});
+
+describe('createTransactionRunner (multi-connection drivers)', () => {
+  it('does not serialise: transactions run side by side on their own connections', async () => {
+    let open = 0;
+    let maxOpen = 0;
+    // Stand-in for a PostgreSQL DataSource: only the two members the runner touches.
+    const ds = {
+      options: { type: 'postgres' },
+      transaction: async (fn: (m: EntityManager) => Promise<unknown>) => {
+        open++;
+        maxOpen = Math.max(maxOpen, open);
+        try {
+          return await fn({} as EntityManager);
+        } finally {
+          open--;
+        }
+      },
+    } as unknown as DataSource;
+    const runner = createTransactionRunner(ds);
+    await Promise.all([runner.run(() => tick()), runner.run(() => tick()), runner.run(() => tick())]);
+    expect(maxOpen).toBe(3);
+  });
+});

@@ -1,0 +1,98 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** Runs work in a database transaction; on SQLite, one transaction at a time. */
+export interface TransactionRunner {
+  run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T>;
+}
+
+/** FIFO async lock: each holder runs after the previous one settles. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+
+  async lock<T>(fn: () => Promise<T>): Promise<T> {
+    const previous = this.tail;
+    let release!: () => void;
+    this.tail = new Promise<void>((resolve) => (release = resolve));
+    await previous;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+}
+
+/** The transaction the current async call chain is inside. */
+interface OpenTransaction {
+  manager: EntityManager;
+  open: boolean;
+  // Serialises nested runs: they share the transaction's single connection.
+  nested: Mutex;
+}
+
+// Drivers on which TypeORM shares one connection (and one QueryRunner) for everything.
+const SINGLE_CONNECTION_DRIVERS = new Set<string>(['better-sqlite3', 'capacitor', 'cordova', 'expo', 'nativescript', 'react-native', 'sqljs']);
+
+/** True when the DataSource runs every query on one shared connection (the SQLite drivers). */
+export function isSingleConnection(ds: DataSource): boolean {
+  return SINGLE_CONNECTION_DRIVERS.has(ds.options.type);
+}
+
+class DataSourceTransactionRunner implements TransactionRunner {
+  private readonly mutex = new Mutex();
+  private readonly current = new AsyncLocalStorage<OpenTransaction>();
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly serial: boolean,
+  ) {}
+
+  run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const outer = this.current.getStore();
+    // A run started from inside another joins it as a savepoint instead of waiting for
+    // the lock its own caller holds (which would deadlock).
+    if (outer?.open) return outer.nested.lock(() => outer.manager.transaction((m) => this.within(m, fn)));
+    const start = () => this.ds.transaction((m) => this.within(m, fn));
+    return this.serial ? this.mutex.lock(start) : start();
+  }
+
+  private async within<T>(manager: EntityManager, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const state: OpenTransaction = { manager, open: true, nested: new Mutex() };
+    try {
+      return await this.current.run(state, () => fn(manager));
+    } finally {
+      // Work that outlives the transaction (a stray promise) must not think it is still inside.
+      state.open = false;
+    }
+  }
+}
+
+// One runner per DataSource: two runners would hold two locks over the same SQLite connection.
+const runners = new WeakMap<DataSource, TransactionRunner>();
+
+/** The transaction runner of a DataSource: serialised on SQLite, plain `dataSource.transaction` elsewhere. */
+export function createTransactionRunner(ds: DataSource): TransactionRunner {
+  let runner = runners.get(ds);
+  if (!runner) {
+    runner = new DataSourceTransactionRunner(ds, isSingleConnection(ds));
+    runners.set(ds, runner);
+  }
+  return runner;
+}
+
+/** Runs fn in a transaction: the manager's own when it has one, else a new one from the runner. */
+export function inTransaction<T>(manager: EntityManager, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+  if (manager.queryRunner?.isTransactionActive) return fn(manager);
+  return createTransactionRunner(manager.dataSource).run(fn);
+}
+
+/**
+ * Runs a write. On SQLite a write outside any transaction would otherwise run on the shared
+ * connection in the middle of someone else's open transaction and be rolled back with it;
+ * so there it waits for the lock and commits on its own. Elsewhere it just runs.
+ */
+export function runWrite<T>(manager: EntityManager, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+  if (manager.queryRunner?.isTransactionActive || !isSingleConnection(manager.dataSource)) return fn(manager);
+  return createTransactionRunner(manager.dataSource).run(fn);
+}

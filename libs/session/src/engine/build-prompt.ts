@@ -1,0 +1,61 @@
+import { estimateTokens, type ChatMessage } from '@switchboard/models';
+import { buildConversationSummary } from '../summary/build-conversation-summary';
+
+export interface BuildPromptInput {
+  system: string;
+  /** Conversation so far, oldest first, ending with the user message of this turn. */
+  history: ChatMessage[];
+  contextWindow: number;
+  /** Share of the context window the prompt may use (the rest is left for the reply). */
+  budgetPct?: number;
+}
+
+export interface BuiltPrompt {
+  system: string;
+  messages: ChatMessage[];
+  /** How many older messages were replaced by the head + tail summary. */
+  summarisedCount: number;
+  promptTokens: number;
+}
+
+/**
+ * Fits a provider-neutral history into a model's context budget: when it does not fit, the
+ * oldest messages are replaced by a budget-capped head + tail summary in the system prompt.
+ */
+export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
+  const budget = Math.max(256, Math.floor(input.contextWindow * (input.budgetPct ?? 0.75)));
+  const systemTokens = estimateTokens(input.system);
+  let total = systemTokens;
+  for (const m of input.history) total += estimateTokens(m.content) + 4;
+  if (total <= budget) {
+    return { system: input.system, messages: input.history, summarisedCount: 0, promptTokens: total };
+  }
+
+  // Keep the newest messages within ~70% of what is left, summarise the rest in ~25%.
+  const available = Math.max(64, budget - systemTokens);
+  const keepBudget = Math.floor(available * 0.7);
+  const kept: ChatMessage[] = [];
+  let used = 0;
+  for (let i = input.history.length - 1; i >= 0; i--) {
+    const cost = estimateTokens(input.history[i].content) + 4;
+    // The current user message is always kept, even if it alone is over budget.
+    if (kept.length > 0 && used + cost > keepBudget) break;
+    kept.unshift(input.history[i]);
+    used += cost;
+  }
+  // A provider wants the conversation to open with a user turn.
+  while (kept.length > 1 && kept[0].role !== 'user') {
+    used -= estimateTokens(kept[0].content) + 4;
+    kept.shift();
+  }
+  const dropped = input.history.slice(0, input.history.length - kept.length);
+  const summaryChars = Math.max(200, Math.floor(available * 0.25) * 4);
+  const summary = buildConversationSummary(
+    dropped.filter((m): m is ChatMessage & { role: 'user' | 'assistant' } => m.role === 'user' || m.role === 'assistant'),
+    { maxChars: summaryChars },
+  );
+  const system = summary
+    ? `${input.system}\n\n<conversation_summary>\nEarlier in this conversation (summarised, ${dropped.length} messages):\n${summary}\n</conversation_summary>`
+    : input.system;
+  return { system, messages: kept, summarisedCount: dropped.length, promptTokens: estimateTokens(system) + used };
+}

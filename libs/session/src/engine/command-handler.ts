@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import { isSwitchboardError, type Message, type SendMessageRequest, type SendMessageResponse } from '@switchboard/protocol';
+import { COMMANDS, type ParsedCommand } from '../commands/parse-command';
+import type { SessionRecord } from '../store/session.store';
+import { sourceLabel, type SessionEngine, type TurnStartedHook } from './session-engine';
+
+/**
+ * Runs a parsed command for any door. Commands are never sent to a model; their reply comes
+ * back as a `command_reply` message that is not stored in the conversation.
+ */
+export async function handleCommand(
+  engine: SessionEngine,
+  session: SessionRecord,
+  command: ParsedCommand,
+  req: SendMessageRequest,
+  hooks: { onTurnStarted?: TurnStartedHook } = {},
+): Promise<SendMessageResponse> {
+  const name = command.name;
+  const args = command.args;
+  const done = (text: string, ok = true): SendMessageResponse => ({
+    queued: false,
+    command: { name, args, ok },
+    reply: commandReply(session.id, text),
+  });
+
+  try {
+    switch (name) {
+      case 'help':
+      case 'start':
+        return done(helpText(name === 'start'));
+      case 'model': {
+        if (args.length === 0) return done(await modelStatus(engine, session.id));
+        const ref = args[0];
+        if (ref.toLowerCase() === 'default' || ref.toLowerCase() === 'reset') {
+          const s = await engine.clearSessionModel(session.id);
+          return done(`Session override cleared. This conversation now follows the ${sourceLabel(s.effectiveModel.source)}: ${s.effectiveModel.label}.`);
+        }
+        // `/model fast what is 2+2` sets the override and sends the rest with that model.
+        const s = await engine.setSessionModel(session.id, ref);
+        const rest = req.text.trim().replace(/^\/\S+\s+\S+\s*/, '');
+        if (rest) {
+          const sent = await engine.sendText(session.id, { text: rest, model: ref, wait: req.wait }, hooks);
+          return { ...sent, command: { name, args, ok: true } };
+        }
+        return done(`Model set to ${s.effectiveModel.label} for this conversation (session override). Send /model default to follow the global default again.`);
+      }
+      case 'local':
+      case 'cloud': {
+        const s = await engine.setSessionModel(session.id, name);
+        return done(`Model set to ${s.effectiveModel.label} for this conversation (session override).`);
+      }
+      case 'reset':
+      case 'new':
+        await engine.reset(session.id);
+        return done('Conversation reset: history and this session\'s model override are cleared.');
+      case 'stop': {
+        const stopped = await engine.abort(session.id);
+        return done(stopped ? 'Stopped. The partial reply is kept.' : 'Nothing is running.');
+      }
+      case 'usage':
+        return done(await usageText(engine, session.id));
+      case 'status': {
+        const s = await engine.getSession(session.id);
+        return done(
+          [
+            `Status: ${s.status}`,
+            `Model: ${s.effectiveModel.label} (${sourceLabel(s.effectiveModel.source)})`,
+            `Queued messages: ${s.queueLength}`,
+          ].join('\n'),
+        );
+      }
+      case 'memory':
+        return done('Memory is not enabled on this installation yet: nothing is remembered between conversations.', false);
+      default:
+        return done(`Unknown command /${name}. ${shortHelp()}`, false);
+    }
+  } catch (err) {
+    if (isSwitchboardError(err) && err.code === 'INVALID_MODEL') return done(err.message, false);
+    throw err;
+  }
+}
+
+async function modelStatus(engine: SessionEngine, sessionId: string): Promise<string> {
+  const s = await engine.getSession(sessionId);
+  const models = engine.models();
+  const active = s.effectiveModel.modelConfigId;
+  const lines = [`Active model: ${s.effectiveModel.label} — ${sourceLabel(s.effectiveModel.source)}`];
+  if (s.effectiveModel.source === 'session' && models.defaultModel.modelConfigId !== active) {
+    lines.push(
+      `Note: a session override is in force; the global default is ${models.defaultModel.label}. Send /model default to follow it.`,
+    );
+  }
+  for (const w of s.effectiveModel.warnings) lines.push(`⚠ ${w}`);
+  lines.push('', 'Available models:');
+  for (const m of models.models.filter((x) => x.enabled)) {
+    const tags = [m.tier, ...m.aliases].filter(Boolean).join(', ');
+    lines.push(`${m.id === active ? '→' : '•'} ${m.id} — ${m.label}${tags ? ` (${tags})` : ''}${m.id === active ? '  ← active' : ''}`);
+  }
+  lines.push('', 'Switch with /model <id|alias|tier>, /local, /cloud; /model default clears the override.');
+  return lines.join('\n');
+}
+
+async function usageText(engine: SessionEngine, sessionId: string): Promise<string> {
+  const u = await engine.usage(sessionId);
+  const fmt = (x: { inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number; calls: number }) =>
+    `${x.calls} calls · ${x.inputTokens} in / ${x.outputTokens} out${x.cachedTokens ? ` (${x.cachedTokens} cached)` : ''} · $${x.costUsd.toFixed(4)}`;
+  const lines = [`Usage for this conversation`, `Primary: ${fmt(u.primary)}`];
+  for (const [role, x] of Object.entries(u.delegation)) lines.push(`${role}: ${fmt(x)}`);
+  lines.push(`Total: ${fmt(u.total)}`);
+  return lines.join('\n');
+}
+
+function helpText(welcome: boolean): string {
+  const lines = welcome ? ['Hi! I\'m Switchboard, your assistant. Just send a message to talk to me.', ''] : [];
+  lines.push('Commands:');
+  for (const c of COMMANDS) lines.push(`${c.usage} — ${c.description}`);
+  return lines.join('\n');
+}
+
+function shortHelp(): string {
+  return `Commands: ${COMMANDS.map((c) => '/' + c.name).join(', ')}. Send /help for details.`;
+}
+
+function commandReply(sessionId: string, content: string): Message {
+  return {
+    id: randomUUID(),
+    sessionId,
+    seq: 0,
+    turnId: null,
+    role: 'system',
+    kind: 'command_reply',
+    content,
+    parts: [{ type: 'text', text: content }],
+    status: 'complete',
+    modelConfigId: null,
+    modelSource: null,
+    modelLabel: null,
+    warnings: [],
+    usage: null,
+    event: null,
+    createdAt: new Date().toISOString(),
+  };
+}

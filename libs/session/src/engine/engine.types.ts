@@ -1,0 +1,50 @@
+import type { ServerEventMap, ServerEventName } from '@switchboard/protocol';
+import type { ChatMessage } from '@switchboard/models';
+
+/** Where the engine publishes what happens; the API fans it out to WebSocket watchers. */
+export interface EngineEventSink {
+  emit<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void;
+  /** Lets the engine skip building payloads nobody will read (the hot path). */
+  hasWatchers(sessionId: string): boolean;
+}
+
+/** The structured logger the engine writes to (pino fits). */
+export interface EngineLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child(bindings: Record<string, unknown>): EngineLogger;
+}
+
+export interface StreamRequest {
+  modelConfigId: string;
+  system?: string;
+  messages: ChatMessage[];
+  abortSignal?: AbortSignal;
+  maxOutputTokens?: number;
+  onDelta?: (text: string) => void;
+}
+
+export interface StreamResult {
+  text: string;
+  usage: { inputTokens: number; outputTokens: number; cachedTokens: number };
+  costUsd: number;
+  finishReason: string;
+  aborted: boolean;
+}
+
+/** The model call the engine needs (libs/models' ModelRunner implements it). */
+export interface ModelStreamer {
+  stream(req: StreamRequest): Promise<StreamResult>;
+}
+
+export const noopSink: EngineEventSink = { emit: () => undefined, hasWatchers: () => false };
+
+export const silentLogger: EngineLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => silentLogger,
+};

@@ -1,0 +1,730 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ErrorCode,
+  SwitchboardError,
+  type Channel,
+  type CreateSessionRequest,
+  type EngineRef,
+  type ListMessagesQuery,
+  type ListSessionsQuery,
+  type Message,
+  type ModelSource,
+  type ModelsResponse,
+  type QueuedMessage,
+  type QueueResponse,
+  type SendMessageRequest,
+  type SendMessageResponse,
+  type Session,
+  type SessionChangeKind,
+  type SessionUsage,
+} from '@switchboard/protocol';
+import {
+  resolveModel,
+  validateModelRef,
+  describeProviders,
+  type LoadedConfig,
+  type ModelCatalog,
+  type ModelResolution,
+  type ResolveModelInput,
+} from '@switchboard/models';
+import type { SessionRepository } from '../store/session-repository';
+import type { SessionRecord } from '../store/session.store';
+import { SESSION_MODEL_KEY } from '../store/session-config.store';
+import { DEFAULT_MODEL_PREFERENCE } from '../store/preference.store';
+import { parseCommand } from '../commands/parse-command';
+import { matchesPeer } from '../peer-match';
+import { buildPrompt } from './build-prompt';
+import { deferred, type Deferred } from './deferred';
+import { handleCommand } from './command-handler';
+import { noopSink, silentLogger, type EngineEventSink, type EngineLogger, type ModelStreamer } from './engine.types';
+
+const DEFAULT_SYSTEM_PROMPT =
+  'You are Switchboard, a helpful personal assistant. Answer clearly and concisely; use Markdown when it helps.';
+
+export interface SessionEngineOptions {
+  repo: SessionRepository;
+  catalog: ModelCatalog;
+  config: LoadedConfig;
+  streamer: ModelStreamer;
+  events?: EngineEventSink;
+  logger?: EngineLogger;
+  /** How often a streaming reply's partial text is saved (so a crash keeps it). */
+  partialFlushMs?: number;
+}
+
+/** Called with a turn's id and its assistant message id when the turn starts. */
+export type TurnStartedHook = (turnId: string, assistantMessageId: string) => void;
+
+interface RunningTurn {
+  turnId: string;
+  sessionId: string;
+  assistantMessageId: string;
+  resolution: ModelResolution;
+  abort: AbortController;
+  partial: string;
+  flushTimer: NodeJS.Timeout | null;
+  done: Deferred<Message>;
+}
+
+interface AgentProfile {
+  name: string;
+  model?: string;
+  tier?: string;
+  systemPrompt?: string;
+}
+
+/** What a turn needs once its claim transaction has committed. */
+interface StartedTurn {
+  session: SessionRecord;
+  turnId: string;
+  userMessage: Message;
+  assistantMessage: Message;
+  resolution: ModelResolution;
+  switchMessage: Message | null;
+  switchEvent: { from: EngineRef; to: EngineRef; reason: string } | null;
+}
+
+/**
+ * The one orchestrator every door uses: sessions, the model resolution chain, one turn at a
+ * time per session with a persisted queue, engine-switch detection, streaming and recovery.
+ */
+export class SessionEngine {
+  private readonly repo: SessionRepository;
+  private readonly catalog: ModelCatalog;
+  private readonly config: LoadedConfig;
+  private readonly streamer: ModelStreamer;
+  private readonly events: EngineEventSink;
+  private readonly log: EngineLogger;
+  private readonly partialFlushMs: number;
+  private readonly running = new Map<string, RunningTurn>();
+  private readonly queueWaiters = new Map<string, Deferred<Message | null>>();
+  private readonly turnHooks = new Map<string, TurnStartedHook>();
+  private readonly draining = new Set<Promise<unknown>>();
+  private globalDefault: string | null = null;
+  private stopped = false;
+
+  constructor(options: SessionEngineOptions) {
+    this.repo = options.repo;
+    this.catalog = options.catalog;
+    this.config = options.config;
+    this.streamer = options.streamer;
+    this.events = options.events ?? noopSink;
+    this.log = options.logger ?? silentLogger;
+    this.partialFlushMs = options.partialFlushMs ?? 400;
+  }
+
+  /** Loads persisted settings and recovers from a crash: interrupted turns are marked, queues resume. */
+  async start(): Promise<void> {
+    this.globalDefault = (await this.repo.preferences.get(DEFAULT_MODEL_PREFERENCE)) ?? this.config.defaultModel ?? null;
+    const interruptedMessages = await this.repo.messages.markStreamingInterrupted();
+    const interruptedSessions = await this.repo.sessions.markRunningInterrupted();
+    for (const sessionId of interruptedSessions) {
+      await this.repo.messages.append({
+        sessionId,
+        role: 'system',
+        kind: 'turn_interrupted',
+        content: 'The previous reply was interrupted by a restart; its partial text is kept.',
+        event: { reason: 'restart' },
+      });
+    }
+    if (interruptedSessions.length || interruptedMessages.length) {
+      this.log.warn(
+        { sessions: interruptedSessions.length, messages: interruptedMessages.length },
+        'recovered turns interrupted by a restart',
+      );
+    }
+    for (const sessionId of await this.repo.queue.sessionsWithQueue()) this.scheduleDrain(sessionId);
+  }
+
+  /** Stops taking turns, aborts running ones (their partial replies are kept) and waits for them. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const turns = [...this.running.values()];
+    for (const t of turns) t.abort.abort();
+    await Promise.allSettled(turns.map((t) => t.done.promise));
+    await Promise.allSettled([...this.draining]);
+  }
+
+  // ---------------------------------------------------------------- sessions
+
+  async createSession(req: CreateSessionRequest): Promise<Session> {
+    const channel: Channel = req.channel ?? 'api';
+    const peerId = req.peerId ?? randomUUID();
+    if (req.agent && !this.agentByName(req.agent)) {
+      throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, `Unknown agent "${req.agent}".`, {
+        field: 'agent',
+        available: this.config.agents.map((a) => a.name),
+      });
+    }
+    const { session, created } = await this.repo.sessions.getOrCreate({
+      channel,
+      peerId,
+      title: req.title,
+      projectId: req.projectId,
+      agent: req.agent,
+    });
+    const view = await this.view(session);
+    if (created) this.emitSession('created', view);
+    return view;
+  }
+
+  async listSessions(query: ListSessionsQuery = {}): Promise<Session[]> {
+    const records = await this.repo.sessions.list({ channel: query.channel, limit: query.limit ?? 100 });
+    return Promise.all(records.map((s) => this.view(s)));
+  }
+
+  async getSession(sessionId: string): Promise<Session> {
+    return this.view(await this.repo.sessions.require(sessionId));
+  }
+
+  async listMessages(sessionId: string, query: ListMessagesQuery = {}): Promise<Message[]> {
+    await this.repo.sessions.require(sessionId);
+    return this.repo.messages.list(sessionId, { limit: query.limit, afterSeq: query.afterSeq });
+  }
+
+  // ---------------------------------------------------------------- models
+
+  models(): ModelsResponse {
+    const def = this.resolveFor(null, {});
+    return {
+      models: this.catalog.describe(),
+      defaultModel: { ...def, label: this.catalog.label(def.modelConfigId) },
+      tiers: this.catalog.tiers(),
+      providers: describeProviders(this.config),
+      offlineOnly: this.config.offlineOnly,
+    };
+  }
+
+  /** Sets the global default; never touches any session's override. */
+  async setDefaultModel(ref: string): Promise<ModelsResponse> {
+    const model = validateModelRef(this.catalog, ref);
+    await this.repo.preferences.set(DEFAULT_MODEL_PREFERENCE, model.id);
+    this.globalDefault = model.id;
+    this.log.info({ model: model.id }, 'global default model changed');
+    return this.models();
+  }
+
+  async setSessionModel(sessionId: string, ref: string): Promise<Session> {
+    const model = validateModelRef(this.catalog, ref);
+    const session = await this.repo.transaction(async (tx) => {
+      await tx.sessions.require(sessionId);
+      await tx.config.set(sessionId, SESSION_MODEL_KEY, model.id);
+      return tx.sessions.update(sessionId, {});
+    });
+    const view = await this.view(session);
+    this.emitSession('model_change', view);
+    return view;
+  }
+
+  async clearSessionModel(sessionId: string): Promise<Session> {
+    const session = await this.repo.transaction(async (tx) => {
+      await tx.sessions.require(sessionId);
+      await tx.config.delete(sessionId, SESSION_MODEL_KEY);
+      return tx.sessions.update(sessionId, {});
+    });
+    const view = await this.view(session);
+    this.emitSession('model_change', view);
+    return view;
+  }
+
+  /** Clears history and every session override together; a running turn is stopped first. */
+  async reset(sessionId: string): Promise<Session> {
+    await this.repo.sessions.require(sessionId);
+    const running = this.running.get(sessionId);
+    if (running) {
+      running.abort.abort();
+      await running.done.promise.catch(() => undefined);
+    }
+    const session = await this.repo.transaction(async (tx) => {
+      await tx.messages.clear(sessionId);
+      await tx.config.clear(sessionId);
+      return tx.sessions.update(sessionId, { lastModelConfigId: null });
+    });
+    const view = await this.view(session);
+    this.emitSession('history_change', view);
+    this.log.info({ sessionId }, 'session reset');
+    return view;
+  }
+
+  async usage(sessionId: string): Promise<SessionUsage> {
+    await this.repo.sessions.require(sessionId);
+    return this.repo.usage.summary(sessionId);
+  }
+
+  /** Aborts the running turn, keeping its partial reply; false when nothing runs. */
+  async abort(sessionId: string): Promise<boolean> {
+    await this.repo.sessions.require(sessionId);
+    const turn = this.running.get(sessionId);
+    if (!turn) return false;
+    turn.abort.abort();
+    await turn.done.promise.catch(() => undefined);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- queue
+
+  async listQueue(sessionId: string): Promise<QueueResponse> {
+    await this.repo.sessions.require(sessionId);
+    return { sessionId, queue: await this.repo.queue.list(sessionId) };
+  }
+
+  /** Moves a queued message to the head; with interrupt, stops the running turn so it runs next. */
+  async promote(sessionId: string, queuedId: string, interrupt = false): Promise<QueueResponse> {
+    await this.repo.transaction(async (tx) => {
+      await tx.sessions.require(sessionId);
+      await tx.queue.moveToHead(sessionId, queuedId);
+      await tx.sessions.update(sessionId, {});
+    });
+    await this.emitQueue(sessionId);
+    const turn = this.running.get(sessionId);
+    if (turn && interrupt) {
+      this.log.info({ sessionId, turnId: turn.turnId, queuedId }, 'interrupting turn for a promoted message');
+      turn.abort.abort();
+    } else if (!turn) {
+      this.scheduleDrain(sessionId);
+    }
+    return this.listQueue(sessionId);
+  }
+
+  async deleteQueued(sessionId: string, queuedId: string): Promise<QueueResponse> {
+    await this.repo.transaction(async (tx) => {
+      await tx.sessions.require(sessionId);
+      await tx.queue.remove(sessionId, queuedId);
+      await tx.sessions.update(sessionId, {});
+    });
+    this.queueWaiters.get(queuedId)?.resolve(null);
+    this.queueWaiters.delete(queuedId);
+    this.turnHooks.delete(queuedId);
+    await this.emitQueue(sessionId);
+    return this.listQueue(sessionId);
+  }
+
+  // ---------------------------------------------------------------- messages and turns
+
+  /** The single door for user text: commands, explicit models, queueing and turns. */
+  async send(sessionId: string, req: SendMessageRequest, hooks: { onTurnStarted?: TurnStartedHook } = {}): Promise<SendMessageResponse> {
+    const command = parseCommand(req.text);
+    if (command) {
+      const session = await this.repo.sessions.require(sessionId);
+      return handleCommand(this, session, command, req, hooks);
+    }
+    return this.sendText(sessionId, req, hooks);
+  }
+
+  /**
+   * Sends text as a conversation message (no command parsing). `onTurnStarted` is called when
+   * the message's turn starts — at once, or when it leaves the queue.
+   */
+  async sendText(
+    sessionId: string,
+    req: SendMessageRequest,
+    hooks: { onTurnStarted?: TurnStartedHook } = {},
+  ): Promise<SendMessageResponse> {
+    if (this.stopped) throw new SwitchboardError(ErrorCode.SESSION_BUSY, 'The server is shutting down.');
+    // Level 1 is validated before anything is stored.
+    const explicit = req.model ? validateModelRef(this.catalog, req.model).id : null;
+    const turnId = randomUUID();
+
+    const outcome = await this.repo.transaction(async (tx) => {
+      const current = await tx.sessions.require(sessionId);
+      if (explicit) await tx.config.set(sessionId, SESSION_MODEL_KEY, explicit);
+      const queueLength = await tx.queue.count(sessionId);
+      const claimed = queueLength === 0 ? await tx.sessions.claim(sessionId, turnId) : null;
+      if (!claimed) {
+        const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
+        const snapshot = this.resolveFor(current, { explicit, session: override });
+        const queued = await tx.queue.enqueue({
+          sessionId,
+          text: req.text,
+          modelConfigId: snapshot.modelConfigId,
+          modelSource: snapshot.source,
+        });
+        const session = await tx.sessions.update(sessionId, {});
+        return { kind: 'queued' as const, queued, session };
+      }
+      const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
+      const resolution = this.resolveFor(claimed, { explicit, session: override });
+      const started = await this.startTurn(tx, claimed, turnId, req.text, resolution);
+      return { kind: 'started' as const, started };
+    });
+
+    if (outcome.kind === 'queued') {
+      const waiter = req.wait ? deferred<Message | null>() : null;
+      if (waiter) this.queueWaiters.set(outcome.queued.id, waiter);
+      if (hooks.onTurnStarted) this.turnHooks.set(outcome.queued.id, hooks.onTurnStarted);
+      this.log.debug({ sessionId, queuedId: outcome.queued.id, model: outcome.queued.modelConfigId }, 'message queued');
+      if (explicit) this.emitSessionLazy('model_change', outcome.session);
+      await this.emitQueue(sessionId);
+      // The session may have gone idle between our check and now: make sure the queue moves.
+      if (!this.running.has(sessionId)) this.scheduleDrain(sessionId);
+      const position = (await this.repo.queue.list(sessionId)).find((q) => q.id === outcome.queued.id)?.position;
+      const queuedMessage = { ...outcome.queued, position: position ?? outcome.queued.position };
+      const reply = waiter ? await waiter.promise : null;
+      return { queued: true, queuedMessage, ...(reply ? { reply } : {}) };
+    }
+
+    hooks.onTurnStarted?.(turnId, outcome.started.assistantMessage.id);
+    const turn = this.launch(outcome.started);
+    const reply = req.wait ? await turn.done.promise : undefined;
+    return { queued: false, turnId, message: outcome.started.userMessage, ...(reply ? { reply } : {}) };
+  }
+
+  /**
+   * The single entry point of every turn, inside the claim transaction: engine drift is
+   * checked here before anything else runs, then the user and assistant messages are stored.
+   */
+  private async startTurn(
+    tx: SessionRepository,
+    session: SessionRecord,
+    turnId: string,
+    text: string,
+    resolution: ModelResolution,
+  ): Promise<StartedTurn> {
+    let switchMessage: Message | null = null;
+    let switchEvent: StartedTurn['switchEvent'] = null;
+    const previous = session.lastModelConfigId;
+    if (previous && previous !== resolution.modelConfigId) {
+      const from = this.engineRef(previous);
+      const to = this.engineRef(resolution.modelConfigId);
+      if (from.provider !== to.provider || from.model !== to.model) {
+        const reason = describeSource(resolution.source);
+        switchEvent = { from, to, reason };
+        switchMessage = await tx.messages.append({
+          sessionId: session.id,
+          turnId,
+          role: 'system',
+          kind: 'engine_switch',
+          content: `Switched from ${from.label} to ${to.label} (${reason}).`,
+          event: { from, to, reason, warnings: resolution.warnings },
+        });
+      }
+    }
+    const userMessage = await tx.messages.append({ sessionId: session.id, turnId, role: 'user', kind: 'text', content: text });
+    const label = this.catalog.label(resolution.modelConfigId);
+    const assistantMessage = await tx.messages.append({
+      sessionId: session.id,
+      turnId,
+      role: 'assistant',
+      kind: 'text',
+      content: '',
+      status: 'streaming',
+      modelConfigId: resolution.modelConfigId,
+      modelSource: resolution.source,
+      modelLabel: label,
+      warnings: resolution.warnings,
+    });
+    const patch: Parameters<SessionRepository['sessions']['update']>[1] = {
+      lastModelConfigId: resolution.modelConfigId,
+      lastActivityAt: new Date().toISOString(),
+    };
+    if (!session.title) patch.title = deriveTitle(text);
+    const updated = await tx.sessions.update(session.id, patch);
+    return { session: updated, turnId, userMessage, assistantMessage, resolution, switchMessage, switchEvent };
+  }
+
+  /** Runs a started turn in the background and returns its handle. */
+  private launch(started: StartedTurn): RunningTurn {
+    const turn: RunningTurn = {
+      turnId: started.turnId,
+      sessionId: started.session.id,
+      assistantMessageId: started.assistantMessage.id,
+      resolution: started.resolution,
+      abort: new AbortController(),
+      partial: '',
+      flushTimer: null,
+      done: deferred<Message>(),
+    };
+    this.running.set(turn.sessionId, turn);
+    const sessionId = turn.sessionId;
+    if (started.switchMessage && started.switchEvent) {
+      this.events.emit('message.created', { sessionId, message: started.switchMessage });
+      this.events.emit('engine.switched', { sessionId, ...started.switchEvent, message: started.switchMessage });
+      this.log.info(
+        { sessionId, turnId: turn.turnId, from: started.switchEvent.from.modelConfigId, to: started.switchEvent.to.modelConfigId },
+        'engine switch',
+      );
+    }
+    if (this.events.hasWatchers(sessionId)) {
+      this.events.emit('message.created', { sessionId, message: started.userMessage });
+      this.events.emit('turn.started', {
+        sessionId,
+        turnId: turn.turnId,
+        messageId: turn.assistantMessageId,
+        modelConfigId: turn.resolution.modelConfigId,
+        modelSource: turn.resolution.source,
+        modelLabel: started.assistantMessage.modelLabel ?? turn.resolution.modelConfigId,
+        warnings: turn.resolution.warnings,
+      });
+      this.emitSessionLazy('status_change', started.session);
+    }
+    const run = this.runTurn(turn, started).catch((err) => {
+      this.log.error({ sessionId, turnId: turn.turnId, err: errorText(err) }, 'turn failed unexpectedly');
+      turn.done.reject(err);
+    });
+    this.track(run);
+    return turn;
+  }
+
+  private async runTurn(turn: RunningTurn, started: StartedTurn): Promise<void> {
+    const { sessionId, turnId } = turn;
+    const log = this.log.child({ sessionId, turnId });
+    const t0 = performance.now();
+    const model = this.catalog.get(turn.resolution.modelConfigId);
+    const agent = this.agentFor(started.session);
+    const history = await this.repo.messages.conversation(sessionId, { limit: 400 });
+    const prompt = buildPrompt({
+      system: agent?.systemPrompt ?? this.config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT,
+      history: history.map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
+      contextWindow: model?.contextWindow ?? 8192,
+    });
+    if (prompt.summarisedCount) log.info({ summarised: prompt.summarisedCount }, 'history summarised to fit the context budget');
+
+    const watched = this.events.hasWatchers(sessionId);
+    let status: Message['status'] = 'complete';
+    let text = '';
+    let usage: { inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number } | null = null;
+    let errorMessage: string | null = null;
+    try {
+      const result = await this.streamer.stream({
+        modelConfigId: turn.resolution.modelConfigId,
+        system: prompt.system,
+        messages: prompt.messages,
+        abortSignal: turn.abort.signal,
+        onDelta: (delta) => {
+          turn.partial += delta;
+          if (watched || this.events.hasWatchers(sessionId)) {
+            this.events.emit('message.delta', { sessionId, turnId, messageId: turn.assistantMessageId, delta });
+          }
+          if (!turn.flushTimer) turn.flushTimer = setTimeout(() => this.flushPartial(turn), this.partialFlushMs);
+        },
+      });
+      text = result.text;
+      usage = { ...result.usage, costUsd: result.costUsd };
+      if (result.aborted) status = 'interrupted';
+    } catch (err) {
+      status = turn.abort.signal.aborted ? 'interrupted' : 'error';
+      text = (err as { partialText?: string }).partialText || turn.partial;
+      if (status === 'error') errorMessage = errorText(err);
+      log.warn({ err: errorMessage, model: turn.resolution.modelConfigId }, 'model call failed');
+    }
+    if (turn.flushTimer) clearTimeout(turn.flushTimer);
+
+    const { message, session, errorEvent } = await this.repo.transaction(async (tx) => {
+      const message = await tx.messages.update(turn.assistantMessageId, {
+        content: text,
+        status,
+        usage,
+        parts: text ? [{ type: 'text', text }] : [],
+      });
+      if (usage) {
+        await tx.usage.record({
+          sessionId,
+          turnId,
+          messageId: turn.assistantMessageId,
+          role: 'primary',
+          modelConfigId: turn.resolution.modelConfigId,
+          ...usage,
+        });
+      }
+      const errorEvent = errorMessage
+        ? await tx.messages.append({
+            sessionId,
+            turnId,
+            role: 'system',
+            kind: 'turn_error',
+            content: `The model call failed: ${errorMessage}`,
+            event: { error: errorMessage, modelConfigId: turn.resolution.modelConfigId },
+          })
+        : null;
+      const session = await tx.sessions.update(sessionId, {
+        status: 'idle',
+        currentTurnId: null,
+        lastActivityAt: new Date().toISOString(),
+      });
+      return { message, session, errorEvent };
+    });
+    this.running.delete(sessionId);
+    this.events.emit('message.completed', { sessionId, turnId, message });
+    if (errorEvent) this.events.emit('message.created', { sessionId, message: errorEvent });
+    this.emitSessionLazy('status_change', session);
+    log.info(
+      { model: turn.resolution.modelConfigId, source: turn.resolution.source, status, ms: Math.round(performance.now() - t0) },
+      'turn finished',
+    );
+    turn.done.resolve(message);
+    await this.drain(sessionId);
+  }
+
+  private flushPartial(turn: RunningTurn): void {
+    turn.flushTimer = null;
+    if (!this.running.has(turn.sessionId)) return;
+    const content = turn.partial;
+    this.repo.messages.update(turn.assistantMessageId, { content }).catch((err) => {
+      this.log.warn({ sessionId: turn.sessionId, err: errorText(err) }, 'could not save partial reply');
+    });
+  }
+
+  private scheduleDrain(sessionId: string): void {
+    this.track(this.drain(sessionId).catch((err) => this.log.error({ sessionId, err: errorText(err) }, 'queue drain failed')));
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.draining.add(p);
+    void p.finally(() => this.draining.delete(p));
+  }
+
+  /** Promotes the head of the queue when the session is free; re-validates its model snapshot. */
+  private async drain(sessionId: string): Promise<void> {
+    if (this.stopped || this.running.has(sessionId)) return;
+    const turnId = randomUUID();
+    const outcome = await this.repo.transaction(async (tx) => {
+      const head = await tx.queue.head(sessionId);
+      if (!head) return null;
+      const claimed = await tx.sessions.claim(sessionId, turnId);
+      if (!claimed) return null;
+      await tx.queue.remove(sessionId, head.id);
+      const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
+      const resolution = this.resolveFor(claimed, { queued: head.modelConfigId, session: override });
+      const started = await this.startTurn(tx, claimed, turnId, head.text, resolution);
+      return { head, started };
+    });
+    if (!outcome) return;
+    this.log.debug({ sessionId, queuedId: outcome.head.id, model: outcome.started.resolution.modelConfigId }, 'queued message promoted');
+    const hook = this.turnHooks.get(outcome.head.id);
+    this.turnHooks.delete(outcome.head.id);
+    hook?.(outcome.started.turnId, outcome.started.assistantMessage.id);
+    const turn = this.launch(outcome.started);
+    const waiter = this.queueWaiters.get(outcome.head.id);
+    if (waiter) {
+      this.queueWaiters.delete(outcome.head.id);
+      turn.done.promise.then((m) => waiter.resolve(m), (e) => waiter.reject(e));
+    }
+    await this.emitQueue(sessionId);
+  }
+
+  // ---------------------------------------------------------------- resolution helpers
+
+  /** The chain for this session with the given upper levels (explicit, queued, job, session). */
+  resolveFor(session: SessionRecord | null, levels: Pick<ResolveModelInput, 'explicit' | 'queued' | 'job' | 'session'>): ModelResolution {
+    const agent = session ? this.agentFor(session) : null;
+    return resolveModel(this.catalog, {
+      ...levels,
+      agent: agent?.model ?? agent?.tier ?? null,
+      global: this.globalDefault,
+    });
+  }
+
+  get modelCatalog(): ModelCatalog {
+    return this.catalog;
+  }
+
+  get repository(): SessionRepository {
+    return this.repo;
+  }
+
+  get globalDefaultModel(): string | null {
+    return this.globalDefault;
+  }
+
+  isRunning(sessionId: string): boolean {
+    return this.running.has(sessionId);
+  }
+
+  private agentByName(name: string): AgentProfile | null {
+    return (this.config.agents.find((a) => a.name === name) as AgentProfile | undefined) ?? null;
+  }
+
+  private agentFor(session: SessionRecord): AgentProfile | null {
+    if (session.agent) return this.agentByName(session.agent);
+    for (const a of this.config.agents) {
+      const channelOk = !a.match?.channel || a.match.channel === '*' || a.match.channel === session.channel;
+      if (channelOk && matchesPeer(a.match?.peer ?? '*', session.peerId)) return a as AgentProfile;
+    }
+    return null;
+  }
+
+  private engineRef(modelConfigId: string): EngineRef {
+    if (this.catalog.get(modelConfigId)) return this.catalog.engineOf(modelConfigId);
+    return { modelConfigId, provider: 'removed', providerType: 'offline', model: modelConfigId, label: `${modelConfigId} (removed)` };
+  }
+
+  // ---------------------------------------------------------------- views and events
+
+  async view(s: SessionRecord): Promise<Session> {
+    const override = (await this.repo.config.get(s.id, SESSION_MODEL_KEY)) ?? null;
+    const queueLength = await this.repo.queue.count(s.id);
+    const eff = this.resolveFor(s, { session: override });
+    return {
+      id: s.id,
+      channel: s.channel,
+      peerId: s.peerId,
+      title: s.title,
+      projectId: s.projectId,
+      agent: s.agent,
+      status: s.status,
+      version: s.version,
+      modelOverride: override,
+      lastModelConfigId: s.lastModelConfigId,
+      effectiveModel: { ...eff, label: this.catalog.label(eff.modelConfigId) },
+      queueLength,
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt,
+      lastActivityAt: s.lastActivityAt,
+    };
+  }
+
+  private emitSession(kind: SessionChangeKind, session: Session): void {
+    this.events.emit('session.updated', { kind, session, version: session.version });
+  }
+
+  /** Builds the session view only when someone is watching. */
+  private emitSessionLazy(kind: SessionChangeKind, record: SessionRecord): void {
+    if (!this.events.hasWatchers(record.id)) return;
+    void this.view(record).then(
+      (v) => this.emitSession(kind, v),
+      (err) => this.log.warn({ sessionId: record.id, err: errorText(err) }, 'could not build session event'),
+    );
+  }
+
+  private async emitQueue(sessionId: string): Promise<void> {
+    if (!this.events.hasWatchers(sessionId)) return;
+    const session = await this.repo.sessions.get(sessionId);
+    if (!session) return;
+    const queue: QueuedMessage[] = await this.repo.queue.list(sessionId);
+    this.events.emit('queue.updated', { sessionId, version: session.version, queue });
+    this.emitSession('queue_change', await this.view(session));
+  }
+}
+
+function describeSource(source: ModelSource): string {
+  switch (source) {
+    case 'explicit':
+      return 'model chosen for this message';
+    case 'queued':
+      return 'model in force when the message was queued';
+    case 'job':
+      return 'scheduled job model';
+    case 'session':
+      return 'session override';
+    case 'agent':
+      return 'agent profile';
+    case 'global':
+      return 'global default';
+    case 'builtin':
+      return 'built-in default';
+  }
+}
+
+/** Human label of a resolution source, as shown next to a model ("fast · session override"). */
+export function sourceLabel(source: ModelSource): string {
+  return describeSource(source);
+}
+
+function deriveTitle(text: string): string {
+  const line = text.trim().split(/\r?\n/)[0] ?? '';
+  return line.length > 60 ? line.slice(0, 57).trimEnd() + '…' : line;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

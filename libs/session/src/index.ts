@@ -1,0 +1,4 @@
+/** Pure code of libs/session (safe for the browser): the command parser, the conversation summary, peer globs. */
+export * from './commands/parse-command';
+export * from './summary/build-conversation-summary';
+export * from './peer-match';

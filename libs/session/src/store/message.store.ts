@@ -1,0 +1,274 @@
+import type { EntityManager } from 'typeorm';
+import {
+  ErrorCode,
+  SwitchboardError,
+  type ContentPart,
+  type Message,
+  type MessageKind,
+  type MessageRole,
+  type MessageStatus,
+  type ModelSource,
+  type Usage,
+} from '@switchboard/protocol';
+import { MessageEntity } from '../db/message.entity';
+import { inTransaction, runWrite } from '../db/transaction-runner';
+import { requireCount, selectRows } from './sql';
+import { chunks, isForeignKeyViolation, newId, nowIso, parseJson } from './store-utils';
+
+/** A stored message: exactly the protocol's `Message`, so the API returns it as-is. */
+export type MessageRecord = Message;
+
+export interface AppendMessageInput {
+  sessionId: string;
+  role: MessageRole;
+  kind: MessageKind;
+  content: string;
+  parts?: ContentPart[];
+  status?: MessageStatus;
+  turnId?: string | null;
+  modelConfigId?: string | null;
+  modelSource?: ModelSource | null;
+  modelLabel?: string | null;
+  warnings?: string[];
+  usage?: Usage | null;
+  event?: Record<string, unknown> | null;
+}
+
+export interface MessagePatch {
+  content?: string;
+  parts?: ContentPart[];
+  status?: MessageStatus;
+  usage?: Usage | null;
+  warnings?: string[];
+  modelConfigId?: string | null;
+  modelSource?: ModelSource | null;
+  modelLabel?: string | null;
+  event?: Record<string, unknown> | null;
+}
+
+interface MessageRow {
+  id: string;
+  session_id: string;
+  seq: number | string;
+  turn_id: string | null;
+  role: MessageRole;
+  kind: MessageKind;
+  content: string;
+  parts: string;
+  status: MessageStatus;
+  model_config_id: string | null;
+  model_source: ModelSource | null;
+  model_label: string | null;
+  warnings: string;
+  input_tokens: number | string | null;
+  output_tokens: number | string | null;
+  cached_tokens: number | string | null;
+  cost_usd: number | string | null;
+  event: string | null;
+  created_at: string;
+}
+
+const COLUMNS = `"id", "session_id", "seq", "turn_id", "role", "kind", "content", "parts", "status", "model_config_id",
+  "model_source", "model_label", "warnings", "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "event", "created_at"`;
+
+// What a model sees: conversation text, not commands or system events.
+const CONVERSATION_WHERE = `"session_id" = :sessionId AND "kind" = 'text' AND "role" IN ('user', 'assistant') AND TRIM("content") <> ''`;
+
+function toRecord(row: MessageRow): MessageRecord {
+  return {
+    id: row.id,
+    sessionId: row.session_id,
+    seq: Number(row.seq),
+    turnId: row.turn_id,
+    role: row.role,
+    kind: row.kind,
+    content: row.content,
+    parts: parseJson<ContentPart[]>(row.parts, []),
+    status: row.status,
+    modelConfigId: row.model_config_id,
+    modelSource: row.model_source,
+    modelLabel: row.model_label,
+    warnings: parseJson<string[]>(row.warnings, []),
+    // The four usage columns are written together: all set or all null.
+    usage:
+      row.input_tokens === null
+        ? null
+        : {
+            inputTokens: Number(row.input_tokens),
+            outputTokens: Number(row.output_tokens ?? 0),
+            cachedTokens: Number(row.cached_tokens ?? 0),
+            costUsd: Number(row.cost_usd ?? 0),
+          },
+    event: parseJson<Record<string, unknown> | null>(row.event, null),
+    createdAt: row.created_at,
+  };
+}
+
+function usageColumns(usage: Usage | null): Pick<MessageEntity, 'inputTokens' | 'outputTokens' | 'cachedTokens' | 'costUsd'> {
+  return {
+    inputTokens: usage?.inputTokens ?? null,
+    outputTokens: usage?.outputTokens ?? null,
+    cachedTokens: usage?.cachedTokens ?? null,
+    costUsd: usage?.costUsd ?? null,
+  };
+}
+
+function sessionNotFound(sessionId: string): SwitchboardError {
+  return new SwitchboardError(ErrorCode.SESSION_NOT_FOUND, `Session ${sessionId} does not exist`, { sessionId });
+}
+
+/** Conversation history, system events included, numbered 1.. per session. */
+export class MessageStore {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** Appends a message with the session's next seq; SESSION_NOT_FOUND if the session is missing. */
+  async append(input: AppendMessageInput): Promise<MessageRecord> {
+    const id = newId();
+    const createdAt = nowIso();
+    try {
+      return await runWrite(this.manager, async (m) => {
+        // seq is computed inside the INSERT, so there is no read-then-write gap on SQLite.
+        await m
+          .createQueryBuilder()
+          .insert()
+          .into(MessageEntity)
+          .values({
+            id,
+            sessionId: input.sessionId,
+            seq: () => `(SELECT COALESCE(MAX("seq"), 0) + 1 FROM "messages" WHERE "session_id" = :seqSessionId)`,
+            turnId: input.turnId ?? null,
+            role: input.role,
+            kind: input.kind,
+            content: input.content,
+            parts: JSON.stringify(input.parts ?? []),
+            status: input.status ?? 'complete',
+            modelConfigId: input.modelConfigId ?? null,
+            modelSource: input.modelSource ?? null,
+            modelLabel: input.modelLabel ?? null,
+            warnings: JSON.stringify(input.warnings ?? []),
+            ...usageColumns(input.usage ?? null),
+            event: input.event ? JSON.stringify(input.event) : null,
+            createdAt,
+          })
+          .setParameter('seqSessionId', input.sessionId)
+          .execute();
+        const stored = await this.find(m, id);
+        if (!stored) throw new Error(`Message ${id} vanished right after its insert`);
+        return stored;
+      });
+    } catch (err) {
+      if (isForeignKeyViolation(err)) throw sessionNotFound(input.sessionId);
+      throw err;
+    }
+  }
+
+  /** The message, or null. */
+  async get(id: string): Promise<MessageRecord | null> {
+    return this.find(this.manager, id);
+  }
+
+  /**
+   * History in ascending seq. Without `afterSeq`, `limit` keeps the last N; with it, the first
+   * N after that seq, so a client catching up can page forward without gaps.
+   */
+  async list(sessionId: string, query: { limit?: number; afterSeq?: number } = {}): Promise<MessageRecord[]> {
+    const params: Record<string, unknown> = { sessionId };
+    if (query.afterSeq !== undefined) {
+      params.afterSeq = requireCount('afterSeq', query.afterSeq);
+      const limit = query.limit === undefined ? '' : `LIMIT ${requireCount('limit', query.limit)}`;
+      const rows = await selectRows<MessageRow>(
+        this.manager,
+        `SELECT ${COLUMNS} FROM "messages" WHERE "session_id" = :sessionId AND "seq" > :afterSeq ORDER BY "seq" ASC ${limit}`,
+        params,
+      );
+      return rows.map(toRecord);
+    }
+    return this.lastN(`"session_id" = :sessionId`, params, query.limit);
+  }
+
+  /** Applies the patch and returns the updated message; NOT_FOUND when it does not exist. */
+  async update(id: string, patch: MessagePatch): Promise<MessageRecord> {
+    const set: Record<string, unknown> = {};
+    if (patch.content !== undefined) set.content = patch.content;
+    if (patch.parts !== undefined) set.parts = JSON.stringify(patch.parts);
+    if (patch.status !== undefined) set.status = patch.status;
+    if (patch.warnings !== undefined) set.warnings = JSON.stringify(patch.warnings);
+    if (patch.modelConfigId !== undefined) set.modelConfigId = patch.modelConfigId;
+    if (patch.modelSource !== undefined) set.modelSource = patch.modelSource;
+    if (patch.modelLabel !== undefined) set.modelLabel = patch.modelLabel;
+    if (patch.event !== undefined) set.event = patch.event === null ? null : JSON.stringify(patch.event);
+    if (patch.usage !== undefined) Object.assign(set, usageColumns(patch.usage));
+    const apply = async (m: EntityManager): Promise<MessageRecord> => {
+      if (Object.keys(set).length > 0) {
+        await m.createQueryBuilder().update(MessageEntity).set(set).where('"id" = :id', { id }).execute();
+      }
+      const message = await this.find(m, id);
+      if (!message) throw new SwitchboardError(ErrorCode.NOT_FOUND, `Message ${id} does not exist`, { messageId: id });
+      return message;
+    };
+    return Object.keys(set).length > 0 ? runWrite(this.manager, apply) : apply(this.manager);
+  }
+
+  /** What a model sees, ascending: user/assistant text messages with content (limit keeps the last N). */
+  async conversation(sessionId: string, query: { limit?: number } = {}): Promise<MessageRecord[]> {
+    return this.lastN(CONVERSATION_WHERE, { sessionId }, query.limit);
+  }
+
+  /** The latest assistant text message, or null. */
+  async lastAssistant(sessionId: string): Promise<MessageRecord | null> {
+    const rows = await selectRows<MessageRow>(
+      this.manager,
+      `SELECT ${COLUMNS} FROM "messages" WHERE "session_id" = :sessionId AND "kind" = 'text' AND "role" = 'assistant'
+       ORDER BY "seq" DESC LIMIT 1`,
+      { sessionId },
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Crash recovery: every streaming message becomes interrupted (its partial text kept); returns them. */
+  async markStreamingInterrupted(): Promise<MessageRecord[]> {
+    return inTransaction(this.manager, async (m) => {
+      const rows = await selectRows<MessageRow>(m, `SELECT ${COLUMNS} FROM "messages" WHERE "status" = 'streaming' ORDER BY "created_at", "id"`);
+      const ids = rows.map((r) => r.id);
+      for (const group of chunks(ids)) {
+        await m.createQueryBuilder().update(MessageEntity).set({ status: 'interrupted' }).where('"id" IN (:...ids)', { ids: group }).execute();
+      }
+      return rows.map((r) => ({ ...toRecord(r), status: 'interrupted' as const }));
+    });
+  }
+
+  /** Number of messages of the session (system events included). */
+  async count(sessionId: string): Promise<number> {
+    const rows = await selectRows<{ n: number | string }>(this.manager, `SELECT COUNT(*) AS "n" FROM "messages" WHERE "session_id" = :sessionId`, {
+      sessionId,
+    });
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Deletes the session's whole history; returns how many messages went. */
+  async clear(sessionId: string): Promise<number> {
+    const result = await runWrite(this.manager, (m) =>
+      m.createQueryBuilder().delete().from(MessageEntity).where('"session_id" = :sessionId', { sessionId }).execute(),
+    );
+    return result.affected ?? 0;
+  }
+
+  private async find(m: EntityManager, id: string): Promise<MessageRecord | null> {
+    const rows = await selectRows<MessageRow>(m, `SELECT ${COLUMNS} FROM "messages" WHERE "id" = :id`, { id });
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** Rows matching `where` in ascending seq; with a limit, the last N of them. */
+  private async lastN(where: string, params: Record<string, unknown>, limit: number | undefined): Promise<MessageRecord[]> {
+    if (limit === undefined) {
+      const rows = await selectRows<MessageRow>(this.manager, `SELECT ${COLUMNS} FROM "messages" WHERE ${where} ORDER BY "seq" ASC`, params);
+      return rows.map(toRecord);
+    }
+    const rows = await selectRows<MessageRow>(
+      this.manager,
+      `SELECT ${COLUMNS} FROM "messages" WHERE ${where} ORDER BY "seq" DESC LIMIT ${requireCount('limit', limit)}`,
+      params,
+    );
+    return rows.reverse().map(toRecord);
+  }
+}

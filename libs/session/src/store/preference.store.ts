@@ -1,0 +1,46 @@
+import type { EntityManager } from 'typeorm';
+import { PreferenceEntity } from '../db/preference.entity';
+import { runWrite } from '../db/transaction-runner';
+import { selectRows } from './sql';
+import { nowIso } from './store-utils';
+
+/** The key of the persisted global default model. */
+export const DEFAULT_MODEL_PREFERENCE = 'default_model';
+
+/** Installation-wide settings (the global default model, ...). */
+export class PreferenceStore {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** The value, or null. */
+  async get(key: string): Promise<string | null> {
+    const rows = await selectRows<{ value: string }>(this.manager, `SELECT "value" FROM "preferences" WHERE "key" = :key`, { key });
+    return rows[0]?.value ?? null;
+  }
+
+  /** Sets (inserts or replaces) a preference. */
+  async set(key: string, value: string): Promise<void> {
+    await runWrite(this.manager, (m) =>
+      m
+        .createQueryBuilder()
+        .insert()
+        .into(PreferenceEntity)
+        .values({ key, value, updatedAt: nowIso() })
+        .orUpdate(['value', 'updated_at'], ['key'])
+        .execute(),
+    );
+  }
+
+  /** Removes a preference; true if it existed. */
+  async delete(key: string): Promise<boolean> {
+    const result = await runWrite(this.manager, (m) =>
+      m.createQueryBuilder().delete().from(PreferenceEntity).where('"key" = :key', { key }).execute(),
+    );
+    return Boolean(result.affected);
+  }
+
+  /** Every preference. */
+  async all(): Promise<Record<string, string>> {
+    const rows = await selectRows<{ key: string; value: string }>(this.manager, `SELECT "key", "value" FROM "preferences" ORDER BY "key"`);
+    return Object.fromEntries(rows.map((r) => [r.key, r.value]));
+  }
+}

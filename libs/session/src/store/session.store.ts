@@ -1,0 +1,278 @@
+import type { EntityManager } from 'typeorm';
+import { ErrorCode, SwitchboardError, type Channel, type SessionStatus } from '@switchboard/protocol';
+import { MessageEntity } from '../db/message.entity';
+import { QueuedMessageEntity } from '../db/queued-message.entity';
+import { SessionConfigEntity } from '../db/session-config.entity';
+import { SessionEntity } from '../db/session.entity';
+import { UsageRecordEntity } from '../db/usage-record.entity';
+import { inTransaction, runWrite } from '../db/transaction-runner';
+import { requireCount, selectRows } from './sql';
+import { chunks, newId, nowIso } from './store-utils';
+
+/** A session as stored (the API adds the override, effective model and queue length). */
+export interface SessionRecord {
+  id: string;
+  channel: Channel;
+  peerId: string;
+  title: string | null;
+  projectId: string | null;
+  agent: string | null;
+  status: SessionStatus;
+  version: number;
+  lastModelConfigId: string | null;
+  currentTurnId: string | null;
+  createdAt: string;
+  updatedAt: string;
+  lastActivityAt: string;
+}
+
+/** What `SessionStore.update` may change; every update also bumps version and updated_at. */
+export type SessionPatch = Partial<
+  Pick<SessionRecord, 'title' | 'projectId' | 'agent' | 'status' | 'lastModelConfigId' | 'currentTurnId' | 'lastActivityAt'>
+>;
+
+export interface GetOrCreateSessionInput {
+  channel: Channel;
+  peerId: string;
+  title?: string | null;
+  projectId?: string | null;
+  agent?: string | null;
+}
+
+interface SessionRow {
+  id: string;
+  channel: Channel;
+  peer_id: string;
+  title: string | null;
+  project_id: string | null;
+  agent: string | null;
+  status: SessionStatus;
+  version: number | string;
+  last_model_config_id: string | null;
+  current_turn_id: string | null;
+  created_at: string;
+  updated_at: string;
+  last_activity_at: string;
+}
+
+const COLUMNS = `"id", "channel", "peer_id", "title", "project_id", "agent", "status", "version",
+  "last_model_config_id", "current_turn_id", "created_at", "updated_at", "last_activity_at"`;
+
+const PATCH_KEYS = ['title', 'projectId', 'agent', 'status', 'lastModelConfigId', 'currentTurnId', 'lastActivityAt'] as const;
+
+// Tables that hang off a session, deleted explicitly (children first) rather than by cascade only.
+const CHILD_TABLES = [UsageRecordEntity, QueuedMessageEntity, SessionConfigEntity, MessageEntity];
+
+const DEFAULT_LIST_LIMIT = 100;
+
+function toRecord(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    channel: row.channel,
+    peerId: row.peer_id,
+    title: row.title,
+    projectId: row.project_id,
+    agent: row.agent,
+    status: row.status,
+    version: Number(row.version),
+    lastModelConfigId: row.last_model_config_id,
+    currentTurnId: row.current_turn_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastActivityAt: row.last_activity_at,
+  };
+}
+
+function notFound(id: string): SwitchboardError {
+  return new SwitchboardError(ErrorCode.SESSION_NOT_FOUND, `Session ${id} does not exist`, { sessionId: id });
+}
+
+function toIso(value: Date | string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`Not a valid date: ${String(value)}`);
+  return date.toISOString();
+}
+
+/** Sessions: get-or-create by (channel, peer), versioned updates and the turn claim. */
+export class SessionStore {
+  constructor(private readonly manager: EntityManager) {}
+
+  /** The session of (channel, peerId), created if missing; safe when two callers race. */
+  async getOrCreate(input: GetOrCreateSessionInput): Promise<{ session: SessionRecord; created: boolean }> {
+    const existing = await this.findByPeer(this.manager, input.channel, input.peerId);
+    if (existing) return { session: existing, created: false };
+    const id = newId();
+    const now = nowIso();
+    return runWrite(this.manager, async (m) => {
+      // Insert-or-ignore on the unique (channel, peer_id), then read whichever row won.
+      await m
+        .createQueryBuilder()
+        .insert()
+        .into(SessionEntity)
+        .values({
+          id,
+          channel: input.channel,
+          peerId: input.peerId,
+          title: input.title ?? null,
+          projectId: input.projectId ?? null,
+          agent: input.agent ?? null,
+          status: 'idle',
+          version: 1,
+          lastModelConfigId: null,
+          currentTurnId: null,
+          createdAt: now,
+          updatedAt: now,
+          lastActivityAt: now,
+        })
+        .orIgnore()
+        .execute();
+      const session = await this.findByPeer(m, input.channel, input.peerId);
+      if (!session) throw new Error(`Session (${input.channel}, ${input.peerId}) vanished right after its insert`);
+      return { session, created: session.id === id };
+    });
+  }
+
+  /** The session, or null. */
+  async get(id: string): Promise<SessionRecord | null> {
+    return this.find(this.manager, id);
+  }
+
+  /** The session, or a SESSION_NOT_FOUND error. */
+  async require(id: string): Promise<SessionRecord> {
+    const session = await this.find(this.manager, id);
+    if (!session) throw notFound(id);
+    return session;
+  }
+
+  /** Sessions, newest activity first (default limit 100). */
+  async list(query: { channel?: Channel; limit?: number } = {}): Promise<SessionRecord[]> {
+    const limit = requireCount('limit', query.limit ?? DEFAULT_LIST_LIMIT);
+    const where = query.channel ? 'WHERE "channel" = :channel' : '';
+    const rows = await selectRows<SessionRow>(
+      this.manager,
+      `SELECT ${COLUMNS} FROM "sessions" ${where}
+       ORDER BY "last_activity_at" DESC, "created_at" DESC, "id" DESC LIMIT :limit`,
+      { channel: query.channel, limit },
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Applies the patch, always bumping version and updated_at; returns the new record. */
+  async update(id: string, patch: SessionPatch): Promise<SessionRecord> {
+    const set: Record<string, unknown> = { version: () => '"version" + 1', updatedAt: nowIso() };
+    for (const key of PATCH_KEYS) if (patch[key] !== undefined) set[key] = patch[key];
+    return runWrite(this.manager, async (m) => {
+      const result = await m.createQueryBuilder().update(SessionEntity).set(set).where('"id" = :id', { id }).execute();
+      if (!result.affected) throw notFound(id);
+      return this.requireWith(m, id);
+    });
+  }
+
+  /** Bumps the version (something hanging off the session changed); returns the new record. */
+  async bumpVersion(id: string): Promise<SessionRecord> {
+    return this.update(id, {});
+  }
+
+  /**
+   * Atomically marks the session running for this turn unless a turn already runs: the
+   * database-level guarantee that one session never runs two turns. Null when not claimed.
+   */
+  async claim(id: string, turnId: string): Promise<SessionRecord | null> {
+    const now = nowIso();
+    return runWrite(this.manager, async (m) => {
+      const result = await m
+        .createQueryBuilder()
+        .update(SessionEntity)
+        .set({ status: 'running', currentTurnId: turnId, version: () => '"version" + 1', updatedAt: now, lastActivityAt: now })
+        .where('"id" = :id AND "status" <> :running', { id, running: 'running' })
+        .execute();
+      return result.affected ? this.requireWith(m, id) : null;
+    });
+  }
+
+  /**
+   * Ends the running turn: sets the status, clears current_turn_id, bumps the version. With
+   * `turnId`, only releases that turn's claim (a stale turn cannot free a newer one) and
+   * otherwise returns the record unchanged.
+   */
+  async release(id: string, status: 'idle' | 'interrupted', opts: { turnId?: string } = {}): Promise<SessionRecord> {
+    return runWrite(this.manager, async (m) => {
+      const qb = m
+        .createQueryBuilder()
+        .update(SessionEntity)
+        .set({ status, currentTurnId: null, version: () => '"version" + 1', updatedAt: nowIso() })
+        .where('"id" = :id', { id });
+      if (opts.turnId !== undefined) qb.andWhere('"current_turn_id" = :turnId', { turnId: opts.turnId });
+      await qb.execute();
+      return this.requireWith(m, id);
+    });
+  }
+
+  /** Crash recovery: every running session becomes interrupted; returns their ids. */
+  async markRunningInterrupted(): Promise<string[]> {
+    return inTransaction(this.manager, async (m) => {
+      const rows = await selectRows<{ id: string }>(m, `SELECT "id" FROM "sessions" WHERE "status" = 'running' ORDER BY "id"`);
+      const ids = rows.map((r) => r.id);
+      for (const group of chunks(ids)) {
+        await m
+          .createQueryBuilder()
+          .update(SessionEntity)
+          .set({ status: 'interrupted', currentTurnId: null, version: () => '"version" + 1', updatedAt: nowIso() })
+          .where('"id" IN (:...ids)', { ids: group })
+          .execute();
+      }
+      return ids;
+    });
+  }
+
+  /** Deletes the session with its messages, config, queue and usage; false if it did not exist. */
+  async delete(id: string): Promise<boolean> {
+    return inTransaction(this.manager, async (m) => {
+      for (const table of CHILD_TABLES) {
+        await m.createQueryBuilder().delete().from(table).where('"session_id" = :id', { id }).execute();
+      }
+      const result = await m.createQueryBuilder().delete().from(SessionEntity).where('"id" = :id', { id }).execute();
+      return Boolean(result.affected);
+    });
+  }
+
+  /** Deletes sessions idle since before `before` (never running ones) with everything they own; returns ids. */
+  async pruneStale(before: Date | string): Promise<string[]> {
+    const cutoff = toIso(before);
+    return inTransaction(this.manager, async (m) => {
+      const rows = await selectRows<{ id: string }>(
+        m,
+        `SELECT "id" FROM "sessions" WHERE "last_activity_at" < :cutoff AND "status" <> 'running' ORDER BY "id"`,
+        { cutoff },
+      );
+      const ids = rows.map((r) => r.id);
+      for (const group of chunks(ids)) {
+        for (const table of CHILD_TABLES) {
+          await m.createQueryBuilder().delete().from(table).where('"session_id" IN (:...ids)', { ids: group }).execute();
+        }
+        await m.createQueryBuilder().delete().from(SessionEntity).where('"id" IN (:...ids)', { ids: group }).execute();
+      }
+      return ids;
+    });
+  }
+
+  private async find(m: EntityManager, id: string): Promise<SessionRecord | null> {
+    const rows = await selectRows<SessionRow>(m, `SELECT ${COLUMNS} FROM "sessions" WHERE "id" = :id`, { id });
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  private async requireWith(m: EntityManager, id: string): Promise<SessionRecord> {
+    const session = await this.find(m, id);
+    if (!session) throw notFound(id);
+    return session;
+  }
+
+  private async findByPeer(m: EntityManager, channel: Channel, peerId: string): Promise<SessionRecord | null> {
+    const rows = await selectRows<SessionRow>(
+      m,
+      `SELECT ${COLUMNS} FROM "sessions" WHERE "channel" = :channel AND "peer_id" = :peerId`,
+      { channel, peerId },
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+}

@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { sessionEntities, sessionMigrations } from '../db/session-schema';
+import { createSqliteDataSource, runMigrations } from '../db/sqlite-data-source';
+
+export interface TestDatabase {
+  ds: DataSource;
+  file: string;
+  /** Closes the connection and deletes the temp directory. */
+  close(): Promise<void>;
+}
+
+/** A real SQLite file in a fresh temp dir, migrated with the real migrations. */
+export async function openTestDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-session-'));
+  const file = join(dir, 'switchboard.sqlite');
+  const ds = createSqliteDataSource({ file, entities: sessionEntities, migrations: sessionMigrations });
+  if (opts.migrate === false) await ds.initialize();
+  else await runMigrations(ds);
+  return {
+    ds,
+    file,
+    async close() {
+      if (ds.isInitialized) await ds.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/** Anthropic Messages wire format (non-streaming message, SSE events, error body). */
+import type { ReplyPlan, ReplyUsage, StreamFrames, WireFormat } from './wire.types';
+
+/** Anthropic's input_tokens excludes cache reads, so the cached share is moved to cache_read_input_tokens. */
+function inputUsage(u: ReplyUsage) {
+  return {
+    input_tokens: Math.max(0, u.promptTokens - u.cachedTokens),
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: u.cachedTokens,
+  };
+}
+
+const ERROR_TYPES: Record<number, string> = {
+  400: 'invalid_request_error',
+  401: 'authentication_error',
+  403: 'permission_error',
+  404: 'not_found_error',
+  413: 'request_too_large',
+  429: 'rate_limit_error',
+  500: 'api_error',
+  529: 'overloaded_error',
+};
+
+function event(type: string, data: object): string {
+  return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+}
+
+export const anthropicWire: WireFormat = {
+  completion(plan: ReplyPlan) {
+    return {
+      id: plan.id,
+      type: 'message',
+      role: 'assistant',
+      model: plan.request.model,
+      content: [{ type: 'text', text: plan.text }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { ...inputUsage(plan.usage), output_tokens: plan.usage.completionTokens },
+    };
+  },
+
+  stream(plan: ReplyPlan): StreamFrames {
+    const message = {
+      id: plan.id,
+      type: 'message',
+      role: 'assistant',
+      model: plan.request.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { ...inputUsage(plan.usage), output_tokens: 0 },
+    };
+    // Content frames are the hot path: stringify the constant envelope once, splice the text in.
+    const [before, after] = event('content_block_delta', {
+      index: 0,
+      delta: { type: 'text_delta', text: '\u0000' },
+    }).split('"\\u0000"');
+    return {
+      head:
+        event('message_start', { message }) +
+        event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+      delta: (text) => before + JSON.stringify(text) + after,
+      tail:
+        event('content_block_stop', { index: 0 }) +
+        event('message_delta', {
+          delta: { stop_reason: 'end_turn', stop_sequence: null },
+          usage: { output_tokens: plan.usage.completionTokens },
+        }) +
+        event('message_stop', {}),
+    };
+  },
+
+  error(status: number, message: string) {
+    const type = ERROR_TYPES[status] ?? (status >= 500 ? 'api_error' : 'invalid_request_error');
+    return { type: 'error', error: { type, message } };
+  },
+};

@@ -1,0 +1,74 @@
+/** Public contract of the fake LLM server: scripted rules, recorded requests and server options. */
+
+export interface FakeLlmRule {
+  /** match on model name (exact string or RegExp); omitted = any */
+  model?: string | RegExp;
+  /** match when the LAST user message text contains this string / matches this RegExp */
+  match?: string | RegExp;
+  /** reply text (streamed in chunks). A function gets the parsed request and returns text. */
+  reply?: string | ((req: FakeLlmRequest) => string);
+  /** error injection: respond with this HTTP status and an OpenAI/Anthropic-style error body */
+  status?: number; // e.g. 500, 429 (429 also sets a Retry-After: 1 header)
+  /** stream this many characters of the reply, then destroy the socket (mid-stream disconnect) */
+  disconnectAfterChars?: number;
+  /** apply only this many times, then the rule is skipped (default: unlimited) */
+  times?: number;
+  /** per-rule latency overrides */
+  firstTokenDelayMs?: number;
+  chunkDelayMs?: number;
+  /** usage to report; default is computed: prompt tokens = ceil(chars of all request messages/4), completion = ceil(reply chars/4), cached 0 */
+  usage?: { promptTokens: number; completionTokens: number; cachedTokens?: number };
+}
+
+export interface FakeLlmMessage {
+  role: string;
+  content: string;
+}
+
+export interface FakeLlmRequest {
+  api: 'openai' | 'anthropic';
+  path: string;
+  model: string;
+  stream: boolean;
+  /** normalised messages: system prompt(s) included as role 'system' */
+  messages: FakeLlmMessage[];
+  /** raw JSON body as received */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests poke at arbitrary wire fields
+  body: any;
+  headers: Record<string, string | string[] | undefined>;
+  /** size in bytes of the raw request body */
+  bytes: number;
+}
+
+export interface FakeLlmLatency {
+  firstTokenMs?: number;
+  chunkMs?: number;
+}
+
+export interface FakeLlmOptions {
+  port?: number; // default 0 (random)
+  host?: string; // default 127.0.0.1
+  rules?: FakeLlmRule[];
+  /** default reply when no rule matches: `Echo: <last user message text>` */
+  defaultReply?: string | ((req: FakeLlmRequest) => string);
+  /** latency per model name (ms before first token and between chunks); '*' = default */
+  latency?: Record<string, FakeLlmLatency>;
+  /** characters per streamed chunk (default 8) */
+  chunkSize?: number;
+  /** require this API key (Authorization: Bearer for OpenAI, x-api-key for Anthropic) -> 401 otherwise */
+  apiKey?: string;
+  /** models reported by GET /v1/models (default: ['fake-model']) */
+  models?: string[];
+}
+
+export interface FakeLlmServer {
+  readonly url: string; // e.g. http://127.0.0.1:43210  (no trailing slash)
+  readonly baseUrl: string; // url + '/v1'  (what an OpenAI-compatible client uses as baseURL)
+  readonly requests: FakeLlmRequest[]; // every completion request received, in order
+  addRule(rule: FakeLlmRule): void; // appended; rules are checked first-added-first
+  prependRule(rule: FakeLlmRule): void;
+  clearRules(): void;
+  setLatency(model: string, l: FakeLlmLatency): void;
+  reset(): void; // clears requests and rules
+  close(): Promise<void>; // closes the server and any open sockets
+}
