@@ -9,3 +9,4 @@ export * from './resolve-model';
 export * from './cost';
 export * from './tokens';
 export * from './provider-call-error';
+export * from './tool-spec';

@@ -12,6 +12,11 @@ export const ErrorCode = {
   SESSION_NOT_FOUND: 'SESSION_NOT_FOUND',
   QUEUED_MESSAGE_NOT_FOUND: 'QUEUED_MESSAGE_NOT_FOUND',
   INVALID_MODEL: 'INVALID_MODEL',
+  MEMORY_NOT_FOUND: 'MEMORY_NOT_FOUND',
+  MEMORY_REJECTED: 'MEMORY_REJECTED',
+  PAIRING_NOT_FOUND: 'PAIRING_NOT_FOUND',
+  JOB_NOT_FOUND: 'JOB_NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
   QUEUE_FULL: 'QUEUE_FULL',
   SESSION_BUSY: 'SESSION_BUSY',
   NOT_RUNNING: 'NOT_RUNNING',
@@ -66,11 +71,18 @@ export function httpStatusFor(code: ErrorCode): number {
       return 400;
     case ErrorCode.UNAUTHORIZED:
       return 401;
+    case ErrorCode.FORBIDDEN:
+      return 403;
     case ErrorCode.NOT_FOUND:
     case ErrorCode.METHOD_NOT_FOUND:
     case ErrorCode.SESSION_NOT_FOUND:
     case ErrorCode.QUEUED_MESSAGE_NOT_FOUND:
+    case ErrorCode.MEMORY_NOT_FOUND:
+    case ErrorCode.PAIRING_NOT_FOUND:
+    case ErrorCode.JOB_NOT_FOUND:
       return 404;
+    case ErrorCode.MEMORY_REJECTED:
+      return 422;
     case ErrorCode.SESSION_BUSY:
     case ErrorCode.NOT_RUNNING:
       return 409;

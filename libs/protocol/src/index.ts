@@ -4,3 +4,4 @@ export * from './schemas';
 export * from './events';
 export * from './methods';
 export * from './client';
+export * from './memory';

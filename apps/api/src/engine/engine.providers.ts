@@ -11,12 +11,12 @@ import {
   createSqliteDataSource,
   createTransactionRunner,
   runMigrations,
-  sessionEntities,
-  sessionMigrations,
 } from '@switchboard/session/server';
+import { databaseEntities, databaseMigrations } from '../database/schema';
 import { API_ENV, DATA_SOURCE, LOADED_CONFIG, LOGGER } from '../core/tokens';
 import type { ApiEnv } from '../config/api-env';
 import { EventHub } from './event-hub';
+import { ENGINE_EXTENSIONS, engineExtensionsProvider, type EngineExtensions } from './engine-extensions';
 
 /** Owns the engine's lifecycle: recovery on start, graceful stop on shutdown. */
 @Injectable()
@@ -46,8 +46,8 @@ export const engineProviders: Provider[] = [
       mkdirSync(env.dataDir, { recursive: true });
       const ds = createSqliteDataSource({
         file: join(env.dataDir, 'switchboard.sqlite'),
-        entities: [...sessionEntities],
-        migrations: [...sessionMigrations],
+        entities: databaseEntities,
+        migrations: databaseMigrations,
       });
       await ds.initialize();
       await runMigrations(ds);
@@ -70,11 +70,19 @@ export const engineProviders: Provider[] = [
     useFactory: (ds: DataSource) => new SessionRepository(ds, createTransactionRunner(ds)),
   },
   { provide: EventHub, useValue: new EventHub() },
+  engineExtensionsProvider,
   {
     provide: SessionEngine,
-    inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, ModelRunner, EventHub, LOGGER],
-    useFactory: (repo: SessionRepository, catalog: ModelCatalog, config: LoadedConfig, runner: ModelRunner, hub: EventHub, logger: Logger) =>
-      new SessionEngine({ repo, catalog, config, streamer: runner, events: hub, logger }),
+    inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, ModelRunner, EventHub, LOGGER, ENGINE_EXTENSIONS],
+    useFactory: (
+      repo: SessionRepository,
+      catalog: ModelCatalog,
+      config: LoadedConfig,
+      runner: ModelRunner,
+      hub: EventHub,
+      logger: Logger,
+      ext: EngineExtensions,
+    ) => new SessionEngine({ repo, catalog, config, streamer: runner, events: hub, logger, hooks: ext.hooks, commands: ext.commands }),
   },
   EngineLifecycle,
 ];

@@ -69,10 +69,15 @@ export async function handleCommand(
           ].join('\n'),
         );
       }
-      case 'memory':
-        return done('Memory is not enabled on this installation yet: nothing is remembered between conversations.', false);
-      default:
+      default: {
+        const ext = engine.commandExtensions.get(name);
+        if (ext) {
+          const r = await ext.run({ sessionId: session.id, projectId: session.projectId, args, argText: command.argText });
+          return done(r.text, r.ok ?? true);
+        }
+        if (name === 'memory') return done('Memory is not enabled on this installation: nothing is remembered between conversations.', false);
         return done(`Unknown command /${name}. ${shortHelp()}`, false);
+      }
     }
   } catch (err) {
     if (isSwitchboardError(err) && err.code === 'INVALID_MODEL') return done(err.message, false);

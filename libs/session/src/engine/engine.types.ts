@@ -48,3 +48,31 @@ export const silentLogger: EngineLogger = {
   error: () => undefined,
   child: () => silentLogger,
 };
+
+/** What a turn hook sees about the turn. */
+export interface TurnContext {
+  sessionId: string;
+  turnId: string;
+  channel: string;
+  peerId: string;
+  projectId: string | null;
+  agent: string | null;
+  userText: string;
+  userMessageId: string;
+}
+
+/**
+ * Extension points around every turn (memory plugs in here): `prepare` adds sections to the
+ * system prompt; `completed` runs after the reply is stored (never blocks the next turn).
+ */
+export interface TurnHooks {
+  name: string;
+  prepare?(ctx: TurnContext): Promise<{ system?: string } | void>;
+  completed?(ctx: TurnContext & { reply: import('@switchboard/protocol').Message }): void | Promise<void>;
+}
+
+/** A command contributed by another lib (e.g. /memory), run by the shared command handler. */
+export interface CommandExtension {
+  name: string;
+  run(ctx: { sessionId: string; projectId: string | null; args: string[]; argText: string }): Promise<{ text: string; ok?: boolean }>;
+}

@@ -36,7 +36,16 @@ import { matchesPeer } from '../peer-match';
 import { buildPrompt } from './build-prompt';
 import { deferred, type Deferred } from './deferred';
 import { handleCommand } from './command-handler';
-import { noopSink, silentLogger, type EngineEventSink, type EngineLogger, type ModelStreamer } from './engine.types';
+import {
+  noopSink,
+  silentLogger,
+  type CommandExtension,
+  type EngineEventSink,
+  type EngineLogger,
+  type ModelStreamer,
+  type TurnContext,
+  type TurnHooks,
+} from './engine.types';
 
 const DEFAULT_SYSTEM_PROMPT =
   'You are Switchboard, a helpful personal assistant. Answer clearly and concisely; use Markdown when it helps.';
@@ -50,6 +59,10 @@ export interface SessionEngineOptions {
   logger?: EngineLogger;
   /** How often a streaming reply's partial text is saved (so a crash keeps it). */
   partialFlushMs?: number;
+  /** Extensions around every turn (memory retrieval and extraction). */
+  hooks?: TurnHooks[];
+  /** Commands contributed by other libs (e.g. /memory). */
+  commands?: CommandExtension[];
 }
 
 /** Called with a turn's id and its assistant message id when the turn starts. */
@@ -102,6 +115,8 @@ export class SessionEngine {
   private readonly draining = new Set<Promise<unknown>>();
   private globalDefault: string | null = null;
   private stopped = false;
+  private readonly hooks: TurnHooks[];
+  readonly commandExtensions: ReadonlyMap<string, CommandExtension>;
 
   constructor(options: SessionEngineOptions) {
     this.repo = options.repo;
@@ -111,6 +126,15 @@ export class SessionEngine {
     this.events = options.events ?? noopSink;
     this.log = options.logger ?? silentLogger;
     this.partialFlushMs = options.partialFlushMs ?? 400;
+    this.hooks = options.hooks ?? [];
+    this.commandExtensions = new Map((options.commands ?? []).map((c) => [c.name, c]));
+  }
+
+  /** Stores a system event (e.g. "memory saved") in a session's history and pushes it to watchers. */
+  async appendSystemEvent(sessionId: string, kind: Message['kind'], content: string, event: Record<string, unknown> | null = null): Promise<Message> {
+    const message = await this.repo.messages.append({ sessionId, role: 'system', kind, content, event });
+    this.events.emit('message.created', { sessionId, message });
+    return message;
   }
 
   /** Loads persisted settings and recovers from a crash: interrupted turns are marked, queues resume. */
@@ -472,8 +496,28 @@ export class SessionEngine {
     const model = this.catalog.get(turn.resolution.modelConfigId);
     const agent = this.agentFor(started.session);
     const history = await this.repo.messages.conversation(sessionId, { limit: 400 });
+    const ctx: TurnContext = {
+      sessionId,
+      turnId,
+      channel: started.session.channel,
+      peerId: started.session.peerId,
+      projectId: started.session.projectId,
+      agent: started.session.agent,
+      userText: started.userMessage.content,
+      userMessageId: started.userMessage.id,
+    };
+    let system = agent?.systemPrompt ?? this.config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
+    for (const hook of this.hooks) {
+      if (!hook.prepare) continue;
+      try {
+        const extra = await hook.prepare(ctx);
+        if (extra?.system) system += '\n\n' + extra.system;
+      } catch (err) {
+        log.warn({ hook: hook.name, err: errorText(err) }, 'turn hook failed to prepare; continuing without it');
+      }
+    }
     const prompt = buildPrompt({
-      system: agent?.systemPrompt ?? this.config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT,
+      system,
       history: history.map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
       contextWindow: model?.contextWindow ?? 8192,
     });
@@ -552,6 +596,14 @@ export class SessionEngine {
       'turn finished',
     );
     turn.done.resolve(message);
+    if (status === 'complete') {
+      for (const hook of this.hooks) {
+        if (!hook.completed) continue;
+        Promise.resolve()
+          .then(() => hook.completed!({ ...ctx, reply: message }))
+          .catch((err) => log.warn({ hook: hook.name, err: errorText(err) }, 'turn hook failed after the turn'));
+      }
+    }
     await this.drain(sessionId);
   }
 

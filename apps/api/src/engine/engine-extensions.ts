@@ -1,0 +1,19 @@
+import type { Provider } from '@nestjs/common';
+import type { ToolSpec } from '@switchboard/models';
+import type { CommandExtension, TurnHooks } from '@switchboard/session/server';
+
+/** What other features plug into the one session engine: turn hooks, commands, tools. */
+export interface EngineExtensions {
+  hooks: TurnHooks[];
+  commands: CommandExtension[];
+  tools: ToolSpec[];
+}
+
+export const ENGINE_EXTENSIONS = Symbol('ENGINE_EXTENSIONS');
+
+/** Features add their contributions here (each by injecting its own service). */
+export const engineExtensionsProvider: Provider = {
+  provide: ENGINE_EXTENSIONS,
+  inject: [],
+  useFactory: (): EngineExtensions => ({ hooks: [], commands: [], tools: [] }),
+};

@@ -1,0 +1,22 @@
+import type { z } from 'zod';
+
+/** What a tool knows about the turn it runs in. */
+export interface ToolContext {
+  sessionId: string;
+  turnId: string;
+  channel: string;
+  peerId: string;
+  projectId: string | null;
+  abortSignal?: AbortSignal;
+}
+
+/**
+ * A tool the orchestrator can offer a model: built-in tools and lib tools (memory) share this
+ * provider-neutral shape; libs/models turns it into AI SDK tool calling.
+ */
+export interface ToolSpec<I = unknown, O = unknown> {
+  name: string;
+  description: string;
+  input: z.ZodType<I>;
+  execute(input: I, ctx: ToolContext): Promise<O>;
+}

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+
+/** Memory scope: `global` is about the person, `project` belongs to one project. */
+export const memoryScopeSchema = z.enum(['global', 'project']);
+export type MemoryScope = z.infer<typeof memoryScopeSchema>;
+
+export const MEMORY_MAX_CHARS = 1000;
+
+export const memorySchema = z.object({
+  id: z.string(),
+  content: z.string(),
+  scope: memoryScopeSchema,
+  projectId: z.string().nullable(),
+  category: z.string().nullable(),
+  tags: z.array(z.string()),
+  confidence: z.number().min(0).max(1),
+  source: z.enum(['extracted', 'user', 'tool']),
+  sourceSessionId: z.string().nullable(),
+  sourceMessageId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** relevance score when listed with `q` */
+  score: z.number().optional(),
+});
+export type Memory = z.infer<typeof memorySchema>;
+
+export const listMemoriesQuerySchema = z
+  .object({
+    scope: memoryScopeSchema.optional(),
+    projectId: z.string().min(1).max(200).optional(),
+    q: z.string().min(1).max(500).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+export type ListMemoriesQuery = z.infer<typeof listMemoriesQuerySchema>;
+
+export const memoriesResponseSchema = z.object({ memories: z.array(memorySchema) });
+export type MemoriesResponse = z.infer<typeof memoriesResponseSchema>;
+
+export const createMemoryRequestSchema = z
+  .object({
+    content: z.string().trim().min(1).max(MEMORY_MAX_CHARS),
+    scope: memoryScopeSchema.default('global'),
+    projectId: z.string().min(1).max(200).optional(),
+    category: z.string().min(1).max(50).optional(),
+    tags: z.array(z.string().min(1).max(50)).max(20).optional(),
+  })
+  .strict();
+export type CreateMemoryRequest = z.input<typeof createMemoryRequestSchema>;
+
+export const updateMemoryRequestSchema = z
+  .object({
+    content: z.string().trim().min(1).max(MEMORY_MAX_CHARS).optional(),
+    category: z.string().min(1).max(50).nullable().optional(),
+    tags: z.array(z.string().min(1).max(50)).max(20).optional(),
+  })
+  .strict();
+export type UpdateMemoryRequest = z.infer<typeof updateMemoryRequestSchema>;
+
+/** The gate's verdict on a memory candidate (also returned when POST refuses one). */
+export const memoryDecisionSchema = z.object({
+  action: z.enum(['accepted', 'merged', 'superseded', 'rejected']),
+  reason: z.string().describe('a stable reason code, e.g. DUPLICATE, SECRET, LOW_CONFIDENCE, TOO_LONG'),
+  memory: memorySchema.nullable(),
+});
+export type MemoryDecision = z.infer<typeof memoryDecisionSchema>;
+
+export const memorySettingsSchema = z.object({ enabled: z.boolean(), silent: z.boolean() });
+export type MemorySettings = z.infer<typeof memorySettingsSchema>;
+export const updateMemorySettingsRequestSchema = memorySettingsSchema.partial().strict();
+export type UpdateMemorySettingsRequest = z.infer<typeof updateMemorySettingsRequestSchema>;
