@@ -95,5 +95,6 @@ if (!(await waitForApi())) {
     }
     run(s, shared);
   }
-  console.log(`[start] Switchboard is up. API: ${apiUrl} (docs: ${apiUrl}/api/docs). Token: ${env.SWITCHBOARD_API_TOKEN ? 'SWITCHBOARD_API_TOKEN' : tokenFile}. Ctrl-C stops.`);
+  const dashboard = children.has('web') ? ` Dashboard: http://${env.HOST || '127.0.0.1'}:${env.WEB_PORT || '3000'} (sign in with the token).` : '';
+  console.log(`[start] Switchboard is up. API: ${apiUrl} (docs: ${apiUrl}/api/docs).${dashboard} Token: ${env.SWITCHBOARD_API_TOKEN ? 'SWITCHBOARD_API_TOKEN' : tokenFile}. Ctrl-C stops.`);
 }

@@ -13,6 +13,16 @@ import { ModelsController } from './models/models.controller';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
 import { DocsController } from './docs/docs.controller';
 import { WsGateway } from './gateway/ws.gateway';
+import { JobsController } from './jobs/jobs.controller';
+import { JobsService } from './jobs/jobs.service';
+import { JobScheduler } from './jobs/job-scheduler';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { memoryFeature } from './memory/memory.feature';
+import { AccessController } from './access/access.controller';
+import { AccessService } from './access/access.service';
+import { TranscriptionsController } from './transcriptions/transcriptions.controller';
+import { TranscriptionService } from './transcriptions/transcription.service';
 
 export interface AppModuleOptions {
   env: ApiEnv;
@@ -27,7 +37,7 @@ export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, SessionsController, ModelsController, ChatCompletionsController, DocsController],
+      controllers: [HealthController, SessionsController, ModelsController, ChatCompletionsController, DocsController, AccessController, TranscriptionsController, ...memoryFeature.controllers, JobsController, MetricsController],
       providers: [
         { provide: API_ENV, useValue: options.env },
         { provide: API_TOKEN, useValue: options.token },
@@ -36,7 +46,14 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         ...engineProviders,
+        ...memoryFeature.providers,
         WsGateway,
+        AccessService,
+        TranscriptionService,
+        // Jobs start after the engine (onApplicationBootstrap) and stop before it (beforeApplicationShutdown).
+        JobScheduler,
+        JobsService,
+        MetricsService,
       ],
     };
   }

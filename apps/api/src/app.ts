@@ -11,6 +11,7 @@ import { AppModule } from './app.module';
 import { loadApiEnv, type ApiEnv } from './config/api-env';
 import { ensureApiToken, type ApiTokenInfo } from './config/api-token';
 import { createLogger, PinoNestLogger } from './core/logger';
+import { installAudioParser } from './transcriptions/audio-body.parser';
 
 export interface StartApiOptions {
   /** Environment to read (defaults to process.env). */
@@ -61,6 +62,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
   installJsonParser(app);
+  installAudioParser(app);
   // Frames are parsed by the gateway itself (`{id, method, params}`), not by Nest's event router.
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
   await app.listen(env.port, env.host);

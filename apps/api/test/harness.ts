@@ -110,3 +110,15 @@ export async function rawRequest(url: string, method: string, path: string, init
   }
   return { status: res.status, json: json as { error?: { code: string; message: string; details?: Record<string, unknown> } } & Record<string, unknown>, text };
 }
+
+/** Requests made for conversation turns (they offer tools), not for delegated side work (titles, compaction, memory). */
+export function turnRequests(fake: FakeLlmServer): FakeLlmServer['requests'] {
+  return fake.requests.filter((r) => Array.isArray((r.body as { tools?: unknown }).tools));
+}
+
+/** The last conversation-turn request the fake LLM received. */
+export function lastTurnRequest(fake: FakeLlmServer): FakeLlmServer['requests'][number] {
+  const all = turnRequests(fake);
+  if (all.length === 0) throw new Error('the fake LLM received no turn request');
+  return all[all.length - 1];
+}

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { Message, ServerEventMap } from '@switchboard/protocol';
-import { eventually, startTestApi, testConfig, TEST_TOKEN, type TestApi } from './harness';
+import { eventually, lastTurnRequest, startTestApi, testConfig, TEST_TOKEN, turnRequests, type TestApi } from './harness';
 
 const SLOW = { firstTokenDelayMs: 400, chunkDelayMs: 15 };
 const agents = [{ name: 'support', match: { channel: 'telegram', peer: '*' }, model: 'quick', systemPrompt: 'You are the support desk.' }];
@@ -63,7 +63,7 @@ describe('model choice that sticks (e2e)', () => {
       expect((await t.client.getSession(s.id)).modelOverride).toBe('llama');
       const r2 = await say(s.id, 'and now?');
       expect([r2.modelConfigId, r2.modelSource]).toEqual(['llama', 'session']);
-      expect(t.fake.requests.at(-1)!.model).toBe('fake-llama');
+      expect(lastTurnRequest(t.fake).model).toBe('fake-llama');
     });
 
     it('routes agent configs by channel and peer, below the session override', async () => {
@@ -71,7 +71,7 @@ describe('model choice that sticks (e2e)', () => {
       expect(tg.effectiveModel).toMatchObject({ modelConfigId: 'quick', source: 'agent' });
       const r = await say(tg.id, 'help me');
       expect([r.modelConfigId, r.modelSource]).toEqual(['quick', 'agent']);
-      expect(t.fake.requests.at(-1)!.messages[0]).toEqual({ role: 'system', content: 'You are the support desk.' });
+      expect(lastTurnRequest(t.fake).messages[0]).toEqual({ role: 'system', content: 'You are the support desk.' });
       await t.client.setSessionModel(tg.id, 'main');
       expect((await say(tg.id, 'again')).modelSource).toBe('session');
       const web = await newSession('agent-web', 'web');
@@ -82,7 +82,7 @@ describe('model choice that sticks (e2e)', () => {
   describe('commands, parsed once and used by every door', () => {
     it('/model lists models with the active one marked, and sets and clears the override', async () => {
       const s = await newSession('cmd');
-      const calls = t.fake.requests.length;
+      const calls = turnRequests(t.fake).length;
       const list = await t.client.sendMessage(s.id, { text: '/model' });
       expect(list.command).toMatchObject({ name: 'model', ok: true });
       expect(list.reply!.content).toContain('Active model: Fake Main — global default');
@@ -99,7 +99,7 @@ describe('model choice that sticks (e2e)', () => {
       await t.client.sendMessage(s.id, { text: '/model default' });
       expect((await t.client.getSession(s.id)).modelOverride).toBeNull();
       // Commands never reach a model and are not stored as conversation.
-      expect(t.fake.requests.length).toBe(calls);
+      expect(turnRequests(t.fake).length).toBe(calls);
       expect((await t.client.listMessages(s.id)).messages).toHaveLength(0);
     });
 
@@ -110,7 +110,7 @@ describe('model choice that sticks (e2e)', () => {
       expect(unknown.reply!.content).toContain('/help');
       const help = await t.client.sendMessage(s.id, { text: '/help' });
       for (const c of ['/model', '/local', '/cloud', '/reset', '/help']) expect(help.reply!.content).toContain(c);
-      expect(t.fake.requests).toHaveLength(0);
+      expect(turnRequests(t.fake)).toHaveLength(0);
     });
 
     it('regression: the model does not revert on the next turn after /model', async () => {
@@ -275,7 +275,7 @@ describe('model choice that sticks (e2e)', () => {
       await t.client.setSessionModel(s.id, 'claude');
       const r = await say(s.id, 'What is my favourite colour?');
       expect(r).toMatchObject({ modelConfigId: 'claude', content: 'Claude here, I can see the earlier turn.' });
-      const upstream = t.fake.requests.at(-1)!;
+      const upstream = lastTurnRequest(t.fake);
       expect(upstream.api).toBe('anthropic');
       expect(upstream.messages.map((m) => m.content)).toEqual(
         expect.arrayContaining(['My favourite colour is teal.', 'Echo: My favourite colour is teal.', 'What is my favourite colour?']),
@@ -304,7 +304,7 @@ describe('model choice that sticks (e2e)', () => {
       for (let i = 0; i < 6; i++) await say(s.id, `Fact number ${i}: ${'detail '.repeat(40)}`);
       await t.client.setSessionModel(s.id, 'tiny');
       await say(s.id, 'Summarise what you know.');
-      const upstream = t.fake.requests.at(-1)!;
+      const upstream = lastTurnRequest(t.fake);
       expect(upstream.model).toBe('fake-tiny');
       const system = upstream.messages.find((m) => m.role === 'system')!.content;
       expect(system).toContain('<conversation_summary>');
@@ -388,10 +388,10 @@ describe('model choice that sticks (e2e)', () => {
       expect(err).toBeInstanceOf(OpenAI.BadRequestError);
       expect(err.status).toBe(400);
       expect(err.error).toMatchObject({ code: 'model_not_found', type: 'invalid_request_error' });
-      const calls = t.fake.requests.length;
+      const calls = turnRequests(t.fake).length;
       const r = await openai().chat.completions.create({ model: 'switchboard', user: 'oa-cmd', messages: [{ role: 'user', content: '/model' }] });
       expect(r.choices[0].message.content).toContain('Available models');
-      expect(t.fake.requests.length).toBe(calls);
+      expect(turnRequests(t.fake).length).toBe(calls);
     });
 
     it('rejects a missing token', async () => {

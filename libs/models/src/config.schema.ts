@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelSchema, providerTypeSchema, tierSchema, type Tier } from '@switchboard/protocol';
+import { channelSchema, jobDefinitionSchema, providerTypeSchema, tierSchema, type Tier } from '@switchboard/protocol';
 
 /** Lowercase, URL- and command-safe: model ids end up in API paths, `/model x` commands and the database. */
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -54,6 +54,8 @@ export const providerConfigSchema = z.strictObject({
   baseUrl: baseUrlSchema.optional(),
   apiKey: z.string().min(1).optional(),
   headers: z.record(z.string().min(1), z.string()).optional(),
+  // Voice notes: the provider's OpenAI-compatible `/audio/transcriptions` model (e.g. whisper-1).
+  transcriptionModel: z.string().trim().min(1).max(200).optional(),
 });
 export type ProviderConfig = z.infer<typeof providerConfigSchema>;
 
@@ -120,6 +122,29 @@ export const compactionSchema = z.strictObject({
 });
 export type CompactionConfig = z.infer<typeof compactionSchema>;
 
+/** Retries, fallbacks and cool-down: the one retry layer around model calls. */
+export const failoverSchema = z.strictObject({
+  /** Retries of one model for a transient error before falling back to the next. */
+  retries: z.number().int().min(0).max(10).default(2),
+  baseDelayMs: z.number().int().min(0).max(60_000).default(500),
+  maxDelayMs: z.number().int().min(0).max(120_000).default(8_000),
+  /** Consecutive failed calls after which a model cools down (is skipped while others are usable). */
+  failureThreshold: z.number().int().min(1).max(100).default(3),
+  cooldownMs: z.number().int().min(0).max(3_600_000).default(60_000),
+  /** A call that has not produced its first token in this time counts as a transient failure. */
+  firstTokenTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+});
+export type FailoverConfig = z.infer<typeof failoverSchema>;
+
+/** Bounds of one turn. */
+export const limitsSchema = z.strictObject({
+  maxToolIterations: z.number().int().min(0).max(50).default(6),
+  maxDelegationDepth: z.number().int().min(0).max(10).default(2),
+  /** A tool result longer than this (characters) is summarised by the tool_summarisation role. */
+  toolResultMaxChars: z.number().int().min(200).max(1_000_000).default(4000),
+});
+export type LimitsConfig = z.infer<typeof limitsSchema>;
+
 const baseConfigSchema = z.strictObject({
   // Lets editors validate the file against a published JSON schema; ignored otherwise.
   $schema: z.string().optional(),
@@ -130,6 +155,10 @@ const baseConfigSchema = z.strictObject({
   agents: z.array(agentConfigSchema).default([]),
   delegation: delegationSchema.prefault({}),
   compaction: compactionSchema.prefault({}),
+  failover: failoverSchema.prefault({}),
+  limits: limitsSchema.prefault({}),
+  // Scheduled jobs, upserted by name at start (source `config`); see docs/readme/jobs-and-metrics.md.
+  jobs: z.array(jobDefinitionSchema).default([]),
 });
 
 /** The config file, validated: field shapes, defaults and every cross-reference between fields. */
@@ -202,6 +231,12 @@ export function crossFieldIssues(config: z.output<typeof baseConfigSchema>): Pat
     else agentNames.set(key, i);
   });
   for (const [role, ref] of Object.entries(config.delegation)) refIssue(['delegation', role], ref);
+  const jobNames = new Map<string, number>();
+  config.jobs.forEach((job, i) => {
+    if (job.model !== undefined) refIssue(['jobs', i, 'model'], job.model);
+    if (jobNames.has(job.name)) issues.push({ path: ['jobs', i, 'name'], message: `duplicate job name "${job.name}" (also jobs[${jobNames.get(job.name)}])` });
+    else jobNames.set(job.name, i);
+  });
 
   for (const [id, provider] of Object.entries(config.providers)) {
     if (id === OFFLINE_PROVIDER_ID && provider.type !== 'offline') {

@@ -76,6 +76,8 @@ export function envShortcuts(
       type: 'openai-compatible',
       baseUrl: openaiBase ? 'env:OPENAI_BASE_URL' : OPENAI_DEFAULT_BASE_URL,
       ...(openaiKey ? { apiKey: 'env:OPENAI_API_KEY' } : {}),
+      // OpenAI itself transcribes voice notes; another OpenAI-compatible server may not.
+      ...(openaiBase ? {} : { transcriptionModel: 'whisper-1' }),
     };
     const overrideModel = read(env, 'OPENAI_MODEL');
     const main = model({

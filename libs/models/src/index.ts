@@ -10,3 +10,4 @@ export * from './cost';
 export * from './tokens';
 export * from './provider-call-error';
 export * from './tool-spec';
+export * from './run-events';

@@ -228,7 +228,7 @@ describe('loadConfig: bad JSON', () => {
 describe('loadConfig: environment shortcuts', () => {
   it('builds the OpenAI catalog from OPENAI_API_KEY alone', () => {
     const config = loadConfig({ env: { OPENAI_API_KEY: 'sk-1' } });
-    expect(config.providers).toEqual({ openai: { type: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-1' } });
+    expect(config.providers).toEqual({ openai: { type: 'openai-compatible', baseUrl: 'https://api.openai.com/v1', apiKey: 'sk-1', transcriptionModel: 'whisper-1' } });
     expect(config.models.map((m) => [m.id, m.tier])).toEqual([
       ['gpt-4.1', 'default'],
       ['gpt-4.1-mini', 'fast'],

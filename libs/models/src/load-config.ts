@@ -175,6 +175,7 @@ function resolveSecrets(providers: Record<string, ProviderConfig>, env: ConfigEn
       }
     }
     if (provider.apiKey !== undefined) next.apiKey = resolve(provider.apiKey, `${base}.apiKey`);
+    if (provider.transcriptionModel !== undefined) next.transcriptionModel = provider.transcriptionModel;
     if (provider.headers) {
       next.headers = Object.fromEntries(
         Object.entries(provider.headers).map(([name, value]) => [name, resolve(value, `${base}.headers.${name}`)]),

@@ -75,6 +75,8 @@ describe('ModelRunner.stream over an OpenAI-compatible provider', () => {
       finishReason: 'stop',
       aborted: false,
       usageEstimated: false,
+      parts: [{ type: 'text', text: LONG_REPLY }],
+      steps: 1,
     });
 
     const [request] = fake.requests;
@@ -326,6 +328,8 @@ describe('ModelRunner.generate', () => {
       finishReason: 'stop',
       aborted: false,
       usageEstimated: false,
+      parts: [{ type: 'text', text: 'Summary: foxes jump.' }],
+      steps: 1,
     });
     expect(fake.requests[0]!.stream).toBe(false);
   });

@@ -1,4 +1,14 @@
-import { generateText, streamText, type LanguageModelUsage, type ModelMessage } from 'ai';
+import type {
+  JSONSchema7,
+  LanguageModelV3,
+  LanguageModelV3CallOptions,
+  LanguageModelV3FunctionTool,
+  LanguageModelV3Message,
+  LanguageModelV3Prompt,
+  LanguageModelV3Usage,
+} from '@ai-sdk/provider';
+import { z } from 'zod';
+import type { ContentPart } from '@switchboard/protocol';
 import type { ChatMessage } from './chat-message';
 import { estimateCost, type TokenUsage } from './cost';
 import type { LoadedConfig } from './load-config';
@@ -6,6 +16,8 @@ import type { ModelCatalog } from './model-catalog';
 import { toProviderCallError } from './providers/classify-provider-error';
 import { ProviderRegistry } from './providers/provider-registry';
 import { estimateMessagesTokens, estimateTokens } from './tokens';
+import type { ToolContext, ToolSpec } from './tool-spec';
+import type { ToolEvent } from './run-events';
 
 export interface ModelRunnerOptions {
   config: LoadedConfig;
@@ -13,6 +25,7 @@ export interface ModelRunnerOptions {
   /** Replaces global fetch for every provider call (tests, proxies). */
   fetch?: typeof fetch;
 }
+
 
 export interface RunRequest {
   modelConfigId: string;
@@ -22,6 +35,17 @@ export interface RunRequest {
   maxOutputTokens?: number;
   /** Called for every text delta, in order (streaming only). */
   onDelta?: (text: string) => void;
+  /** Tools the model may call; the runner executes them and loops until the model answers. */
+  tools?: ToolSpec[];
+  toolContext?: ToolContext;
+  /** Model round-trips allowed for tool use in one call (default 6). */
+  maxToolIterations?: number;
+  onToolEvent?: (event: ToolEvent) => void;
+  /** Shortens a long tool result before the model sees it (delegated to the tool_summarisation role). */
+  summariseToolResult?: (toolName: string, text: string) => Promise<string>;
+  toolResultMaxChars?: number;
+  /** Fails the call as a transient error when no first token came in time. */
+  firstTokenTimeoutMs?: number;
 }
 
 export interface RunResult {
@@ -33,15 +57,28 @@ export interface RunResult {
   aborted: boolean;
   /** True when the provider reported no usage (aborted, or a server that omits it) and it was estimated. */
   usageEstimated: boolean;
+  /** Provider-neutral record of the call: tool calls and results, then the answer text. */
+  parts: ContentPart[];
+  /** Model round-trips made (1 without tools). */
+  steps: number;
+}
+
+interface StepOutcome {
+  text: string;
+  toolCalls: Array<{ toolCallId: string; toolName: string; input: string }>;
+  usage: LanguageModelV3Usage | undefined;
+  finishReason: string;
 }
 
 /**
- * Runs one model call through the AI SDK: streaming deltas, usage and cost, abort as a normal
- * outcome, provider failures as ProviderCallError. It never retries: retries live in one layer above.
+ * Runs one model call on the AI SDK provider layer (LanguageModelV3.doStream): streaming
+ * deltas, usage and cost, a lean tool loop, abort as a normal outcome, provider failures as
+ * ProviderCallError. It never retries: retries and fallbacks live in one layer above.
  */
 export class ModelRunner {
   private readonly registry: ProviderRegistry;
   private readonly catalog: ModelCatalog;
+  private readonly toolSchemas = new WeakMap<ToolSpec, LanguageModelV3FunctionTool>();
 
   constructor(options: ModelRunnerOptions) {
     this.catalog = options.catalog;
@@ -51,102 +88,263 @@ export class ModelRunner {
   /** Streams a reply, calling onDelta per text delta; resolves with `aborted: true` and the partial text on abort. */
   async stream(req: RunRequest): Promise<RunResult> {
     const model = this.registry.languageModel(req.modelConfigId);
+    const prompt = toPrompt(req);
+    const tools = req.tools?.length ? req.tools : undefined;
+    const maxSteps = tools ? Math.max(1, (req.maxToolIterations ?? 6) + 1) : 1;
+    const parts: ContentPart[] = [];
+    const usages: LanguageModelV3Usage[] = [];
     let text = '';
-    let usage: LanguageModelUsage | undefined;
     let finishReason = 'unknown';
-    let aborted = false;
-    let failure: unknown;
-    let callbackError: { error: unknown } | undefined;
+    let steps = 0;
 
-    const result = streamText({
-      model,
-      ...this.callSettings(req),
-      // Errors are reported through the stream and rethrown below; the default handler would log them.
-      onError: () => undefined,
-    });
-
-    try {
-      for await (const part of result.fullStream) {
-        if (part.type === 'text-delta') {
-          text += part.text;
-          try {
-            req.onDelta?.(part.text);
-          } catch (error) {
-            // The caller's bug, not the provider's: leaving the loop cancels the request, then it is rethrown as is.
-            callbackError = { error };
-            break;
-          }
-        } else if (part.type === 'finish') {
-          usage = part.totalUsage;
-          finishReason = part.finishReason;
-        } else if (part.type === 'abort') {
-          aborted = true;
-        } else if (part.type === 'error') {
-          // Providers can stream an error and then end normally; the first one is the cause.
-          failure ??= part.error;
-        }
+    while (steps < maxSteps) {
+      steps++;
+      // On the last allowed step, tools are withheld so the model has to answer.
+      const offerTools = tools && steps < maxSteps ? tools : undefined;
+      let step: StepOutcome;
+      try {
+        step = await this.step(model, req, prompt, offerTools, (delta) => {
+          text += delta;
+          req.onDelta?.(delta);
+        });
+      } catch (error) {
+        if (error instanceof CallbackError) throw error.error;
+        if (req.abortSignal?.aborted) return this.abortOutcome(req, text, parts, usages, steps);
+        throw toProviderCallError(error, req.modelConfigId, text);
       }
-    } catch (error) {
-      failure ??= error;
-    }
+      if (step.usage) usages.push(step.usage);
+      finishReason = step.finishReason;
+      if (step.toolCalls.length === 0 || !offerTools) break;
 
-    if (callbackError) throw callbackError.error;
-    // The caller's own abort wins over the network error it provokes.
-    if (aborted || req.abortSignal?.aborted) return this.abortOutcome(req, text);
-    if (failure !== undefined) throw toProviderCallError(failure, req.modelConfigId, text);
-    return this.result(req, text, usage, finishReason, false);
+      // Run the tools, give the results back, and go round again.
+      prompt.push({
+        role: 'assistant',
+        content: [
+          ...(step.text ? [{ type: 'text' as const, text: step.text }] : []),
+          ...step.toolCalls.map((c) => ({ type: 'tool-call' as const, toolCallId: c.toolCallId, toolName: c.toolName, input: safeJson(c.input) })),
+        ],
+      });
+      const results: LanguageModelV3Message = { role: 'tool', content: [] };
+      for (const call of step.toolCalls) {
+        const input = safeJson(call.input);
+        parts.push({ type: 'tool-call', toolCallId: call.toolCallId, toolName: call.toolName, input });
+        const output = await this.runTool(offerTools, call.toolCallId, call.toolName, input, req);
+        parts.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output });
+        results.content.push({
+          type: 'tool-result',
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          output: typeof output === 'string' ? { type: 'text', value: output } : { type: 'json', value: (output ?? null) as never },
+        });
+      }
+      prompt.push(results);
+      if (req.abortSignal?.aborted) return this.abortOutcome(req, text, parts, usages, steps);
+    }
+    if (text) parts.push({ type: 'text', text });
+    return this.result(req, text, usages, finishReason, false, parts, steps);
   }
 
-  /** One non-streaming call (delegated side work); same result shape and error handling as stream(). */
-  async generate(req: Omit<RunRequest, 'onDelta'>): Promise<RunResult> {
+  /** One non-streaming call without tools (delegated side work); same result shape and errors as stream(). */
+  async generate(req: Omit<RunRequest, 'onDelta' | 'tools'>): Promise<RunResult> {
     const model = this.registry.languageModel(req.modelConfigId);
     try {
-      const result = await generateText({ model, ...this.callSettings(req) });
-      return this.result(req, result.text, result.totalUsage, result.finishReason, false);
+      const r = await model.doGenerate({
+        prompt: toPrompt(req),
+        ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
+        ...(req.abortSignal ? { abortSignal: req.abortSignal } : {}),
+      });
+      const text = r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+      return this.result(req, text, [r.usage], r.finishReason.unified, false, text ? [{ type: 'text', text }] : [], 1);
     } catch (error) {
-      if (req.abortSignal?.aborted) return this.abortOutcome(req, '');
+      if (req.abortSignal?.aborted) return this.abortOutcome(req, '', [], [], 1);
       throw toProviderCallError(error, req.modelConfigId, '');
     }
   }
 
+  private async step(
+    model: LanguageModelV3,
+    req: RunRequest,
+    prompt: LanguageModelV3Prompt,
+    tools: ToolSpec[] | undefined,
+    onText: (delta: string) => void,
+  ): Promise<StepOutcome> {
+    const options: LanguageModelV3CallOptions = {
+      prompt,
+      ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
+      ...(tools ? { tools: tools.map((t) => this.toolSchema(t)), toolChoice: { type: 'auto' } } : {}),
+    };
+    // A first-token timeout aborts the request; the user's own abort is passed through too.
+    const timeout = req.firstTokenTimeoutMs ? new AbortController() : null;
+    const signal = timeout ? (req.abortSignal ? AbortSignal.any([req.abortSignal, timeout.signal]) : timeout.signal) : req.abortSignal;
+    if (signal) options.abortSignal = signal;
+    let timer: NodeJS.Timeout | null = timeout
+      ? setTimeout(() => timeout.abort(new FirstTokenTimeout(req.firstTokenTimeoutMs!)), req.firstTokenTimeoutMs)
+      : null;
+    const firstToken = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    };
+    try {
+      const { stream } = await model.doStream(options);
+      const reader = stream.getReader();
+      const out: StepOutcome = { text: '', toolCalls: [], usage: undefined, finishReason: 'unknown' };
+      let failure: unknown;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        switch (value.type) {
+          case 'text-delta':
+            firstToken();
+            out.text += value.delta;
+            try {
+              onText(value.delta);
+            } catch (error) {
+              await reader.cancel().catch(() => undefined);
+              throw new CallbackError(error);
+            }
+            break;
+          case 'tool-call':
+            firstToken();
+            out.toolCalls.push({ toolCallId: value.toolCallId, toolName: value.toolName, input: value.input });
+            break;
+          case 'finish':
+            out.usage = value.usage;
+            out.finishReason = value.finishReason.unified;
+            break;
+          case 'error':
+            // Providers can stream an error and then end normally; the first one is the cause.
+            failure ??= value.error;
+            break;
+          default:
+            break;
+        }
+      }
+      if (failure !== undefined) throw failure;
+      if (out.finishReason === 'unknown' && !out.text && out.toolCalls.length === 0 && signal?.aborted) throw signal.reason;
+      return out;
+    } catch (error) {
+      if (timeout?.signal.aborted && !req.abortSignal?.aborted) throw timeout.signal.reason;
+      throw error;
+    } finally {
+      firstToken();
+    }
+  }
+
+  private async runTool(tools: ToolSpec[], toolCallId: string, toolName: string, input: unknown, req: RunRequest): Promise<unknown> {
+    const tool = tools.find((t) => t.name === toolName);
+    const started = performance.now();
+    req.onToolEvent?.({ type: 'started', toolCallId, toolName, input });
+    let ok = true;
+    let output: unknown;
+    if (!tool) {
+      ok = false;
+      output = { error: `Unknown tool "${toolName}".` };
+    } else {
+      const parsed = tool.input.safeParse(input);
+      if (!parsed.success) {
+        ok = false;
+        output = { error: `Invalid input: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ')}` };
+      } else {
+        try {
+          output = await tool.execute(parsed.data, { ...(req.toolContext as ToolContext), abortSignal: req.abortSignal });
+        } catch (error) {
+          ok = false;
+          output = { error: error instanceof Error ? error.message : String(error) };
+        }
+      }
+    }
+    const max = req.toolResultMaxChars ?? 4000;
+    const asText = typeof output === 'string' ? output : JSON.stringify(output ?? null);
+    if (ok && asText.length > max) {
+      output = req.summariseToolResult
+        ? await req.summariseToolResult(toolName, asText).catch(() => asText.slice(0, max) + ' …[truncated]')
+        : asText.slice(0, max) + ' …[truncated]';
+    }
+    req.onToolEvent?.({ type: 'finished', toolCallId, toolName, ok, output, durationMs: Math.round(performance.now() - started) });
+    return output;
+  }
+
+  private toolSchema(tool: ToolSpec): LanguageModelV3FunctionTool {
+    let schema = this.toolSchemas.get(tool);
+    if (!schema) {
+      const json = z.toJSONSchema(tool.input, { unrepresentable: 'any' }) as JSONSchema7 & { $schema?: string };
+      delete json.$schema;
+      schema = { type: 'function', name: tool.name, description: tool.description, inputSchema: json };
+      this.toolSchemas.set(tool, schema);
+    }
+    return schema;
+  }
+
   /**
    * A cancelled call resolves (the user interrupted; keep the partial text), except a signal that
-   * fired because of a timeout (`AbortSignal.timeout`): that is a slow provider, worth a retry.
+   * fired because of a timeout: that is a slow provider, worth a retry.
    */
-  private abortOutcome(req: Omit<RunRequest, 'onDelta'>, text: string): RunResult {
+  private abortOutcome(req: RunRequest, text: string, parts: ContentPart[], usages: LanguageModelV3Usage[], steps: number): RunResult {
     const reason: unknown = req.abortSignal?.reason;
     // Checked by name: DOMException is not an Error subclass in every realm.
     const timedOut = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
     if (timedOut) throw toProviderCallError(reason, req.modelConfigId, text);
-    return this.result(req, text, undefined, 'aborted', true);
-  }
-
-  private callSettings(req: Omit<RunRequest, 'onDelta'>) {
-    return {
-      ...(req.system !== undefined ? { system: req.system } : {}),
-      messages: req.messages.map((m): ModelMessage => ({ role: m.role, content: m.content })),
-      // History may carry system notes (summaries); they are intended, so no warning per call.
-      allowSystemInMessages: true,
-      ...(req.abortSignal ? { abortSignal: req.abortSignal } : {}),
-      ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
-      maxRetries: 0,
-    };
+    if (text) parts.push({ type: 'text', text });
+    return this.result(req, text, usages, 'aborted', true, parts, steps);
   }
 
   private result(
-    req: Omit<RunRequest, 'onDelta'>,
+    req: RunRequest,
     text: string,
-    reported: LanguageModelUsage | undefined,
+    reported: LanguageModelV3Usage[],
     finishReason: string,
     aborted: boolean,
+    parts: ContentPart[],
+    steps: number,
   ): RunResult {
-    const usageEstimated = reported?.inputTokens === undefined || reported.outputTokens === undefined;
-    const usage: TokenUsage = {
-      inputTokens: reported?.inputTokens ?? estimateMessagesTokens(req.messages, req.system),
-      outputTokens: reported?.outputTokens ?? estimateTokens(text),
-      cachedTokens: reported?.inputTokenDetails?.cacheReadTokens ?? reported?.cachedInputTokens ?? 0,
-    };
+    const known = reported.filter((u) => u.inputTokens.total !== undefined && u.outputTokens.total !== undefined);
+    const usageEstimated = known.length === 0;
+    const usage: TokenUsage = usageEstimated
+      ? { inputTokens: estimateMessagesTokens(req.messages, req.system), outputTokens: estimateTokens(text), cachedTokens: 0 }
+      : {
+          inputTokens: sum(known, (u) => u.inputTokens.total),
+          outputTokens: sum(known, (u) => u.outputTokens.total),
+          cachedTokens: sum(known, (u) => u.inputTokens.cacheRead),
+        };
     const price = this.catalog.get(req.modelConfigId)?.price;
-    return { text, usage, costUsd: estimateCost(usage, price), finishReason, aborted, usageEstimated };
+    return { text, usage, costUsd: estimateCost(usage, price), finishReason, aborted, usageEstimated, parts, steps };
   }
+}
+
+/** The request has not produced a first token in time: a transient failure. */
+export class FirstTokenTimeout extends Error {
+  constructor(ms: number) {
+    super(`no first token after ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+class CallbackError {
+  constructor(readonly error: unknown) {}
+}
+
+function toPrompt(req: RunRequest): LanguageModelV3Prompt {
+  const prompt: LanguageModelV3Prompt = [];
+  if (req.system) prompt.push({ role: 'system', content: req.system });
+  for (const m of req.messages) {
+    if (m.role === 'system') prompt.push({ role: 'system', content: m.content });
+    else if (m.role === 'user') prompt.push({ role: 'user', content: [{ type: 'text', text: m.content }] });
+    else prompt.push({ role: 'assistant', content: [{ type: 'text', text: m.content }] });
+  }
+  return prompt;
+}
+
+function safeJson(text: string): unknown {
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function sum<T>(items: T[], pick: (t: T) => number | undefined): number {
+  let n = 0;
+  for (const i of items) n += pick(i) ?? 0;
+  return n;
 }

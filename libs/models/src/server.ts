@@ -5,3 +5,5 @@ export * from './providers/offline-model';
 export * from './providers/provider-registry';
 export * from './providers/classify-provider-error';
 export * from './model-runner';
+export * from './transcribe';
+export * from './failover-runner';

@@ -1,5 +1,6 @@
 import type { ErrorBody, ErrorCode } from './errors';
 import type {
+  Channel,
   CreateSessionRequest,
   HealthResponse,
   ListMessagesQuery,
@@ -17,6 +18,27 @@ import type {
 } from './schemas';
 import type { ServerEventMap, ServerEventName } from './events';
 import type { EventFrame, ResponseFrame, WsMethod, WsParams, WsResult } from './methods';
+import type {
+  AccessCheckRequest,
+  AccessCheckResponse,
+  AddApprovedUserRequest,
+  ApprovedUserResponse,
+  ApprovedUsersResponse,
+  PendingPairingsResponse,
+  RevokeUserResponse,
+} from './access';
+import type { TranscriptionResponse } from './transcription';
+import type {
+  CreateMemoryRequest,
+  ListMemoriesQuery,
+  MemoriesResponse,
+  Memory,
+  MemoryDecision,
+  MemorySettings,
+  UpdateMemoryRequest,
+  UpdateMemorySettingsRequest,
+} from './memory';
+import type { CreateJobRequest, Job, JobsResponse, RunJobRequest, RunJobResponse, UpdateJobRequest } from './jobs';
 
 /** An error answered by the API (or the socket), with its stable code. */
 export class SwitchboardApiError extends Error {
@@ -105,6 +127,9 @@ export class SwitchboardClient {
   abort(sessionId: string): Promise<{ aborted: boolean }> {
     return this.request('POST', `/api/v1/sessions/${enc(sessionId)}/abort`, {});
   }
+  compact(sessionId: string): Promise<{ compacted: boolean; message: import('./schemas').Message | null }> {
+    return this.request('POST', `/api/v1/sessions/${enc(sessionId)}/compact`, {});
+  }
   getUsage(sessionId: string): Promise<SessionUsage> {
     return this.request('GET', `/api/v1/sessions/${enc(sessionId)}/usage`);
   }
@@ -113,6 +138,95 @@ export class SwitchboardClient {
   }
   setDefaultModel(model: string): Promise<ModelsResponse> {
     return this.request('PUT', '/api/v1/settings/default-model', { model });
+  }
+
+  // ---- access (pairing codes, approved users) and voice transcription ----
+
+  /** Is this user allowed on the channel? When not, returns (or creates) a pending pairing code. */
+  checkAccess(channel: Channel, body: AccessCheckRequest): Promise<AccessCheckResponse> {
+    return this.request('POST', `/api/v1/access/${enc(channel)}/check`, body);
+  }
+  listPendingPairings(channel: Channel): Promise<PendingPairingsResponse> {
+    return this.request('GET', `/api/v1/access/${enc(channel)}/pending`);
+  }
+  /** Approves a pending pairing by its code (PAIRING_NOT_FOUND when unknown, used or expired). */
+  approvePairing(channel: Channel, code: string): Promise<ApprovedUserResponse> {
+    return this.request('POST', `/api/v1/access/${enc(channel)}/approve`, { code });
+  }
+  listApprovedUsers(channel: Channel): Promise<ApprovedUsersResponse> {
+    return this.request('GET', `/api/v1/access/${enc(channel)}/users`);
+  }
+  addApprovedUser(channel: Channel, body: AddApprovedUserRequest): Promise<ApprovedUserResponse> {
+    return this.request('POST', `/api/v1/access/${enc(channel)}/users`, body);
+  }
+  revokeUser(channel: Channel, userId: string): Promise<RevokeUserResponse> {
+    return this.request('DELETE', `/api/v1/access/${enc(channel)}/users/${enc(userId)}`);
+  }
+  /** Transcribes audio with the transcription model of the session's effective provider. */
+  async transcribe(sessionId: string, audio: Uint8Array, mediaType = 'audio/ogg'): Promise<TranscriptionResponse> {
+    const headers: Record<string, string> = { accept: 'application/json', 'content-type': mediaType };
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const res = await this.fetchImpl(`${this.baseUrl}/api/v1/sessions/${enc(sessionId)}/transcriptions`, {
+      method: 'POST',
+      headers,
+      body: audio as unknown as BodyInit,
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
+    });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!res.ok) {
+      const err = (parsed as ErrorBody | undefined)?.error;
+      throw new SwitchboardApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? (text || res.statusText), err?.details);
+    }
+    return parsed as TranscriptionResponse;
+  }
+
+  // ---- scheduled jobs ----
+
+  listJobs(): Promise<JobsResponse> {
+    return this.request('GET', '/api/v1/jobs');
+  }
+  createJob(body: CreateJobRequest): Promise<Job> {
+    return this.request('POST', '/api/v1/jobs', body);
+  }
+  getJob(jobId: string): Promise<Job> {
+    return this.request('GET', `/api/v1/jobs/${enc(jobId)}`);
+  }
+  /** Config jobs accept only `enabled` (FORBIDDEN otherwise). */
+  updateJob(jobId: string, body: UpdateJobRequest): Promise<Job> {
+    return this.request('PATCH', `/api/v1/jobs/${enc(jobId)}`, body);
+  }
+  deleteJob(jobId: string): Promise<OkResponse> {
+    return this.request('DELETE', `/api/v1/jobs/${enc(jobId)}`);
+  }
+  /** Runs a job now; `started: false` when it is already running. */
+  runJob(jobId: string, body: RunJobRequest = {}): Promise<RunJobResponse> {
+    return this.request('POST', `/api/v1/jobs/${enc(jobId)}/run`, body);
+  }
+
+  // ---- memory ----
+  listMemories(query: ListMemoriesQuery = {}): Promise<MemoriesResponse> {
+    return this.request('GET', '/api/v1/memories', undefined, query);
+  }
+  createMemory(body: CreateMemoryRequest): Promise<MemoryDecision> {
+    return this.request('POST', '/api/v1/memories', body);
+  }
+  updateMemory(id: string, body: UpdateMemoryRequest): Promise<Memory> {
+    return this.request('PATCH', `/api/v1/memories/${enc(id)}`, body);
+  }
+  deleteMemory(id: string): Promise<OkResponse> {
+    return this.request('DELETE', `/api/v1/memories/${enc(id)}`);
+  }
+  getMemorySettings(): Promise<MemorySettings> {
+    return this.request('GET', '/api/v1/settings/memory');
+  }
+  setMemorySettings(body: UpdateMemorySettingsRequest): Promise<MemorySettings> {
+    return this.request('PUT', '/api/v1/settings/memory', body);
   }
 
   /** Any JSON call, for routes that have no helper yet. */

@@ -15,6 +15,7 @@ export const ErrorCode = {
   MEMORY_NOT_FOUND: 'MEMORY_NOT_FOUND',
   MEMORY_REJECTED: 'MEMORY_REJECTED',
   PAIRING_NOT_FOUND: 'PAIRING_NOT_FOUND',
+  TRANSCRIPTION_UNAVAILABLE: 'TRANSCRIPTION_UNAVAILABLE',
   JOB_NOT_FOUND: 'JOB_NOT_FOUND',
   FORBIDDEN: 'FORBIDDEN',
   QUEUE_FULL: 'QUEUE_FULL',
@@ -82,6 +83,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case ErrorCode.JOB_NOT_FOUND:
       return 404;
     case ErrorCode.MEMORY_REJECTED:
+    case ErrorCode.TRANSCRIPTION_UNAVAILABLE:
       return 422;
     case ErrorCode.SESSION_BUSY:
     case ErrorCode.NOT_RUNNING:

@@ -76,6 +76,25 @@ export const engineSwitchedEventSchema = z.object({
   message: messageSchema,
 });
 
+export const toolStartedEventSchema = z.object({
+  sessionId: z.string(),
+  turnId: z.string(),
+  toolCallId: z.string(),
+  toolName: z.string(),
+  input: z.unknown(),
+});
+
+export const toolFinishedEventSchema = z.object({
+  sessionId: z.string(),
+  turnId: z.string(),
+  toolCallId: z.string(),
+  toolName: z.string(),
+  ok: z.boolean(),
+  /** the (possibly summarised) result as the model saw it */
+  output: z.unknown(),
+  durationMs: z.number(),
+});
+
 /** Every server-pushed event and its payload: the one event map shared by server and clients. */
 export const serverEventSchemas = {
   'turn.started': turnStartedEventSchema,
@@ -85,6 +104,8 @@ export const serverEventSchemas = {
   'session.updated': sessionUpdatedEventSchema,
   'queue.updated': queueUpdatedEventSchema,
   'engine.switched': engineSwitchedEventSchema,
+  'tool.started': toolStartedEventSchema,
+  'tool.finished': toolFinishedEventSchema,
 } as const;
 
 export type ServerEventName = keyof typeof serverEventSchemas;

@@ -5,3 +5,6 @@ export * from './events';
 export * from './methods';
 export * from './client';
 export * from './memory';
+export * from './access';
+export * from './transcription';
+export * from './jobs';

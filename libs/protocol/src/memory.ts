@@ -69,3 +69,21 @@ export const memorySettingsSchema = z.object({ enabled: z.boolean(), silent: z.b
 export type MemorySettings = z.infer<typeof memorySettingsSchema>;
 export const updateMemorySettingsRequestSchema = memorySettingsSchema.partial().strict();
 export type UpdateMemorySettingsRequest = z.infer<typeof updateMemorySettingsRequestSchema>;
+
+/** Counters of the memory pipeline (`GET /api/v1/memories/metrics`): queue depth, flushes, drops, decisions. */
+export const memoryMetricsSchema = z.object({
+  queue: z.object({
+    depth: z.number().int().describe('events waiting now, over all sessions'),
+    keys: z.number().int().describe('sessions with waiting events'),
+    enqueued: z.number().int(),
+    flushes: z.number().int(),
+    drops: z.number().int().describe('events merged into a full session queue (never lost)'),
+    failures: z.number().int(),
+    inFlight: z.number().int(),
+  }),
+  extraction: z.object({ runs: z.number().int(), failures: z.number().int(), candidates: z.number().int(), emptyResponses: z.number().int() }),
+  decisions: z.record(z.string(), z.number().int()).describe('gate decisions per action'),
+  reasons: z.record(z.string(), z.number().int()).describe('gate decisions per reason code'),
+  retrieval: z.object({ runs: z.number().int(), injected: z.number().int(), scopeViolations: z.number().int() }),
+});
+export type MemoryMetrics = z.infer<typeof memoryMetricsSchema>;

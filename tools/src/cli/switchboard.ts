@@ -10,6 +10,9 @@ Commands:
   sessions [--channel C]         list sessions, newest activity first
   session <sessionId>            show one session: status, override, effective model
   model <sessionId> <model>      set a session's model override ("default" clears it)
+  pending [--channel C]          list pending pairing requests (default channel: telegram)
+  pair <code> [--channel C]      approve a pairing code: that user may talk to the assistant
+  revoke <userId> [--channel C]  remove a user's access
 
 Talks to the API at SWITCHBOARD_API_URL (default http://127.0.0.1:8787) with
 SWITCHBOARD_API_TOKEN, or the token file in SWITCHBOARD_DATA_DIR (default ./data).`;
@@ -38,6 +41,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     return 2;
   }
   const client = new SwitchboardClient({ baseUrl: target.url, token: target.token });
+  const accessChannel = (values.channel ?? 'telegram') as Session['channel'];
   try {
     switch (command) {
       case 'models': {
@@ -68,6 +72,27 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         if (!args[0] || !args[1]) throw new Error('model needs a session id and a model (or "default")');
         const s = args[1].toLowerCase() === 'default' ? await client.clearSessionModel(args[0]) : await client.setSessionModel(args[0], args[1]);
         out(`Session ${s.id}: ${s.effectiveModel.label} (${s.effectiveModel.source})`);
+        return 0;
+      }
+      case 'pending': {
+        const { pending } = await client.listPendingPairings(accessChannel);
+        if (pending.length === 0) out(`No pending pairing requests on ${accessChannel}.`);
+        for (const p of pending) {
+          const who = [p.displayName, p.username ? '@' + p.username : null].filter(Boolean).join(' ');
+          out(`${p.code}  user ${p.userId}${who ? ` (${who})` : ''}  expires ${p.expiresAt}`);
+        }
+        return 0;
+      }
+      case 'pair': {
+        if (!args[0]) throw new Error('pair needs the code the user was given');
+        const { user } = await client.approvePairing(accessChannel, args[0]);
+        out(`Approved: ${accessChannel} user ${user.userId}${user.username ? ` (@${user.username})` : ''} may now talk to the assistant.`);
+        return 0;
+      }
+      case 'revoke': {
+        if (!args[0]) throw new Error('revoke needs a user id');
+        const { revoked } = await client.revokeUser(accessChannel, args[0]);
+        out(revoked ? `Revoked: ${accessChannel} user ${args[0]} no longer has access.` : `${accessChannel} user ${args[0]} had no access.`);
         return 0;
       }
       default:

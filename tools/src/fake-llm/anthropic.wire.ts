@@ -26,6 +26,31 @@ function event(type: string, data: object): string {
 }
 
 export const anthropicWire: WireFormat = {
+  toolCallStream(plan: ReplyPlan) {
+    const message = {
+      id: plan.id,
+      type: 'message',
+      role: 'assistant',
+      model: plan.request.model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { ...inputUsage(plan.usage), output_tokens: 0 },
+    };
+    let out = event('message_start', { message });
+    (plan.toolCalls ?? []).forEach((c, index) => {
+      out +=
+        event('content_block_start', { index, content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} } }) +
+        event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: c.arguments } }) +
+        event('content_block_stop', { index });
+    });
+    return (
+      out +
+      event('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: plan.usage.completionTokens } }) +
+      event('message_stop', {})
+    );
+  },
+
   completion(plan: ReplyPlan) {
     return {
       id: plan.id,

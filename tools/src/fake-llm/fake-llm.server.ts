@@ -151,13 +151,19 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     }
 
     const reply = rule?.reply ?? defaultReply;
-    const text = typeof reply === 'function' ? reply(request) : reply;
+    const toolCalls = rule?.toolCalls?.map((c, i) => ({
+      id: c.id ?? `call_fake_${nextId + 1}_${i}`,
+      name: c.name,
+      arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments ?? {}),
+    }));
+    const text = toolCalls ? '' : typeof reply === 'function' ? reply(request) : reply;
     const plan: ReplyPlan = {
       id: api === 'openai' ? `chatcmpl-fake-${++nextId}` : `msg_fake_${++nextId}`,
       created: Math.floor(Date.now() / 1000),
       request,
       text,
-      usage: usageFor(request, rule, text),
+      usage: usageFor(request, rule, toolCalls ? JSON.stringify(toolCalls) : text),
+      ...(toolCalls ? { toolCalls } : {}),
     };
     const { first, chunk } = pacing(request.model, rule);
     const wire = WIRES[api];
@@ -174,6 +180,12 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       return sendJson(res, 200, wire.completion(plan));
     }
 
+    if (toolCalls) {
+      res.writeHead(200, SSE_HEADERS);
+      if (first > 0 && !(await pacer.wait(first))) return;
+      res.end(wire.toolCallStream(plan));
+      return;
+    }
     const cut = rule?.disconnectAfterChars;
     const parts = chunksOf(cut === undefined ? text : text.slice(0, Math.max(0, cut)), chunkSize);
     const frames = wire.stream(plan);

@@ -11,6 +11,8 @@ export interface FakeLlmRule {
   status?: number; // e.g. 500, 429 (429 also sets a Retry-After: 1 header)
   /** stream this many characters of the reply, then destroy the socket (mid-stream disconnect) */
   disconnectAfterChars?: number;
+  /** answer with these tool calls instead of text (finish reason tool_calls / tool_use) */
+  toolCalls?: Array<{ id?: string; name: string; arguments: unknown }>;
   /** apply only this many times, then the rule is skipped (default: unlimited) */
   times?: number;
   /** per-rule latency overrides */

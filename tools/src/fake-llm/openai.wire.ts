@@ -19,7 +19,36 @@ const ERROR_KINDS: Record<number, { type: string; code: string | null }> = {
 };
 
 export const openAiWire: WireFormat = {
+  toolCallStream(plan: ReplyPlan) {
+    const base = { id: plan.id, object: 'chat.completion.chunk', created: plan.created, model: plan.request.model };
+    const frame = (chunk: object) => `data: ${JSON.stringify(chunk)}\n\n`;
+    const calls = (plan.toolCalls ?? []).map((c, index) => ({ index, id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }));
+    return (
+      frame({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: null, tool_calls: calls }, logprobs: null, finish_reason: null }] }) +
+      frame({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' }] }) +
+      frame({ ...base, choices: [], usage: usageOf(plan.usage) }) +
+      'data: [DONE]\n\n'
+    );
+  },
+
   completion(plan: ReplyPlan) {
+    if (plan.toolCalls?.length) {
+      return {
+        id: plan.id,
+        object: 'chat.completion',
+        created: plan.created,
+        model: plan.request.model,
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: null, tool_calls: plan.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) },
+            logprobs: null,
+            finish_reason: 'tool_calls',
+          },
+        ],
+        usage: usageOf(plan.usage),
+      };
+    }
     return {
       id: plan.id,
       object: 'chat.completion',

@@ -15,6 +15,7 @@ export interface ReplyPlan {
   request: FakeLlmRequest;
   text: string;
   usage: ReplyUsage;
+  toolCalls?: Array<{ id: string; name: string; arguments: string }>;
 }
 
 /** SSE frames of one streamed reply: `head` before any content, one `delta` per chunk, `tail` to finish. */
@@ -25,6 +26,8 @@ export interface StreamFrames {
 }
 
 export interface WireFormat {
+  /** a whole streamed reply that calls tools */
+  toolCallStream(plan: ReplyPlan): string;
   completion(plan: ReplyPlan): unknown;
   stream(plan: ReplyPlan): StreamFrames;
   error(status: number, message: string): unknown;

@@ -15,12 +15,29 @@ import {
   sessionsResponseSchema,
   sessionUsageSchema,
   setModelRequestSchema,
+  accessCheckRequestSchema,
+  accessCheckResponseSchema,
+  approvePairingRequestSchema,
+  addApprovedUserRequestSchema,
+  approvedUserResponseSchema,
+  pendingPairingsResponseSchema,
+  approvedUsersResponseSchema,
+  revokeUserResponseSchema,
+  transcriptionResponseSchema,
+  createJobRequestSchema,
+  updateJobRequestSchema,
+  runJobRequestSchema,
+  jobSchema,
+  jobsResponseSchema,
+  runJobResponseSchema,
+  okResponseSchema,
 } from '@switchboard/protocol';
 import { chatCompletionRequestSchema } from '../openai/chat-completions.controller';
 import { APP_VERSION } from '../core/tokens';
+import { memoryOpenApiRoutes } from '../memory/memory.openapi';
 
 interface Route {
-  method: 'get' | 'post' | 'put' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   body?: z.ZodType;
@@ -48,13 +65,30 @@ const routes: Route[] = [
   { method: 'get', path: `${S}/usage`, summary: 'Tokens and cost: primary, per delegation role, total', response: sessionUsageSchema, errors: [404] },
   { method: 'get', path: '/api/v1/models', summary: 'The model catalog and the global default', response: modelsResponseSchema },
   { method: 'put', path: '/api/v1/settings/default-model', summary: 'Set the global default model', body: setModelRequestSchema, response: modelsResponseSchema, errors: [400] },
+  { method: 'post', path: `${S}/compact`, summary: 'Summarise older turns now (the full history is kept)', errors: [404] },
+  { method: 'post', path: `${S}/transcriptions`, summary: 'Transcribe raw audio (audio/* body, up to 20 MiB) with the transcription model of the session\'s provider', response: transcriptionResponseSchema, errors: [404, 422] },
+  { method: 'get', path: '/api/v1/jobs', summary: 'Scheduled jobs', response: jobsResponseSchema },
+  { method: 'post', path: '/api/v1/jobs', summary: 'Create a job (cron or everySeconds, prompt, target session, optional model)', body: createJobRequestSchema, response: jobSchema, errors: [400] },
+  { method: 'get', path: '/api/v1/jobs/{id}', summary: 'One job', response: jobSchema, errors: [404] },
+  { method: 'patch', path: '/api/v1/jobs/{id}', summary: 'Change a job', body: updateJobRequestSchema, response: jobSchema, errors: [400, 403, 404] },
+  { method: 'delete', path: '/api/v1/jobs/{id}', summary: 'Delete a job (config jobs can only be disabled)', response: okResponseSchema, errors: [403, 404] },
+  { method: 'post', path: '/api/v1/jobs/{id}/run', summary: 'Run a job now', body: runJobRequestSchema, response: runJobResponseSchema, errors: [404] },
+  { method: 'post', path: '/api/v1/access/{channel}/check', summary: 'Is a user allowed? Creates a pairing code for an unknown one', body: accessCheckRequestSchema, response: accessCheckResponseSchema },
+  { method: 'get', path: '/api/v1/access/{channel}/pending', summary: 'Pending pairing requests', response: pendingPairingsResponseSchema },
+  { method: 'post', path: '/api/v1/access/{channel}/approve', summary: 'Approve a pairing code', body: approvePairingRequestSchema, response: approvedUserResponseSchema, errors: [404] },
+  { method: 'get', path: '/api/v1/access/{channel}/users', summary: 'Approved users', response: approvedUsersResponseSchema },
+  { method: 'post', path: '/api/v1/access/{channel}/users', summary: 'Approve a user directly', body: addApprovedUserRequestSchema, response: approvedUserResponseSchema },
+  { method: 'delete', path: '/api/v1/access/{channel}/users/{userId}', summary: 'Revoke a user', response: revokeUserResponseSchema },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics (token required)' },
   { method: 'post', path: '/v1/chat/completions', summary: 'OpenAI-compatible chat completions (streaming too); session from X-Session-Key or user', body: chatCompletionRequestSchema, errors: [400] },
 ];
 
 const errorDescriptions: Record<number, string> = {
   400: 'VALIDATION_FAILED, INVALID_JSON or INVALID_MODEL',
   401: 'UNAUTHORIZED',
-  404: 'SESSION_NOT_FOUND or QUEUED_MESSAGE_NOT_FOUND',
+  403: 'FORBIDDEN',
+  404: 'SESSION_NOT_FOUND, QUEUED_MESSAGE_NOT_FOUND, JOB_NOT_FOUND, MEMORY_NOT_FOUND or PAIRING_NOT_FOUND',
+  422: 'MEMORY_REJECTED or TRANSCRIPTION_UNAVAILABLE',
   413: 'PAYLOAD_TOO_LARGE',
   429: 'QUEUE_FULL',
 };
@@ -67,7 +101,7 @@ function schema(s: z.ZodType): unknown {
 export function buildOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const errorResponse = { content: { 'application/json': { schema: schema(errorBodySchema) } } };
-  for (const r of routes) {
+  for (const r of [...routes, ...memoryOpenApiRoutes] as Route[]) {
     const op: Record<string, unknown> = {
       summary: r.summary,
       security: r.public ? [] : [{ bearer: [] }],

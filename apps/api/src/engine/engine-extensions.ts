@@ -1,6 +1,7 @@
 import type { Provider } from '@nestjs/common';
 import type { ToolSpec } from '@switchboard/models';
 import type { CommandExtension, TurnHooks } from '@switchboard/session/server';
+import { MemoryService, memoryCommand, memoryTools } from '@switchboard/memory/server';
 
 /** What other features plug into the one session engine: turn hooks, commands, tools. */
 export interface EngineExtensions {
@@ -14,6 +15,10 @@ export const ENGINE_EXTENSIONS = Symbol('ENGINE_EXTENSIONS');
 /** Features add their contributions here (each by injecting its own service). */
 export const engineExtensionsProvider: Provider = {
   provide: ENGINE_EXTENSIONS,
-  inject: [],
-  useFactory: (): EngineExtensions => ({ hooks: [], commands: [], tools: [] }),
+  inject: [MemoryService],
+  useFactory: (memory: MemoryService): EngineExtensions => ({
+    hooks: [memory.turnHook()],
+    commands: [memoryCommand(memory)],
+    tools: memoryTools(memory),
+  }),
 };

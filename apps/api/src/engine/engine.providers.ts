@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { ModelCatalog, type LoadedConfig } from '@switchboard/models';
-import { ModelRunner } from '@switchboard/models/server';
+import { FailoverRunner, ModelRunner } from '@switchboard/models/server';
 import {
   SessionEngine,
   SessionRepository,
@@ -16,6 +16,7 @@ import { databaseEntities, databaseMigrations } from '../database/schema';
 import { API_ENV, DATA_SOURCE, LOADED_CONFIG, LOGGER } from '../core/tokens';
 import type { ApiEnv } from '../config/api-env';
 import { EventHub } from './event-hub';
+import { MetricsService } from '../metrics/metrics.service';
 import { ENGINE_EXTENSIONS, engineExtensionsProvider, type EngineExtensions } from './engine-extensions';
 
 /** Owns the engine's lifecycle: recovery on start, graceful stop on shutdown. */
@@ -65,6 +66,11 @@ export const engineProviders: Provider[] = [
     useFactory: (config: LoadedConfig, catalog: ModelCatalog) => new ModelRunner({ config, catalog }),
   },
   {
+    provide: FailoverRunner,
+    inject: [ModelRunner, ModelCatalog, LOADED_CONFIG],
+    useFactory: (runner: ModelRunner, catalog: ModelCatalog, config: LoadedConfig) => new FailoverRunner(runner, catalog, config.failover),
+  },
+  {
     provide: SessionRepository,
     inject: [DATA_SOURCE],
     useFactory: (ds: DataSource) => new SessionRepository(ds, createTransactionRunner(ds)),
@@ -73,16 +79,29 @@ export const engineProviders: Provider[] = [
   engineExtensionsProvider,
   {
     provide: SessionEngine,
-    inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, ModelRunner, EventHub, LOGGER, ENGINE_EXTENSIONS],
+    inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, MetricsService],
     useFactory: (
       repo: SessionRepository,
       catalog: ModelCatalog,
       config: LoadedConfig,
-      runner: ModelRunner,
+      runner: FailoverRunner,
       hub: EventHub,
       logger: Logger,
       ext: EngineExtensions,
-    ) => new SessionEngine({ repo, catalog, config, streamer: runner, events: hub, logger, hooks: ext.hooks, commands: ext.commands }),
+      metrics: MetricsService,
+    ) =>
+      new SessionEngine({
+        repo,
+        catalog,
+        config,
+        streamer: runner,
+        events: hub,
+        logger,
+        hooks: ext.hooks,
+        commands: ext.commands,
+        tools: ext.tools,
+        onUsage: (u) => metrics.recordUsage(u),
+      }),
   },
   EngineLifecycle,
 ];

@@ -6,6 +6,8 @@ export type HubListener = <E extends ServerEventName>(event: E, payload: ServerE
 interface Watch {
   /** null = every session */
   sessionId: string | null;
+  /** null = every event */
+  events: ReadonlySet<ServerEventName> | null;
   listener: HubListener;
 }
 
@@ -15,36 +17,54 @@ export function sessionIdOf<E extends ServerEventName>(event: E, payload: Server
   return (payload as { sessionId: string }).sessionId;
 }
 
+const ANY = '*';
+type Interest = Map<string, number>;
+
+function bump(map: Interest, key: string, by: number): void {
+  const n = (map.get(key) ?? 0) + by;
+  if (n <= 0) map.delete(key);
+  else map.set(key, n);
+}
+
 /**
- * Fans engine events out to watchers (WebSocket subscriptions, streaming HTTP responses).
- * Knows cheaply whether anyone watches a session so the engine can skip building events.
+ * Fans engine events out to watchers (WebSocket subscriptions, streaming HTTP responses,
+ * metrics). Knows cheaply whether anyone wants an event of a session, so the engine can skip
+ * building payloads (session views, queue lists) nobody reads.
  */
 export class EventHub implements EngineEventSink {
   private nextId = 1;
   private readonly watches = new Map<number, Watch>();
-  private readonly bySession = new Map<string, number>();
-  private allCount = 0;
+  /** interest in every session: event name (or '*') -> count */
+  private readonly all: Interest = new Map();
+  /** interest per session */
+  private readonly bySession = new Map<string, Interest>();
 
-  watch(sessionId: string | null, listener: HubListener): () => void {
+  /** Watches one session (or all with null), for every event or only the listed ones. */
+  watch(sessionId: string | null, listener: HubListener, events?: ServerEventName[]): () => void {
     const id = this.nextId++;
-    this.watches.set(id, { sessionId, listener });
-    if (sessionId === null) this.allCount++;
-    else this.bySession.set(sessionId, (this.bySession.get(sessionId) ?? 0) + 1);
+    const w: Watch = { sessionId, listener, events: events ? new Set(events) : null };
+    this.watches.set(id, w);
+    this.count(w, 1);
     return () => {
-      const w = this.watches.get(id);
-      if (!w) return;
-      this.watches.delete(id);
-      if (w.sessionId === null) this.allCount--;
-      else {
-        const n = (this.bySession.get(w.sessionId) ?? 1) - 1;
-        if (n <= 0) this.bySession.delete(w.sessionId);
-        else this.bySession.set(w.sessionId, n);
-      }
+      if (!this.watches.delete(id)) return;
+      this.count(w, -1);
     };
   }
 
-  hasWatchers(sessionId: string): boolean {
-    return this.allCount > 0 || this.bySession.has(sessionId);
+  private count(w: Watch, by: number): void {
+    let interest = this.all;
+    if (w.sessionId !== null) {
+      interest = this.bySession.get(w.sessionId) ?? new Map();
+      this.bySession.set(w.sessionId, interest);
+    }
+    for (const key of w.events ?? [ANY]) bump(interest, key, by);
+    if (w.sessionId !== null && interest.size === 0) this.bySession.delete(w.sessionId);
+  }
+
+  hasWatchers(sessionId: string, event?: ServerEventName): boolean {
+    const own = this.bySession.get(sessionId);
+    if (event === undefined) return this.all.size > 0 || own !== undefined;
+    return this.all.has(ANY) || this.all.has(event) || (own !== undefined && (own.has(ANY) || own.has(event)));
   }
 
   emit<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void {
@@ -52,6 +72,7 @@ export class EventHub implements EngineEventSink {
     const sessionId = sessionIdOf(event, payload);
     for (const w of this.watches.values()) {
       if (w.sessionId !== null && w.sessionId !== sessionId) continue;
+      if (w.events !== null && !w.events.has(event)) continue;
       try {
         w.listener(event, payload);
       } catch {

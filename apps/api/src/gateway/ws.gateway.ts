@@ -99,6 +99,11 @@ export class WsGateway implements OnGatewayConnection {
       'session.clearModel': (p) => e.clearSessionModel(p.sessionId),
       'session.reset': (p) => e.reset(p.sessionId),
       'session.usage': (p) => e.usage(p.sessionId),
+      'session.abort': async (p) => ({ aborted: await e.abort(p.sessionId) }),
+      'session.compact': async (p) => {
+        const message = await e.compact(p.sessionId);
+        return { compacted: Boolean(message), message };
+      },
       'queue.list': (p) => e.listQueue(p.sessionId),
       'queue.promote': (p) => e.promote(p.sessionId, p.queuedId, p.interrupt ?? false),
       'queue.delete': (p) => e.deleteQueued(p.sessionId, p.queuedId),

@@ -9,6 +9,7 @@ import {
   type CreateSessionRequest,
   type ListMessagesQuery,
   type ListSessionsQuery,
+  type Message,
   type MessagesResponse,
   type PromoteRequest,
   type QueueResponse,
@@ -96,6 +97,13 @@ export class SessionsController {
   @HttpCode(200)
   async abort(@Param('id') id: string): Promise<{ aborted: boolean }> {
     return { aborted: await this.engine.abort(id) };
+  }
+
+  @Post(':id/compact')
+  @HttpCode(200)
+  async compact(@Param('id') id: string): Promise<{ compacted: boolean; message: Message | null }> {
+    const message = await this.engine.compact(id);
+    return { compacted: Boolean(message), message };
   }
 
   @Get(':id/usage')

@@ -1,7 +1,7 @@
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
 import { runMigrations } from './sqlite-data-source';
 
-const TABLES = ['messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'usage_records'];
+const TABLES = ['access_pairings', 'access_users', 'jobs', 'messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'usage_records'];
 
 async function tables(db: TestDatabase): Promise<string[]> {
   const rows: Array<{ name: string }> = await db.ds.query(
@@ -88,9 +88,9 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
 
   it('is reversible: down drops every table and up builds them again', async () => {
     expect(await runMigrations(db.ds)).toEqual([]);
-    await db.ds.undoLastMigration();
+    for (let i = 0; i < 3; i++) await db.ds.undoLastMigration();
     expect(await tables(db)).toEqual(['migrations']);
-    expect(await runMigrations(db.ds)).toEqual(['InitSessions1763683200000']);
+    expect(await runMigrations(db.ds)).toEqual(['InitSessions1763683200000', 'AddAccess1763769600000', 'AddJobs1763856000000']);
     expect(await tables(db)).toEqual([...TABLES, 'migrations'].sort());
   });
 });

@@ -1,3 +1,8 @@
+import { AddAccess1763769600000 } from '../access/1763769600000-add-access.migration';
+import { AccessPairingEntity } from '../access/access-pairing.entity';
+import { AccessUserEntity } from '../access/access-user.entity';
+import { AddJobs1763856000000 } from '../jobs/1763856000000-add-jobs.migration';
+import { JobEntity } from '../jobs/job.entity';
 import { MessageEntity } from './message.entity';
 import { InitSessions1763683200000 } from './migrations/1763683200000-init-sessions.migration';
 import { PreferenceEntity } from './preference.entity';
@@ -14,7 +19,10 @@ export const sessionEntities = [
   PreferenceEntity,
   QueuedMessageEntity,
   UsageRecordEntity,
+  AccessPairingEntity,
+  AccessUserEntity,
+  JobEntity,
 ];
 
 /** The migrations of libs/session, oldest first. */
-export const sessionMigrations = [InitSessions1763683200000];
+export const sessionMigrations = [InitSessions1763683200000, AddAccess1763769600000, AddJobs1763856000000];

@@ -59,6 +59,10 @@ export async function handleCommand(
       }
       case 'usage':
         return done(await usageText(engine, session.id));
+      case 'compact': {
+        const m = await engine.compact(session.id);
+        return done(m ? m.content : 'Nothing to compact yet: the conversation is short.', Boolean(m));
+      }
       case 'status': {
         const s = await engine.getSession(session.id);
         return done(

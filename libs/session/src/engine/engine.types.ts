@@ -1,11 +1,12 @@
 import type { ServerEventMap, ServerEventName } from '@switchboard/protocol';
-import type { ChatMessage } from '@switchboard/models';
+import type { ChatMessage, FallbackNotice, ToolContext, ToolEvent, ToolSpec } from '@switchboard/models';
+import type { ContentPart } from '@switchboard/protocol';
 
 /** Where the engine publishes what happens; the API fans it out to WebSocket watchers. */
 export interface EngineEventSink {
   emit<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void;
-  /** Lets the engine skip building payloads nobody will read (the hot path). */
-  hasWatchers(sessionId: string): boolean;
+  /** Lets the engine skip building payloads nobody will read (the hot path); per event when given. */
+  hasWatchers(sessionId: string, event?: ServerEventName): boolean;
 }
 
 /** The structured logger the engine writes to (pino fits). */
@@ -24,6 +25,13 @@ export interface StreamRequest {
   abortSignal?: AbortSignal;
   maxOutputTokens?: number;
   onDelta?: (text: string) => void;
+  tools?: ToolSpec[];
+  toolContext?: ToolContext;
+  maxToolIterations?: number;
+  toolResultMaxChars?: number;
+  onToolEvent?: (event: ToolEvent) => void;
+  summariseToolResult?: (toolName: string, text: string) => Promise<string>;
+  onFallback?: (notice: FallbackNotice) => void;
 }
 
 export interface StreamResult {
@@ -32,12 +40,21 @@ export interface StreamResult {
   costUsd: number;
   finishReason: string;
   aborted: boolean;
+  /** The model that answered (a fallback's, when the requested one failed). */
+  modelConfigId?: string;
+  fallbacks?: FallbackNotice[];
+  parts?: ContentPart[];
 }
 
-/** The model call the engine needs (libs/models' ModelRunner implements it). */
+/** The model calls the engine needs (libs/models' FailoverRunner implements them). */
 export interface ModelStreamer {
   stream(req: StreamRequest): Promise<StreamResult>;
+  /** A non-streamed call for delegated side work (titles, compaction, summaries). */
+  generate?(req: Omit<StreamRequest, 'onDelta' | 'tools'>): Promise<StreamResult>;
 }
+
+/** Records the usage of a delegated call outside the session store (metrics). */
+export type UsageObserver = (u: { role: string; modelConfigId: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number }) => void;
 
 export const noopSink: EngineEventSink = { emit: () => undefined, hasWatchers: () => false };
 

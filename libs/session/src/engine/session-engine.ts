@@ -10,23 +10,29 @@ import {
   type Message,
   type ModelSource,
   type ModelsResponse,
-  type QueuedMessage,
   type QueueResponse,
   type SendMessageRequest,
   type SendMessageResponse,
   type Session,
   type SessionChangeKind,
   type SessionUsage,
+  type ContentPart,
 } from '@switchboard/protocol';
 import {
   resolveModel,
   validateModelRef,
   describeProviders,
+  estimateTokens,
+  type ChatMessage,
   type LoadedConfig,
   type ModelCatalog,
   type ModelResolution,
   type ResolveModelInput,
+  type ToolSpec,
 } from '@switchboard/models';
+import { buildConversationSummary } from '../summary/build-conversation-summary';
+import { Delegator } from './delegator';
+import { builtinTools } from './builtin-tools';
 import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
 import { SESSION_MODEL_KEY } from '../store/session-config.store';
@@ -45,7 +51,11 @@ import {
   type ModelStreamer,
   type TurnContext,
   type TurnHooks,
+  type UsageObserver,
 } from './engine.types';
+
+/** session_config key marking a title derived from the first line, to be replaced by a generated one. */
+const TITLE_PENDING_KEY = 'title_pending';
 
 const DEFAULT_SYSTEM_PROMPT =
   'You are Switchboard, a helpful personal assistant. Answer clearly and concisely; use Markdown when it helps.';
@@ -63,6 +73,10 @@ export interface SessionEngineOptions {
   hooks?: TurnHooks[];
   /** Commands contributed by other libs (e.g. /memory). */
   commands?: CommandExtension[];
+  /** Tools contributed by other libs (memory tools), offered next to the built-in ones. */
+  tools?: ToolSpec[];
+  /** Sees the usage of every delegated call (metrics). */
+  onUsage?: UsageObserver;
 }
 
 /** Called with a turn's id and its assistant message id when the turn starts. */
@@ -84,6 +98,7 @@ interface AgentProfile {
   model?: string;
   tier?: string;
   systemPrompt?: string;
+  tools?: string[];
 }
 
 /** What a turn needs once its claim transaction has committed. */
@@ -95,6 +110,8 @@ interface StartedTurn {
   resolution: ModelResolution;
   switchMessage: Message | null;
   switchEvent: { from: EngineRef; to: EngineRef; reason: string } | null;
+  /** The session got its title from this message's first line; a generated one replaces it after the turn. */
+  titlePending: boolean;
 }
 
 /**
@@ -116,6 +133,8 @@ export class SessionEngine {
   private globalDefault: string | null = null;
   private stopped = false;
   private readonly hooks: TurnHooks[];
+  private readonly delegator: Delegator;
+  private readonly tools: ToolSpec[];
   readonly commandExtensions: ReadonlyMap<string, CommandExtension>;
 
   constructor(options: SessionEngineOptions) {
@@ -127,6 +146,15 @@ export class SessionEngine {
     this.log = options.logger ?? silentLogger;
     this.partialFlushMs = options.partialFlushMs ?? 400;
     this.hooks = options.hooks ?? [];
+    this.delegator = new Delegator({
+      streamer: this.streamer,
+      catalog: this.catalog,
+      repo: this.repo,
+      limits: this.config.limits,
+      log: this.log,
+      ...(options.onUsage ? { onUsage: options.onUsage } : {}),
+    });
+    this.tools = [...builtinTools({ repo: this.repo, delegator: this.delegator }), ...(options.tools ?? [])];
     this.commandExtensions = new Map((options.commands ?? []).map((c) => [c.name, c]));
   }
 
@@ -342,11 +370,13 @@ export class SessionEngine {
   async sendText(
     sessionId: string,
     req: SendMessageRequest,
-    hooks: { onTurnStarted?: TurnStartedHook } = {},
+    hooks: { onTurnStarted?: TurnStartedHook; job?: { model?: string | null } } = {},
   ): Promise<SendMessageResponse> {
     if (this.stopped) throw new SwitchboardError(ErrorCode.SESSION_BUSY, 'The server is shutting down.');
     // Level 1 is validated before anything is stored.
     const explicit = req.model ? validateModelRef(this.catalog, req.model).id : null;
+    // Level 3: a scheduled job's model or tier (falls through with a warning when it no longer resolves).
+    const job = hooks.job?.model ?? null;
     const turnId = randomUUID();
 
     const outcome = await this.repo.transaction(async (tx) => {
@@ -356,7 +386,7 @@ export class SessionEngine {
       const claimed = queueLength === 0 ? await tx.sessions.claim(sessionId, turnId) : null;
       if (!claimed) {
         const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
-        const snapshot = this.resolveFor(current, { explicit, session: override });
+        const snapshot = this.resolveFor(current, { explicit, job, session: override });
         const queued = await tx.queue.enqueue({
           sessionId,
           text: req.text,
@@ -367,7 +397,7 @@ export class SessionEngine {
         return { kind: 'queued' as const, queued, session };
       }
       const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
-      const resolution = this.resolveFor(claimed, { explicit, session: override });
+      const resolution = this.resolveFor(claimed, { explicit, job, session: override });
       const started = await this.startTurn(tx, claimed, turnId, req.text, resolution);
       return { kind: 'started' as const, started };
     });
@@ -441,9 +471,14 @@ export class SessionEngine {
       lastModelConfigId: resolution.modelConfigId,
       lastActivityAt: new Date().toISOString(),
     };
-    if (!session.title) patch.title = deriveTitle(text);
+    let titlePending = (await tx.config.get(session.id, TITLE_PENDING_KEY)) !== null;
+    if (!session.title) {
+      patch.title = deriveTitle(text);
+      await tx.config.set(session.id, TITLE_PENDING_KEY, '1');
+      titlePending = true;
+    }
     const updated = await tx.sessions.update(session.id, patch);
-    return { session: updated, turnId, userMessage, assistantMessage, resolution, switchMessage, switchEvent };
+    return { session: updated, turnId, userMessage, assistantMessage, resolution, switchMessage, switchEvent, titlePending };
   }
 
   /** Runs a started turn in the background and returns its handle. */
@@ -468,8 +503,8 @@ export class SessionEngine {
         'engine switch',
       );
     }
-    if (this.events.hasWatchers(sessionId)) {
-      this.events.emit('message.created', { sessionId, message: started.userMessage });
+    if (this.events.hasWatchers(sessionId, 'message.created')) this.events.emit('message.created', { sessionId, message: started.userMessage });
+    if (this.events.hasWatchers(sessionId, 'turn.started')) {
       this.events.emit('turn.started', {
         sessionId,
         turnId: turn.turnId,
@@ -479,8 +514,8 @@ export class SessionEngine {
         modelLabel: started.assistantMessage.modelLabel ?? turn.resolution.modelConfigId,
         warnings: turn.resolution.warnings,
       });
-      this.emitSessionLazy('status_change', started.session);
     }
+    this.emitSessionLazy('status_change', started.session);
     const run = this.runTurn(turn, started).catch((err) => {
       this.log.error({ sessionId, turnId: turn.turnId, err: errorText(err) }, 'turn failed unexpectedly');
       turn.done.reject(err);
@@ -495,7 +530,6 @@ export class SessionEngine {
     const t0 = performance.now();
     const model = this.catalog.get(turn.resolution.modelConfigId);
     const agent = this.agentFor(started.session);
-    const history = await this.repo.messages.conversation(sessionId, { limit: 400 });
     const ctx: TurnContext = {
       sessionId,
       turnId,
@@ -516,39 +550,69 @@ export class SessionEngine {
         log.warn({ hook: hook.name, err: errorText(err) }, 'turn hook failed to prepare; continuing without it');
       }
     }
+    const contextWindow = model?.contextWindow ?? 8192;
+    const { history, summary } = await this.contextFor(sessionId, turnId, system, contextWindow, false, log);
     const prompt = buildPrompt({
-      system,
-      history: history.map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content })),
-      contextWindow: model?.contextWindow ?? 8192,
+      system: summary ? `${system}\n\n<conversation_summary>\n${summary}\n</conversation_summary>` : system,
+      history,
+      contextWindow,
     });
     if (prompt.summarisedCount) log.info({ summarised: prompt.summarisedCount }, 'history summarised to fit the context budget');
 
-    const watched = this.events.hasWatchers(sessionId);
+    const watched = () => this.events.hasWatchers(sessionId, 'message.delta');
     let status: Message['status'] = 'complete';
     let text = '';
+    let parts: ContentPart[] = [];
+    let answeredBy = turn.resolution.modelConfigId;
+    const warnings = [...turn.resolution.warnings];
     let usage: { inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number } | null = null;
     let errorMessage: string | null = null;
+    const fallbackEvents: Message[] = [];
     try {
       const result = await this.streamer.stream({
         modelConfigId: turn.resolution.modelConfigId,
         system: prompt.system,
         messages: prompt.messages,
         abortSignal: turn.abort.signal,
+        tools: this.toolsFor(agent),
+        toolContext: { sessionId, turnId, channel: ctx.channel, peerId: ctx.peerId, projectId: ctx.projectId },
+        maxToolIterations: this.config.limits.maxToolIterations,
+        toolResultMaxChars: this.config.limits.toolResultMaxChars,
+        summariseToolResult: (toolName, raw) => this.summariseToolResult(sessionId, turnId, toolName, raw),
+        onToolEvent: (e) => {
+          if (!this.events.hasWatchers(sessionId, 'tool.started')) return;
+          if (e.type === 'started') this.events.emit('tool.started', { sessionId, turnId, toolCallId: e.toolCallId, toolName: e.toolName, input: e.input });
+          else this.events.emit('tool.finished', { sessionId, turnId, toolCallId: e.toolCallId, toolName: e.toolName, ok: e.ok, output: e.output, durationMs: e.durationMs });
+        },
+        onFallback: (notice) => {
+          const from = this.catalog.label(notice.from);
+          const to = this.catalog.label(notice.to);
+          warnings.push(`${from} failed; answered by ${to} for this reply only.`);
+          log.warn({ from: notice.from, to: notice.to, err: notice.error }, 'model fallback');
+          void this.appendSystemEvent(sessionId, 'model_fallback', `${from} is not answering (${shortError(notice.error)}); using ${to} for this reply.`, {
+            from: notice.from,
+            to: notice.to,
+            error: notice.error,
+            turnId,
+          }).then((m) => fallbackEvents.push(m), () => undefined);
+        },
         onDelta: (delta) => {
           turn.partial += delta;
-          if (watched || this.events.hasWatchers(sessionId)) {
-            this.events.emit('message.delta', { sessionId, turnId, messageId: turn.assistantMessageId, delta });
-          }
+          if (watched()) this.events.emit('message.delta', { sessionId, turnId, messageId: turn.assistantMessageId, delta });
           if (!turn.flushTimer) turn.flushTimer = setTimeout(() => this.flushPartial(turn), this.partialFlushMs);
         },
       });
       text = result.text;
+      parts = result.parts ?? (text ? [{ type: 'text', text }] : []);
+      answeredBy = result.modelConfigId ?? answeredBy;
       usage = { ...result.usage, costUsd: result.costUsd };
       if (result.aborted) status = 'interrupted';
     } catch (err) {
-      status = turn.abort.signal.aborted ? 'interrupted' : 'error';
       text = (err as { partialText?: string }).partialText || turn.partial;
-      if (status === 'error') errorMessage = errorText(err);
+      // A reply cut off after the user saw some of it ends interrupted (kept); nothing seen = error.
+      status = turn.abort.signal.aborted || text ? 'interrupted' : 'error';
+      if (!turn.abort.signal.aborted) errorMessage = errorText(err);
+      parts = text ? [{ type: 'text', text }] : [];
       log.warn({ err: errorMessage, model: turn.resolution.modelConfigId }, 'model call failed');
     }
     if (turn.flushTimer) clearTimeout(turn.flushTimer);
@@ -558,17 +622,12 @@ export class SessionEngine {
         content: text,
         status,
         usage,
-        parts: text ? [{ type: 'text', text }] : [],
+        parts,
+        warnings,
+        ...(answeredBy !== turn.resolution.modelConfigId ? { modelConfigId: answeredBy, modelLabel: this.catalog.label(answeredBy) } : {}),
       });
       if (usage) {
-        await tx.usage.record({
-          sessionId,
-          turnId,
-          messageId: turn.assistantMessageId,
-          role: 'primary',
-          modelConfigId: turn.resolution.modelConfigId,
-          ...usage,
-        });
+        await tx.usage.record({ sessionId, turnId, messageId: turn.assistantMessageId, role: 'primary', modelConfigId: answeredBy, ...usage });
       }
       const errorEvent = errorMessage
         ? await tx.messages.append({
@@ -576,14 +635,17 @@ export class SessionEngine {
             turnId,
             role: 'system',
             kind: 'turn_error',
-            content: `The model call failed: ${errorMessage}`,
-            event: { error: errorMessage, modelConfigId: turn.resolution.modelConfigId },
+            content: text
+              ? `The reply was cut off: ${shortError(errorMessage)}. The partial reply is kept.`
+              : `The model call failed: ${shortError(errorMessage)}`,
+            event: { error: errorMessage, modelConfigId: answeredBy },
           })
         : null;
       const session = await tx.sessions.update(sessionId, {
         status: 'idle',
         currentTurnId: null,
         lastActivityAt: new Date().toISOString(),
+        ...(answeredBy !== turn.resolution.modelConfigId ? { lastModelConfigId: answeredBy } : {}),
       });
       return { message, session, errorEvent };
     });
@@ -592,7 +654,7 @@ export class SessionEngine {
     if (errorEvent) this.events.emit('message.created', { sessionId, message: errorEvent });
     this.emitSessionLazy('status_change', session);
     log.info(
-      { model: turn.resolution.modelConfigId, source: turn.resolution.source, status, ms: Math.round(performance.now() - t0) },
+      { model: answeredBy, source: turn.resolution.source, status, ms: Math.round(performance.now() - t0), fallbacks: fallbackEvents.length || undefined },
       'turn finished',
     );
     turn.done.resolve(message);
@@ -603,8 +665,127 @@ export class SessionEngine {
           .then(() => hook.completed!({ ...ctx, reply: message }))
           .catch((err) => log.warn({ hook: hook.name, err: errorText(err) }, 'turn hook failed after the turn'));
       }
+      if (started.titlePending) this.track(this.generateTitle(session, started.userMessage.content, text, log));
     }
     await this.drain(sessionId);
+  }
+
+  /**
+   * The history a turn sends: messages after the last compaction, with that compaction's
+   * summary. When they pass the threshold share of the context window (or `force`), the older
+   * turns are summarised by the compaction role, keeping the last `keepTurns` turns verbatim.
+   */
+  private async contextFor(
+    sessionId: string,
+    turnId: string | null,
+    system: string,
+    contextWindow: number,
+    force: boolean,
+    log: EngineLogger,
+  ): Promise<{ history: ChatMessage[]; summary: string | null; compacted: Message | null }> {
+    const last = await this.repo.messages.lastOfKind(sessionId, 'compaction');
+    const upToSeq = typeof last?.event?.upToSeq === 'number' ? (last.event.upToSeq as number) : 0;
+    const summary = last && typeof last.event?.summary === 'string' ? (last.event.summary as string) : null;
+    const all = await this.repo.messages.conversation(sessionId, { limit: 1000 });
+    const visible = all.filter((m) => m.seq > upToSeq && m.content);
+    const history = visible.map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+    const { thresholdPct, keepTurns, summaryMaxTokens } = this.config.compaction;
+    const tokens = estimateTokens(system) + estimateTokens(summary ?? '') + history.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
+    if (!force && tokens <= (contextWindow * thresholdPct) / 100) return { history, summary, compacted: null };
+
+    // Keep the last `keepTurns` user turns (with their replies) verbatim; the current one always.
+    let kept = 0;
+    let cut = visible.length;
+    for (let i = visible.length - 1; i >= 0; i--) {
+      if (visible[i].role === 'user') {
+        if (kept >= Math.max(1, keepTurns)) break;
+        kept++;
+        cut = i;
+      }
+    }
+    const older = visible.slice(0, cut);
+    if (older.length === 0) return { history, summary, compacted: null };
+    const olderText = older.map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+    let newSummary: string | null = null;
+    let model: string | null = null;
+    try {
+      const r = await this.delegator.run('compaction', {
+        sessionId,
+        turnId,
+        system:
+          `Summarise the conversation below for your own later use, in at most ${summaryMaxTokens} tokens. ` +
+          'Keep every fact, decision, preference, name, number and open question; drop pleasantries. Write plain prose or bullets.',
+        messages: [
+          {
+            role: 'user',
+            content: (summary ? `Earlier summary:\n${summary}\n\n` : '') + 'Conversation:\n' + olderText.map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${m.content}`).join('\n'),
+          },
+        ],
+        maxOutputTokens: summaryMaxTokens,
+      });
+      if (r?.text.trim()) {
+        newSummary = r.text.trim();
+        model = r.modelConfigId;
+      }
+    } catch (err) {
+      log.warn({ err: errorText(err) }, 'compaction model failed; using the extractive summary');
+    }
+    newSummary ??= [summary, buildConversationSummary(olderText, { maxChars: summaryMaxTokens * 4 })].filter(Boolean).join('\n');
+    const compacted = await this.appendSystemEvent(
+      sessionId,
+      'compaction',
+      `Compacted ${older.length} earlier messages into a summary${model ? ` (${this.catalog.label(model)})` : ''}; the full history is kept.`,
+      { summary: newSummary, upToSeq: older[older.length - 1].seq, summarisedMessages: older.length, model },
+    );
+    log.info({ summarised: older.length, model }, 'conversation compacted');
+    return { history: history.slice(older.length), summary: newSummary, compacted };
+  }
+
+  /** `/compact`: summarises the older turns now. */
+  async compact(sessionId: string): Promise<Message | null> {
+    const session = await this.repo.sessions.require(sessionId);
+    const eff = this.resolveFor(session, { session: await this.repo.config.get(sessionId, SESSION_MODEL_KEY) });
+    const system = this.agentFor(session)?.systemPrompt ?? this.config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
+    const { compacted } = await this.contextFor(sessionId, null, system, this.catalog.get(eff.modelConfigId)?.contextWindow ?? 8192, true, this.log);
+    return compacted;
+  }
+
+  private async summariseToolResult(sessionId: string, turnId: string, toolName: string, raw: string): Promise<string> {
+    const max = this.config.limits.toolResultMaxChars;
+    const r = await this.delegator.run('tool_summarisation', {
+      sessionId,
+      turnId,
+      system: `Summarise this result of the tool "${toolName}" in under ${Math.floor(max / 2)} characters, keeping every fact the user may need.`,
+      messages: [{ role: 'user', content: raw.slice(0, 200_000) }],
+      maxOutputTokens: Math.floor(max / 8),
+    });
+    return r?.text ? `[summarised] ${r.text}` : raw.slice(0, max) + ' …[truncated]';
+  }
+
+  /** After a session's first exchange, the classification role gives it a short title. */
+  private async generateTitle(session: SessionRecord, userText: string, reply: string, log: EngineLogger): Promise<void> {
+    try {
+      const r = await this.delegator.run('classification', {
+        sessionId: session.id,
+        system: 'Give this conversation a short title (2 to 6 words, no quotes, no final punctuation). Reply with the title only.',
+        messages: [{ role: 'user', content: `User: ${userText.slice(0, 2000)}\nAssistant: ${reply.slice(0, 1000)}` }],
+        maxOutputTokens: 24,
+      });
+      const title = r ? cleanTitle(r.text) : null;
+      await this.repo.config.delete(session.id, TITLE_PENDING_KEY);
+      if (!title) return;
+      const updated = await this.repo.sessions.update(session.id, { title });
+      log.debug({ title }, 'session titled');
+      this.emitSessionLazy('title_change', updated);
+    } catch (err) {
+      log.warn({ err: errorText(err) }, 'title generation failed; keeping the first line as title');
+    }
+  }
+
+  private toolsFor(agent: AgentProfile | null): ToolSpec[] | undefined {
+    const all = this.tools;
+    const allowed = agent?.tools ? all.filter((t) => agent.tools!.includes(t.name)) : all;
+    return allowed.length ? allowed : undefined;
   }
 
   private flushPartial(turn: RunningTurn): void {
@@ -628,6 +809,8 @@ export class SessionEngine {
   /** Promotes the head of the queue when the session is free; re-validates its model snapshot. */
   private async drain(sessionId: string): Promise<void> {
     if (this.stopped || this.running.has(sessionId)) return;
+    // Most turns end with an empty queue: check without opening a transaction.
+    if ((await this.repo.queue.count(sessionId)) === 0) return;
     const turnId = randomUUID();
     const outcome = await this.repo.transaction(async (tx) => {
       const head = await tx.queue.head(sessionId);
@@ -731,7 +914,7 @@ export class SessionEngine {
 
   /** Builds the session view only when someone is watching. */
   private emitSessionLazy(kind: SessionChangeKind, record: SessionRecord): void {
-    if (!this.events.hasWatchers(record.id)) return;
+    if (!this.events.hasWatchers(record.id, 'session.updated')) return;
     void this.view(record).then(
       (v) => this.emitSession(kind, v),
       (err) => this.log.warn({ sessionId: record.id, err: errorText(err) }, 'could not build session event'),
@@ -739,12 +922,13 @@ export class SessionEngine {
   }
 
   private async emitQueue(sessionId: string): Promise<void> {
-    if (!this.events.hasWatchers(sessionId)) return;
+    const queueWatched = this.events.hasWatchers(sessionId, 'queue.updated');
+    const sessionWatched = this.events.hasWatchers(sessionId, 'session.updated');
+    if (!queueWatched && !sessionWatched) return;
     const session = await this.repo.sessions.get(sessionId);
     if (!session) return;
-    const queue: QueuedMessage[] = await this.repo.queue.list(sessionId);
-    this.events.emit('queue.updated', { sessionId, version: session.version, queue });
-    this.emitSession('queue_change', await this.view(session));
+    if (queueWatched) this.events.emit('queue.updated', { sessionId, version: session.version, queue: await this.repo.queue.list(sessionId) });
+    if (sessionWatched) this.emitSession('queue_change', await this.view(session));
   }
 }
 
@@ -770,6 +954,17 @@ function describeSource(source: ModelSource): string {
 /** Human label of a resolution source, as shown next to a model ("fast · session override"). */
 export function sourceLabel(source: ModelSource): string {
   return describeSource(source);
+}
+
+function cleanTitle(raw: string): string | null {
+  const line = raw.trim().split(/\r?\n/)[0] ?? '';
+  const t = line.replace(/^(title\s*:\s*)/i, '').replace(/^["'“”‘’*#\s]+|["'“”‘’*.\s]+$/g, '').trim();
+  if (!t) return null;
+  return t.length > 60 ? t.slice(0, 57).trimEnd() + '…' : t;
+}
+
+function shortError(message: string): string {
+  return message.length > 160 ? message.slice(0, 157) + '…' : message;
 }
 
 function deriveTitle(text: string): string {

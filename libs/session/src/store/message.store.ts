@@ -127,15 +127,18 @@ export class MessageStore {
     const createdAt = nowIso();
     try {
       return await runWrite(this.manager, async (m) => {
-        // seq is computed inside the INSERT, so there is no read-then-write gap on SQLite.
-        await m
-          .createQueryBuilder()
-          .insert()
-          .into(MessageEntity)
-          .values({
+        // seq is computed inside the INSERT (no read-then-write gap on SQLite); RETURNING saves a read.
+        const usage = usageColumns(input.usage ?? null);
+        const rows = await selectRows<MessageRow>(
+          m,
+          `INSERT INTO "messages" (${COLUMNS}) VALUES (:id, :sessionId,
+             (SELECT COALESCE(MAX("seq"), 0) + 1 FROM "messages" WHERE "session_id" = :sessionId),
+             :turnId, :role, :kind, :content, :parts, :status, :modelConfigId, :modelSource, :modelLabel, :warnings,
+             :inputTokens, :outputTokens, :cachedTokens, :costUsd, :event, :createdAt)
+           RETURNING ${COLUMNS}`,
+          {
             id,
             sessionId: input.sessionId,
-            seq: () => `(SELECT COALESCE(MAX("seq"), 0) + 1 FROM "messages" WHERE "session_id" = :seqSessionId)`,
             turnId: input.turnId ?? null,
             role: input.role,
             kind: input.kind,
@@ -146,15 +149,13 @@ export class MessageStore {
             modelSource: input.modelSource ?? null,
             modelLabel: input.modelLabel ?? null,
             warnings: JSON.stringify(input.warnings ?? []),
-            ...usageColumns(input.usage ?? null),
+            ...usage,
             event: input.event ? JSON.stringify(input.event) : null,
             createdAt,
-          })
-          .setParameter('seqSessionId', input.sessionId)
-          .execute();
-        const stored = await this.find(m, id);
-        if (!stored) throw new Error(`Message ${id} vanished right after its insert`);
-        return stored;
+          },
+        );
+        if (!rows[0]) throw new Error(`Message ${id} was not stored`);
+        return toRecord(rows[0]);
       });
     } catch (err) {
       if (isForeignKeyViolation(err)) throw sessionNotFound(input.sessionId);
@@ -193,20 +194,31 @@ export class MessageStore {
     if (patch.parts !== undefined) set.parts = JSON.stringify(patch.parts);
     if (patch.status !== undefined) set.status = patch.status;
     if (patch.warnings !== undefined) set.warnings = JSON.stringify(patch.warnings);
-    if (patch.modelConfigId !== undefined) set.modelConfigId = patch.modelConfigId;
-    if (patch.modelSource !== undefined) set.modelSource = patch.modelSource;
-    if (patch.modelLabel !== undefined) set.modelLabel = patch.modelLabel;
+    if (patch.modelConfigId !== undefined) set.model_config_id = patch.modelConfigId;
+    if (patch.modelSource !== undefined) set.model_source = patch.modelSource;
+    if (patch.modelLabel !== undefined) set.model_label = patch.modelLabel;
     if (patch.event !== undefined) set.event = patch.event === null ? null : JSON.stringify(patch.event);
-    if (patch.usage !== undefined) Object.assign(set, usageColumns(patch.usage));
-    const apply = async (m: EntityManager): Promise<MessageRecord> => {
-      if (Object.keys(set).length > 0) {
-        await m.createQueryBuilder().update(MessageEntity).set(set).where('"id" = :id', { id }).execute();
-      }
-      const message = await this.find(m, id);
+    if (patch.usage !== undefined) {
+      const u = usageColumns(patch.usage);
+      Object.assign(set, { input_tokens: u.inputTokens, output_tokens: u.outputTokens, cached_tokens: u.cachedTokens, cost_usd: u.costUsd });
+    }
+    const keys = Object.keys(set);
+    if (keys.length === 0) {
+      const message = await this.find(this.manager, id);
       if (!message) throw new SwitchboardError(ErrorCode.NOT_FOUND, `Message ${id} does not exist`, { messageId: id });
       return message;
-    };
-    return Object.keys(set).length > 0 ? runWrite(this.manager, apply) : apply(this.manager);
+    }
+    // One UPDATE … RETURNING (the hot path updates the reply once per turn, plus partial saves).
+    const params: Record<string, unknown> = { id };
+    const sets = keys.map((k) => {
+      params[`v_${k}`] = set[k];
+      return `"${k}" = :v_${k}`;
+    });
+    return runWrite(this.manager, async (m) => {
+      const rows = await selectRows<MessageRow>(m, `UPDATE "messages" SET ${sets.join(', ')} WHERE "id" = :id RETURNING ${COLUMNS}`, params);
+      if (!rows[0]) throw new SwitchboardError(ErrorCode.NOT_FOUND, `Message ${id} does not exist`, { messageId: id });
+      return toRecord(rows[0]);
+    });
   }
 
   /** What a model sees, ascending: user/assistant text messages with content (limit keeps the last N). */
@@ -221,6 +233,16 @@ export class MessageStore {
       `SELECT ${COLUMNS} FROM "messages" WHERE "session_id" = :sessionId AND "kind" = 'text' AND "role" = 'assistant'
        ORDER BY "seq" DESC LIMIT 1`,
       { sessionId },
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** The latest message of one kind (e.g. the last `compaction` event), or null. */
+  async lastOfKind(sessionId: string, kind: MessageRecord['kind']): Promise<MessageRecord | null> {
+    const rows = await selectRows<MessageRow>(
+      this.manager,
+      `SELECT ${COLUMNS} FROM "messages" WHERE "session_id" = :sessionId AND "kind" = :kind ORDER BY "seq" DESC LIMIT 1`,
+      { sessionId, kind },
     );
     return rows[0] ? toRecord(rows[0]) : null;
   }

@@ -59,6 +59,15 @@ const COLUMNS = `"id", "channel", "peer_id", "title", "project_id", "agent", "st
   "last_model_config_id", "current_turn_id", "created_at", "updated_at", "last_activity_at"`;
 
 const PATCH_KEYS = ['title', 'projectId', 'agent', 'status', 'lastModelConfigId', 'currentTurnId', 'lastActivityAt'] as const;
+const COLUMN_OF: Record<(typeof PATCH_KEYS)[number], string> = {
+  title: 'title',
+  projectId: 'project_id',
+  agent: 'agent',
+  status: 'status',
+  lastModelConfigId: 'last_model_config_id',
+  currentTurnId: 'current_turn_id',
+  lastActivityAt: 'last_activity_at',
+};
 
 // Tables that hang off a session, deleted explicitly (children first) rather than by cascade only.
 const CHILD_TABLES = [UsageRecordEntity, QueuedMessageEntity, SessionConfigEntity, MessageEntity];
@@ -159,12 +168,18 @@ export class SessionStore {
 
   /** Applies the patch, always bumping version and updated_at; returns the new record. */
   async update(id: string, patch: SessionPatch): Promise<SessionRecord> {
-    const set: Record<string, unknown> = { version: () => '"version" + 1', updatedAt: nowIso() };
-    for (const key of PATCH_KEYS) if (patch[key] !== undefined) set[key] = patch[key];
+    // One UPDATE … RETURNING: the hot path writes a session twice per turn.
+    const sets = ['"version" = "version" + 1', '"updated_at" = :updatedAt'];
+    const params: Record<string, unknown> = { id, updatedAt: nowIso() };
+    for (const key of PATCH_KEYS) {
+      if (patch[key] === undefined) continue;
+      sets.push(`"${COLUMN_OF[key]}" = :${key}`);
+      params[key] = patch[key];
+    }
     return runWrite(this.manager, async (m) => {
-      const result = await m.createQueryBuilder().update(SessionEntity).set(set).where('"id" = :id', { id }).execute();
-      if (!result.affected) throw notFound(id);
-      return this.requireWith(m, id);
+      const rows = await selectRows<SessionRow>(m, `UPDATE "sessions" SET ${sets.join(', ')} WHERE "id" = :id RETURNING ${COLUMNS}`, params);
+      if (!rows[0]) throw notFound(id);
+      return toRecord(rows[0]);
     });
   }
 
@@ -180,13 +195,14 @@ export class SessionStore {
   async claim(id: string, turnId: string): Promise<SessionRecord | null> {
     const now = nowIso();
     return runWrite(this.manager, async (m) => {
-      const result = await m
-        .createQueryBuilder()
-        .update(SessionEntity)
-        .set({ status: 'running', currentTurnId: turnId, version: () => '"version" + 1', updatedAt: now, lastActivityAt: now })
-        .where('"id" = :id AND "status" <> :running', { id, running: 'running' })
-        .execute();
-      return result.affected ? this.requireWith(m, id) : null;
+      const rows = await selectRows<SessionRow>(
+        m,
+        `UPDATE "sessions" SET "status" = 'running', "current_turn_id" = :turnId, "version" = "version" + 1,
+           "updated_at" = :now, "last_activity_at" = :now
+         WHERE "id" = :id AND "status" <> 'running' RETURNING ${COLUMNS}`,
+        { id, turnId, now },
+      );
+      return rows[0] ? toRecord(rows[0]) : null;
     });
   }
 

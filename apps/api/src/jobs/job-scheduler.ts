@@ -1,0 +1,264 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import type { Job, JobRunStatus, Message } from '@switchboard/protocol';
+import { ConfigError, type LoadedConfig } from '@switchboard/models';
+import {
+  DEFAULT_MISSED_RUN_GRACE_MS,
+  JobStore,
+  SessionEngine,
+  describeDuration,
+  jobSpecFrom,
+  nextRunAt,
+  planDueRun,
+  scheduleOf,
+  type ConfigJobInput,
+} from '@switchboard/session/server';
+import type { ApiEnv } from '../config/api-env';
+import { API_ENV, DATA_SOURCE, LOADED_CONFIG, LOGGER } from '../core/tokens';
+
+// Operator tunable, read from the raw environment once (like the pairing settings).
+const jobsEnvSchema = z.object({
+  SWITCHBOARD_JOBS_MISSED_GRACE_SECONDS: z.coerce.number().int().min(0).max(366 * 24 * 3600).optional(),
+});
+
+type Trigger = 'schedule' | 'manual';
+
+interface RunHandle {
+  /** Resolves once the run is recorded as `running` (its prompt is about to be sent). */
+  begun: Promise<Job>;
+  /** Resolves with the job once the run has finished and the job is re-armed. */
+  done: Promise<Job>;
+}
+
+/** The config file's jobs as store input; a bad cron or time zone is a config error naming `jobs[i].field`. */
+export function configJobInputs(config: Pick<LoadedConfig, 'jobs'>): ConfigJobInput[] {
+  const issues: string[] = [];
+  const inputs = config.jobs.map((def, i) => {
+    const { spec, issues: found } = jobSpecFrom(def);
+    for (const issue of found) issues.push(`jobs[${i}].${issue.field}: ${issue.message}`);
+    return spec;
+  });
+  if (issues.length) throw new ConfigError(issues, 'config');
+  return inputs;
+}
+
+/**
+ * Arms one timer per enabled job (setTimeout to its next run, capped and re-armed for long
+ * waits), runs a job by sending its prompt to its session through the one engine, and applies
+ * the missed-run policy on start and whenever a timer fires late. Runs of one job never overlap.
+ */
+@Injectable()
+export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly store: JobStore;
+  private readonly graceMs: number;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly running = new Map<string, RunHandle>();
+  private stopped = false;
+
+  constructor(
+    @Inject(DATA_SOURCE) ds: DataSource,
+    private readonly engine: SessionEngine,
+    @Inject(LOADED_CONFIG) private readonly config: LoadedConfig,
+    @Inject(API_ENV) env: ApiEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.store = new JobStore(ds.manager);
+    const raw = Object.fromEntries(Object.entries(env.raw).filter(([, v]) => v !== undefined && v !== ''));
+    const parsed = jobsEnvSchema.safeParse(raw);
+    if (!parsed.success) logger.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'invalid job settings ignored');
+    const graceSeconds = parsed.success ? parsed.data.SWITCHBOARD_JOBS_MISSED_GRACE_SECONDS : undefined;
+    this.graceMs = graceSeconds !== undefined ? graceSeconds * 1000 : DEFAULT_MISSED_RUN_GRACE_MS;
+  }
+
+  /** After the engine has started: sync the config file's jobs, recover, apply the missed-run policy, arm. */
+  async onApplicationBootstrap(): Promise<void> {
+    const inputs = configJobInputs(this.config);
+    const sync = await this.store.syncConfigJobs(inputs);
+    if (sync.created.length || sync.updated.length || sync.removed.length) {
+      this.logger.info({ created: sync.created, updated: sync.updated, removed: sync.removed }, 'config jobs synced');
+    }
+    if (sync.adopted.length) this.logger.warn({ jobs: sync.adopted }, 'API jobs now defined by the config file (same name): the file wins');
+    const interrupted = await this.store.markRunningInterrupted();
+    if (interrupted.length) this.logger.warn({ jobs: interrupted.length }, 'job runs interrupted by a restart');
+    const jobs = await this.store.list();
+    for (const job of jobs) await this.arm(job);
+    this.logger.info({ jobs: jobs.length, enabled: jobs.filter((j) => j.enabled).length, graceSeconds: this.graceMs / 1000 }, 'job scheduler started');
+  }
+
+  /** Before the engine stops: no new runs. Runs in flight end with their turns (the engine aborts them). */
+  beforeApplicationShutdown(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  isRunning(jobId: string): boolean {
+    return this.running.has(jobId);
+  }
+
+  /**
+   * (Re-)arms a job after it was created, changed, loaded or ran: a disabled job has no next
+   * run; a due one runs (once) or is skipped as `missed` when overdue by the grace window or more.
+   */
+  async arm(job: Job): Promise<Job> {
+    this.clearTimer(job.id);
+    if (this.stopped) return job;
+    const now = new Date();
+    if (!job.enabled) return job.nextRunAt === null ? job : this.store.update(job.id, { nextRunAt: null }, now);
+    // A running job is re-armed when its run finishes (runs never overlap).
+    if (this.running.has(job.id)) return job;
+    let current = job;
+    if (current.nextRunAt === null) {
+      current = await this.store.update(job.id, { nextRunAt: nextRunAt(scheduleOf(job), now).toISOString() }, now);
+    }
+    const plan = planDueRun(new Date(current.nextRunAt!), now, this.graceMs);
+    switch (plan.action) {
+      case 'wait':
+        this.setTimer(current.id, plan.delayMs);
+        return current;
+      case 'run':
+        if (plan.missedByMs > 1000) this.logger.info({ jobId: job.id, job: job.name, missedBy: describeDuration(plan.missedByMs) }, 'catching up a missed job run');
+        return (this.launch(current, 'schedule')?.begun ?? Promise.resolve(current)).catch(() => current);
+      case 'skip': {
+        const next = nextRunAt(scheduleOf(current), now).toISOString();
+        const lastError =
+          `Skipped the run due at ${current.nextRunAt}: missed by ${describeDuration(plan.missedByMs)}, ` +
+          `more than the ${describeDuration(this.graceMs)} grace window. Next run at ${next}.`;
+        this.logger.warn({ jobId: job.id, job: job.name, dueAt: current.nextRunAt, next }, 'missed job run skipped');
+        const skipped = await this.store.update(current.id, { lastStatus: 'missed', lastError, nextRunAt: next }, now);
+        return this.arm(skipped);
+      }
+    }
+  }
+
+  /** Stops a deleted job's timer (a run in flight finishes; its bookkeeping is dropped). */
+  forget(jobId: string): void {
+    this.clearTimer(jobId);
+  }
+
+  /** Runs a job now, whatever its schedule (which it leaves alone); null when it is already running. */
+  runNow(job: Job): RunHandle | null {
+    return this.launch(job, 'manual');
+  }
+
+  private launch(job: Job, trigger: Trigger): RunHandle | null {
+    if (this.running.has(job.id) || this.stopped) return null;
+    let markBegun!: (job: Job) => void;
+    let failBegun!: (err: unknown) => void;
+    const begun = new Promise<Job>((resolve, reject) => {
+      markBegun = resolve;
+      failBegun = reject;
+    });
+    begun.catch(() => undefined);
+    const handle: RunHandle = { begun, done: Promise.resolve(job) };
+    this.running.set(job.id, handle);
+    handle.done = this.execute(job, trigger, markBegun, failBegun);
+    return handle;
+  }
+
+  private async execute(job: Job, trigger: Trigger, markBegun: (job: Job) => void, failBegun: (err: unknown) => void): Promise<Job> {
+    const log = this.logger.child({ jobId: job.id, job: job.name });
+    const startedAt = new Date();
+    let final: Job = job;
+    try {
+      let current: Job | null;
+      try {
+        // The next slot is fixed when the run starts, so a crash mid-run never repeats this slot.
+        current = await this.store.beginRun(job.id, {
+          at: startedAt,
+          requireEnabled: trigger === 'schedule',
+          ...(trigger === 'schedule' ? { nextRunAt: nextRunAt(scheduleOf(job), startedAt).toISOString() } : {}),
+        });
+      } catch (err) {
+        failBegun(err);
+        throw err;
+      }
+      if (!current) {
+        // Disabled or deleted while its timer fired: nothing runs.
+        this.running.delete(job.id);
+        markBegun(job);
+        return job;
+      }
+      markBegun(current);
+      const outcome = await this.send(current, trigger, log);
+      final = await this.store.update(job.id, { lastStatus: outcome.status, lastError: outcome.error });
+      log.info({ status: outcome.status, sessionId: outcome.sessionId, ms: Date.now() - startedAt.getTime() }, 'job run finished');
+    } catch (err) {
+      // The job was deleted meanwhile, or the database closed during shutdown.
+      if (!this.stopped) log.warn({ err: errorText(err) }, 'could not record a job run');
+      this.running.delete(job.id);
+      return final;
+    }
+    this.running.delete(job.id);
+    try {
+      return await this.arm(final);
+    } catch (err) {
+      if (!this.stopped) log.error({ err: errorText(err) }, 'could not re-arm a job');
+      return final;
+    }
+  }
+
+  /** Sends the prompt as a normal message (the job level of the resolution chain) and waits for its reply. */
+  private async send(job: Job, trigger: Trigger, log: Logger): Promise<{ status: JobRunStatus; error: string | null; sessionId: string | null }> {
+    let sessionId: string | null = job.sessionId;
+    try {
+      if (!sessionId) {
+        const target = job.session!;
+        sessionId = (await this.engine.createSession({ channel: target.channel, peerId: target.peerId, title: job.name })).id;
+      }
+      const sid = sessionId;
+      log.info({ sessionId: sid, trigger, model: job.model }, 'job run started');
+      const res = await this.engine.sendText(
+        sid,
+        { text: job.prompt, wait: true },
+        { job: { model: job.model }, onTurnStarted: (turnId) => log.debug({ sessionId: sid, turnId }, 'job turn started') },
+      );
+      return { ...(await this.outcomeOf(sid, res.reply ?? null)), sessionId: sid };
+    } catch (err) {
+      return { status: 'error', error: errorText(err), sessionId };
+    }
+  }
+
+  private async outcomeOf(sessionId: string, reply: Message | null): Promise<{ status: JobRunStatus; error: string | null }> {
+    if (!reply) return { status: 'interrupted', error: 'The queued job message was removed before it ran.' };
+    if (reply.status === 'complete') return { status: 'ok', error: null };
+    if (reply.status === 'interrupted') return { status: 'interrupted', error: 'The reply was interrupted (aborted, reset or shutdown).' };
+    const after = await this.engine.listMessages(sessionId, { afterSeq: reply.seq, limit: 20 }).catch(() => [] as Message[]);
+    const turnError = after.find((m) => m.kind === 'turn_error' && m.turnId === reply.turnId);
+    return { status: 'error', error: turnError?.content ?? 'The model call failed; see the session history.' };
+  }
+
+  private setTimer(jobId: string, delayMs: number): void {
+    this.clearTimer(jobId);
+    const timer = setTimeout(() => {
+      this.timers.delete(jobId);
+      void this.fire(jobId);
+    }, delayMs);
+    // The HTTP server keeps the process alive; a timer alone must not.
+    timer.unref();
+    this.timers.set(jobId, timer);
+  }
+
+  private clearTimer(jobId: string): void {
+    const timer = this.timers.get(jobId);
+    if (timer) clearTimeout(timer);
+    this.timers.delete(jobId);
+  }
+
+  private async fire(jobId: string): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const job = await this.store.get(jobId);
+      // arm() runs it when due, or waits again (a capped long delay, or a schedule changed meanwhile).
+      if (job) await this.arm(job);
+    } catch (err) {
+      if (!this.stopped) this.logger.error({ jobId, err: errorText(err) }, 'job timer failed');
+    }
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

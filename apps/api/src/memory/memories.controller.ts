@@ -1,0 +1,48 @@
+import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  createMemoryRequestSchema,
+  listMemoriesQuerySchema,
+  updateMemoryRequestSchema,
+  type CreateMemoryRequest,
+  type ListMemoriesQuery,
+  type Memory,
+  type MemoriesResponse,
+  type MemoryDecision,
+  type MemoryMetrics,
+  type OkResponse,
+  type UpdateMemoryRequest,
+} from '@switchboard/protocol';
+import { MemoryService } from '@switchboard/memory/server';
+import { ZodPipe } from '../core/zod.pipe';
+
+/** REST door to memories: list (scope, project, relevance), add through the gate, edit, hard delete. */
+@Controller('api/v1/memories')
+export class MemoriesController {
+  constructor(private readonly memory: MemoryService) {}
+
+  @Get()
+  async list(@Query(new ZodPipe(listMemoriesQuerySchema, 'query')) query: ListMemoriesQuery): Promise<MemoriesResponse> {
+    return { memories: await this.memory.list(query) };
+  }
+
+  @Get('metrics')
+  metrics(): MemoryMetrics {
+    return this.memory.metrics();
+  }
+
+  @Post()
+  create(@Body(new ZodPipe(createMemoryRequestSchema)) body: CreateMemoryRequest): Promise<MemoryDecision> {
+    return this.memory.createFromUser(body);
+  }
+
+  @Patch(':id')
+  update(@Param('id') id: string, @Body(new ZodPipe(updateMemoryRequestSchema)) body: UpdateMemoryRequest): Promise<Memory> {
+    return this.memory.update(id, body);
+  }
+
+  @Delete(':id')
+  async remove(@Param('id') id: string): Promise<OkResponse> {
+    await this.memory.remove(id);
+    return { ok: true };
+  }
+}

@@ -1,0 +1,127 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { Counter, Gauge } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { ModelCatalog, type LoadedConfig } from '@switchboard/models';
+import { ModelRunner } from '@switchboard/models/server';
+import { matchesPeer } from '@switchboard/session';
+import { SessionEngine, SessionRepository, createTransactionRunner } from '@switchboard/session/server';
+import { MemoryService, MemorySettingsStore, MemoryStore, type MemoryTurnContext } from '@switchboard/memory/server';
+import { DATA_SOURCE, LOADED_CONFIG, LOGGER } from '../core/tokens';
+import { MetricsService } from '../metrics/metrics.service';
+
+/** How long shutdown waits for pending extractions before the database closes. */
+const SHUTDOWN_FLUSH_MS = 10_000;
+
+/** Memory applies unless the turn's agent profile says `memory: false` (same routing as the engine). */
+export function memoryAllowedFor(config: LoadedConfig, ctx: MemoryTurnContext): boolean {
+  const agent = ctx.agent
+    ? config.agents.find((a) => a.name === ctx.agent)
+    : config.agents.find(
+        (a) => (a.match.channel === '*' || a.match.channel === ctx.channel) && matchesPeer(a.match.peer ?? '*', ctx.peerId ?? ''),
+      );
+  return agent?.memory !== false;
+}
+
+/** Warms memory at start and flushes pending extractions before the engine and database stop. */
+@Injectable()
+export class MemoryLifecycle implements OnModuleInit, BeforeApplicationShutdown {
+  constructor(
+    private readonly memory: MemoryService,
+    private readonly metrics: MetricsService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    registerMemoryMetrics(this.memory, this.metrics);
+    await this.memory.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), SHUTDOWN_FLUSH_MS)));
+    const outcome = await Promise.race([this.memory.close().then(() => 'flushed' as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') this.logger.warn({ queue: this.memory.metrics().queue }, 'memory extraction still running at shutdown');
+  }
+}
+
+/** The memory queue and gate counters on the Prometheus registry (read at scrape time). */
+function registerMemoryMetrics(memory: MemoryService, metrics: MetricsService): void {
+  const registers = [metrics.registry];
+  new Gauge({
+    name: 'switchboard_memory_queue_depth',
+    help: 'Memory extraction events waiting in the debounce queue.',
+    registers,
+    collect() {
+      this.set(memory.metrics().queue.depth);
+    },
+  });
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  counter('switchboard_memory_queue_flushes_total', 'Memory extraction batches handled.', () => memory.metrics().queue.flushes);
+  counter('switchboard_memory_queue_drops_total', 'Memory events merged into a full session queue (never lost).', () => memory.metrics().queue.drops);
+  new Counter({
+    name: 'switchboard_memory_decisions_total',
+    help: 'Memory gate decisions by action and reason code.',
+    labelNames: ['action', 'reason'] as const,
+    registers,
+    collect() {
+      this.reset();
+      // Decisions are counted per action and per reason separately; the reason implies the action.
+      for (const [reason, n] of Object.entries(memory.metrics().reasons)) this.inc({ action: actionOf(reason), reason }, n);
+    },
+  });
+}
+
+function actionOf(reason: string): string {
+  if (reason === 'NEW') return 'accepted';
+  if (reason === 'MERGED_RICHER') return 'merged';
+  if (reason === 'CONTRADICTION' || reason === 'UPDATED') return 'superseded';
+  return 'rejected';
+}
+
+export const memoryProviders: Provider[] = [
+  {
+    provide: MemoryService,
+    inject: [DATA_SOURCE, ModelRunner, ModelCatalog, SessionRepository, LOADED_CONFIG, LOGGER, ModuleRef, MetricsService],
+    useFactory: (
+      ds: DataSource,
+      runner: ModelRunner,
+      catalog: ModelCatalog,
+      repo: SessionRepository,
+      config: LoadedConfig,
+      logger: Logger,
+      moduleRef: ModuleRef,
+      metrics: MetricsService,
+    ) => {
+      // The same serialised runner as the session stores: one lock over the shared SQLite connection.
+      const tx = createTransactionRunner(ds);
+      return new MemoryService({
+        store: MemoryStore.create(ds, tx),
+        settings: new MemorySettingsStore(ds, tx),
+        model: runner,
+        extractionModelId: () => catalog.forDelegation('memory_extraction').id,
+        recordUsage: async (usage) => {
+          metrics.recordUsage(usage);
+          await repo.usage.record(usage);
+        },
+        // The engine depends on memory (hooks); memory reaches the engine lazily, at call time.
+        notify: (sessionId, text, memoryIds) =>
+          moduleRef.get(SessionEngine, { strict: false }).appendSystemEvent(sessionId, 'memory_saved', text, { memoryIds }),
+        allowed: (ctx) => memoryAllowedFor(config, ctx),
+        logger: logger.child({ component: 'memory' }),
+      });
+    },
+  },
+  MemoryLifecycle,
+];

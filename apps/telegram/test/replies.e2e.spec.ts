@@ -1,0 +1,162 @@
+import { htmlToPlain } from '../src/format/html';
+import { ANN, startTelegramTest, testConfig, turnRequests, type TelegramTest } from './harness';
+import type { RecordedCall } from './fake-bot-api';
+
+describe('Telegram replies: typing, streamed edits, formatting, chunks (e2e)', () => {
+  let t: TelegramTest;
+  beforeAll(async () => {
+    t = await startTelegramTest();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  beforeEach(() => t.api.fake.reset());
+
+  const toAnn = (since: number, method = 'sendMessage'): RecordedCall[] =>
+    t.tg.calls.slice(since).filter((c) => c.method === method && Number(c.payload.chat_id) === ANN.id);
+  const waitShown = (pred: (texts: string[]) => boolean, what: string) =>
+    t.tg.waitFor(() => t.tg.shown(ANN.id).map((m) => m.text), pred, what);
+
+  it('shows typing, streams the reply into one message at a bounded rate, then formats it once', async () => {
+    const reply = 'Here is **the answer**: ' + Array.from({ length: 30 }, (_, i) => `part ${i}`).join(', ') + '. Done.';
+    t.api.fake.addRule({ match: 'stream please', reply, firstTokenDelayMs: 50, chunkDelayMs: 25 });
+    const since = t.tg.calls.length;
+    t.tg.sendText({ text: 'stream please' });
+    await waitShown((texts) => texts.some((x) => x.endsWith('Done.')), 'the final reply');
+
+    expect(toAnn(since, 'sendChatAction').length).toBeGreaterThan(0);
+    expect(toAnn(since, 'sendChatAction')[0].payload.action).toBe('typing');
+    const sends = toAnn(since);
+    expect(sends).toHaveLength(1);
+    const draft = sends[0];
+    expect(draft.payload.parse_mode).toBeUndefined();
+    expect(draft.payload.text.endsWith(' …')).toBe(true);
+    const draftId = t.tg.shown(ANN.id).find((m) => m.text.endsWith('Done.'))!.messageId;
+
+    const edits = toAnn(since, 'editMessageText');
+    expect(edits.every((e) => Number(e.payload.message_id) === draftId)).toBe(true);
+    expect(edits.length).toBeGreaterThanOrEqual(2);
+    const drafts = [draft, ...edits.slice(0, -1)];
+    for (let i = 1; i < drafts.length; i++) expect(drafts[i].at - drafts[i - 1].at).toBeGreaterThanOrEqual(130);
+    // The final edit is the formatted reply; it is the only full copy in the chat.
+    const final = edits.at(-1)!;
+    expect(final.payload.parse_mode).toBe('HTML');
+    expect(final.payload.text).toContain('<b>the answer</b>');
+    expect(t.tg.shown(ANN.id).filter((m) => m.text.endsWith('Done.'))).toHaveLength(1);
+  });
+
+  it('sends a quick reply as one formatted message, without a draft', async () => {
+    const since = t.tg.calls.length;
+    t.tg.sendText({ text: 'quick one with `code`' });
+    await waitShown((texts) => texts.includes('Echo: quick one with code'), 'the reply');
+    expect(toAnn(since)).toHaveLength(1);
+    expect(toAnn(since)[0].payload).toMatchObject({ parse_mode: 'HTML', text: 'Echo: quick one with <code>code</code>' });
+    expect(toAnn(since, 'editMessageText')).toHaveLength(0);
+  });
+
+  it('splits a long reply into chunks under 4,096 characters, never inside a code block', async () => {
+    const code = '```python\n' + Array.from({ length: 40 }, (_, i) => `print("line ${i}")`).join('\n') + '\n```';
+    const paragraphs = Array.from({ length: 24 }, (_, i) => `Paragraph ${i}. ` + 'This sentence is filler text for splitting. '.repeat(8));
+    paragraphs.splice(12, 0, code);
+    const long = paragraphs.join('\n\n');
+    t.api.fake.addRule({ match: 'long please', reply: long });
+    const since = t.tg.calls.length;
+    t.tg.sendText({ text: 'long please' });
+    await waitShown((texts) => texts.some((x) => x.includes('Paragraph 23.')), 'the last chunk');
+    const formatted = [...toAnn(since), ...toAnn(since, 'editMessageText')].filter((c) => c.payload.parse_mode === 'HTML');
+    expect(formatted.length).toBeGreaterThanOrEqual(3);
+    for (const c of formatted) {
+      expect(c.ok).toBe(true);
+      expect(htmlToPlain(c.payload.text).length).toBeLessThan(4096);
+      expect((c.payload.text.match(/<pre>/g) ?? []).length).toBe((c.payload.text.match(/<\/pre>/g) ?? []).length);
+    }
+    const withCode = formatted.filter((c) => c.payload.text.includes('print('));
+    expect(withCode).toHaveLength(1);
+    expect(withCode[0].payload.text).toContain('<pre><code class="language-python">print("line 0")');
+    expect(withCode[0].payload.text).toContain('print("line 39")</code></pre>');
+    // Every paragraph arrived exactly once, in order.
+    const shown = t.tg.shown(ANN.id).map((m) => m.text).join('\n\n');
+    const order = Array.from({ length: 24 }, (_, i) => shown.indexOf(`Paragraph ${i}.`));
+    expect(order.every((pos, i) => pos >= 0 && (i === 0 || pos > order[i - 1]))).toBe(true);
+    expect(shown.split('Paragraph 5.').length).toBe(2);
+  });
+
+  it('falls back to plain text when Telegram cannot parse the formatting', async () => {
+    t.tg.failNext('sendMessage', { error_code: 400, description: "Bad Request: can't parse entities: Unsupported start tag \"b\" at byte offset 6" });
+    const since = t.tg.calls.length;
+    t.tg.sendText({ text: 'make it **bold** & <safe>' });
+    await waitShown((texts) => texts.includes('Echo: make it bold & <safe>'), 'the plain-text fallback');
+    const sends = toAnn(since);
+    expect(sends).toHaveLength(2);
+    expect(sends[0]).toMatchObject({ ok: false, payload: { parse_mode: 'HTML', text: 'Echo: make it <b>bold</b> &amp; &lt;safe&gt;' } });
+    expect(sends[1].ok).toBe(true);
+    expect(sends[1].payload.parse_mode).toBeUndefined();
+  });
+
+  it("waits out Telegram's 429 retry_after and delivers once", async () => {
+    t.tg.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 1', parameters: { retry_after: 1 } });
+    const since = t.tg.calls.length;
+    t.tg.sendText({ text: 'rate limited' });
+    await waitShown((texts) => texts.includes('Echo: rate limited'), 'the retried reply');
+    const sends = toAnn(since);
+    expect(sends.map((c) => c.ok)).toEqual([false, true]);
+    expect(sends[1].at - sends[0].at).toBeGreaterThanOrEqual(950);
+    expect(t.tg.shown(ANN.id).filter((m) => m.text === 'Echo: rate limited')).toHaveLength(1);
+  });
+
+  it('shows an engine switch as a short service line before the reply', async () => {
+    t.tg.sendText({ text: 'first on main' });
+    await waitShown((texts) => texts.includes('Echo: first on main'), 'the first reply');
+    t.tg.sendText({ text: '/model quick' });
+    await waitShown((texts) => texts.some((x) => x.startsWith('Model set to Fake Quick')), 'the command reply');
+    const since = t.tg.calls.length;
+    t.tg.sendText({ text: 'now on quick' });
+    await waitShown((texts) => texts.includes('Echo: now on quick'), 'the second reply');
+    const sends = toAnn(since);
+    expect(sends[0].payload.text).toBe('🔀 <i>Switched from Fake Main to Fake Quick (session override).</i>');
+    expect(sends[0].payload.parse_mode).toBe('HTML');
+    expect(sends[1].payload.text).toBe('Echo: now on quick');
+    t.tg.sendText({ text: '/model default' });
+    await waitShown((texts) => texts.some((x) => x.startsWith('Session override cleared')), 'the reset');
+  });
+
+  it('tells the user when the model call fails, in a service line', async () => {
+    t.api.fake.addRule({ match: 'break it', status: 400 });
+    const since = t.tg.calls.length;
+    t.tg.sendText({ text: 'break it' });
+    const line = await t.tg.waitFor(
+      () => toAnn(since).find((c) => /^(⚠️|↪️) <i>/.test(c.payload.text)),
+      (c) => c !== undefined,
+      'a failure service line',
+    );
+    expect(line!.ok).toBe(true);
+    expect(turnRequests(t).length).toBeGreaterThan(0);
+  });
+});
+
+describe('Telegram replies: fallback notices (e2e)', () => {
+  let t: TelegramTest;
+  beforeAll(async () => {
+    t = await startTelegramTest({
+      config: (fake) => {
+        const base = testConfig(fake) as { models: Array<Record<string, unknown>> };
+        return { ...base, models: base.models.map((m) => (m.id === 'main' ? { ...m, fallbacks: ['quick'] } : m)) };
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('shows a fallback to another model as a short service line, then the reply', async () => {
+    t.api.fake.addRule({ model: 'fake-main', status: 500 });
+    const since = t.tg.calls.length;
+    t.tg.sendText({ text: 'main is down' });
+    await t.tg.waitFor(() => t.tg.shown(ANN.id).map((m) => m.text), (x) => x.includes('Echo: main is down'), 'the reply from the fallback', 15_000);
+    const sends = t.tg.calls.slice(since).filter((c) => c.method === 'sendMessage');
+    const notice = sends.findIndex((c) => String(c.payload.text).startsWith('↪️ <i>'));
+    expect(notice).toBeGreaterThanOrEqual(0);
+    expect(sends[notice].payload.text).toContain('Fake Quick');
+    expect(notice).toBeLessThan(sends.findIndex((c) => c.payload.text === 'Echo: main is down'));
+  });
+});

@@ -1,0 +1,167 @@
+'use client';
+import Link from 'next/link';
+import { useQueryClient } from '@tanstack/react-query';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { Message } from '@switchboard/protocol';
+import { useApi } from '../../lib/api-context';
+import { apiErrorOf } from '../../lib/api-errors';
+import { mergeMessageEvent, type MessagesCache } from '../../lib/cache-merge';
+import { sessionTitle } from '../../lib/format';
+import { storeSessions, useEphemeral, useMessages, useModels, useQueue, useSession } from '../../lib/queries';
+import { queryKeys } from '../../lib/query-keys';
+import { commandEcho, mergeTranscript } from '../../lib/transcript';
+import { AlertIcon, ChevronLeftIcon, SparkIcon } from '../shell/icons';
+import { ChannelBadge } from './channel-badge';
+import { Composer, type ComposerHandle } from './composer';
+import { usePreloadMarkdown } from './markdown';
+import { ModelPicker } from './model-picker';
+import { QueuePanel } from './queue-panel';
+import { Transcript } from './transcript';
+
+const EMPTY: Message[] = [];
+
+function EmptyConversation() {
+  return (
+    <div className="empty-chat">
+      <SparkIcon size={28} />
+      <h2>Start the conversation</h2>
+      <p className="muted">
+        Type a message below. Pick a model for this conversation from the menu above, or type <code>/model</code>.
+      </p>
+    </div>
+  );
+}
+
+/** One conversation: header with the model picker, the transcript, the queue and the composer. */
+export function ConversationView({ sessionId }: { sessionId: string }) {
+  usePreloadMarkdown();
+  const api = useApi();
+  const qc = useQueryClient();
+  const { session, error: sessionError, loading } = useSession(sessionId);
+  const messagesQuery = useMessages(sessionId);
+  const queueQuery = useQueue(sessionId);
+  const models = useModels();
+  const ephemeral = useEphemeral(sessionId);
+  const composer = useRef<ComposerHandle>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const stored = messagesQuery.data?.messages ?? EMPTY;
+  const transcript = useMemo(() => mergeTranscript(stored, ephemeral), [stored, ephemeral]);
+  const streamingNow = stored.some((m) => m.status === 'streaming');
+  const running = session?.status === 'running' || streamingNow;
+  const queue = queueQuery.data?.queue ?? [];
+
+  useEffect(() => {
+    composer.current?.focus();
+  }, [sessionId]);
+
+  const labelOf = useCallback(
+    (id: string) => models.data?.models.find((m) => m.id === id)?.label ?? id,
+    [models.data],
+  );
+
+  const send = async (text: string) => {
+    setNotice(null);
+    try {
+      const res = await api.client.sendMessage(sessionId, { text });
+      if (res.command) {
+        const at = res.reply?.createdAt ?? new Date().toISOString();
+        const added = [commandEcho(sessionId, text.trim(), at), ...(res.reply ? [res.reply] : [])];
+        qc.setQueryData<Message[]>(queryKeys.ephemeral(sessionId), (prev) => [...(prev ?? []), ...added]);
+        // A command may have changed the model, reset the history or stopped the reply.
+        storeSessions(qc, [await api.client.getSession(sessionId)]);
+        if (res.command.name === 'reset') {
+          qc.setQueryData<Message[]>(queryKeys.ephemeral(sessionId), added);
+          void qc.invalidateQueries({ queryKey: queryKeys.messages(sessionId) });
+        }
+        return;
+      }
+      if (res.message) {
+        const m = res.message;
+        qc.setQueryData<MessagesCache | undefined>(queryKeys.messages(sessionId), (c) => mergeMessageEvent(c, m, Date.now()));
+      }
+      if (res.queued) void qc.invalidateQueries({ queryKey: queryKeys.queue(sessionId) });
+    } catch (err) {
+      setNotice(apiErrorOf(err).message);
+      throw err;
+    }
+  };
+
+  const stop = () => {
+    api.client.abort(sessionId).catch((err) => setNotice(apiErrorOf(err).message));
+  };
+
+  const changeModel = async (modelId: string | null) => {
+    const s = modelId ? await api.client.setSessionModel(sessionId, modelId) : await api.client.clearSessionModel(sessionId);
+    storeSessions(qc, [s]);
+  };
+
+  // The answers of promote/delete carry no version: let the pushed queue.updated (or a versioned
+  // re-read) update the cache rather than risk putting an older queue over a newer one.
+  const refreshQueue = () => qc.invalidateQueries({ queryKey: queryKeys.queue(sessionId) });
+  const promote = async (id: string, interrupt: boolean) => {
+    await api.client.promoteQueued(sessionId, id, { interrupt });
+    void refreshQueue();
+  };
+  const remove = async (id: string) => {
+    await api.client.deleteQueued(sessionId, id);
+    void refreshQueue();
+  };
+
+  if (!session) {
+    const notFound = sessionError && apiErrorOf(sessionError).status === 404;
+    return (
+      <section className="conversation conversation--missing" aria-busy={loading}>
+        {loading ? (
+          <div className="skeleton-list" aria-label="Loading conversation">
+            <div className="skeleton" />
+            <div className="skeleton skeleton--short" />
+          </div>
+        ) : (
+          <div className="empty-chat">
+            <h2>{notFound ? 'Conversation not found' : 'Could not load this conversation'}</h2>
+            <p className="muted">{notFound ? 'It may have been deleted.' : apiErrorOf(sessionError).message}</p>
+            <Link className="btn" href="/chat">
+              Back to conversations
+            </Link>
+          </div>
+        )}
+      </section>
+    );
+  }
+
+  return (
+    <section className="conversation" aria-label={sessionTitle(session)}>
+      <header className="conversation__head">
+        <Link href="/chat" className="icon-button conversation__back" aria-label="Back to conversations">
+          <ChevronLeftIcon />
+        </Link>
+        <div className="conversation__title">
+          <h1 title={sessionTitle(session)}>{sessionTitle(session)}</h1>
+          <div className="conversation__sub">
+            <ChannelBadge channel={session.channel} />
+            {running ? <span className="status status--running">Replying…</span> : session.status === 'interrupted' ? <span className="status">Interrupted</span> : null}
+            {session.projectId ? <span className="muted small">Project · {session.projectId}</span> : null}
+          </div>
+        </div>
+        <ModelPicker session={session} models={models.data} onChange={changeModel} />
+      </header>
+      {models.data?.offlineOnly ? (
+        <div className="banner banner--slim" role="status">
+          <AlertIcon size={15} /> Only the offline demo model is configured, so replies are placeholders.{' '}
+          <Link href="/settings">How to add a provider</Link>
+        </div>
+      ) : null}
+      <Transcript messages={transcript} streaming={streamingNow} empty={messagesQuery.isPending ? <div className="skeleton-list"><div className="skeleton" /><div className="skeleton skeleton--short" /></div> : <EmptyConversation />} />
+      <div className="conversation__foot">
+        <QueuePanel queue={queue} labelOf={labelOf} running={running} onPromote={promote} onDelete={remove} />
+        {notice ? (
+          <p className="notice notice--error" role="alert">
+            {notice}
+          </p>
+        ) : null}
+        <Composer ref={composer} onSend={send} onStop={stop} running={running} />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,166 @@
+'use client';
+import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ModelInfo, ModelsResponse, Session, Tier } from '@switchboard/protocol';
+import { sourceLabel } from '../../lib/format';
+import { AlertIcon, CheckIcon, ChevronDownIcon } from '../shell/icons';
+
+const TIER_ORDER: Record<Tier, number> = { fast: 0, default: 1, complex: 2, local: 3 };
+
+/** The choices the picker offers: "follow the default" (clears the override), then each enabled model. */
+export function pickerOptions(models: ModelsResponse | undefined): Array<{ id: string | null; model?: ModelInfo }> {
+  const enabled = (models?.models ?? []).filter((m) => m.enabled);
+  enabled.sort((a, b) => (a.tier ? TIER_ORDER[a.tier] : 9) - (b.tier ? TIER_ORDER[b.tier] : 9) || a.label.localeCompare(b.label));
+  return [{ id: null }, ...enabled.map((m) => ({ id: m.id, model: m }))];
+}
+
+export interface ModelPickerProps {
+  session: Pick<Session, 'modelOverride' | 'effectiveModel'>;
+  models: ModelsResponse | undefined;
+  /** Sets (an id) or clears (null) the session override. */
+  onChange(modelId: string | null): Promise<void>;
+}
+
+/**
+ * Shows the model the next reply will use and why ("Fake Quick · session override"), and lets
+ * the user pin a model to this conversation or go back to following the default.
+ */
+export function ModelPicker({ session, models, onChange }: ModelPickerProps) {
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const root = useRef<HTMLDivElement>(null);
+  const listId = useId();
+  const options = useMemo(() => pickerOptions(models), [models]);
+  const selectedIndex = Math.max(
+    0,
+    options.findIndex((o) => o.id === (session.modelOverride ?? null)),
+  );
+
+  useEffect(() => {
+    if (!open) return;
+    setActive(selectedIndex);
+    list.current?.focus();
+    const onDown = (e: MouseEvent) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [open, selectedIndex]);
+
+  const choose = async (index: number) => {
+    const option = options[index];
+    setOpen(false);
+    button.current?.focus();
+    if (!option || option.id === (session.modelOverride ?? null)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await onChange(option.id);
+    } catch (err) {
+      setError((err as Error)?.message ?? 'Could not change the model.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onListKey = (e: KeyboardEvent<HTMLUListElement>) => {
+    const last = options.length - 1;
+    if (e.key === 'ArrowDown') setActive((a) => Math.min(last, a + 1));
+    else if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1));
+    else if (e.key === 'Home') setActive(0);
+    else if (e.key === 'End') setActive(last);
+    else if (e.key === 'Enter' || e.key === ' ') void choose(active);
+    else if (e.key === 'Escape' || e.key === 'Tab') {
+      setOpen(false);
+      if (e.key === 'Escape') button.current?.focus();
+      return;
+    } else return;
+    e.preventDefault();
+  };
+
+  const eff = session.effectiveModel;
+  const defaultLabel = models?.defaultModel.label ?? 'the default';
+  return (
+    <div className="picker" ref={root}>
+      <button
+        ref={button}
+        type="button"
+        className="picker__button"
+        aria-haspopup="listbox"
+        aria-expanded={open}
+        aria-controls={open ? listId : undefined}
+        aria-label={`Model: ${eff.label}, ${sourceLabel(eff.source)}. Change model`}
+        onClick={() => setOpen((o) => !o)}
+        onKeyDown={(e) => {
+          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+            e.preventDefault();
+            setOpen(true);
+          }
+        }}
+        disabled={busy}
+        data-testid="model-picker"
+      >
+        <span className="picker__label" data-testid="model-label">
+          {eff.label}
+        </span>
+        <span className="picker__source" data-testid="model-source">
+          {sourceLabel(eff.source)}
+        </span>
+        {eff.warnings.length > 0 ? <AlertIcon size={14} className="picker__warn" title={eff.warnings.join('\n')} /> : null}
+        <ChevronDownIcon size={14} />
+      </button>
+      {open ? (
+        <ul
+          ref={list}
+          id={listId}
+          className="picker__menu"
+          role="listbox"
+          tabIndex={-1}
+          aria-label="Model for this conversation"
+          aria-activedescendant={`${listId}-${active}`}
+          onKeyDown={onListKey}
+        >
+          {options.map((o, i) => {
+            const selected = i === selectedIndex;
+            return (
+              <li
+                key={o.id ?? '__default'}
+                id={`${listId}-${i}`}
+                role="option"
+                aria-selected={selected}
+                className={`picker__option${i === active ? ' is-active' : ''}`}
+                onMouseEnter={() => setActive(i)}
+                onClick={() => void choose(i)}
+              >
+                <span className="picker__check">{selected ? <CheckIcon size={14} /> : null}</span>
+                {o.model ? (
+                  <span className="picker__text">
+                    <span className="picker__name">{o.model.label}</span>
+                    <span className="picker__meta">
+                      {o.model.id}
+                      {o.model.tier ? <span className="tier">{o.model.tier}</span> : null}
+                      {o.model.aliases.length ? <span> · {o.model.aliases.join(', ')}</span> : null}
+                    </span>
+                  </span>
+                ) : (
+                  <span className="picker__text">
+                    <span className="picker__name">Follow the default</span>
+                    <span className="picker__meta">now {defaultLabel} · clears this conversation’s override</span>
+                  </span>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      {error ? (
+        <p className="picker__error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

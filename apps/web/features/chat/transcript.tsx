@@ -1,0 +1,70 @@
+'use client';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import type { Message } from '@switchboard/protocol';
+import { MessageItem } from './message-item';
+
+const useIsoLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
+
+/**
+ * The conversation as a scrolling log. It stays pinned to the bottom while the user is there
+ * (a streaming reply keeps growing into view) and leaves them alone once they scroll up.
+ */
+export function Transcript({ messages, empty, streaming }: { messages: readonly Message[]; empty?: ReactNode; streaming: boolean }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const content = useRef<HTMLDivElement>(null);
+  const pinned = useRef(true);
+  const [showJump, setShowJump] = useState(false);
+
+  const toBottom = useCallback((smooth = false) => {
+    const el = scroller.current;
+    if (!el) return;
+    if (smooth && typeof el.scrollTo === 'function') el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
+    else el.scrollTop = el.scrollHeight;
+  }, []);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    pinned.current = atBottom;
+    if (atBottom) setShowJump(false);
+  };
+
+  useIsoLayoutEffect(() => {
+    if (pinned.current) toBottom();
+    else setShowJump(true);
+  }, [messages, toBottom]);
+
+  useEffect(() => {
+    // Streaming text grows inside one message without re-rendering this component: follow it.
+    if (typeof ResizeObserver === 'undefined' || !content.current) return;
+    const ro = new ResizeObserver(() => {
+      if (pinned.current) toBottom();
+    });
+    ro.observe(content.current);
+    return () => ro.disconnect();
+  }, [toBottom]);
+
+  return (
+    <div className="transcript-wrap">
+      <div ref={scroller} className="transcript" onScroll={onScroll} role="log" aria-label="Conversation" aria-busy={streaming} tabIndex={0}>
+        <div ref={content} className="transcript__content">
+          {messages.length === 0 ? empty : messages.map((m) => <MessageItem key={m.id} message={m} />)}
+        </div>
+      </div>
+      {showJump ? (
+        <button
+          type="button"
+          className="jump"
+          onClick={() => {
+            pinned.current = true;
+            setShowJump(false);
+            toBottom(true);
+          }}
+        >
+          ↓ Latest
+        </button>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,68 @@
+import { QueryClient } from '@tanstack/react-query';
+import { applyServerEvent } from './apply-event';
+import type { MessagesCache, QueueCache, SessionListCache } from './cache-merge';
+import { queryKeys } from './query-keys';
+import { StreamStore } from './stream-store';
+import { message, queued, session } from './testing/fixtures';
+
+function setup() {
+  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const flushes: Array<() => void> = [];
+  const streams = new StreamStore((f) => flushes.push(f));
+  return { qc, streams };
+}
+
+describe('applyServerEvent', () => {
+  it('keeps deltas out of the query cache (they go to the stream store)', () => {
+    const { qc, streams } = setup();
+    const cache: MessagesCache = { messages: [message({ id: 'u', seq: 1 })], touched: {} };
+    qc.setQueryData(queryKeys.messages('s1'), cache);
+    applyServerEvent(qc, streams, { event: 'turn.started', payload: { sessionId: 's1', turnId: 't', messageId: 'a', modelConfigId: 'main', modelSource: 'global', modelLabel: 'Fake Main', warnings: [] } });
+    const withPlaceholder = qc.getQueryData<MessagesCache>(queryKeys.messages('s1'))!;
+    expect(withPlaceholder.messages.map((m) => m.status)).toEqual(['complete', 'streaming']);
+    for (let i = 0; i < 100; i++) applyServerEvent(qc, streams, { event: 'message.delta', payload: { sessionId: 's1', turnId: 't', messageId: 'a', delta: 'x' } });
+    expect(qc.getQueryData(queryKeys.messages('s1'))).toBe(withPlaceholder);
+    expect(streams.get('a')).toHaveLength(100);
+
+    applyServerEvent(qc, streams, { event: 'message.completed', payload: { sessionId: 's1', turnId: 't', message: message({ id: 'a', seq: 2, role: 'assistant', content: 'x'.repeat(100) }) } });
+    expect(qc.getQueryData<MessagesCache>(queryKeys.messages('s1'))!.messages[1]).toMatchObject({ status: 'complete' });
+    expect(streams.has('a')).toBe(false);
+  });
+
+  it('merges session events by version and ignores a stale one', () => {
+    const { qc, streams } = setup();
+    const fresh = session({ id: 's1', version: 4, title: 'fresh' });
+    applyServerEvent(qc, streams, { event: 'session.updated', payload: { kind: 'title_change', session: fresh, version: 4 } });
+    const before = qc.getQueryData<SessionListCache>(queryKeys.sessions);
+    applyServerEvent(qc, streams, { event: 'session.updated', payload: { kind: 'status_change', session: { ...fresh, version: 3, title: 'old' }, version: 3 } });
+    expect(qc.getQueryData(queryKeys.sessions)).toBe(before);
+    expect(before!.sessions[0].title).toBe('fresh');
+  });
+
+  it('drops a history read after /reset (history_change) and clears this tab’s command replies', async () => {
+    const { qc, streams } = setup();
+    qc.setQueryData(queryKeys.messages('s1'), { messages: [message({ id: 'old', seq: 1 })], touched: {} });
+    qc.setQueryData(queryKeys.ephemeral('s1'), [message({ id: 'local', seq: 0, kind: 'command_reply', role: 'system' })]);
+    applyServerEvent(qc, streams, { event: 'session.updated', payload: { kind: 'history_change', session: session({ id: 's1', version: 9 }), version: 9 } });
+    expect(qc.getQueryData(queryKeys.ephemeral('s1'))).toEqual([]);
+    expect(qc.getQueryState(queryKeys.messages('s1'))!.isInvalidated).toBe(true);
+  });
+
+  it('applies queue events by version', () => {
+    const { qc, streams } = setup();
+    applyServerEvent(qc, streams, { event: 'queue.updated', payload: { sessionId: 's1', version: 5, queue: [queued({ id: 'q1', position: 1 })] } });
+    applyServerEvent(qc, streams, { event: 'queue.updated', payload: { sessionId: 's1', version: 4, queue: [] } });
+    expect(qc.getQueryData<QueueCache>(queryKeys.queue('s1'))!.queue.map((q) => q.id)).toEqual(['q1']);
+  });
+
+  it('does not create a history for a conversation that was never opened', () => {
+    const { qc, streams } = setup();
+    applyServerEvent(qc, streams, { event: 'message.created', payload: { sessionId: 'other', message: message({ id: 'm', seq: 1, sessionId: 'other' }) } });
+    expect(qc.getQueryData(queryKeys.messages('other'))).toBeUndefined();
+  });
+
+  it('ignores events it does not know', () => {
+    const { qc, streams } = setup();
+    expect(() => applyServerEvent(qc, streams, { event: 'tool.started', payload: { sessionId: 's', turnId: 't', toolCallId: 'c', toolName: 'x', input: {} } } as never)).not.toThrow();
+  });
+});

@@ -1,0 +1,14 @@
+/** Every TanStack Query key the dashboard uses, in one place. */
+export const queryKeys = {
+  sessions: ['sessions'] as const,
+  sessionFetch: (id: string) => ['session-fetch', id] as const,
+  messages: (id: string) => ['messages', id] as const,
+  ephemeral: (id: string) => ['ephemeral', id] as const,
+  queue: (id: string) => ['queue', id] as const,
+  usage: (id: string) => ['usage', id] as const,
+  usageAll: ['usage-all'] as const,
+  models: ['models'] as const,
+  memories: (filter: object) => ['memories', filter] as const,
+  memoriesAll: ['memories'] as const,
+  memorySettings: ['memory-settings'] as const,
+};

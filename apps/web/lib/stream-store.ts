@@ -1,0 +1,97 @@
+import { createContext, useContext, useSyncExternalStore } from 'react';
+
+type Schedule = (flush: () => void) => void;
+
+const frame: Schedule = (flush) => {
+  if (typeof requestAnimationFrame === 'function' && typeof document !== 'undefined' && document.visibilityState !== 'hidden') {
+    requestAnimationFrame(() => flush());
+  } else {
+    setTimeout(flush, 16);
+  }
+};
+
+/**
+ * The text of replies being streamed, outside React Query and outside the transcript's state.
+ * Deltas append here; only the one component showing that message subscribes, and it is told
+ * at most once per animation frame however many deltas arrived. So a 10,000-token reply never
+ * re-renders the transcript, only its own growing tail.
+ */
+export class StreamStore {
+  private readonly texts = new Map<string, string>();
+  private readonly listeners = new Map<string, Set<() => void>>();
+  private readonly dirty = new Set<string>();
+  private scheduled = false;
+
+  constructor(private readonly schedule: Schedule = frame) {}
+
+  /** The text streamed so far for a message ('' when none). */
+  get(messageId: string): string {
+    return this.texts.get(messageId) ?? '';
+  }
+
+  has(messageId: string): boolean {
+    return this.texts.has(messageId);
+  }
+
+  append(messageId: string, delta: string): void {
+    if (!delta) return;
+    this.texts.set(messageId, this.get(messageId) + delta);
+    this.markDirty(messageId);
+  }
+
+  /** Seeds from a history read (a resync): keeps whichever text is longer, so nothing streamed is lost. */
+  seed(messageId: string, text: string): void {
+    if (text.length <= this.get(messageId).length) return;
+    this.texts.set(messageId, text);
+    this.markDirty(messageId);
+  }
+
+  /** Forgets a message once its final text is in the cache. */
+  finish(messageId: string): void {
+    this.texts.delete(messageId);
+    this.dirty.delete(messageId);
+  }
+
+  subscribe(messageId: string, listener: () => void): () => void {
+    let set = this.listeners.get(messageId);
+    if (!set) this.listeners.set(messageId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(messageId);
+    };
+  }
+
+  private markDirty(messageId: string): void {
+    if (!this.listeners.has(messageId)) return;
+    this.dirty.add(messageId);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    this.schedule(() => this.flush());
+  }
+
+  /** Notifies the subscribers of every message that changed since the last flush. */
+  flush(): void {
+    this.scheduled = false;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    for (const id of ids) for (const l of this.listeners.get(id) ?? []) l();
+  }
+}
+
+/** The app's one stream store. */
+export const streamStore = new StreamStore();
+
+/** Which store components read (tests provide one they drive frame by frame). */
+export const StreamStoreContext = createContext<StreamStore>(streamStore);
+
+/** The streamed text of one message; re-renders the caller at most once per frame. */
+export function useStreamText(messageId: string, override?: StreamStore): string {
+  const fromContext = useContext(StreamStoreContext);
+  const store = override ?? fromContext;
+  return useSyncExternalStore(
+    (listener) => store.subscribe(messageId, listener),
+    () => store.get(messageId),
+    () => store.get(messageId),
+  );
+}

@@ -1,0 +1,20 @@
+import { formatBenchReport, missedTargets, runMemoryBench } from './memory-bench';
+import { FIXTURE_CONVERSATIONS, FIXTURE_QUERIES } from './memory-fixtures';
+
+describe('memory bench (small store)', () => {
+  it('meets the quality targets on the labelled fixtures', async () => {
+    const result = await runMemoryBench({ corpusSize: 5000, latencyQueries: 50 });
+    expect({ missed: missedTargets(result, { latency: false }), report: formatBenchReport(result) }).toMatchObject({ missed: [] });
+    expect(result.duplicatesOnReplay).toBe(0);
+    expect(result.crossScopeLeaks).toBe(0);
+    expect(result.secretsStored).toBe(0);
+  }, 120_000);
+
+  it('ships a fixture set of the promised size and shape', () => {
+    expect(FIXTURE_CONVERSATIONS.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(FIXTURE_CONVERSATIONS.map((c) => c.project))).toEqual(new Set([null, 'alpha', 'beta']));
+    expect(FIXTURE_CONVERSATIONS.flatMap((c) => c.secrets ?? []).length).toBeGreaterThanOrEqual(4);
+    expect(FIXTURE_CONVERSATIONS.some((c) => c.candidates.some((x) => x.expect.startsWith('superseded')))).toBe(true);
+    expect(FIXTURE_QUERIES.length).toBeGreaterThanOrEqual(20);
+  });
+});

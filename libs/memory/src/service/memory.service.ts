@@ -1,0 +1,619 @@
+import {
+  ErrorCode,
+  MEMORY_MAX_CHARS,
+  SwitchboardError,
+  type CreateMemoryRequest,
+  type ListMemoriesQuery,
+  type Memory,
+  type MemoryDecision,
+  type MemoryMetrics,
+  type MemorySettings,
+  type UpdateMemoryRequest,
+} from '@switchboard/protocol';
+import type { ChatMessage } from '@switchboard/models';
+import { buildExtractionPrompt, type ExtractionTurn } from '../extraction/extraction-prompt';
+import { parseExtractionResponse, type ParsedExtraction } from '../extraction/parse-extraction';
+import { DEFAULT_GATE_CONFIG, GATE_NEIGHBOURS, evaluateCandidate, precheckCandidate } from '../gate/quality-gate';
+import type { GateConfig, GateDecision, MemoryCandidate, MemoryLike, MemoryOrigin } from '../memory.types';
+import { DebounceQueue, silentMemoryLogger, type MemoryLogger } from '../queue/debounce-queue';
+import {
+  DEFAULT_RETRIEVAL_CONFIG,
+  formatMemorySection,
+  packWithinBudget,
+  rankMemories,
+  relevanceFromBm25,
+  type RetrievalConfig,
+} from '../retrieval/rank-memories';
+import { contentHash, factTokens, normaliseWhitespace } from '../text/normalise-text';
+import { grounding } from '../text/similarity';
+import { MemorySettingsStore } from '../store/memory-settings.store';
+import { inScope, toMemory, type MemoryRecord, type MemoryScopeFilter, type MemoryStore, type NewMemoryInput } from '../store/memory.store';
+
+/** The delegated model call extraction needs (libs/models' ModelRunner implements it). */
+export interface MemoryModelClient {
+  generate(req: { modelConfigId: string; system?: string; messages: ChatMessage[]; maxOutputTokens?: number }): Promise<{
+    text: string;
+    usage: { inputTokens: number; outputTokens: number; cachedTokens: number };
+    costUsd: number;
+  }>;
+}
+
+/** One extraction call's usage, for the session's delegation roll-up. */
+export interface MemoryUsage {
+  sessionId: string;
+  role: 'memory_extraction';
+  modelConfigId: string;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  costUsd: number;
+}
+
+/** What memory needs to know about a turn (a structural subset of the engine's TurnContext). */
+export interface MemoryTurnContext {
+  sessionId: string;
+  turnId: string;
+  projectId: string | null;
+  userText: string;
+  userMessageId: string;
+  channel?: string;
+  peerId?: string;
+  agent?: string | null;
+}
+
+/** A decision as observed by metrics, logs and the bench. */
+export interface DecisionEvent {
+  origin: MemoryOrigin;
+  sessionId: string | null;
+  candidate: MemoryCandidate;
+  decision: GateDecision;
+  memoryId: string | null;
+}
+
+export interface MemoryServiceOptions {
+  store: MemoryStore;
+  settings: MemorySettingsStore;
+  /** The delegated model; without one nothing is extracted (retrieval and the API still work). */
+  model?: MemoryModelClient | null;
+  /** The model config id for the `memory_extraction` role, resolved at call time. */
+  extractionModelId?: () => string | null;
+  /** Records an extraction call's usage (the app wires it to the session usage store). */
+  recordUsage?: (usage: MemoryUsage) => unknown;
+  /** Tells a session what was remembered (the app appends a `memory_saved` system event). */
+  notify?: (sessionId: string, text: string, memoryIds: string[]) => Promise<unknown>;
+  /** Whether memory applies to a turn at all (e.g. an agent profile with `memory: false`). */
+  allowed?: (ctx: MemoryTurnContext) => boolean;
+  onDecision?: (event: DecisionEvent) => void;
+  logger?: MemoryLogger;
+  debounceMs?: number;
+  maxWaitMs?: number;
+  maxDepth?: number;
+  maxKeys?: number;
+  gate?: Partial<GateConfig>;
+  retrieval?: Partial<RetrievalConfig>;
+}
+
+/** One debounced unit of extraction work: a session's recent turns (merged when the queue overflows). */
+interface ExtractionEvent {
+  sessionId: string;
+  projectId: string | null;
+  turns: Array<ExtractionTurn & { messageId?: string }>;
+  injectedIds: string[];
+}
+
+interface TurnState {
+  sessionId: string;
+  projectId: string | null;
+  userText: string;
+  injectedIds: string[];
+  /** False when memory does not apply to the turn (an agent profile with memory off). */
+  allowed: boolean;
+}
+
+
+/** A memory retrieved for a turn, with its rank score. */
+export type RetrievedMemory = MemoryRecord & { relevance: number; score: number };
+
+const MAX_TRACKED_TURNS = 500;
+const REJECTION_MESSAGES: Record<string, string> = {
+  SECRET: 'This looks like a secret (a password, API key, token or card number); secrets are never stored.',
+  DUPLICATE: 'This is already remembered.',
+  NEAR_DUPLICATE: 'A memory already says this.',
+  ALREADY_KNOWN: 'This is already remembered.',
+  TOO_LONG: `A memory is at most ${MEMORY_MAX_CHARS} characters; split it into several.`,
+  EMPTY: 'The memory is empty.',
+  JUNK: 'This does not look like a lasting fact or preference.',
+  LOW_CONFIDENCE: 'The memory was not confident enough to store.',
+  NO_PROJECT: 'A project memory needs a project.',
+  NOT_FROM_USER: 'The memory is not grounded in what the user said.',
+};
+
+/**
+ * Memory for the engine and the API: retrieval and injection before a turn, debounced
+ * extraction after it, the deterministic gate before anything is stored, and management.
+ */
+export class MemoryService {
+  readonly store: MemoryStore;
+  private readonly settingsStore: MemorySettingsStore;
+  private readonly log: MemoryLogger;
+  private readonly gateConfig: GateConfig;
+  private readonly retrievalConfig: RetrievalConfig;
+  private readonly queue: DebounceQueue<ExtractionEvent>;
+  private readonly turns = new Map<string, TurnState>();
+  private settingsCache: MemorySettings | null = null;
+  private readonly counters = {
+    extraction: { runs: 0, failures: 0, candidates: 0, emptyResponses: 0 },
+    decisions: {} as Record<string, number>,
+    reasons: {} as Record<string, number>,
+    retrieval: { runs: 0, injected: 0, scopeViolations: 0 },
+  };
+
+  constructor(private readonly options: MemoryServiceOptions) {
+    this.store = options.store;
+    this.settingsStore = options.settings;
+    this.log = options.logger ?? silentMemoryLogger;
+    this.gateConfig = { ...DEFAULT_GATE_CONFIG, ...options.gate };
+    this.retrievalConfig = { ...DEFAULT_RETRIEVAL_CONFIG, ...options.retrieval };
+    this.queue = new DebounceQueue<ExtractionEvent>({
+      delayMs: options.debounceMs ?? 2000,
+      maxWaitMs: options.maxWaitMs,
+      maxDepth: options.maxDepth ?? 20,
+      maxKeys: options.maxKeys,
+      logger: this.log,
+      merge: (into, overflow) => ({
+        ...into,
+        turns: [...into.turns, ...overflow.turns],
+        injectedIds: [...new Set([...into.injectedIds, ...overflow.injectedIds])],
+      }),
+      handle: (sessionId, events) => this.extractBatch(sessionId, events),
+    });
+  }
+
+  /** Loads the settings and the search index's term statistics, so the first turn pays for neither. */
+  async start(): Promise<void> {
+    await this.settings();
+    await this.store.search('warm up', { scope: 'global' }, 1);
+  }
+
+  // ------------------------------------------------------------------ settings
+
+  async settings(): Promise<MemorySettings> {
+    this.settingsCache ??= await this.settingsStore.get();
+    return this.settingsCache;
+  }
+
+  async updateSettings(patch: Partial<MemorySettings>): Promise<MemorySettings> {
+    this.settingsCache = await this.settingsStore.update(patch);
+    this.log.info({ ...this.settingsCache }, 'memory settings changed');
+    return this.settingsCache;
+  }
+
+  // ------------------------------------------------------------------ engine hooks
+
+  /** The turn hook for the engine: injection in `prepare`, extraction queued in `completed`. */
+  turnHook() {
+    return {
+      name: 'memory',
+      prepare: (ctx: MemoryTurnContext) => this.prepareTurn(ctx),
+      completed: (ctx: MemoryTurnContext & { reply: { content: string } }) => this.turnCompleted(ctx),
+    };
+  }
+
+  /** Retrieves the memories for a turn and returns the system-prompt section; remembers what was injected. */
+  async prepareTurn(ctx: MemoryTurnContext): Promise<{ system?: string }> {
+    const turn = { sessionId: ctx.sessionId, projectId: ctx.projectId, userText: ctx.userText };
+    if (!(await this.active(ctx))) {
+      this.trackTurn(ctx.turnId, { ...turn, injectedIds: [], allowed: false });
+      return {};
+    }
+    const memories = await this.retrieve(ctx.userText, ctx.projectId);
+    this.trackTurn(ctx.turnId, { ...turn, injectedIds: memories.map((m) => m.id), allowed: true });
+    this.log.debug({ sessionId: ctx.sessionId, turnId: ctx.turnId, injected: memories.length }, 'memories injected');
+    const section = formatMemorySection(memories);
+    return section ? { system: section } : {};
+  }
+
+  /** Queues the finished turn for debounced extraction (user text is the source; the reply is context). */
+  async turnCompleted(ctx: MemoryTurnContext & { reply: { content: string } }): Promise<void> {
+    const state = this.turns.get(ctx.turnId);
+    this.turns.delete(ctx.turnId);
+    if (!(await this.active(ctx))) return;
+    this.queue.enqueue(ctx.sessionId, {
+      sessionId: ctx.sessionId,
+      projectId: ctx.projectId,
+      turns: [
+        { role: 'user', content: ctx.userText, messageId: ctx.userMessageId },
+        { role: 'assistant', content: ctx.reply.content },
+      ],
+      injectedIds: state?.injectedIds ?? [],
+    });
+  }
+
+  private async active(ctx: MemoryTurnContext): Promise<boolean> {
+    if (!(await this.settings()).enabled) return false;
+    return this.options.allowed ? this.options.allowed(ctx) : true;
+  }
+
+  private trackTurn(turnId: string, state: TurnState): void {
+    this.turns.set(turnId, state);
+    if (this.turns.size > MAX_TRACKED_TURNS) this.turns.delete(this.turns.keys().next().value as string);
+  }
+
+  // ------------------------------------------------------------------ retrieval
+
+  /** Global memories plus the project's, ranked by relevance to the text, confidence and recency, within the token budget. */
+  async retrieve(text: string, projectId: string | null): Promise<RetrievedMemory[]> {
+    const filter: MemoryScopeFilter = { scope: 'session', projectId };
+    const [hits, recent] = await Promise.all([this.store.search(text, filter, 30), this.store.recent(filter, 30)]);
+    const relevance = relevanceFromBm25(hits.map((h) => h.bm25));
+    const pool = new Map<string, MemoryRecord & { relevance: number }>();
+    hits.forEach((h, i) => pool.set(h.record.id, { ...h.record, relevance: relevance[i] }));
+    for (const r of recent) if (!pool.has(r.id)) pool.set(r.id, { ...r, relevance: 0 });
+    const safe = [...pool.values()].filter((m) => {
+      if (inScope(m, filter)) return true;
+      this.counters.retrieval.scopeViolations++;
+      this.log.error({ memoryId: m.id, projectId }, 'memory outside the session scope was returned by a query; dropped');
+      return false;
+    });
+    const packed = packWithinBudget(rankMemories(safe, Date.now(), this.retrievalConfig), this.retrievalConfig);
+    this.counters.retrieval.runs++;
+    this.counters.retrieval.injected += packed.length;
+    return packed;
+  }
+
+  // ------------------------------------------------------------------ extraction
+
+  /** Runs extraction for queued turns now (tests, shutdown). */
+  flush(sessionId?: string): Promise<void> {
+    return sessionId ? this.queue.flush(sessionId) : this.queue.flushAll();
+  }
+
+  /** Stops debouncing and flushes every pending extraction: call before the database closes. */
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+
+  private async extractBatch(sessionId: string, events: ExtractionEvent[]): Promise<void> {
+    const settings = await this.settings();
+    if (!settings.enabled) {
+      this.log.info({ sessionId, events: events.length }, 'memory disabled since these turns were queued: nothing extracted');
+      return;
+    }
+    const model = this.options.model;
+    const modelConfigId = this.options.extractionModelId?.() ?? null;
+    if (!model || !modelConfigId) {
+      this.log.debug({ sessionId }, 'no extraction model configured: nothing extracted');
+      return;
+    }
+    const projectId = events.at(-1)!.projectId;
+    const turns = events.flatMap((e) => e.turns);
+    const userTurns = turns.filter((t) => t.role === 'user');
+    if (factTokens(userTurns.map((t) => t.content).join(' ')).length === 0) {
+      this.log.debug({ sessionId, turns: userTurns.length }, 'user turns hold no fact (greetings, thanks): nothing extracted');
+      return;
+    }
+    const known = await this.store.getMany([...new Set(events.flatMap((e) => e.injectedIds))], { scope: 'session', projectId });
+    const prompt = buildExtractionPrompt({ turns, known, hasProject: projectId !== null, maxChars: this.gateConfig.maxChars });
+    this.counters.extraction.runs++;
+    const t0 = performance.now();
+    let parsed: ParsedExtraction;
+    try {
+      const result = await model.generate({
+        modelConfigId,
+        system: prompt.system,
+        messages: [{ role: 'user', content: prompt.user }],
+        maxOutputTokens: 2000,
+      });
+      await Promise.resolve(
+        this.options.recordUsage?.({ sessionId, role: 'memory_extraction', modelConfigId, ...result.usage, costUsd: result.costUsd }),
+      ).catch((err) => this.log.warn({ sessionId, err: errorText(err) }, 'could not record memory extraction usage'));
+      parsed = parseExtractionResponse(result.text, this.gateConfig);
+    } catch (err) {
+      this.counters.extraction.failures++;
+      this.log.warn({ sessionId, model: modelConfigId, err: errorText(err) }, 'memory extraction call failed');
+      return;
+    }
+    this.counters.extraction.candidates += parsed.found;
+    for (const r of parsed.rejected) this.record({ origin: 'extracted', sessionId, candidate: r.candidate, decision: r.decision, memoryId: null });
+    if (parsed.candidates.length === 0) {
+      this.counters.extraction.emptyResponses++;
+      this.log.info(
+        { sessionId, outcome: parsed.outcome, found: parsed.found, dropped: parsed.dropped, repaired: parsed.repaired },
+        `no memory candidates: ${describeOutcome(parsed.outcome)}`,
+      );
+      return;
+    }
+    const sourceText = userTurns.map((t) => t.content).join('\n');
+    const saved: MemoryRecord[] = [];
+    const reasons: Record<string, number> = {};
+    for (const candidate of parsed.candidates) {
+      const sourceMessageId = bestSource(candidate.content, userTurns);
+      const { decision, memory } = await this.applyCandidate(candidate, {
+        origin: 'extracted',
+        sessionId,
+        projectId,
+        sourceText,
+        injected: known,
+        sourceMessageId,
+      });
+      reasons[decision.reason] = (reasons[decision.reason] ?? 0) + 1;
+      if (memory) saved.push(memory);
+    }
+    this.log.info(
+      { sessionId, model: modelConfigId, candidates: parsed.found, saved: saved.length, reasons, ms: Math.round(performance.now() - t0) },
+      'memory extraction finished',
+    );
+    await this.announce(sessionId, saved);
+  }
+
+  private async announce(sessionId: string, saved: MemoryRecord[]): Promise<void> {
+    if (saved.length === 0 || !this.options.notify) return;
+    const settings = await this.settings();
+    if (!settings.enabled || settings.silent) return;
+    const text = 'Remembered: ' + saved.map((m) => (m.content.length > 120 ? m.content.slice(0, 117) + '…' : m.content)).join('; ');
+    try {
+      await this.options.notify(sessionId, text, saved.map((m) => m.id));
+    } catch (err) {
+      this.log.warn({ sessionId, err: errorText(err) }, 'could not announce saved memories');
+    }
+  }
+
+  // ------------------------------------------------------------------ the gate, applied
+
+  /** Runs a candidate through the gate and applies its decision, atomically (lookups and write in one transaction). */
+  async applyCandidate(
+    candidate: MemoryCandidate,
+    ctx: {
+      origin: MemoryOrigin;
+      sessionId: string | null;
+      projectId: string | null;
+      sourceText: string | null;
+      injected: readonly MemoryLike[];
+      sourceMessageId: string | null;
+    },
+  ): Promise<{ decision: GateDecision; memory: MemoryRecord | null }> {
+    const pre = precheckCandidate(candidate, this.gateConfig);
+    if (pre) {
+      this.record({ origin: ctx.origin, sessionId: ctx.sessionId, candidate, decision: pre, memoryId: null });
+      return { decision: pre, memory: null };
+    }
+    const projectId = ctx.projectId;
+    // What the candidate is compared with: its own scope, plus global memories for a project candidate.
+    const readable: MemoryScopeFilter = candidate.scope === 'project' ? { scope: 'session', projectId } : { scope: 'global' };
+    const writable: MemoryScopeFilter = candidate.scope === 'project' && projectId ? { scope: 'project', projectId } : { scope: 'global' };
+    const content = normaliseWhitespace(candidate.content);
+    const outcome = await this.store.transaction(async (s) => {
+      const [exact, hits, target] = await Promise.all([
+        s.findByHash(contentHash(content), readable),
+        s.search(content, readable, GATE_NEIGHBOURS),
+        candidate.targetId ? s.get(candidate.targetId, readable) : Promise.resolve(null),
+      ]);
+      const decision = evaluateCandidate({
+        candidate,
+        projectId,
+        sourceText: ctx.sourceText,
+        injected: ctx.injected.filter((m) => inScope(m, readable)),
+        exact,
+        neighbours: hits.map((h) => h.record),
+        target,
+        config: this.gateConfig,
+      });
+      const input: NewMemoryInput = {
+        content: decision.content,
+        scope: candidate.scope,
+        projectId: candidate.scope === 'project' ? projectId : null,
+        category: candidate.category,
+        tags: candidate.tags,
+        confidence: candidate.confidence,
+        source: ctx.origin,
+        sourceSessionId: ctx.sessionId,
+        sourceMessageId: ctx.sourceMessageId,
+      };
+      const meta = { reason: decision.reason, sessionId: ctx.sessionId };
+      let memory: MemoryRecord | null = null;
+      switch (decision.action) {
+        case 'accepted':
+          memory = await s.create(input, meta);
+          break;
+        case 'merged': {
+          const existing = await s.get(decision.targetId!, writable);
+          memory = existing
+            ? await s.update(
+                existing.id,
+                {
+                  content: decision.content,
+                  confidence: Math.max(existing.confidence, candidate.confidence),
+                  tags: [...new Set([...existing.tags, ...candidate.tags])].slice(0, 20),
+                  category: candidate.category ?? existing.category,
+                  sourceSessionId: ctx.sessionId ?? existing.sourceSessionId,
+                  sourceMessageId: ctx.sourceMessageId ?? existing.sourceMessageId,
+                },
+                writable,
+                'merged',
+                meta,
+              )
+            : null;
+          break;
+        }
+        case 'superseded':
+          memory = await s.supersede(decision.targetId!, input, writable, meta);
+          break;
+        case 'rejected':
+          break;
+      }
+      return { decision, memory };
+    });
+    this.record({ origin: ctx.origin, sessionId: ctx.sessionId, candidate, decision: outcome.decision, memoryId: outcome.memory?.id ?? null });
+    return outcome;
+  }
+
+  private record(event: DecisionEvent): void {
+    const { decision } = event;
+    this.counters.decisions[decision.action] = (this.counters.decisions[decision.action] ?? 0) + 1;
+    this.counters.reasons[decision.reason] = (this.counters.reasons[decision.reason] ?? 0) + 1;
+    // Content never reaches the log: a rejected candidate may hold a secret.
+    this.log.info(
+      {
+        sessionId: event.sessionId,
+        origin: event.origin,
+        action: decision.action,
+        reason: decision.reason,
+        ...(decision.detail ? { detail: decision.detail } : {}),
+        scope: event.candidate.scope,
+        memoryId: event.memoryId,
+        targetId: decision.targetId,
+      },
+      `memory ${decision.action}: ${decision.reason}`,
+    );
+    this.options.onDecision?.(event);
+  }
+
+  // ------------------------------------------------------------------ management
+
+  /** Lists memories by scope, project and relevance to `q`. */
+  async list(query: ListMemoriesQuery): Promise<Memory[]> {
+    const filter = filterFor(query);
+    const rows = await this.store.list(filter, { q: query.q, limit: query.limit ?? 100 });
+    return rows.map((r) => toMemory(r.record, r.score));
+  }
+
+  /** A memory the user states (API): the same gate (secrets, duplicates), refused with MEMORY_REJECTED. */
+  async createFromUser(body: CreateMemoryRequest): Promise<MemoryDecision> {
+    const scope = body.scope ?? 'global';
+    if (scope === 'project' && !body.projectId) {
+      throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'projectId: required when scope is "project"', { field: 'projectId' });
+    }
+    if (scope === 'global' && body.projectId) {
+      throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'projectId: only a project memory has a project', { field: 'projectId' });
+    }
+    const candidate: MemoryCandidate = {
+      content: body.content,
+      scope,
+      confidence: 1,
+      category: body.category ?? null,
+      tags: body.tags ?? [],
+      targetId: null,
+    };
+    const { decision, memory } = await this.applyCandidate(candidate, {
+      origin: 'user',
+      sessionId: null,
+      projectId: body.projectId ?? null,
+      sourceText: null,
+      injected: [],
+      sourceMessageId: null,
+    });
+    if (decision.action === 'rejected') throw rejection(decision);
+    return { action: decision.action, reason: decision.reason, memory: memory ? toMemory(memory) : null };
+  }
+
+  /** Edits a memory (content through the secret, length and duplicate checks); history keeps the old version. */
+  async update(id: string, body: UpdateMemoryRequest): Promise<Memory> {
+    const current = await this.store.get(id, { scope: 'all' });
+    if (!current) throw notFound(id);
+    if (body.content !== undefined || body.tags !== undefined || body.category !== undefined) {
+      const candidate: MemoryCandidate = {
+        content: body.content ?? current.content,
+        scope: current.scope,
+        confidence: 1,
+        category: body.category !== undefined ? body.category : current.category,
+        tags: body.tags ?? current.tags,
+        targetId: null,
+      };
+      const pre = precheckCandidate(candidate, { ...this.gateConfig, minConfidence: 0 });
+      if (pre && pre.reason !== 'JUNK') throw rejection(pre);
+    }
+    const own: MemoryScopeFilter = current.scope === 'project' ? { scope: 'project', projectId: current.projectId } : { scope: 'global' };
+    const updated = await this.store.transaction(async (s) => {
+      if (body.content !== undefined) {
+        const clash = (await s.findByHash(contentHash(body.content), own)).find((m) => m.id !== id);
+        if (clash) throw rejection({ action: 'rejected', reason: 'DUPLICATE', content: body.content, targetId: clash.id });
+      }
+      return s.update(id, { content: body.content, category: body.category, tags: body.tags }, own, 'updated', { reason: 'USER_EDIT' });
+    });
+    if (!updated) throw notFound(id);
+    this.log.info({ memoryId: id, contentChanged: body.content !== undefined }, 'memory edited');
+    return toMemory(updated);
+  }
+
+  /** Hard delete: the memory, its older versions, its full-text entry and its history content. */
+  async remove(id: string, filter: MemoryScopeFilter = { scope: 'all' }): Promise<void> {
+    const removed = await this.store.hardDelete(id, filter, { reason: 'USER_DELETE' });
+    if (removed === 0) throw notFound(id);
+    this.log.info({ memoryId: id, rows: removed }, 'memory deleted');
+  }
+
+  /** Memories saved by a tool call in a turn: grounded in that turn's user text when it is known. */
+  turnSourceText(turnId: string): string | null {
+    return this.turns.get(turnId)?.userText ?? null;
+  }
+
+  /** Whether the memory tools may act in a turn: memory is on, and on for the turn's agent. */
+  async toolsAllowed(turnId: string): Promise<boolean> {
+    return (await this.settings()).enabled && this.turns.get(turnId)?.allowed !== false;
+  }
+
+  metrics(): MemoryMetrics {
+    return {
+      queue: this.queue.metrics(),
+      extraction: { ...this.counters.extraction },
+      decisions: { ...this.counters.decisions },
+      reasons: { ...this.counters.reasons },
+      retrieval: { ...this.counters.retrieval },
+    };
+  }
+}
+
+/** The store filter for a list query: `projectId` alone means that project's memories. */
+export function filterFor(query: Pick<ListMemoriesQuery, 'scope' | 'projectId'>): MemoryScopeFilter {
+  if (query.scope === 'global') {
+    if (query.projectId) throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'projectId: only applies to scope "project"', { field: 'projectId' });
+    return { scope: 'global' };
+  }
+  if (query.scope === 'project' || query.projectId) return { scope: 'project', projectId: query.projectId ?? null };
+  return { scope: 'all' };
+}
+
+function rejection(decision: GateDecision): SwitchboardError {
+  return new SwitchboardError(ErrorCode.MEMORY_REJECTED, REJECTION_MESSAGES[decision.reason] ?? `The memory was refused (${decision.reason}).`, {
+    reason: decision.reason,
+    ...(decision.detail ? { kind: decision.detail } : {}),
+    ...(decision.targetId ? { existingId: decision.targetId } : {}),
+  });
+}
+
+function notFound(id: string): SwitchboardError {
+  return new SwitchboardError(ErrorCode.MEMORY_NOT_FOUND, `Memory ${id} does not exist.`, { id });
+}
+
+function describeOutcome(outcome: ParsedExtraction['outcome']): string {
+  switch (outcome) {
+    case 'empty_response':
+      return 'empty response';
+    case 'no_json_array':
+      return 'no JSON array';
+    case 'empty_array':
+      return 'the model found nothing worth remembering';
+    case 'all_filtered':
+      return 'all filtered';
+    case 'ok':
+      return 'ok';
+  }
+}
+
+/** The user message a memory most likely came from. */
+function bestSource(content: string, userTurns: ReadonlyArray<{ content: string; messageId?: string }>): string | null {
+  let best: string | null = null;
+  let score = -1;
+  for (const t of userTurns) {
+    const g = grounding(content, t.content);
+    if (g >= score) {
+      score = g;
+      best = t.messageId ?? best;
+    }
+  }
+  return best;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

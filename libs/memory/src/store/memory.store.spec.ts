@@ -1,0 +1,183 @@
+import { openMemoryTestDb, type MemoryTestDb } from '../testing/memory-test-db';
+import type { NewMemoryInput } from './memory.store';
+
+const input = (content: string, over: Partial<NewMemoryInput> = {}): NewMemoryInput => ({
+  content,
+  scope: 'global',
+  projectId: null,
+  category: null,
+  tags: [],
+  confidence: 0.9,
+  source: 'user',
+  sourceSessionId: null,
+  sourceMessageId: null,
+  ...over,
+});
+const meta = { reason: 'TEST' };
+
+async function tables(db: MemoryTestDb): Promise<string[]> {
+  const rows: Array<{ name: string }> = await db.ds.query(
+    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'memories_fts_%' ORDER BY name`,
+  );
+  return rows.map((r) => r.name);
+}
+
+describe('memory migration', () => {
+  let db: MemoryTestDb;
+  beforeEach(async () => (db = await openMemoryTestDb()));
+  afterEach(() => db.close());
+
+  it('creates the tables, the FTS5 index and its vocabulary', async () => {
+    expect(await tables(db)).toEqual(['memories', 'memories_fts', 'memory_history', 'memory_settings', 'migrations']);
+    expect(await db.ds.query(`SELECT name FROM sqlite_master WHERE name = 'memories_fts_vocab'`)).toEqual([{ name: 'memories_fts_vocab' }]);
+    const [fts] = await db.ds.query(`SELECT sql FROM sqlite_master WHERE name = 'memories_fts'`);
+    expect(fts.sql).toMatch(/fts5\(body, content='', contentless_delete=1/);
+  });
+
+  it('matches the entities exactly: the schema builder has nothing to change', async () => {
+    const pending = await db.ds.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+  });
+
+  it('is reversible: down drops every memory table (FTS included) and up builds them again', async () => {
+    await db.store.create(input('User likes green tea'), meta);
+    await db.ds.undoLastMigration();
+    expect(await tables(db)).toEqual(['migrations']);
+    await db.ds.runMigrations();
+    expect(await tables(db)).toContain('memories_fts');
+    expect(await db.store.count({ scope: 'all' })).toBe(0);
+  });
+});
+
+describe('MemoryStore', () => {
+  let db: MemoryTestDb;
+  beforeEach(async () => (db = await openMemoryTestDb()));
+  afterEach(() => db.close());
+
+  it('stores a memory with its history and finds it by full-text search', async () => {
+    const m = await db.store.create(input('User prefers dark mode in every editor', { tags: ['ui'] }), meta);
+    expect(m).toMatchObject({ scope: 'global', projectId: null, tags: ['ui'], docId: 1 });
+    const hits = await db.store.search('which editor theme? dark or light', { scope: 'global' }, 5);
+    expect(hits.map((h) => h.record.id)).toEqual([m.id]);
+    expect(hits[0].bm25).toBeLessThan(0);
+    expect((await db.store.history(m.id)).map((h) => [h.action, h.content])).toEqual([['created', 'User prefers dark mode in every editor']]);
+  });
+
+  it('ranks by bm25: the memory sharing the rarer words comes first', async () => {
+    for (let i = 0; i < 20; i++) await db.store.create(input(`User likes coffee number ${i}`), meta);
+    const target = await db.store.create(input('User likes coffee from Ethiopia roasted light'), meta);
+    const hits = await db.store.search('any Ethiopia coffee?', { scope: 'global' }, 5);
+    expect(hits[0].record.id).toBe(target.id);
+  });
+
+  it('never returns project A memories to project B (search, get, recent, hash, count, list)', async () => {
+    const a = await db.store.create(input('The build uses pnpm workspaces', { scope: 'project', projectId: 'A' }), meta);
+    const b = await db.store.create(input('The build uses cargo workspaces', { scope: 'project', projectId: 'B' }), meta);
+    const g = await db.store.create(input('User writes commit messages in English'), meta);
+    const forB = { scope: 'session' as const, projectId: 'B' };
+    expect((await db.store.search('build workspaces pnpm', forB, 10)).map((h) => h.record.id).sort()).toEqual([b.id].sort());
+    expect(await db.store.get(a.id, forB)).toBeNull();
+    expect(await db.store.getMany([a.id, b.id, g.id], forB)).toHaveLength(2);
+    expect((await db.store.recent(forB, 10)).map((m) => m.id).sort()).toEqual([b.id, g.id].sort());
+    expect(await db.store.findByHash(a.contentHash, forB)).toEqual([]);
+    expect(await db.store.count(forB)).toBe(2);
+    expect((await db.store.list({ scope: 'project', projectId: 'B' }, { limit: 10 })).map((r) => r.record.id)).toEqual([b.id]);
+    // A session without a project sees only global memories.
+    expect((await db.store.recent({ scope: 'session', projectId: null }, 10)).map((m) => m.id)).toEqual([g.id]);
+    expect(await db.store.get(g.id, { scope: 'project', projectId: 'B' })).toBeNull();
+  });
+
+  it('treats FTS syntax in user text as plain words (quotes, *, NEAR, -, parentheses, column filters)', async () => {
+    const m = await db.store.create(input('User is learning Rust and Go'), meta);
+    const nasty = ['"rust', 'rust*', 'NEAR(rust go)', '-rust', 'rust AND', 'OR OR OR', '(rust', 'body:rust', '^rust', '""', '*', 'rust" OR "x', "'; DROP TABLE memories; --"];
+    for (const q of nasty) await expect(db.store.search(q, { scope: 'global' }, 5)).resolves.toBeDefined();
+    expect((await db.store.search('NEAR(rust go)', { scope: 'global' }, 5)).map((h) => h.record.id)).toEqual([m.id]);
+    expect((await db.store.search('-rust', { scope: 'global' }, 5)).map((h) => h.record.id)).toEqual([m.id]);
+    expect(await db.store.search('"*" NEAR -', { scope: 'global' }, 5)).toEqual([]);
+    expect(await db.store.count({ scope: 'all' })).toBe(1);
+  });
+
+  it('update keeps every version in history and re-indexes the new words', async () => {
+    const m = await db.store.create(input('User likes tea'), meta);
+    const next = await db.store.update(m.id, { content: 'User likes green tea with jasmine' }, { scope: 'global' }, 'merged', { reason: 'MERGED_RICHER' });
+    expect(next!.content).toBe('User likes green tea with jasmine');
+    expect((await db.store.search('jasmine', { scope: 'global' }, 5)).map((h) => h.record.id)).toEqual([m.id]);
+    expect((await db.store.history(m.id)).map((h) => [h.action, h.content])).toEqual([
+      ['created', 'User likes tea'],
+      ['merged', 'User likes green tea with jasmine'],
+    ]);
+    // Out of scope: nothing changes.
+    expect(await db.store.update(m.id, { content: 'x y' }, { scope: 'project', projectId: 'A' }, 'updated', meta)).toBeNull();
+  });
+
+  it('supersede keeps the old memory in history but out of retrieval', async () => {
+    const old = await db.store.create(input('User lives in Berlin'), meta);
+    const next = await db.store.supersede(old.id, input('User lives in Lisbon'), { scope: 'global' }, { reason: 'CONTRADICTION' });
+    expect(await db.store.get(old.id, { scope: 'all' })).toBeNull();
+    expect(await db.store.search('Berlin', { scope: 'all' }, 5)).toEqual([]);
+    expect((await db.store.recent({ scope: 'all' }, 10)).map((m) => m.id)).toEqual([next!.id]);
+    expect((await db.store.history(old.id)).map((h) => [h.action, h.relatedId])).toEqual([
+      ['created', null],
+      ['superseded', next!.id],
+    ]);
+    const [row] = await db.ds.query(`SELECT superseded_by FROM memories WHERE id = ?`, [old.id]);
+    expect(row.superseded_by).toBe(next!.id);
+  });
+
+  it('hard delete removes the row, its older versions, the FTS entry and the history content', async () => {
+    const old = await db.store.create(input('User drives a Zephyrmobile'), meta);
+    const current = await db.store.supersede(old.id, input('User drives a Quokkacar'), { scope: 'global' }, meta);
+    await db.store.update(current!.id, { content: 'User drives a red Quokkacar' }, { scope: 'global' }, 'updated', meta);
+    const keep = await db.store.create(input('User cycles to work'), meta);
+    expect(await db.dump()).toMatch(/quokkacar/i);
+
+    expect(await db.store.hardDelete(current!.id, { scope: 'all' }, { reason: 'USER_DELETE' })).toBe(2);
+    const dump = await db.dump();
+    for (const gone of [/quokkacar/i, /zephyrmobil/i]) expect(dump).not.toMatch(gone);
+    for (const q of ['Quokkacar', 'Zephyrmobile', 'red', 'drives']) expect(await db.store.search(q, { scope: 'all' }, 10)).toEqual([]);
+    expect(await db.store.get(current!.id, { scope: 'all' })).toBeNull();
+    expect((await db.store.history(current!.id)).map((h) => [h.action, h.content])).toEqual([['deleted', null]]);
+    expect(await db.store.history(old.id)).toEqual([]);
+    expect((await db.store.recent({ scope: 'all' }, 10)).map((m) => m.id)).toEqual([keep.id]);
+    // Deleting again, or out of scope, deletes nothing.
+    expect(await db.store.hardDelete(current!.id, { scope: 'all' }, meta)).toBe(0);
+    expect(await db.store.hardDelete(keep.id, { scope: 'project', projectId: 'A' }, meta)).toBe(0);
+  });
+
+  it('rolls back every part of a write together', async () => {
+    await expect(
+      db.store.transaction(async (s) => {
+        await s.create(input('User plays the oboe'), meta);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await db.store.count({ scope: 'all' })).toBe(0);
+    expect(await db.store.search('oboe', { scope: 'all' }, 5)).toEqual([]);
+    expect(await db.ds.query(`SELECT * FROM memory_history`)).toEqual([]);
+  });
+
+  it('refuses a project memory without a project', async () => {
+    await expect(db.store.create(input('The repo uses pnpm', { scope: 'project', projectId: null }), meta)).rejects.toThrow(/project id/);
+  });
+
+  it('insertMany stores in bulk with their documents', async () => {
+    const rows = await db.store.insertMany(Array.from({ length: 900 }, (_, i) => input(`Distractor fact number ${i} about topic${i % 7}`)));
+    expect(rows).toHaveLength(900);
+    expect(new Set(rows.map((r) => r.docId)).size).toBe(900);
+    expect(await db.store.count({ scope: 'all' })).toBe(900);
+    expect((await db.store.search('topic3', { scope: 'global' }, 500)).length).toBe(129);
+  });
+});
+
+describe('MemorySettingsStore', () => {
+  let db: MemoryTestDb;
+  beforeEach(async () => (db = await openMemoryTestDb()));
+  afterEach(() => db.close());
+
+  it('defaults to enabled and not silent, and persists changes', async () => {
+    expect(await db.settings.get()).toEqual({ enabled: true, silent: false });
+    expect(await db.settings.update({ silent: true })).toEqual({ enabled: true, silent: true });
+    expect(await db.settings.update({ enabled: false })).toEqual({ enabled: false, silent: true });
+    expect(await db.settings.update({ enabled: true })).toEqual({ enabled: true, silent: true });
+  });
+});

@@ -1,0 +1,472 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Memory, MemoryScope } from '@switchboard/protocol';
+import { MemoryEntity } from '../db/memory.entity';
+import { MemoryHistoryEntity, type MemoryHistoryAction } from '../db/memory-history.entity';
+import { SqliteMemorySearch, type MemorySearchIndex, type ScopePredicate } from '../db/fts/sqlite-memory-fts';
+import type { MemoryOrigin } from '../memory.types';
+import { contentHash, normaliseWhitespace } from '../text/normalise-text';
+import type { MemoryTransactionRunner } from './transaction';
+
+/**
+ * Which memories a read or write may touch. Every store method takes one: there is no way to
+ * query memories without saying whose they are. `session` is what a conversation may see:
+ * global memories plus its own project's.
+ */
+export type MemoryScopeFilter =
+  | { scope: 'global' }
+  /** one project's memories; `projectId: null` means every project (management listing) */
+  | { scope: 'project'; projectId: string | null }
+  | { scope: 'session'; projectId: string | null }
+  /** everything (the owner's management view) */
+  | { scope: 'all' };
+
+/** A stored memory: the wire shape plus what only the store and the gate need. */
+export interface MemoryRecord extends Memory {
+  contentHash: string;
+  docId: number;
+  supersededBy: string | null;
+}
+
+export interface NewMemoryInput {
+  content: string;
+  scope: MemoryScope;
+  projectId: string | null;
+  category: string | null;
+  tags: string[];
+  confidence: number;
+  source: MemoryOrigin;
+  sourceSessionId: string | null;
+  sourceMessageId: string | null;
+}
+
+export interface MemoryPatch {
+  content?: string;
+  category?: string | null;
+  tags?: string[];
+  confidence?: number;
+  sourceSessionId?: string | null;
+  sourceMessageId?: string | null;
+}
+
+/** Why a change happened (a gate reason code or `USER_EDIT`...) and in which session. */
+export interface ChangeMeta {
+  reason: string;
+  sessionId?: string | null;
+}
+
+export interface MemoryHistoryEntry {
+  id: string;
+  memoryId: string;
+  action: MemoryHistoryAction;
+  content: string | null;
+  reason: string;
+  relatedId: string | null;
+  sessionId: string | null;
+  createdAt: string;
+}
+
+interface MemoryRow {
+  id: string;
+  doc_id: number | string;
+  content: string;
+  content_hash: string;
+  scope: MemoryScope;
+  project_id: string | null;
+  category: string | null;
+  tags: string;
+  confidence: number | string;
+  source: MemoryOrigin;
+  source_session_id: string | null;
+  source_message_id: string | null;
+  superseded_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = `m."id", m."doc_id", m."content", m."content_hash", m."scope", m."project_id", m."category", m."tags", m."confidence",
+  m."source", m."source_session_id", m."source_message_id", m."superseded_by", m."created_at", m."updated_at"`;
+
+function toRecord(row: MemoryRow): MemoryRecord {
+  let tags: string[] = [];
+  try {
+    const parsed: unknown = JSON.parse(row.tags);
+    if (Array.isArray(parsed)) tags = parsed.filter((t): t is string => typeof t === 'string');
+  } catch {
+    tags = [];
+  }
+  return {
+    id: row.id,
+    content: row.content,
+    scope: row.scope,
+    projectId: row.project_id,
+    category: row.category,
+    tags,
+    confidence: Number(row.confidence),
+    source: row.source,
+    sourceSessionId: row.source_session_id,
+    sourceMessageId: row.source_message_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    contentHash: row.content_hash,
+    docId: Number(row.doc_id),
+    supersededBy: row.superseded_by,
+  };
+}
+
+/** The wire shape of a stored memory (internal columns dropped). */
+export function toMemory(record: MemoryRecord, score?: number): Memory {
+  return {
+    id: record.id,
+    content: record.content,
+    scope: record.scope,
+    projectId: record.projectId,
+    category: record.category,
+    tags: record.tags,
+    confidence: record.confidence,
+    source: record.source,
+    sourceSessionId: record.sourceSessionId,
+    sourceMessageId: record.sourceMessageId,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    ...(score !== undefined ? { score } : {}),
+  };
+}
+
+/** The SQL predicate (over alias `m`) of a scope filter. */
+export function scopePredicate(filter: MemoryScopeFilter): ScopePredicate {
+  switch (filter.scope) {
+    case 'global':
+      // project_id IS NULL always holds for global rows; saying it lets the (scope, project_id, updated_at) index order them.
+      return { sql: `m."scope" = 'global' AND m."project_id" IS NULL`, params: {} };
+    case 'project':
+      return filter.projectId === null
+        ? { sql: `m."scope" = 'project'`, params: {} }
+        : { sql: `m."scope" = 'project' AND m."project_id" = :scopeProjectId`, params: { scopeProjectId: filter.projectId } };
+    case 'session':
+      return filter.projectId === null
+        ? { sql: `m."scope" = 'global' AND m."project_id" IS NULL`, params: {} }
+        : {
+            sql: `(m."scope" = 'global' OR (m."scope" = 'project' AND m."project_id" = :scopeProjectId))`,
+            params: { scopeProjectId: filter.projectId },
+          };
+    case 'all':
+      return { sql: '1 = 1', params: {} };
+  }
+}
+
+/** True when a record is inside a scope filter (the same rule as the SQL, for records already loaded). */
+export function inScope(record: Pick<MemoryRecord, 'scope' | 'projectId'>, filter: MemoryScopeFilter): boolean {
+  switch (filter.scope) {
+    case 'global':
+      return record.scope === 'global';
+    case 'project':
+      return record.scope === 'project' && (filter.projectId === null || record.projectId === filter.projectId);
+    case 'session':
+      return record.scope === 'global' || (record.scope === 'project' && filter.projectId !== null && record.projectId === filter.projectId);
+    case 'all':
+      return true;
+  }
+}
+
+function requireLimit(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`limit must be a positive integer, got ${n}`);
+  return n;
+}
+
+const nowIso = () => new Date().toISOString();
+
+/**
+ * Memories, their history and their full-text documents, always changed together in one
+ * transaction. Reads outside a transaction use the DataSource's manager.
+ */
+export class MemoryStore {
+  private constructor(
+    private readonly manager: EntityManager,
+    private readonly runner: MemoryTransactionRunner,
+    private readonly index: MemorySearchIndex,
+    private readonly inTransaction: boolean,
+  ) {}
+
+  /** A store over a DataSource; `runner` must be the one every other writer of that DataSource uses. */
+  static create(ds: DataSource, runner: MemoryTransactionRunner, index: MemorySearchIndex = new SqliteMemorySearch()): MemoryStore {
+    return new MemoryStore(ds.manager, runner, index, false);
+  }
+
+  /** Runs fn with a store bound to one transaction (reads see its writes; all commit or none do). */
+  transaction<T>(fn: (store: MemoryStore) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    return this.runner.run((m) => fn(new MemoryStore(m, this.runner, this.index, true)));
+  }
+
+  private async select(sql: string, params: Record<string, unknown> = {}): Promise<MemoryRow[]> {
+    const [text, values] = this.manager.dataSource.driver.escapeQueryWithParameters(sql, params);
+    return (await this.manager.query(text, values)) as MemoryRow[];
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** An active memory by id within the scope; null when it is missing, superseded or out of scope. */
+  async get(id: string, filter: MemoryScopeFilter): Promise<MemoryRecord | null> {
+    return (await this.getMany([id], filter))[0] ?? null;
+  }
+
+  /** Active memories by id within the scope (missing ones are left out). */
+  async getMany(ids: readonly string[], filter: MemoryScopeFilter): Promise<MemoryRecord[]> {
+    if (ids.length === 0) return [];
+    const scope = scopePredicate(filter);
+    const rows = await this.select(
+      `SELECT ${COLUMNS} FROM "memories" m WHERE m."id" IN (:...ids) AND m."superseded_by" IS NULL AND (${scope.sql})`,
+      { ...scope.params, ids: [...new Set(ids)].slice(0, 500) },
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Active memories within the scope whose normalised content has this hash. */
+  async findByHash(hash: string, filter: MemoryScopeFilter): Promise<MemoryRecord[]> {
+    const scope = scopePredicate(filter);
+    const rows = await this.select(
+      `SELECT ${COLUMNS} FROM "memories" m WHERE m."content_hash" = :hash AND m."superseded_by" IS NULL AND (${scope.sql}) LIMIT 20`,
+      { ...scope.params, hash },
+    );
+    return rows.map(toRecord);
+  }
+
+  /** Active memories within the scope that share words with the text, best bm25 first. */
+  async search(text: string, filter: MemoryScopeFilter, limit: number): Promise<Array<{ record: MemoryRecord; bm25: number }>> {
+    const hits = await this.index.search<MemoryRow>(this.manager, text, COLUMNS, scopePredicate(filter), requireLimit(limit));
+    return hits.map((h) => ({ record: toRecord(h.row), bm25: h.bm25 }));
+  }
+
+  /** The most recently updated active memories within the scope (each scope part uses its index). */
+  async recent(filter: MemoryScopeFilter, limit: number): Promise<MemoryRecord[]> {
+    requireLimit(limit);
+    const parts: MemoryScopeFilter[] =
+      filter.scope === 'session' && filter.projectId !== null ? [{ scope: 'global' }, { scope: 'project', projectId: filter.projectId }] : [filter];
+    const out: MemoryRecord[] = [];
+    for (const part of parts) {
+      const scope = scopePredicate(part);
+      const rows = await this.select(
+        `SELECT ${COLUMNS} FROM "memories" m WHERE (${scope.sql}) AND m."superseded_by" IS NULL ORDER BY m."updated_at" DESC LIMIT ${limit}`,
+        scope.params,
+      );
+      out.push(...rows.map(toRecord));
+    }
+    return out.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0)).slice(0, limit);
+  }
+
+  /** Active memories within the scope: by relevance to `q` (with a 0..1 score) or newest first. */
+  async list(filter: MemoryScopeFilter, options: { q?: string; limit: number }): Promise<Array<{ record: MemoryRecord; score?: number }>> {
+    if (options.q) {
+      const hits = await this.search(options.q, filter, options.limit);
+      const best = Math.min(0, ...hits.map((h) => h.bm25));
+      return hits.map((h) => ({ record: h.record, score: best === 0 ? 0 : Math.round((h.bm25 / best) * 1000) / 1000 }));
+    }
+    return (await this.recent(filter, options.limit)).map((record) => ({ record }));
+  }
+
+  /** How many active memories the scope holds. */
+  async count(filter: MemoryScopeFilter): Promise<number> {
+    const scope = scopePredicate(filter);
+    const [text, values] = this.manager.dataSource.driver.escapeQueryWithParameters(
+      `SELECT COUNT(*) AS "n" FROM "memories" m WHERE m."superseded_by" IS NULL AND (${scope.sql})`,
+      scope.params,
+    );
+    const rows = (await this.manager.query(text, values)) as Array<{ n: number | string }>;
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** A memory's history, oldest first (tombstones included). */
+  async history(memoryId: string): Promise<MemoryHistoryEntry[]> {
+    const rows = await this.manager
+      .createQueryBuilder(MemoryHistoryEntity, 'h')
+      .where('h.memoryId = :memoryId', { memoryId })
+      .orderBy('h.createdAt', 'ASC')
+      .addOrderBy('h.id', 'ASC')
+      .getMany();
+    return rows.map((r) => ({ ...r }));
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /** Stores a new memory with its history entry and full-text document. */
+  create(input: NewMemoryInput, meta: ChangeMeta, relatedId: string | null = null): Promise<MemoryRecord> {
+    return this.transaction(async (s) => {
+      const [record] = await s.insertRows([input]);
+      await s.addHistory(record.id, 'created', record.content, meta, relatedId);
+      return record;
+    });
+  }
+
+  /** Stores many memories at once without the gate (imports, the bench); one history entry each. */
+  insertMany(inputs: readonly NewMemoryInput[]): Promise<MemoryRecord[]> {
+    return this.transaction(async (s) => {
+      const out: MemoryRecord[] = [];
+      for (let i = 0; i < inputs.length; i += 400) {
+        const records = await s.insertRows(inputs.slice(i, i + 400));
+        await s.manager
+          .createQueryBuilder()
+          .insert()
+          .into(MemoryHistoryEntity)
+          .values(records.map((r) => s.historyRow(r.id, 'created', r.content, { reason: 'IMPORT' }, null)))
+          .execute();
+        out.push(...records);
+      }
+      return out;
+    });
+  }
+
+  /** Replaces a memory's content (a richer candidate, a user edit): history keeps every version. */
+  update(id: string, patch: MemoryPatch, filter: MemoryScopeFilter, action: 'merged' | 'updated', meta: ChangeMeta): Promise<MemoryRecord | null> {
+    return this.transaction(async (s) => {
+      const current = await s.get(id, filter);
+      if (!current) return null;
+      const content = patch.content !== undefined ? normaliseWhitespace(patch.content) : current.content;
+      const next: MemoryRecord = {
+        ...current,
+        content,
+        contentHash: contentHash(content),
+        category: patch.category !== undefined ? patch.category : current.category,
+        tags: patch.tags ?? current.tags,
+        confidence: patch.confidence ?? current.confidence,
+        sourceSessionId: patch.sourceSessionId !== undefined ? patch.sourceSessionId : current.sourceSessionId,
+        sourceMessageId: patch.sourceMessageId !== undefined ? patch.sourceMessageId : current.sourceMessageId,
+        updatedAt: nowIso(),
+      };
+      await s.manager
+        .createQueryBuilder()
+        .update(MemoryEntity)
+        .set({
+          content: next.content,
+          contentHash: next.contentHash,
+          category: next.category,
+          tags: JSON.stringify(next.tags),
+          confidence: next.confidence,
+          sourceSessionId: next.sourceSessionId,
+          sourceMessageId: next.sourceMessageId,
+          updatedAt: next.updatedAt,
+        })
+        .where('id = :id', { id })
+        .execute();
+      await s.index.put(s.manager, next.docId, next.content, next.tags);
+      await s.addHistory(id, action, next.content, meta, null);
+      return next;
+    });
+  }
+
+  /** Stores the new memory and retires the old one: it stays in history, out of retrieval. */
+  supersede(oldId: string, input: NewMemoryInput, filter: MemoryScopeFilter, meta: ChangeMeta): Promise<MemoryRecord | null> {
+    return this.transaction(async (s) => {
+      const old = await s.get(oldId, filter);
+      if (!old) return null;
+      const [record] = await s.insertRows([input]);
+      await s.manager
+        .createQueryBuilder()
+        .update(MemoryEntity)
+        .set({ supersededBy: record.id, supersededAt: nowIso() })
+        .where('id = :id', { id: oldId })
+        .execute();
+      await s.index.remove(s.manager, old.docId);
+      await s.addHistory(oldId, 'superseded', null, meta, record.id);
+      await s.addHistory(record.id, 'created', record.content, meta, oldId);
+      return record;
+    });
+  }
+
+  /**
+   * Hard delete: the memory, the versions it superseded, their full-text documents and every
+   * history entry with content go; one content-free tombstone remains. Returns how many rows went.
+   */
+  hardDelete(id: string, filter: MemoryScopeFilter, meta: ChangeMeta): Promise<number> {
+    return this.transaction(async (s) => {
+      const root = await s.get(id, filter);
+      if (!root) return 0;
+      const chain: string[] = [root.id];
+      const docIds: number[] = [root.docId];
+      for (let frontier = [root.id]; frontier.length > 0; ) {
+        const older = await s.select(`SELECT m."id", m."doc_id" FROM "memories" m WHERE m."superseded_by" IN (:...ids)`, { ids: frontier });
+        frontier = older.map((r) => r.id).filter((x) => !chain.includes(x));
+        chain.push(...frontier);
+        docIds.push(...older.map((r) => Number(r.doc_id)));
+      }
+      for (const docId of docIds) await s.index.remove(s.manager, docId);
+      await s.manager.createQueryBuilder().delete().from(MemoryHistoryEntity).where('memoryId IN (:...ids)', { ids: chain }).execute();
+      await s.manager.createQueryBuilder().delete().from(MemoryEntity).where('id IN (:...ids)', { ids: chain }).execute();
+      await s.addHistory(root.id, 'deleted', null, meta, null);
+      return chain.length;
+    });
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private async insertRows(inputs: readonly NewMemoryInput[]): Promise<MemoryRecord[]> {
+    const [{ next }] = (await this.manager.query(`SELECT COALESCE(MAX("doc_id"), 0) + 1 AS "next" FROM "memories"`)) as Array<{ next: number | string }>;
+    const now = nowIso();
+    const records: MemoryRecord[] = inputs.map((input, i) => {
+      const content = normaliseWhitespace(input.content);
+      return {
+        id: randomUUID(),
+        docId: Number(next) + i,
+        content,
+        contentHash: contentHash(content),
+        scope: input.scope,
+        // A global memory never carries a project: scope and project always agree.
+        projectId: input.scope === 'project' ? input.projectId : null,
+        category: input.category,
+        tags: input.tags,
+        confidence: input.confidence,
+        source: input.source,
+        sourceSessionId: input.sourceSessionId,
+        sourceMessageId: input.sourceMessageId,
+        createdAt: now,
+        updatedAt: now,
+        supersededBy: null,
+      };
+    });
+    for (const r of records) if (r.scope === 'project' && !r.projectId) throw new Error('A project memory needs a project id.');
+    await this.manager
+      .createQueryBuilder()
+      .insert()
+      .into(MemoryEntity)
+      .values(
+        records.map((r) => ({
+          id: r.id,
+          docId: r.docId,
+          content: r.content,
+          contentHash: r.contentHash,
+          scope: r.scope,
+          projectId: r.projectId,
+          category: r.category,
+          tags: JSON.stringify(r.tags),
+          confidence: r.confidence,
+          source: r.source,
+          sourceSessionId: r.sourceSessionId,
+          sourceMessageId: r.sourceMessageId,
+          supersededBy: null,
+          supersededAt: null,
+          createdAt: r.createdAt,
+          updatedAt: r.updatedAt,
+        })),
+      )
+      .execute();
+    for (const r of records) await this.index.put(this.manager, r.docId, r.content, r.tags);
+    return records;
+  }
+
+  private historyRow(memoryId: string, action: MemoryHistoryAction, content: string | null, meta: ChangeMeta, relatedId: string | null) {
+    return {
+      id: randomUUID(),
+      memoryId,
+      action,
+      content,
+      reason: meta.reason.slice(0, 32),
+      relatedId,
+      sessionId: meta.sessionId ?? null,
+      createdAt: nowIso(),
+    };
+  }
+
+  private async addHistory(memoryId: string, action: MemoryHistoryAction, content: string | null, meta: ChangeMeta, relatedId: string | null): Promise<void> {
+    await this.manager.createQueryBuilder().insert().into(MemoryHistoryEntity).values(this.historyRow(memoryId, action, content, meta, relatedId)).execute();
+  }
+}

@@ -1,0 +1,24 @@
+import type { DataSource, EntityManager } from 'typeorm';
+
+/**
+ * Runs work in one database transaction. The app passes the runner it uses for everything else
+ * on the same DataSource (on SQLite that one serialises all transactions over the shared connection).
+ */
+export interface MemoryTransactionRunner {
+  run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T>;
+}
+
+/**
+ * A runner that serialises transactions on a DataSource only libs/memory writes to (the bench,
+ * tests). Never use it beside another runner on the same DataSource: they would not share a lock.
+ */
+export function serialTransactionRunner(ds: DataSource): MemoryTransactionRunner {
+  let tail: Promise<unknown> = Promise.resolve();
+  return {
+    run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+      const next = tail.then(() => ds.transaction(fn));
+      tail = next.catch(() => undefined);
+      return next;
+    },
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * Turn-overhead benchmark: what the API adds to a turn on top of the model call itself.
+ * Starts the fake LLM (zero latency) in this process and the built API as a child process,
+ * then measures sequential and concurrent turns over the WebSocket, cold start, RSS, and the
+ * size of the upstream request for a one-line first message.
+ *
+ * Usage: node tools/dist/bench/turn-overhead.js [--turns 1000] [--concurrency 64] [--concurrent-turns 10000]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+import { SwitchboardClient, type SwitchboardSocket, type WebSocketConstructor } from '@switchboard/protocol';
+import { startFakeLlm, type FakeLlmServer } from '../fake-llm';
+
+const TOKEN = 'bench-token-0123456789abcdef';
+const TURNS_PER_SESSION = 20;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx];
+}
+
+function summary(samples: number[]): { p50: number; p90: number; p99: number; mean: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function startApi(root: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; coldStartMs: number }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((res, rej) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
+      if (m) res(m[1]);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => rej(new Error(`API exited (${code}): ${out}`)));
+  });
+  // Cold start = until the API answers a request, not just until it logs.
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/api/v1/health`)).ok) break;
+    } catch {
+      await sleep(5);
+    }
+  }
+  return { child, url, coldStartMs: performance.now() - t0 };
+}
+
+/** One streaming chat completion straight to the fake LLM, read to the end: the baseline. */
+async function directCall(fake: FakeLlmServer, text: string): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(`${fake.baseUrl}/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
+    body: JSON.stringify({ model: 'bench-model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: text }] }),
+  });
+  await res.text();
+  return performance.now() - t0;
+}
+
+class SessionPool {
+  private current: { id: string; turns: number } | null = null;
+  constructor(private readonly socket: SwitchboardSocket, private readonly prefix: string) {}
+  private n = 0;
+  async next(): Promise<string> {
+    if (!this.current || this.current.turns >= TURNS_PER_SESSION) {
+      const s = await this.socket.call('session.create', { channel: 'api', peerId: `${this.prefix}-${this.n++}` });
+      this.current = { id: s.id, turns: 0 };
+    }
+    this.current.turns++;
+    return this.current.id;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      turns: { type: 'string', default: '1000' },
+      concurrency: { type: 'string', default: '64' },
+      'concurrent-turns': { type: 'string', default: '10000' },
+    },
+  });
+  const sequentialTurns = Number(values.turns);
+  const concurrency = Number(values.concurrency);
+  const concurrentTurns = Number(values['concurrent-turns']);
+  const root = resolve(__dirname, '../../..');
+  const reply = 'OK, noted.';
+
+  const fake = await startFakeLlm({ defaultReply: reply, chunkSize: 64 });
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+  const configFile = join(dataDir, 'config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      providers: { fake: { type: 'openai-compatible', baseUrl: fake.baseUrl, apiKey: 'k' } },
+      models: [{ id: 'bench', provider: 'fake', model: 'bench-model', tier: 'default', label: 'Bench', contextWindow: 128000, price: { input: 1, output: 2 } }],
+    }),
+  );
+  const env = { PORT: '0', SWITCHBOARD_DATA_DIR: dataDir, SWITCHBOARD_CONFIG: configFile, SWITCHBOARD_API_TOKEN: TOKEN, LOG_LEVEL: 'info' };
+
+  // Cold start, three times (median), on a fresh data dir each time after the first.
+  const colds: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const dir = i === 0 ? dataDir : mkdtempSync(join(tmpdir(), 'switchboard-bench-cold-'));
+    const started = await startApi(root, { ...env, SWITCHBOARD_DATA_DIR: dir });
+    colds.push(started.coldStartMs);
+    started.child.kill('SIGTERM');
+    await new Promise((r) => started.child.once('exit', r));
+    if (dir !== dataDir) rmSync(dir, { recursive: true, force: true });
+  }
+
+  progress(`cold starts: ${colds.map((c) => c.toFixed(0)).join(', ')} ms`);
+  const api = await startApi(root, env);
+  const pid = api.child.pid!;
+  await sleep(1000);
+  const idleRss = rssMb(pid);
+  const client = new SwitchboardClient({ baseUrl: api.url, token: TOKEN, WebSocket: WebSocket as unknown as WebSocketConstructor });
+  const socket = await client.connect();
+
+  // Upstream request size for a one-line first message.
+  fake.reset();
+  const first = await socket.call('session.create', { channel: 'api', peerId: 'first-message' });
+  await socket.call('session.send', { sessionId: first.id, text: 'What time is it in Paris?', wait: true });
+  const upstreamBytes = fake.requests[0]?.bytes ?? NaN;
+
+  progress(`upstream bytes ${upstreamBytes}`);
+  // Warm-up.
+  const warm = new SessionPool(socket, 'warm');
+  for (let i = 0; i < 100; i++) await socket.call('session.send', { sessionId: await warm.next(), text: `warm ${i}`, wait: true });
+  for (let i = 0; i < 100; i++) await directCall(fake, `warm ${i}`);
+
+  progress('warm-up done');
+  // Sequential: turns over the WebSocket vs the same call made directly.
+  const pool = new SessionPool(socket, 'seq');
+  const turnMs: number[] = [];
+  const directMs: number[] = [];
+  for (let i = 0; i < sequentialTurns; i++) {
+    const sessionId = await pool.next();
+    const t0 = performance.now();
+    await socket.call('session.send', { sessionId, text: `Message number ${i}`, wait: true });
+    turnMs.push(performance.now() - t0);
+    directMs.push(await directCall(fake, `Message number ${i}`));
+  }
+  const turn = summary(turnMs);
+  const direct = summary(directMs);
+
+  progress('sequential done');
+  // Concurrent: `concurrency` sessions sending back-to-back over a few sockets.
+  const sockets = [socket, ...(await Promise.all([1, 2, 3].map(() => client.connect())))];
+  let done = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, w) => {
+      const s = sockets[w % sockets.length];
+      const p = new SessionPool(s, `conc-${w}`);
+      while (done < concurrentTurns) {
+        done++;
+        await s.call('session.send', { sessionId: await p.next(), text: `Concurrent ${w}`, wait: true });
+      }
+    }),
+  );
+  const concurrentSeconds = (performance.now() - t0) / 1000;
+  const totalTurns = 1 + 100 + sequentialTurns + done;
+  await sleep(2000);
+  const rssAfter = rssMb(pid);
+
+  for (const s of sockets) s.close();
+  api.child.kill('SIGTERM');
+  await new Promise((r) => api.child.once('exit', r));
+  await fake.close();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const f = (n: number) => n.toFixed(2);
+  const lines = [
+    'Switchboard turn-overhead benchmark (fake LLM, zero latency, SQLite)',
+    `  sequential turns:            ${sequentialTurns} over the WebSocket (wait: true), ${TURNS_PER_SESSION} turns per session`,
+    `  turn latency (ms):           p50 ${f(turn.p50)}  p90 ${f(turn.p90)}  p99 ${f(turn.p99)}`,
+    `  direct fake-LLM call (ms):   p50 ${f(direct.p50)}  p90 ${f(direct.p90)}  p99 ${f(direct.p99)}`,
+    `  added per turn (ms):         p50 ${f(turn.p50 - direct.p50)}  p90 ${f(turn.p90 - direct.p90)}  p99 ${f(turn.p99 - direct.p99)}`,
+    `  concurrent:                  ${done} turns over ${concurrency} sessions in ${f(concurrentSeconds)} s = ${(done / concurrentSeconds).toFixed(0)} turns/s`,
+    `  cold start (ms, median of 3): ${f([...colds].sort((a, b) => a - b)[1])}  (runs: ${colds.map(f).join(', ')})`,
+    `  RSS idle:                    ${idleRss.toFixed(1)} MB`,
+    `  RSS after ${totalTurns} turns:      ${rssAfter.toFixed(1)} MB`,
+    `  upstream request, one-line first message: ${upstreamBytes} bytes`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`benchmark failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
