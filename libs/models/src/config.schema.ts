@@ -157,7 +157,7 @@ const baseConfigSchema = z.strictObject({
   compaction: compactionSchema.prefault({}),
   failover: failoverSchema.prefault({}),
   limits: limitsSchema.prefault({}),
-  // Scheduled jobs, upserted by name at start (source `config`); see docs/readme/jobs-and-metrics.md.
+  // Scheduled jobs, upserted by name at start (source `config`); see "Scheduled jobs" in the README.
   jobs: z.array(jobDefinitionSchema).default([]),
 });
 
