@@ -1,7 +1,8 @@
 import { backOff } from 'exponential-backoff';
 import type { FailoverConfig } from './config.schema';
 import type { ModelCatalog } from './model-catalog';
-import type { ModelRunner, RunRequest, RunResult } from './model-runner';
+import type { ModelRunner } from './model-runner';
+import type { RunRequest, RunResult } from './run-events';
 import { isProviderCallError, type ProviderCallError } from './provider-call-error';
 import type { FallbackNotice } from './run-events';
 

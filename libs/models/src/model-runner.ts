@@ -9,7 +9,6 @@ import type {
 } from '@ai-sdk/provider';
 import { z } from 'zod';
 import type { ContentPart } from '@switchboard/protocol';
-import type { ChatMessage } from './chat-message';
 import { estimateCost, type TokenUsage } from './cost';
 import type { LoadedConfig } from './load-config';
 import type { ModelCatalog } from './model-catalog';
@@ -17,7 +16,8 @@ import { toProviderCallError } from './providers/classify-provider-error';
 import { ProviderRegistry } from './providers/provider-registry';
 import { estimateMessagesTokens, estimateTokens } from './tokens';
 import type { ToolContext, ToolSpec } from './tool-spec';
-import type { ToolEvent } from './run-events';
+import type { RunRequest, RunResult } from './run-events';
+
 
 export interface ModelRunnerOptions {
   config: LoadedConfig;
@@ -26,42 +26,6 @@ export interface ModelRunnerOptions {
   fetch?: typeof fetch;
 }
 
-
-export interface RunRequest {
-  modelConfigId: string;
-  system?: string;
-  messages: ChatMessage[];
-  abortSignal?: AbortSignal;
-  maxOutputTokens?: number;
-  /** Called for every text delta, in order (streaming only). */
-  onDelta?: (text: string) => void;
-  /** Tools the model may call; the runner executes them and loops until the model answers. */
-  tools?: ToolSpec[];
-  toolContext?: ToolContext;
-  /** Model round-trips allowed for tool use in one call (default 6). */
-  maxToolIterations?: number;
-  onToolEvent?: (event: ToolEvent) => void;
-  /** Shortens a long tool result before the model sees it (delegated to the tool_summarisation role). */
-  summariseToolResult?: (toolName: string, text: string) => Promise<string>;
-  toolResultMaxChars?: number;
-  /** Fails the call as a transient error when no first token came in time. */
-  firstTokenTimeoutMs?: number;
-}
-
-export interface RunResult {
-  text: string;
-  usage: TokenUsage;
-  costUsd: number;
-  /** The provider's finish reason (`stop`, `length`, ...), `aborted` when cancelled, `unknown` if none came. */
-  finishReason: string;
-  aborted: boolean;
-  /** True when the provider reported no usage (aborted, or a server that omits it) and it was estimated. */
-  usageEstimated: boolean;
-  /** Provider-neutral record of the call: tool calls and results, then the answer text. */
-  parts: ContentPart[];
-  /** Model round-trips made (1 without tools). */
-  steps: number;
-}
 
 interface StepOutcome {
   text: string;

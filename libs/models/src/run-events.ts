@@ -1,3 +1,8 @@
+import type { ContentPart } from '@switchboard/protocol';
+import type { ChatMessage } from './chat-message';
+import type { TokenUsage } from './cost';
+import type { ToolContext, ToolSpec } from './tool-spec';
+
 /** A tool call as it happens, for watchers (`tool.started` / `tool.finished`). */
 export type ToolEvent =
   | { type: 'started'; toolCallId: string; toolName: string; input: unknown }
@@ -8,4 +13,40 @@ export interface FallbackNotice {
   from: string;
   to: string;
   error: string;
+}
+
+export interface RunRequest {
+  modelConfigId: string;
+  system?: string;
+  messages: ChatMessage[];
+  abortSignal?: AbortSignal;
+  maxOutputTokens?: number;
+  /** Called for every text delta, in order (streaming only). */
+  onDelta?: (text: string) => void;
+  /** Tools the model may call; the runner executes them and loops until the model answers. */
+  tools?: ToolSpec[];
+  toolContext?: ToolContext;
+  /** Model round-trips allowed for tool use in one call (default 6). */
+  maxToolIterations?: number;
+  onToolEvent?: (event: ToolEvent) => void;
+  /** Shortens a long tool result before the model sees it (delegated to the tool_summarisation role). */
+  summariseToolResult?: (toolName: string, text: string) => Promise<string>;
+  toolResultMaxChars?: number;
+  /** Fails the call as a transient error when no first token came in time. */
+  firstTokenTimeoutMs?: number;
+}
+
+export interface RunResult {
+  text: string;
+  usage: TokenUsage;
+  costUsd: number;
+  /** The provider's finish reason (`stop`, `length`, ...), `aborted` when cancelled, `unknown` if none came. */
+  finishReason: string;
+  aborted: boolean;
+  /** True when the provider reported no usage (aborted, or a server that omits it) and it was estimated. */
+  usageEstimated: boolean;
+  /** Provider-neutral record of the call: tool calls and results, then the answer text. */
+  parts: ContentPart[];
+  /** Model round-trips made (1 without tools). */
+  steps: number;
 }

@@ -35,17 +35,9 @@ import {
 import { chatCompletionRequestSchema } from '../openai/chat-completions.controller';
 import { APP_VERSION } from '../core/tokens';
 import { memoryOpenApiRoutes } from '../memory/memory.openapi';
+import type { OpenApiRoute } from './openapi-route';
 
-interface Route {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  path: string;
-  summary: string;
-  body?: z.ZodType;
-  query?: z.ZodObject;
-  response?: z.ZodType;
-  public?: boolean;
-  errors?: number[];
-}
+type Route = OpenApiRoute;
 
 const S = '/api/v1/sessions/{id}';
 const routes: Route[] = [
@@ -101,7 +93,7 @@ function schema(s: z.ZodType): unknown {
 export function buildOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const errorResponse = { content: { 'application/json': { schema: schema(errorBodySchema) } } };
-  for (const r of [...routes, ...memoryOpenApiRoutes] as Route[]) {
+  for (const r of [...routes, ...memoryOpenApiRoutes]) {
     const op: Record<string, unknown> = {
       summary: r.summary,
       security: r.public ? [] : [{ bearer: [] }],

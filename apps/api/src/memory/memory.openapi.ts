@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { OpenApiRoute } from '../docs/openapi-route';
 import {
   createMemoryRequestSchema,
   listMemoriesQuerySchema,
@@ -13,15 +13,7 @@ import {
 } from '@switchboard/protocol';
 
 /** The memory routes for the OpenAPI document, in the shape of docs/openapi.ts's route list. */
-export const memoryOpenApiRoutes: Array<{
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  path: string;
-  summary: string;
-  body?: z.ZodType;
-  query?: z.ZodObject;
-  response?: z.ZodType;
-  errors?: number[];
-}> = [
+export const memoryOpenApiRoutes: OpenApiRoute[] = [
   { method: 'get', path: '/api/v1/memories', summary: 'Memories by scope and project; `q` ranks by relevance (score)', query: listMemoriesQuerySchema, response: memoriesResponseSchema, errors: [400] },
   { method: 'post', path: '/api/v1/memories', summary: 'Add a memory the user states, through the quality gate (secrets and duplicates refused: 422 MEMORY_REJECTED with a reason)', body: createMemoryRequestSchema, response: memoryDecisionSchema, errors: [400, 422] },
   { method: 'patch', path: '/api/v1/memories/{id}', summary: 'Edit a memory (history keeps the old version)', body: updateMemoryRequestSchema, response: memorySchema, errors: [400, 404, 422] },

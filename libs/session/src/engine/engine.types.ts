@@ -1,6 +1,5 @@
 import type { ServerEventMap, ServerEventName } from '@switchboard/protocol';
-import type { ChatMessage, FallbackNotice, ToolContext, ToolEvent, ToolSpec } from '@switchboard/models';
-import type { ContentPart } from '@switchboard/protocol';
+import type { FallbackNotice, RunRequest, RunResult } from '@switchboard/models';
 
 /** Where the engine publishes what happens; the API fans it out to WebSocket watchers. */
 export interface EngineEventSink {
@@ -18,33 +17,11 @@ export interface EngineLogger {
   child(bindings: Record<string, unknown>): EngineLogger;
 }
 
-export interface StreamRequest {
-  modelConfigId: string;
-  system?: string;
-  messages: ChatMessage[];
-  abortSignal?: AbortSignal;
-  maxOutputTokens?: number;
-  onDelta?: (text: string) => void;
-  tools?: ToolSpec[];
-  toolContext?: ToolContext;
-  maxToolIterations?: number;
-  toolResultMaxChars?: number;
-  onToolEvent?: (event: ToolEvent) => void;
-  summariseToolResult?: (toolName: string, text: string) => Promise<string>;
-  onFallback?: (notice: FallbackNotice) => void;
-}
+/** A turn's model call: the runner's request plus the failover layer's fallback notice. */
+export type StreamRequest = RunRequest & { onFallback?: (notice: FallbackNotice) => void };
 
-export interface StreamResult {
-  text: string;
-  usage: { inputTokens: number; outputTokens: number; cachedTokens: number };
-  costUsd: number;
-  finishReason: string;
-  aborted: boolean;
-  /** The model that answered (a fallback's, when the requested one failed). */
-  modelConfigId?: string;
-  fallbacks?: FallbackNotice[];
-  parts?: ContentPart[];
-}
+/** What a turn's model call gives back; `modelConfigId` is the model that answered (a fallback's, when the requested one failed). */
+export type StreamResult = RunResult & { modelConfigId?: string; fallbacks?: FallbackNotice[] };
 
 /** The model calls the engine needs (libs/models' FailoverRunner implements them). */
 export interface ModelStreamer {
