@@ -21,6 +21,7 @@ module.exports = {
     '^@switchboard/(models|session|protocol|memory)/server$': '<rootDir>/libs/$1/src/server.ts',
     '^@switchboard/protocol/client$': '<rootDir>/libs/protocol/src/client.ts',
     '^@switchboard/tools/fake-llm$': '<rootDir>/tools/src/fake-llm/index.ts',
+    '^@switchboard/tools/cli$': '<rootDir>/tools/src/cli/switchboard.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   testTimeout: 30000,

@@ -188,6 +188,29 @@ describe('API spine (real HTTP, WebSocket, SQLite and fake LLM)', () => {
     });
   });
 
+  it('deletes a session with everything it owns, pushing a `deleted` event', async () => {
+    const s = await t.client.createSession({ peerId: 'delete-me' });
+    await t.client.sendMessage(s.id, { text: 'soon gone', wait: true });
+    await t.client.setSessionModel(s.id, 'quick');
+    const ws = await t.socket();
+    await ws.subscribe();
+    const events: Array<{ kind: string; version: number }> = [];
+    ws.on('session.updated', (p) => p.session.id === s.id && events.push({ kind: p.kind, version: p.version }));
+    const before = await t.client.getSession(s.id);
+    const gone = await t.client.deleteSession(s.id);
+    expect(gone.id).toBe(s.id);
+    await eventually(() => events, (e) => e.some((x) => x.kind === 'deleted'), 'deleted event');
+    expect(events.find((x) => x.kind === 'deleted')!.version).toBeGreaterThan(before.version);
+    await expect(t.client.getSession(s.id)).rejects.toMatchObject({ status: 404, code: 'SESSION_NOT_FOUND' });
+    await expect(t.client.listMessages(s.id)).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    await expect(t.client.deleteSession(s.id)).rejects.toMatchObject({ code: 'SESSION_NOT_FOUND' });
+    // Same channel + peer starts afresh: no history, no override.
+    const again = await t.client.createSession({ peerId: 'delete-me' });
+    expect(again.id).not.toBe(s.id);
+    expect(again.modelOverride).toBeNull();
+    expect((await t.client.listMessages(again.id)).messages).toHaveLength(0);
+  });
+
   it('keeps history, session config and the default model across a restart', async () => {
     const s = await t.client.createSession({ peerId: 'restart-me' });
     await t.client.sendMessage(s.id, { text: 'remember this', wait: true });

@@ -1,5 +1,4 @@
-// eslint-disable-next-line @nx/enforce-module-boundaries -- e2e: the admin approves a pairing with the real operator CLI
-import { runCli } from '../../../tools/src/cli/switchboard';
+import { runCli } from '@switchboard/tools/cli';
 import { ANN, startTelegramTest, turnRequests, TEST_TOKEN, type TelegramTest } from './harness';
 import { TEST_BOT, type RecordedCall } from './fake-bot-api';
 

@@ -100,6 +100,9 @@ export class SwitchboardClient {
   getSession(sessionId: string): Promise<Session> {
     return this.request('GET', `/api/v1/sessions/${enc(sessionId)}`);
   }
+  deleteSession(sessionId: string): Promise<Session> {
+    return this.request('DELETE', `/api/v1/sessions/${enc(sessionId)}`);
+  }
   listMessages(sessionId: string, query: ListMessagesQuery = {}): Promise<MessagesResponse> {
     return this.request('GET', `/api/v1/sessions/${enc(sessionId)}/messages`, undefined, query);
   }

@@ -30,6 +30,7 @@ export const wsMethodSchemas = {
   'session.create': { params: createSessionRequestSchema, result: sessionSchema },
   'session.list': { params: listSessionsQuerySchema, result: sessionsResponseSchema },
   'session.get': { params: sessionIdParams, result: sessionSchema },
+  'session.delete': { params: sessionIdParams, result: sessionSchema },
   'session.messages': { params: sessionIdParams.extend(listMessagesQuerySchema.shape).strict(), result: messagesResponseSchema },
   'session.send': { params: sessionIdParams.extend(sendMessageRequestSchema.shape).strict(), result: sendMessageResponseSchema },
   'session.setModel': { params: sessionIdParams.extend(setModelRequestSchema.shape).strict(), result: sessionSchema },

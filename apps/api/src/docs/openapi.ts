@@ -45,6 +45,7 @@ const routes: Route[] = [
   { method: 'post', path: '/api/v1/sessions', summary: 'Get or create a session by channel + peerId', body: createSessionRequestSchema, response: sessionSchema },
   { method: 'get', path: '/api/v1/sessions', summary: 'List sessions, newest activity first', query: listSessionsQuerySchema, response: sessionsResponseSchema },
   { method: 'get', path: S, summary: 'A session: status, version, model override, effective model', response: sessionSchema, errors: [404] },
+  { method: 'delete', path: S, summary: 'Delete a session with its history, overrides, queue and usage (a `deleted` event)', response: sessionSchema, errors: [404] },
   { method: 'get', path: `${S}/messages`, summary: 'History, system events included', query: listMessagesQuerySchema, response: messagesResponseSchema, errors: [404] },
   { method: 'post', path: `${S}/messages`, summary: 'Send a message (queued when the session is busy; wait: true returns the reply)', body: sendMessageRequestSchema, response: sendMessageResponseSchema, errors: [400, 404, 429] },
   { method: 'get', path: `${S}/queue`, summary: 'Queued messages in order, each with its model snapshot', response: queueResponseSchema, errors: [404] },

@@ -93,6 +93,7 @@ export class WsGateway implements OnGatewayConnection {
       'session.create': (p) => e.createSession(p),
       'session.list': async (p) => ({ sessions: await e.listSessions(p) }),
       'session.get': (p) => e.getSession(p.sessionId),
+      'session.delete': (p) => e.deleteSession(p.sessionId),
       'session.messages': async ({ sessionId, ...q }) => ({ sessionId, messages: await e.listMessages(sessionId, q) }),
       'session.send': ({ sessionId, ...body }) => e.send(sessionId, body),
       'session.setModel': (p) => e.setSessionModel(p.sessionId, p.model),

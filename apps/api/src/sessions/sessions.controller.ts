@@ -43,6 +43,11 @@ export class SessionsController {
     return this.engine.getSession(id);
   }
 
+  @Delete(':id')
+  remove(@Param('id') id: string): Promise<Session> {
+    return this.engine.deleteSession(id);
+  }
+
   @Get(':id/messages')
   async messages(
     @Param('id') id: string,

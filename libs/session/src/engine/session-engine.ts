@@ -298,6 +298,29 @@ export class SessionEngine {
     return view;
   }
 
+  /** Deletes a session with its history, config, queue and usage; a running turn is stopped first. */
+  async deleteSession(sessionId: string): Promise<Session> {
+    const record = await this.repo.sessions.require(sessionId);
+    const running = this.running.get(sessionId);
+    if (running) {
+      running.abort.abort();
+      await running.done.promise.catch(() => undefined);
+    }
+    const last = await this.view(await this.repo.sessions.require(sessionId));
+    const queued = await this.repo.queue.list(sessionId);
+    await this.repo.sessions.delete(sessionId);
+    // Callers waiting on this session's queued messages get no reply: the session is gone.
+    for (const q of queued) {
+      this.queueWaiters.get(q.id)?.resolve(null);
+      this.queueWaiters.delete(q.id);
+      this.turnHooks.delete(q.id);
+    }
+    const gone: Session = { ...last, status: 'idle', queueLength: 0, version: last.version + 1 };
+    this.emitSession('deleted', gone);
+    this.log.info({ sessionId, channel: record.channel }, 'session deleted');
+    return gone;
+  }
+
   async usage(sessionId: string): Promise<SessionUsage> {
     await this.repo.sessions.require(sessionId);
     return this.repo.usage.summary(sessionId);
