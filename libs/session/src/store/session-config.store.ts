@@ -36,13 +36,12 @@ export class SessionConfigStore {
   async set(sessionId: string, key: string, value: string): Promise<void> {
     try {
       await runWrite(this.manager, (m) =>
-        m
-          .createQueryBuilder()
-          .insert()
-          .into(SessionConfigEntity)
-          .values({ sessionId, key, value })
-          .orUpdate(['value'], ['session_id', 'key'])
-          .execute(),
+        selectRows(
+          m,
+          `INSERT INTO "session_config" ("session_id", "key", "value") VALUES (:sessionId, :key, :value)
+           ON CONFLICT ("session_id", "key") DO UPDATE SET "value" = excluded."value"`,
+          { sessionId, key, value },
+        ),
       );
     } catch (err) {
       if (isForeignKeyViolation(err)) {

@@ -1,4 +1,5 @@
-import type { EntityManager } from 'typeorm';
+import { QueryFailedError, type EntityManager } from 'typeorm';
+import type { Database, Statement } from 'better-sqlite3';
 
 /**
  * Runs a read written with `:name` parameters, rewritten to the driver's placeholders, so the
@@ -7,7 +8,41 @@ import type { EntityManager } from 'typeorm';
  */
 export async function selectRows<T>(manager: EntityManager, sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
   const [text, values] = bindNamed(sql, params, manager.dataSource.driver.options.type === 'postgres' ? 'postgres' : 'sqlite');
+  const db = sqliteConnection(manager);
+  if (db) return runPrepared<T>(db, text, values);
   return (await manager.query(text, values)) as T[];
+}
+
+const statements = new WeakMap<Database, Map<string, Statement>>();
+
+/** The better-sqlite3 connection behind a manager (TypeORM shares one for everything), or null. */
+function sqliteConnection(manager: EntityManager): Database | null {
+  const driver = manager.dataSource.driver as unknown as { options: { type: string }; databaseConnection?: Database };
+  return driver.options.type === 'better-sqlite3' && driver.databaseConnection ? driver.databaseConnection : null;
+}
+
+/**
+ * The hot path on SQLite: a cached prepared statement run on the shared connection (so it is
+ * part of any open transaction), without TypeORM's per-query machinery. Errors keep TypeORM's
+ * shape (QueryFailedError with the driver error) so callers classify them the same way.
+ */
+function runPrepared<T>(db: Database, sql: string, values: unknown[]): T[] {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  try {
+    let stmt = cache.get(sql);
+    if (!stmt) {
+      stmt = db.prepare(sql);
+      // Our SQL is a fixed set (parameters are bound), but `IN (...)` lists vary: keep the cache bounded.
+      if (cache.size >= 500) cache.delete(cache.keys().next().value as string);
+      cache.set(sql, stmt);
+    }
+    if (stmt.reader) return stmt.all(...values) as T[];
+    stmt.run(...values);
+    return [];
+  } catch (err) {
+    throw new QueryFailedError(sql, values, err as Error);
+  }
 }
 
 /**

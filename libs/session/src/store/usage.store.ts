@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, SwitchboardError, type SessionUsage, type UsageTotals } from '@switchboard/protocol';
-import { UsageRecordEntity } from '../db/usage-record.entity';
 import { runWrite } from '../db/transaction-runner';
 import { selectRows } from './sql';
 import { isForeignKeyViolation, newId, nowIso } from './store-utils';
@@ -68,7 +67,15 @@ export class UsageStore {
       createdAt: nowIso(),
     };
     try {
-      await runWrite(this.manager, (m) => m.createQueryBuilder().insert().into(UsageRecordEntity).values(entry).execute());
+      await runWrite(this.manager, (m) =>
+        selectRows(
+          m,
+          `INSERT INTO "usage_records" ("id", "session_id", "turn_id", "message_id", "role", "model_config_id", "input_tokens",
+             "output_tokens", "cached_tokens", "cost_usd", "created_at")
+           VALUES (:id, :sessionId, :turnId, :messageId, :role, :modelConfigId, :inputTokens, :outputTokens, :cachedTokens, :costUsd, :createdAt)`,
+          { ...entry },
+        ),
+      );
     } catch (err) {
       if (isForeignKeyViolation(err)) {
         throw new SwitchboardError(ErrorCode.SESSION_NOT_FOUND, `Session ${input.sessionId} does not exist`, { sessionId: input.sessionId });
