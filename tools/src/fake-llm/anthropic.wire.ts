@@ -21,23 +21,27 @@ const ERROR_TYPES: Record<number, string> = {
   529: 'overloaded_error',
 };
 
+/** The message envelope that opens every streamed reply. */
+function startMessage(plan: ReplyPlan) {
+  return {
+    id: plan.id,
+    type: 'message',
+    role: 'assistant',
+    model: plan.request.model,
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+    usage: { ...inputUsage(plan.usage), output_tokens: 0 },
+  };
+}
+
 function event(type: string, data: object): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 }
 
 export const anthropicWire: WireFormat = {
   toolCallStream(plan: ReplyPlan) {
-    const message = {
-      id: plan.id,
-      type: 'message',
-      role: 'assistant',
-      model: plan.request.model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { ...inputUsage(plan.usage), output_tokens: 0 },
-    };
-    let out = event('message_start', { message });
+    let out = event('message_start', { message: startMessage(plan) });
     (plan.toolCalls ?? []).forEach((c, index) => {
       out +=
         event('content_block_start', { index, content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} } }) +
@@ -65,16 +69,6 @@ export const anthropicWire: WireFormat = {
   },
 
   stream(plan: ReplyPlan): StreamFrames {
-    const message = {
-      id: plan.id,
-      type: 'message',
-      role: 'assistant',
-      model: plan.request.model,
-      content: [],
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { ...inputUsage(plan.usage), output_tokens: 0 },
-    };
     // Content frames are the hot path: stringify the constant envelope once, splice the text in.
     const [before, after] = event('content_block_delta', {
       index: 0,
@@ -82,7 +76,7 @@ export const anthropicWire: WireFormat = {
     }).split('"\\u0000"');
     return {
       head:
-        event('message_start', { message }) +
+        event('message_start', { message: startMessage(plan) }) +
         event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
       delta: (text) => before + JSON.stringify(text) + after,
       tail:
