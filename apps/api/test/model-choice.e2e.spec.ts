@@ -41,6 +41,22 @@ describe('model choice that sticks (e2e)', () => {
       expect((await t.client.listMessages(s.id)).messages).toHaveLength(0);
     });
 
+    it('pushes settings.updated to watchers of every session when the default changes', async () => {
+      const all = await t.socket();
+      await all.subscribe();
+      const one = await t.socket();
+      const s = await newSession('settings-watch');
+      await one.subscribe(s.id);
+      const seenAll: string[] = [];
+      const seenOne: string[] = [];
+      all.on('settings.updated', (p) => seenAll.push(p.defaultModel.modelConfigId));
+      one.on('settings.updated', (p) => seenOne.push(p.defaultModel.modelConfigId));
+      await t.client.setDefaultModel('fast');
+      await eventually(() => seenAll, (x) => x.length === 1, 'settings.updated');
+      expect(seenAll).toEqual(['quick']);
+      expect(seenOne).toEqual([]);
+    });
+
     it('changing the default never rewrites an override; un-overridden sessions follow it on their next turn', async () => {
       const pinned = await newSession('pinned');
       const follower = await newSession('follower');

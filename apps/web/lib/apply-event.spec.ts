@@ -29,6 +29,21 @@ describe('applyServerEvent', () => {
     expect(streams.has('a')).toBe(false);
   });
 
+  it('updates the default model and refetches conversations when settings change', async () => {
+    const { qc, streams } = setup();
+    const models = { models: [], defaultModel: { modelConfigId: 'main', source: 'global' as const, label: 'Fake Main', warnings: [] }, tiers: {}, providers: [], offlineOnly: false };
+    qc.setQueryData(queryKeys.models, models);
+    let refetched = 0;
+    qc.setQueryDefaults(queryKeys.sessions, { queryFn: async () => { refetched++; return { sessions: [] }; } });
+    await qc.prefetchQuery({ queryKey: queryKeys.sessions });
+    const observer = qc.getQueryCache().find({ queryKey: queryKeys.sessions });
+    expect(observer?.state.isInvalidated).toBe(false);
+    applyServerEvent(qc, streams, { event: 'settings.updated', payload: { defaultModel: { modelConfigId: 'quick', source: 'global', label: 'Fake Quick', warnings: [] } } });
+    expect(qc.getQueryData<typeof models>(queryKeys.models)!.defaultModel.modelConfigId).toBe('quick');
+    expect(qc.getQueryCache().find({ queryKey: queryKeys.sessions })?.state.isInvalidated).toBe(true);
+    expect(refetched).toBe(1);
+  });
+
   it('merges session events by version and ignores a stale one', () => {
     const { qc, streams } = setup();
     const fresh = session({ id: 's1', version: 4, title: 'fresh' });

@@ -1,5 +1,5 @@
 import type { QueryClient } from '@tanstack/react-query';
-import type { Message, ServerEvent } from '@switchboard/protocol';
+import type { Message, ModelsResponse, ServerEvent } from '@switchboard/protocol';
 import {
   mergeMessageEvent,
   mergeQueueEvent,
@@ -65,6 +65,13 @@ export function applyServerEvent(qc: QueryClient, streams: StreamStore, event: S
       const before = qc.getQueryData<QueueCache>(key);
       const after = mergeQueueEvent(before, event.payload);
       if (after !== before) qc.setQueryData(key, after);
+      return;
+    }
+    case 'settings.updated': {
+      // The global default changed: conversations that follow it now show another model.
+      const models = qc.getQueryData<ModelsResponse>(queryKeys.models);
+      if (models) qc.setQueryData<ModelsResponse>(queryKeys.models, { ...models, defaultModel: event.payload.defaultModel });
+      void qc.invalidateQueries({ queryKey: queryKeys.sessions });
       return;
     }
     default:

@@ -5,6 +5,7 @@ import {
   sessionSchema,
   modelSourceSchema,
   providerTypeSchema,
+  effectiveModelSchema,
 } from './schemas';
 
 /** Why a session changed; clients merge `session.updated` per kind and drop anything older than their version. */
@@ -95,6 +96,11 @@ export const toolFinishedEventSchema = z.object({
   durationMs: z.number(),
 });
 
+/** Global settings changed (the default model): sent to watchers of every session. */
+export const settingsUpdatedEventSchema = z.object({
+  defaultModel: effectiveModelSchema,
+});
+
 /** Every server-pushed event and its payload: the one event map shared by server and clients. */
 export const serverEventSchemas = {
   'turn.started': turnStartedEventSchema,
@@ -106,6 +112,7 @@ export const serverEventSchemas = {
   'engine.switched': engineSwitchedEventSchema,
   'tool.started': toolStartedEventSchema,
   'tool.finished': toolFinishedEventSchema,
+  'settings.updated': settingsUpdatedEventSchema,
 } as const;
 
 export type ServerEventName = keyof typeof serverEventSchemas;

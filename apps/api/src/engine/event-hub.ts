@@ -11,9 +11,10 @@ interface Watch {
   listener: HubListener;
 }
 
-/** The session id an event is about. */
-export function sessionIdOf<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): string {
+/** The session id an event is about; null for global events (only watchers of every session get them). */
+export function sessionIdOf<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): string | null {
   if (event === 'session.updated') return (payload as ServerEventMap['session.updated']).session.id;
+  if (event === 'settings.updated') return null;
   return (payload as { sessionId: string }).sessionId;
 }
 

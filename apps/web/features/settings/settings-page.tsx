@@ -59,7 +59,7 @@ function DefaultModelCard({ models }: { models: ModelsResponse }) {
     try {
       const next = await api.client.setDefaultModel(model);
       qc.setQueryData(queryKeys.models, next);
-      // No event says so: conversations that follow the default now show it.
+      // This tab refreshes at once; other tabs get the `settings.updated` event.
       await qc.invalidateQueries({ queryKey: queryKeys.sessions });
       setSaved(true);
     } catch (err) {

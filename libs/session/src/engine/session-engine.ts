@@ -253,7 +253,10 @@ export class SessionEngine {
     await this.repo.preferences.set(DEFAULT_MODEL_PREFERENCE, model.id);
     this.globalDefault = model.id;
     this.log.info({ model: model.id }, 'global default model changed');
-    return this.models();
+    const models = this.models();
+    // Sessions without an override follow it from their next turn: dashboards refresh them.
+    this.events.emit('settings.updated', { defaultModel: models.defaultModel });
+    return models;
   }
 
   async setSessionModel(sessionId: string, ref: string): Promise<Session> {
