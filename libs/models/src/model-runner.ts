@@ -13,6 +13,7 @@ import { estimateCost, type TokenUsage } from './cost';
 import type { LoadedConfig } from './load-config';
 import type { ModelCatalog } from './model-catalog';
 import { toProviderCallError } from './providers/classify-provider-error';
+import { createKeepAliveFetch } from './providers/keep-alive-fetch';
 import { ProviderRegistry } from './providers/provider-registry';
 import { estimateMessagesTokens, estimateTokens } from './tokens';
 import type { ToolContext, ToolSpec } from './tool-spec';
@@ -22,7 +23,7 @@ import type { RunRequest, RunResult } from './run-events';
 export interface ModelRunnerOptions {
   config: LoadedConfig;
   catalog: ModelCatalog;
-  /** Replaces global fetch for every provider call (tests, proxies). */
+  /** Replaces the keep-alive fetch every provider call uses (tests, proxies). */
   fetch?: typeof fetch;
 }
 
@@ -46,7 +47,7 @@ export class ModelRunner {
 
   constructor(options: ModelRunnerOptions) {
     this.catalog = options.catalog;
-    this.registry = new ProviderRegistry(options.config, options.fetch ? { fetch: options.fetch } : {});
+    this.registry = new ProviderRegistry(options.config, { fetch: options.fetch ?? createKeepAliveFetch() });
   }
 
   /** Streams a reply, calling onDelta per text delta; resolves with `aborted: true` and the partial text on abort. */

@@ -180,6 +180,16 @@ async function main(): Promise<void> {
   const totalTurns = 1 + 100 + sequentialTurns + done;
   await sleep(2000);
   const rssAfter = rssMb(pid);
+  // Idle again: V8 keeps the heap it grew under load until its memory reducer runs (some
+  // seconds after the load stops), so RSS is sampled until it is back near idle or 90 s pass.
+  // A leak would keep it high.
+  const settleStart = performance.now();
+  let rssSettled = rssAfter;
+  while (rssSettled > idleRss * 1.15 && performance.now() - settleStart < 90_000) {
+    await sleep(1000);
+    rssSettled = rssMb(pid);
+  }
+  const settleSeconds = (performance.now() - settleStart) / 1000 + 2;
 
   for (const s of sockets) s.close();
   api.child.kill('SIGTERM');
@@ -197,7 +207,8 @@ async function main(): Promise<void> {
     `  concurrent:                  ${done} turns over ${concurrency} sessions in ${f(concurrentSeconds)} s = ${(done / concurrentSeconds).toFixed(0)} turns/s`,
     `  cold start (ms, median of 3): ${f([...colds].sort((a, b) => a - b)[1])}  (runs: ${colds.map(f).join(', ')})`,
     `  RSS idle:                    ${idleRss.toFixed(1)} MB`,
-    `  RSS after ${totalTurns} turns:      ${rssAfter.toFixed(1)} MB`,
+    `  RSS 2 s after ${totalTurns} turns: ${rssAfter.toFixed(1)} MB (heap grown under load, not yet given back)`,
+    `  RSS idle after ${totalTurns} turns: ${rssSettled.toFixed(1)} MB (${settleSeconds.toFixed(0)} s after the load)`,
     `  upstream request, one-line first message: ${upstreamBytes} bytes`,
   ];
   process.stdout.write(lines.join('\n') + '\n');

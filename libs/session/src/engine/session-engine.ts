@@ -712,9 +712,8 @@ export class SessionEngine {
     const last = await this.repo.messages.lastOfKind(sessionId, 'compaction');
     const upToSeq = typeof last?.event?.upToSeq === 'number' ? (last.event.upToSeq as number) : 0;
     const summary = last && typeof last.event?.summary === 'string' ? (last.event.summary as string) : null;
-    const all = await this.repo.messages.conversation(sessionId, { limit: 1000 });
-    const visible = all.filter((m) => m.seq > upToSeq && m.content);
-    const history = visible.map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+    const visible = await this.repo.messages.conversation(sessionId, { limit: 1000, afterSeq: upToSeq });
+    const history: ChatMessage[] = visible.map((m) => ({ role: m.role, content: m.content }));
     const { thresholdPct, keepTurns, summaryMaxTokens } = this.config.compaction;
     const tokens = estimateTokens(system) + estimateTokens(summary ?? '') + history.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
     if (!force && tokens <= (contextWindow * thresholdPct) / 100) return { history, summary, compacted: null };

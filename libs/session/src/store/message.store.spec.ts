@@ -183,6 +183,17 @@ describe('MessageStore', () => {
       expect((await messages.conversation(sessionId)).map((m) => m.content)).toEqual(['q1', 'a1', 'q2']);
       expect((await messages.conversation(sessionId, { limit: 2 })).map((m) => m.content)).toEqual(['a1', 'q2']);
     });
+
+    it('starts after a seq (the last compaction) and carries seq and role', async () => {
+      const q1 = await text('user', 'q1');
+      await text('assistant', 'a1');
+      await text('user', 'q2');
+      const after = await messages.conversation(sessionId, { afterSeq: q1.seq });
+      expect(after).toEqual([
+        { seq: q1.seq + 1, role: 'assistant', content: 'a1' },
+        { seq: q1.seq + 2, role: 'user', content: 'q2' },
+      ]);
+    });
   });
 
   it('lastAssistant returns the latest assistant text message', async () => {

@@ -18,6 +18,13 @@ import { chunks, isForeignKeyViolation, newId, nowIso, parseJson } from './store
 /** A stored message: exactly the protocol's `Message`, so the API returns it as-is. */
 export type MessageRecord = Message;
 
+/** One line of the conversation a model sees. */
+export interface ConversationLine {
+  seq: number;
+  role: 'user' | 'assistant';
+  content: string;
+}
+
 export interface AppendMessageInput {
   sessionId: string;
   role: MessageRole;
@@ -221,9 +228,23 @@ export class MessageStore {
     });
   }
 
-  /** What a model sees, ascending: user/assistant text messages with content (limit keeps the last N). */
-  async conversation(sessionId: string, query: { limit?: number } = {}): Promise<MessageRecord[]> {
-    return this.lastN(CONVERSATION_WHERE, { sessionId }, query.limit);
+  /**
+   * What a model sees, ascending: user/assistant text messages with content after `afterSeq`
+   * (limit keeps the last N). Only the three columns a prompt needs: this runs every turn.
+   */
+  async conversation(sessionId: string, query: { limit?: number; afterSeq?: number } = {}): Promise<ConversationLine[]> {
+    const limit = query.limit === undefined ? '' : `LIMIT ${requireCount('limit', query.limit)}`;
+    const rows = await selectRows<{ seq: number | string; role: 'user' | 'assistant'; content: string }>(
+      this.manager,
+      `SELECT "seq", "role", "content" FROM "messages" WHERE ${CONVERSATION_WHERE} AND "seq" > :afterSeq ORDER BY "seq" DESC ${limit}`,
+      { sessionId, afterSeq: requireCount('afterSeq', query.afterSeq ?? 0) },
+    );
+    const lines: ConversationLine[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[rows.length - 1 - i];
+      lines[i] = { seq: Number(r.seq), role: r.role, content: r.content };
+    }
+    return lines;
   }
 
   /** The latest assistant text message, or null. */
