@@ -202,6 +202,52 @@ describe('ModelRunner.stream: abort', () => {
   });
 });
 
+describe('ModelRunner.stream: first-token timeout', () => {
+  it('rejects with a retryable timeout when no token comes in time', async () => {
+    fake.addRule({ reply: LONG_REPLY, firstTokenDelayMs: 2000 });
+    const started = performance.now();
+    const error = await failure(runnerFor().stream({ modelConfigId: 'main', messages: ask('hi'), firstTokenTimeoutMs: 60 }));
+    expect(error.retryable).toBe(true);
+    expect(error.message).toMatch(/no first token after 60 ms/);
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it('a user abort before the first token is an abort, not a timeout', async () => {
+    fake.addRule({ reply: LONG_REPLY, firstTokenDelayMs: 2000 });
+    const controller = new AbortController();
+    const run = runnerFor().stream({ modelConfigId: 'main', messages: ask('hi'), abortSignal: controller.signal, firstTokenTimeoutMs: 1000 });
+    setTimeout(() => controller.abort(), 30);
+    expect(await run).toMatchObject({ aborted: true, text: '' });
+  });
+
+  it('a signal aborted before the call still stops it', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const result = await runnerFor().stream({ modelConfigId: 'main', messages: ask('hi'), abortSignal: controller.signal, firstTokenTimeoutMs: 1000 });
+    expect(result).toMatchObject({ aborted: true, text: '' });
+  });
+
+  it('once tokens flow, the timeout no longer applies and a user abort keeps the partial text', async () => {
+    fake.addRule({ reply: LONG_REPLY, chunkDelayMs: 30 });
+    const controller = new AbortController();
+    const deltas: string[] = [];
+    const result = await runnerFor().stream({
+      modelConfigId: 'main',
+      messages: ask('hi'),
+      abortSignal: controller.signal,
+      firstTokenTimeoutMs: 50,
+      onDelta: (d) => {
+        deltas.push(d);
+        // Past the 50 ms timeout by the fifth delta: only the user's abort ends it.
+        if (deltas.length === 5) controller.abort();
+      },
+    });
+    expect(result.aborted).toBe(true);
+    expect(result.text).toBe(deltas.join(''));
+    expect(deltas.length).toBeGreaterThanOrEqual(5);
+  });
+});
+
 describe('ModelRunner.stream: timeouts and callback errors', () => {
   it('rejects with a retryable error when a timeout signal fires, keeping the partial text', async () => {
     fake.addRule({ reply: LONG_REPLY, chunkDelayMs: 40 });

@@ -244,7 +244,9 @@ export class MemoryService {
   /** Global memories plus the project's, ranked by relevance to the text, confidence and recency, within the token budget. */
   async retrieve(text: string, projectId: string | null): Promise<RetrievedMemory[]> {
     const filter: MemoryScopeFilter = { scope: 'session', projectId };
-    const [hits, recent] = await Promise.all([this.store.search(text, filter, 30), this.store.recent(filter, 30)]);
+    const recent = await this.store.recent(filter, 30);
+    // Nothing active in scope (a new install, a new project): the search could find nothing either.
+    const hits = recent.length > 0 ? await this.store.search(text, filter, 30) : [];
     const relevance = relevanceFromBm25(hits.map((h) => h.bm25));
     const pool = new Map<string, MemoryRecord & { relevance: number }>();
     hits.forEach((h, i) => pool.set(h.record.id, { ...h.record, relevance: relevance[i] }));

@@ -50,17 +50,56 @@ function runPrepared<T>(db: Database, sql: string, values: unknown[]): T[] {
  * TypeORM's SQLite escaping inlines numbers, which makes each call a new statement to prepare.
  */
 export function bindNamed(sql: string, params: Record<string, unknown>, dialect: 'sqlite' | 'postgres'): [string, unknown[]] {
+  // The hot path's SQL is a fixed set without lists: its rewrite is computed once per text.
+  const plan = plans.get(sql);
+  if (plan && plan.dialect === dialect && plan.keys.every((k) => has(params, k)) && !plan.unbound.some((k) => has(params, k))) {
+    const values = new Array<unknown>(plan.keys.length);
+    for (let i = 0; i < plan.keys.length; i++) {
+      const v = params[plan.keys[i]];
+      values[i] = typeof v === 'boolean' ? Number(v) : v;
+    }
+    return [plan.text, values];
+  }
+  const { text, values, keys, unbound, spread } = rewrite(sql, params, dialect);
+  if (!spread && plans.size < 1000) plans.set(sql, { dialect, text, keys, unbound });
+  return [text, values];
+}
+
+interface Plan {
+  dialect: 'sqlite' | 'postgres';
+  text: string;
+  /** Parameter names in placeholder order. */
+  keys: string[];
+  /** `:names` left in the text because no such parameter was given (a plan is valid only while they stay absent). */
+  unbound: string[];
+}
+
+const plans = new Map<string, Plan>();
+const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+
+function rewrite(sql: string, params: Record<string, unknown>, dialect: 'sqlite' | 'postgres'): Plan & { values: unknown[]; spread: boolean } {
   const values: unknown[] = [];
+  const keys: string[] = [];
+  const unbound: string[] = [];
+  let spread = false;
   const push = (v: unknown): string => {
     values.push(typeof v === 'boolean' ? Number(v) : v);
     return dialect === 'postgres' ? `$${values.length}` : '?';
   };
-  const text = sql.replace(/:(\.\.\.)?([A-Za-z_][A-Za-z0-9_]*)/g, (full, spread: string | undefined, key: string) => {
-    if (!Object.prototype.hasOwnProperty.call(params, key)) return full;
+  const text = sql.replace(/:(\.\.\.)?([A-Za-z_][A-Za-z0-9_]*)/g, (full, list: string | undefined, key: string) => {
+    if (!has(params, key)) {
+      unbound.push(key);
+      return full;
+    }
     const value = params[key];
-    return spread ? (value as unknown[]).map(push).join(', ') : push(value);
+    if (list) {
+      spread = true;
+      return (value as unknown[]).map(push).join(', ');
+    }
+    keys.push(key);
+    return push(value);
   });
-  return [text, values];
+  return { dialect, text, keys, unbound, values, spread };
 }
 
 /** Throws unless n is a non-negative safe integer (limits, offsets and counts go into SQL). */

@@ -1,0 +1,44 @@
+import { bindNamed, requireCount } from './sql';
+
+describe('bindNamed', () => {
+  const sql = `SELECT * FROM "t" WHERE "a" = :a AND "b" = :b AND "c" = :a`;
+
+  it('rewrites :names to positional parameters in order, for each dialect', () => {
+    expect(bindNamed(sql, { a: 1, b: 'x' }, 'sqlite')).toEqual([`SELECT * FROM "t" WHERE "a" = ? AND "b" = ? AND "c" = ?`, [1, 'x', 1]]);
+    expect(bindNamed(sql, { a: 2, b: 'y' }, 'postgres')).toEqual([`SELECT * FROM "t" WHERE "a" = $1 AND "b" = $2 AND "c" = $3`, [2, 'y', 2]]);
+  });
+
+  it('binds the values of each call when the rewrite is reused', () => {
+    for (let i = 0; i < 3; i++) {
+      expect(bindNamed(sql, { a: i, b: `v${i}` }, 'sqlite')).toEqual([`SELECT * FROM "t" WHERE "a" = ? AND "b" = ? AND "c" = ?`, [i, `v${i}`, i]]);
+    }
+  });
+
+  it('binds booleans as 0/1 and keeps nulls', () => {
+    expect(bindNamed(`UPDATE "t" SET "f" = :f, "g" = :g WHERE "id" = :id`, { f: true, g: null, id: 'k' }, 'sqlite')[1]).toEqual([1, null, 'k']);
+    expect(bindNamed(`UPDATE "t" SET "f" = :f, "g" = :g WHERE "id" = :id`, { f: false, g: 3, id: 'k' }, 'sqlite')[1]).toEqual([0, 3, 'k']);
+  });
+
+  it('expands :...lists each time (their length varies)', () => {
+    const inSql = `SELECT * FROM "t" WHERE "id" IN (:...ids) AND "s" = :s`;
+    expect(bindNamed(inSql, { ids: ['a', 'b'], s: 1 }, 'sqlite')).toEqual([`SELECT * FROM "t" WHERE "id" IN (?, ?) AND "s" = ?`, ['a', 'b', 1]]);
+    expect(bindNamed(inSql, { ids: ['a', 'b', 'c'], s: 2 }, 'postgres')).toEqual([`SELECT * FROM "t" WHERE "id" IN ($1, $2, $3) AND "s" = $4`, ['a', 'b', 'c', 2]]);
+  });
+
+  it('leaves a :name without a parameter as text, and binds it once it is given', () => {
+    const optional = `SELECT '12:30' AS "t", :x AS "x" WHERE "a" = :maybe`;
+    expect(bindNamed(optional, { x: 1 }, 'sqlite')).toEqual([`SELECT '12:30' AS "t", ? AS "x" WHERE "a" = :maybe`, [1]]);
+    expect(bindNamed(optional, { x: 1, maybe: 'now' }, 'sqlite')).toEqual([`SELECT '12:30' AS "t", ? AS "x" WHERE "a" = ?`, [1, 'now']]);
+    expect(bindNamed(optional, { x: 2 }, 'sqlite')).toEqual([`SELECT '12:30' AS "t", ? AS "x" WHERE "a" = :maybe`, [2]]);
+  });
+});
+
+describe('requireCount', () => {
+  it('accepts non-negative integers and refuses anything else', () => {
+    expect(requireCount('limit', 0)).toBe(0);
+    expect(requireCount('limit', 50)).toBe(50);
+    expect(() => requireCount('limit', -1)).toThrow(/limit must be a non-negative integer/);
+    expect(() => requireCount('limit', 1.5)).toThrow(RangeError);
+    expect(() => requireCount('limit', Number.NaN)).toThrow(RangeError);
+  });
+});
