@@ -79,6 +79,22 @@ describe('createKeepAliveFetch', () => {
     expect(sockets.size).toBe(1);
   });
 
+  it('never queues a call behind others: 100 calls are in flight at once', async () => {
+    const waiting: ServerResponse[] = [];
+    let allArrived!: () => void;
+    const arrived = new Promise<void>((r) => (allArrived = r));
+    handler = (_req, _body, res) => {
+      waiting.push(res);
+      if (waiting.length === 100) allArrived();
+    };
+    const calls = Array.from({ length: 100 }, (_, i) => f(`${base}/held/${i}`, { method: 'POST', body: '{}' }));
+    // Every request reaches the server before any is answered (a capped pool would stall here).
+    await arrived;
+    for (const res of waiting) res.end('done');
+    const bodies = await Promise.all(calls.map(async (c) => (await c).text()));
+    expect(bodies.every((b) => b === 'done')).toBe(true);
+  });
+
   it('hands back error statuses as responses (the SDK classifies them)', async () => {
     handler = (_req, _body, res) => {
       res.writeHead(429, { 'retry-after': '2' });

@@ -14,15 +14,18 @@ import { Readable } from 'node:stream';
  * compressed bodies (it sends no Accept-Encoding, so servers answer in plain text).
  */
 export interface KeepAliveFetchOptions {
-  /** Sockets kept open per host (default 64). */
-  maxSockets?: number;
+  /**
+   * Idle sockets kept open per host for reuse (default 64). Concurrent calls are never capped:
+   * a model stream can last minutes, and a call queued behind others would miss its first token.
+   */
+  maxFreeSockets?: number;
 }
 
 type FetchInput = Parameters<typeof fetch>[0];
 type FetchInit = NonNullable<Parameters<typeof fetch>[1]>;
 
 export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): typeof fetch {
-  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 64, scheduling: 'lifo' as const };
+  const agentOptions = { keepAlive: true, maxFreeSockets: options.maxFreeSockets ?? 64, scheduling: 'lifo' as const };
   const http = new HttpAgent(agentOptions);
   const https = new HttpsAgent(agentOptions);
 
