@@ -376,8 +376,15 @@ export class MemoryStore {
   /**
    * Hard delete: the memory, the versions it superseded, their full-text documents and every
    * history entry with content go; one content-free tombstone remains. Returns how many rows went.
+   * Outside a caller's transaction, the old page images that still hold the text are dropped too.
    */
-  hardDelete(id: string, filter: MemoryScopeFilter, meta: ChangeMeta): Promise<number> {
+  async hardDelete(id: string, filter: MemoryScopeFilter, meta: ChangeMeta): Promise<number> {
+    const removed = await this.deleteChain(id, filter, meta);
+    if (removed > 0 && !this.inTransaction) await this.runner.eraseTraces?.();
+    return removed;
+  }
+
+  private deleteChain(id: string, filter: MemoryScopeFilter, meta: ChangeMeta): Promise<number> {
     return this.transaction(async (s) => {
       const root = await s.get(id, filter);
       if (!root) return 0;

@@ -6,6 +6,8 @@ import type { DataSource, EntityManager } from 'typeorm';
  */
 export interface MemoryTransactionRunner {
   run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T>;
+  /** After a hard delete has committed: drops old page images that still hold the data (SQLite's WAL). */
+  eraseTraces?(): Promise<void>;
 }
 
 /**
@@ -17,6 +19,13 @@ export function serialTransactionRunner(ds: DataSource): MemoryTransactionRunner
   return {
     run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
       const next = tail.then(() => ds.transaction(fn));
+      tail = next.catch(() => undefined);
+      return next;
+    },
+    eraseTraces(): Promise<void> {
+      const next = tail.then(async () => {
+        await ds.query('PRAGMA wal_checkpoint(TRUNCATE)');
+      });
       tail = next.catch(() => undefined);
       return next;
     },

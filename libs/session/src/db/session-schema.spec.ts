@@ -83,6 +83,7 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     expect(await db.ds.query('PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     expect(await db.ds.query('PRAGMA synchronous')).toEqual([{ synchronous: 1 }]);
     expect(await db.ds.query('PRAGMA foreign_keys')).toEqual([{ foreign_keys: 1 }]);
+    expect(await db.ds.query('PRAGMA secure_delete')).toEqual([{ secure_delete: 1 }]);
     expect(await db.ds.query('PRAGMA busy_timeout')).toEqual([{ timeout: 5000 }]);
   });
 

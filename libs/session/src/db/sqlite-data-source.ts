@@ -10,7 +10,7 @@ export interface SqliteDataSourceOptions {
   busyTimeoutMs?: number;
 }
 
-/** A better-sqlite3 DataSource (not yet initialised) tuned for one busy writer: WAL, NORMAL sync, foreign keys. */
+/** A better-sqlite3 DataSource (not yet initialised) tuned for one busy writer: WAL, NORMAL sync, foreign keys, secure delete. */
 export function createSqliteDataSource(options: SqliteDataSourceOptions): DataSource {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   return new DataSource({
@@ -28,6 +28,8 @@ export function createSqliteDataSource(options: SqliteDataSourceOptions): DataSo
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      // A deleted memory or conversation is overwritten on disk, not just unlinked.
+      db.pragma('secure_delete = ON');
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     },
   });

@@ -1,3 +1,4 @@
+import { readFileSync, statSync } from 'node:fs';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PreferenceStore } from '../store/preference.store';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
@@ -24,6 +25,33 @@ describe('createTransactionRunner (SQLite)', () => {
     tx = createTransactionRunner(db.ds);
   });
   afterEach(() => db.close());
+
+  it('eraseTraces: the write-ahead log is folded in and truncated, and deleted text is gone from the file', async () => {
+    const marker = 'Xylophonemarker-4412';
+    await tx.run((m) => new PreferenceStore(m).set('secret', marker));
+    await tx.run((m) => new PreferenceStore(m).set('kept', 'Keptvalue-9'));
+    expect(statSync(`${db.file}-wal`).size).toBeGreaterThan(0);
+    await tx.run((m) => m.query(`DELETE FROM "preferences" WHERE "key" = 'secret'`));
+    await tx.eraseTraces();
+    expect(statSync(`${db.file}-wal`).size).toBe(0);
+    const disk = readFileSync(db.file).toString('latin1');
+    expect(disk).toContain('Keptvalue-9');
+    expect(disk).not.toContain(marker);
+  });
+
+  it('eraseTraces waits for open transactions and refuses to run inside one', async () => {
+    let release!: () => void;
+    const held = tx.run(() => new Promise<void>((r) => (release = r)));
+    let erased = false;
+    const erase = tx.eraseTraces().then(() => (erased = true));
+    await tick();
+    expect(erased).toBe(false);
+    release();
+    await held;
+    await erase;
+    expect(erased).toBe(true);
+    await expect(tx.run(() => tx.eraseTraces())).rejects.toThrow(/not inside one/);
+  });
 
   it('serialises 20 concurrent read-modify-write transactions so none is lost', async () => {
     await Promise.all(Array.from({ length: 20 }, () => tx.run(incrementSlowly)));

@@ -4,6 +4,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 /** Runs work in a database transaction; on SQLite, one transaction at a time. */
 export interface TransactionRunner {
   run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T>;
+  /**
+   * After a delete that must leave the disk (a forgotten memory, a deleted conversation): folds
+   * the SQLite write-ahead log into the database file and truncates it, so no old page image
+   * keeps the data (the database file itself overwrites deleted content: secure_delete).
+   * Call it after the deleting transaction has committed, never inside one. Elsewhere a no-op.
+   */
+  eraseTraces(): Promise<void>;
 }
 
 /** FIFO async lock: each holder runs after the previous one settles. */
@@ -55,6 +62,14 @@ class DataSourceTransactionRunner implements TransactionRunner {
     if (outer?.open) return outer.nested.lock(() => outer.manager.transaction((m) => this.within(m, fn)));
     const start = () => this.ds.transaction((m) => this.within(m, fn));
     return this.serial ? this.mutex.lock(start) : start();
+  }
+
+  eraseTraces(): Promise<void> {
+    if (!this.serial) return Promise.resolve();
+    if (this.current.getStore()?.open) return Promise.reject(new Error('eraseTraces() runs after a transaction, not inside one'));
+    return this.mutex.lock(async () => {
+      await this.ds.query('PRAGMA wal_checkpoint(TRUNCATE)');
+    });
   }
 
   private async within<T>(manager: EntityManager, fn: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -295,6 +295,7 @@ export class SessionEngine {
       await tx.config.clear(sessionId);
       return tx.sessions.update(sessionId, { lastModelConfigId: null });
     });
+    await this.repo.eraseTraces();
     const view = await this.view(session);
     this.emitSession('history_change', view);
     this.log.info({ sessionId }, 'session reset');
@@ -312,6 +313,7 @@ export class SessionEngine {
     const last = await this.view(await this.repo.sessions.require(sessionId));
     const queued = await this.repo.queue.list(sessionId);
     await this.repo.sessions.delete(sessionId);
+    await this.repo.eraseTraces();
     // Callers waiting on this session's queued messages get no reply: the session is gone.
     for (const q of queued) {
       this.queueWaiters.get(q.id)?.resolve(null);

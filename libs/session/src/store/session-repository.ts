@@ -36,6 +36,11 @@ export class SessionRepository {
     return this.tx.run((m) => fn(new SessionRepository(this.ds, this.tx, m)));
   }
 
+  /** After a delete that must leave the disk: see TransactionRunner.eraseTraces. */
+  eraseTraces(): Promise<void> {
+    return this.tx.eraseTraces();
+  }
+
   /** `/reset`: clears history and overrides in one transaction and bumps the version. */
   clearSession(sessionId: string): Promise<SessionRecord> {
     return this.manager.queryRunner?.isTransactionActive

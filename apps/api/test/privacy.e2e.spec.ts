@@ -1,0 +1,55 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rawRequest, startTestApi, TEST_TOKEN } from './harness';
+
+const auth = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
+
+/** Every byte the data directory holds on disk (database, WAL), as text to search. */
+function bytesOnDisk(dir: string): string {
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('switchboard.sqlite'))
+    .map((f) => readFileSync(join(dir, f)).toString('latin1'))
+    .join('\n');
+}
+
+describe('deleted data leaves the disk (e2e)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-privacy-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('a hard-deleted memory and a deleted conversation are not left in the database file', async () => {
+    const t = await startTestApi({ dataDir });
+    const memoryMarker = 'Quetzalmarker memory about the blue heron';
+    const chatMarker = 'Zanzibarmarker conversation about tides';
+    const kept = 'Keptmarker conversation that stays';
+    try {
+      const saved = await rawRequest(t.api.url, 'POST', '/api/v1/memories', { body: JSON.stringify({ content: `User watches ${memoryMarker}` }), headers: auth });
+      expect(saved.status).toBe(201);
+      const memoryId = (saved.json as { memory: { id: string } }).memory.id;
+
+      const gone = await t.client.createSession({ channel: 'api', peerId: 'privacy-gone' });
+      await t.client.sendMessage(gone.id, { text: chatMarker, wait: true });
+      const stays = await t.client.createSession({ channel: 'api', peerId: 'privacy-stays' });
+      await t.client.sendMessage(stays.id, { text: kept, wait: true });
+
+      // Before the deletes, both are on disk (in the database file or its write-ahead log).
+      expect(bytesOnDisk(dataDir)).toContain('Quetzalmarker');
+      expect(bytesOnDisk(dataDir)).toContain('Zanzibarmarker');
+
+      expect((await rawRequest(t.api.url, 'DELETE', `/api/v1/memories/${memoryId}`, { headers: auth })).status).toBe(200);
+      expect((await rawRequest(t.api.url, 'DELETE', `/api/v1/sessions/${gone.id}`, { headers: auth })).status).toBe(200);
+
+      // While the API runs: neither in the database file nor in the write-ahead log.
+      const running = bytesOnDisk(dataDir);
+      expect(running).toContain('Keptmarker');
+      expect(running).not.toContain('Quetzalmarker');
+      expect(running).not.toContain('Zanzibarmarker');
+    } finally {
+      await t.close();
+    }
+    const stopped = bytesOnDisk(dataDir);
+    expect(stopped).toContain('Keptmarker');
+    expect(stopped).not.toContain('Quetzalmarker');
+    expect(stopped).not.toContain('Zanzibarmarker');
+  });
+});
