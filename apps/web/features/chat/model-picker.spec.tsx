@@ -59,6 +59,21 @@ describe('ModelPicker', () => {
     expect(onChange).toHaveBeenCalledWith(null);
   });
 
+  it('keys that still land on the button while the list is open drive the list', async () => {
+    const onChange = jest.fn(async () => undefined);
+    render(<ModelPicker session={pinned} models={models()} onChange={onChange} />);
+    const button = screen.getByTestId('model-picker');
+    fireEvent.keyDown(button, { key: 'ArrowDown' });
+    expect(screen.getByRole('listbox')).toBeTruthy();
+    // A fast typist: Home and Enter reach the button before focus has moved to the list.
+    fireEvent.keyDown(button, { key: 'Home' });
+    await act(async () => {
+      fireEvent.keyDown(button, { key: 'Enter' });
+    });
+    expect(onChange).toHaveBeenCalledWith(null);
+    expect(screen.queryByRole('listbox')).toBeNull();
+  });
+
   it('does nothing when the current choice is picked again, and shows a refusal', async () => {
     const onChange = jest.fn(async () => Promise.reject(new Error('INVALID_MODEL: gone')));
     render(<ModelPicker session={pinned} models={models()} onChange={onChange} />);

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ModelInfo, ModelsResponse, Session, Tier } from '@switchboard/protocol';
 import { sourceLabel } from '../../lib/format';
 import { AlertIcon, CheckIcon, ChevronDownIcon } from '../shell/icons';
@@ -39,7 +39,8 @@ export function ModelPicker({ session, models, onChange }: ModelPickerProps) {
     options.findIndex((o) => o.id === (session.modelOverride ?? null)),
   );
 
-  useEffect(() => {
+  // Before paint: the list is focused by the time it shows, so a key pressed at once reaches it.
+  useLayoutEffect(() => {
     if (!open) return;
     setActive(selectedIndex);
     list.current?.focus();
@@ -66,7 +67,7 @@ export function ModelPicker({ session, models, onChange }: ModelPickerProps) {
     }
   };
 
-  const onListKey = (e: KeyboardEvent<HTMLUListElement>) => {
+  const onListKey = (e: KeyboardEvent<HTMLElement>) => {
     const last = options.length - 1;
     if (e.key === 'ArrowDown') setActive((a) => Math.min(last, a + 1));
     else if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1));
@@ -95,7 +96,9 @@ export function ModelPicker({ session, models, onChange }: ModelPickerProps) {
         aria-label={`Model: ${eff.label}, ${sourceLabel(eff.source)}. Change model`}
         onClick={() => setOpen((o) => !o)}
         onKeyDown={(e) => {
-          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+          // Open: keys still landing on the button drive the list (focus may not have moved yet).
+          if (open) onListKey(e);
+          else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
             e.preventDefault();
             setOpen(true);
           }
