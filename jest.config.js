@@ -22,6 +22,7 @@ module.exports = {
     '^@switchboard/protocol/client$': '<rootDir>/libs/protocol/src/client.ts',
     '^@switchboard/tools/fake-llm$': '<rootDir>/tools/src/fake-llm/index.ts',
     '^@switchboard/tools/cli$': '<rootDir>/tools/src/cli/switchboard.ts',
+    '^@switchboard/tools/testing$': '<rootDir>/tools/src/testing/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   testTimeout: 30000,

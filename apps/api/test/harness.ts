@@ -1,31 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import WebSocket from 'ws';
 import { SwitchboardClient, type SwitchboardSocket, type WebSocketConstructor } from '@switchboard/protocol';
 import { startFakeLlm, type FakeLlmServer } from '@switchboard/tools/fake-llm';
+import { apiTestEnv, eventually, FAKE_KEY, fakeCatalog } from '@switchboard/tools/testing';
 import { startApi, type RunningApi } from '../src/app';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
-/** A catalog over the fake LLM: two OpenAI-compatible engines, an Anthropic one and a local one. */
-export function testConfig(fake: FakeLlmServer, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    providers: {
-      fake: { type: 'openai-compatible', baseUrl: fake.baseUrl, apiKey: 'env:FAKE_KEY' },
-      fakeanthropic: { type: 'anthropic', baseUrl: fake.baseUrl, apiKey: 'env:FAKE_KEY' },
-    },
-    models: [
-      { id: 'main', provider: 'fake', model: 'fake-main', tier: 'default', label: 'Fake Main', aliases: ['gpt'], contextWindow: 100000, price: { input: 2, output: 8 } },
-      { id: 'quick', provider: 'fake', model: 'fake-quick', tier: 'fast', label: 'Fake Quick', price: { input: 0.4, output: 1.6 } },
-      { id: 'claude', provider: 'fakeanthropic', model: 'claude-fake', tier: 'complex', label: 'Fake Claude', aliases: ['sonnet'] },
-      { id: 'llama', provider: 'fake', model: 'fake-llama', tier: 'local', label: 'Fake Llama (local)' },
-      { id: 'tiny', provider: 'fake', model: 'fake-tiny', label: 'Fake Tiny (small context)', contextWindow: 600 },
-    ],
-    defaultModel: 'main',
-    ...extra,
-  };
-}
+/** The shared e2e catalog over the fake LLM (two OpenAI-compatible engines, an Anthropic one, a local one, a small one). */
+export const testConfig = fakeCatalog;
+export { eventually };
 
 export interface TestApi {
   api: RunningApi;
@@ -40,19 +24,8 @@ export interface TestApi {
 
 /** Starts the real API on port 0 with a temp data dir and the fake LLM behind it. */
 export async function startTestApi(opts: { config?: (fake: FakeLlmServer) => Record<string, unknown>; fake?: FakeLlmServer; dataDir?: string } = {}): Promise<TestApi> {
-  const fake = opts.fake ?? (await startFakeLlm({ apiKey: 'fake-secret-key' }));
-  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'switchboard-e2e-'));
-  const configFile = join(dataDir, 'config.json');
-  writeFileSync(configFile, JSON.stringify((opts.config ?? testConfig)(fake)));
-  const env: Record<string, string> = {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    SWITCHBOARD_DATA_DIR: dataDir,
-    SWITCHBOARD_CONFIG: configFile,
-    SWITCHBOARD_API_TOKEN: TEST_TOKEN,
-    FAKE_KEY: 'fake-secret-key',
-    LOG_LEVEL: 'silent',
-  };
+  const fake = opts.fake ?? (await startFakeLlm({ apiKey: FAKE_KEY }));
+  const { dataDir, env } = apiTestEnv((opts.config ?? testConfig)(fake), { token: TEST_TOKEN, logLevel: 'silent', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
   const sockets: SwitchboardSocket[] = [];
   const t: TestApi = {
     api: await startApi({ env }),
@@ -84,18 +57,6 @@ export async function startTestApi(opts: { config?: (fake: FakeLlmServer) => Rec
 
 export function clientFor(url: string, token: string = TEST_TOKEN): SwitchboardClient {
   return new SwitchboardClient({ baseUrl: url, token, WebSocket: WebSocket as unknown as WebSocketConstructor });
-}
-
-/** Resolves when `predicate` holds, polling; fails with `what` after the timeout. */
-export async function eventually<T>(fn: () => Promise<T> | T, predicate: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const start = Date.now();
-  let last: T = await fn();
-  while (!predicate(last)) {
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 20));
-    last = await fn();
-  }
-  return last;
 }
 
 /** Raw HTTP for malformed-input tests (the typed client would refuse to send them). */

@@ -1,12 +1,53 @@
+import { rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import type { FakeLlmServer } from '@switchboard/tools/fake-llm';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- e2e: the bot is tested against the real API, started in-process
-import { eventually, startTestApi, TEST_TOKEN, testConfig, type TestApi } from '../../api/test/harness';
+import WebSocket from 'ws';
+import { SwitchboardClient, type WebSocketConstructor } from '@switchboard/protocol';
+import { startFakeLlm, type FakeLlmServer } from '@switchboard/tools/fake-llm';
+import { apiTestEnv, eventually, FAKE_KEY, fakeCatalog, startApiProcess, type NodeProcess } from '@switchboard/tools/testing';
 import { startTelegram, type RunningTelegram } from '../src/app';
 import { createLogger } from '../src/logger';
 import { ANN, startFakeBotApi, type FakeBotApi } from './fake-bot-api';
 
-export { ANN, eventually, TEST_TOKEN, testConfig };
+export const TEST_TOKEN = 'telegram-e2e-token-0123456789abcdef';
+export const testConfig = fakeCatalog;
+export { ANN, eventually };
+
+/** The real API, built and started as its own process (what `npm run api` runs), over the fake LLM. */
+export interface TestApi {
+  api: { url: string; port: number; close(): Promise<void> };
+  client: SwitchboardClient;
+  fake: FakeLlmServer;
+  /** The API's environment; a restart uses it as it is then (e.g. PORT pinned to come back on the same port). */
+  env: Record<string, string>;
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function startTestApi(config: (fake: FakeLlmServer) => Record<string, unknown> = fakeCatalog): Promise<TestApi> {
+  const fake = await startFakeLlm({ apiKey: FAKE_KEY });
+  const { dataDir, env } = apiTestEnv(config(fake), { token: TEST_TOKEN });
+  const wrap = (p: NodeProcess): TestApi['api'] => ({ url: p.url, port: Number(new URL(p.url).port), close: () => p.stop() });
+  const client = (url: string) => new SwitchboardClient({ baseUrl: url, token: TEST_TOKEN, WebSocket: WebSocket as unknown as WebSocketConstructor });
+  let running = await startApiProcess(env);
+  const t: TestApi = {
+    api: wrap(running),
+    client: client(running.url),
+    fake,
+    env,
+    async restart() {
+      await running.stop();
+      running = await startApiProcess(env);
+      t.api = wrap(running);
+      t.client = client(running.url);
+    },
+    async close() {
+      await running.stop();
+      await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}
 
 /** The model turns the fake LLM served (streamed chat completions; side work such as memory extraction is not streamed). */
 export function turnRequests(t: { api: TestApi }) {
@@ -32,7 +73,7 @@ export interface TelegramTestOptions {
 
 /** The real API (fake LLM behind it), a fake Bot API, and the real bot polling it. */
 export async function startTelegramTest(options: TelegramTestOptions = {}): Promise<TelegramTest> {
-  const api = await startTestApi(options.config ? { config: options.config } : {});
+  const api = await startTestApi(options.config);
   const tg = await startFakeBotApi();
   const logs: string[] = [];
   const sink = { write: (line: string) => void logs.push(line) } as unknown as Writable;

@@ -6,14 +6,14 @@
  *
  * Usage: node tools/dist/bench/turn-overhead.js [--turns 1000] [--concurrency 64] [--concurrent-turns 10000]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { SwitchboardClient, type SwitchboardSocket, type WebSocketConstructor } from '@switchboard/protocol';
 import { startFakeLlm, type FakeLlmServer } from '../fake-llm';
+import { startApiProcess, type NodeProcess } from '../testing';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 const TURNS_PER_SESSION = 20;
@@ -38,29 +38,18 @@ function rssMb(pid: number): number {
 const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function startApi(root: string, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; coldStartMs: number }> {
+async function startApi(env: Record<string, string>): Promise<{ api: NodeProcess; url: string; coldStartMs: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((res, rej) => {
-    let out = '';
-    const onData = (d: Buffer) => {
-      out += d.toString();
-      const m = /listening on (http:\/\/[^\s"]+)/.exec(out);
-      if (m) res(m[1]);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => rej(new Error(`API exited (${code}): ${out}`)));
-  });
+  const api = await startApiProcess(env);
   // Cold start = until the API answers a request, not just until it logs.
   for (;;) {
     try {
-      if ((await fetch(`${url}/api/v1/health`)).ok) break;
+      if ((await fetch(`${api.url}/api/v1/health`)).ok) break;
     } catch {
       await sleep(5);
     }
   }
-  return { child, url, coldStartMs: performance.now() - t0 };
+  return { api, url: api.url, coldStartMs: performance.now() - t0 };
 }
 
 /** One streaming chat completion straight to the fake LLM, read to the end: the baseline. */
@@ -100,7 +89,6 @@ async function main(): Promise<void> {
   const sequentialTurns = Number(values.turns);
   const concurrency = Number(values.concurrency);
   const concurrentTurns = Number(values['concurrent-turns']);
-  const root = resolve(__dirname, '../../..');
   const reply = 'OK, noted.';
 
   const fake = await startFakeLlm({ defaultReply: reply, chunkSize: 64 });
@@ -119,16 +107,15 @@ async function main(): Promise<void> {
   const colds: number[] = [];
   for (let i = 0; i < 3; i++) {
     const dir = i === 0 ? dataDir : mkdtempSync(join(tmpdir(), 'switchboard-bench-cold-'));
-    const started = await startApi(root, { ...env, SWITCHBOARD_DATA_DIR: dir });
+    const started = await startApi({ ...env, SWITCHBOARD_DATA_DIR: dir });
     colds.push(started.coldStartMs);
-    started.child.kill('SIGTERM');
-    await new Promise((r) => started.child.once('exit', r));
+    await started.api.stop();
     if (dir !== dataDir) rmSync(dir, { recursive: true, force: true });
   }
 
   progress(`cold starts: ${colds.map((c) => c.toFixed(0)).join(', ')} ms`);
-  const api = await startApi(root, env);
-  const pid = api.child.pid!;
+  const api = await startApi(env);
+  const pid = api.api.child.pid!;
   await sleep(1000);
   const idleRss = rssMb(pid);
   const client = new SwitchboardClient({ baseUrl: api.url, token: TOKEN, WebSocket: WebSocket as unknown as WebSocketConstructor });
@@ -192,8 +179,7 @@ async function main(): Promise<void> {
   const settleSeconds = (performance.now() - settleStart) / 1000 + 2;
 
   for (const s of sockets) s.close();
-  api.child.kill('SIGTERM');
-  await new Promise((r) => api.child.once('exit', r));
+  await api.api.stop();
   await fake.close();
   rmSync(dataDir, { recursive: true, force: true });
 
