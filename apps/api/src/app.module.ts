@@ -8,6 +8,7 @@ import { AuthGuard } from './core/auth.guard';
 import { ApiExceptionFilter } from './core/api-exception.filter';
 import { engineProviders } from './engine/engine.providers';
 import { HealthController } from './health/health.controller';
+import { UsageController } from './usage/usage.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { ModelsController } from './models/models.controller';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
@@ -37,7 +38,7 @@ export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, SessionsController, ModelsController, ChatCompletionsController, DocsController, AccessController, TranscriptionsController, ...memoryFeature.controllers, JobsController, MetricsController],
+      controllers: [HealthController, SessionsController, UsageController, ModelsController, ChatCompletionsController, DocsController, AccessController, TranscriptionsController, ...memoryFeature.controllers, JobsController, MetricsController],
       providers: [
         { provide: API_ENV, useValue: options.env },
         { provide: API_TOKEN, useValue: options.token },

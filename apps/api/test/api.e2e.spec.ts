@@ -93,7 +93,7 @@ describe('API spine (real HTTP, WebSocket, SQLite and fake LLM)', () => {
     const res = await rawRequest(t.api.url, 'GET', '/api/docs-json');
     expect(res.status).toBe(200);
     const paths = res.json.paths as Record<string, Record<string, unknown>>;
-    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/api/v1/sessions', '/api/v1/sessions/{id}/messages', '/api/v1/models']));
+    expect(Object.keys(paths)).toEqual(expect.arrayContaining(['/api/v1/sessions', '/api/v1/sessions/{id}/messages', '/api/v1/models', '/api/v1/usage']));
     expect(JSON.stringify(paths['/api/v1/sessions/{id}/messages'].post)).toContain('"text"');
     const html = await rawRequest(t.api.url, 'GET', '/api/docs');
     expect(html.status).toBe(200);

@@ -26,6 +26,7 @@ export type ApiClient = Pick<
   | 'resetSession'
   | 'abort'
   | 'getUsage'
+  | 'getUsageReport'
   | 'listModels'
   | 'setDefaultModel'
 >;

@@ -251,10 +251,18 @@ describe('web dashboard (e2e, headless Chromium)', () => {
     await env.client.setDefaultModel('main');
   });
 
-  it('shows usage with totals and a chart', async () => {
+  it('shows usage with totals and a chart, as the API adds it up across conversations', async () => {
+    const before = await env.client.getUsageReport();
     await page.goto(env.webUrl + '/usage');
-    await page.getByTestId('usage-totals').waitFor();
+    await page.getByTestId('usage-totals').filter({ hasText: 'model calls' }).waitFor();
     await page.locator('.chart__rows').waitFor();
+    const after = await env.client.getUsageReport();
+    // Side work may land while the page loads: the page shows a count between the two reports.
+    const shown = Number(/(\d+) model calls/.exec((await page.getByTestId('usage-totals').textContent()) ?? '')?.[1]);
+    expect(shown).toBeGreaterThanOrEqual(before.total.calls);
+    expect(shown).toBeLessThanOrEqual(after.total.calls);
+    expect(after.total.calls).toBeGreaterThan(0);
+    await expect(page.getByTestId('usage-by-day').locator('tbody tr').first().textContent()).resolves.toContain(new Date().toISOString().slice(0, 10));
     await env.shot(page, '07-usage');
   });
 

@@ -15,6 +15,8 @@ import type {
   Session,
   SessionsResponse,
   SessionUsage,
+  UsageReport,
+  UsageReportQuery,
 } from './schemas';
 import type { ServerEventMap, ServerEventName } from './events';
 import type { EventFrame, ResponseFrame, WsMethod, WsParams, WsResult } from './methods';
@@ -135,6 +137,10 @@ export class SwitchboardClient {
   }
   getUsage(sessionId: string): Promise<SessionUsage> {
     return this.request('GET', `/api/v1/sessions/${enc(sessionId)}/usage`);
+  }
+  /** Usage across conversations: totals, per role, model and day, and the most used conversations. */
+  getUsageReport(query: UsageReportQuery = {}): Promise<UsageReport> {
+    return this.request('GET', '/api/v1/usage', undefined, query);
   }
   listModels(): Promise<ModelsResponse> {
     return this.request('GET', '/api/v1/models');

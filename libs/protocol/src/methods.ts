@@ -15,6 +15,8 @@ import {
   sessionsResponseSchema,
   sessionUsageSchema,
   setModelRequestSchema,
+  usageReportQuerySchema,
+  usageReportSchema,
 } from './schemas';
 import { errorBodySchema } from './errors';
 
@@ -42,6 +44,7 @@ export const wsMethodSchemas = {
   'queue.list': { params: sessionIdParams, result: queueResponseSchema },
   'queue.promote': { params: queuedParams.extend(promoteRequestSchema.shape).strict(), result: queueResponseSchema },
   'queue.delete': { params: queuedParams, result: queueResponseSchema },
+  'usage.report': { params: usageReportQuerySchema, result: usageReportSchema },
   'models.list': { params: z.object({}).strict(), result: modelsResponseSchema },
   'settings.setDefaultModel': { params: setModelRequestSchema, result: modelsResponseSchema },
   'watch.subscribe': {

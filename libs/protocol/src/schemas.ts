@@ -176,6 +176,49 @@ export const sessionUsageSchema = z.object({
 });
 export type SessionUsage = z.infer<typeof sessionUsageSchema>;
 
+/** A day (UTC) or an ISO 8601 instant with its offset, for usage ranges. */
+const usageBoundSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+export const usageReportQuerySchema = z
+  .object({
+    /** From this instant or UTC day (inclusive). */
+    from: usageBoundSchema.optional(),
+    /** Up to this instant (exclusive), or to the end of this UTC day. */
+    to: usageBoundSchema.optional(),
+    channel: channelSchema.optional(),
+    /** How many conversations to list, the most used first (default 50). */
+    limit: z.coerce.number().int().min(1).max(500).optional(),
+  })
+  .strict();
+export type UsageReportQuery = z.infer<typeof usageReportQuerySchema>;
+
+export const usageReportSchema = z.object({
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  channel: channelSchema.nullable(),
+  total: usageTotalsSchema,
+  primary: usageTotalsSchema,
+  delegation: z.record(z.string(), usageTotalsSchema),
+  byModel: z.record(z.string(), usageTotalsSchema),
+  /** Per UTC day with any model call, ascending. */
+  byDay: z.array(z.object({ day: z.string(), total: usageTotalsSchema })),
+  /** How many conversations made model calls in the range. */
+  sessionCount: z.number().int().nonnegative(),
+  /** The most used conversations (by tokens), up to `limit`. */
+  sessions: z.array(
+    z.object({
+      sessionId: z.string(),
+      title: z.string().nullable(),
+      channel: channelSchema,
+      peerId: z.string(),
+      primary: usageTotalsSchema,
+      delegation: usageTotalsSchema,
+      total: usageTotalsSchema,
+    }),
+  ),
+});
+export type UsageReport = z.infer<typeof usageReportSchema>;
+
 // ---- requests ----
 
 export const createSessionRequestSchema = z

@@ -108,6 +108,7 @@ export class WsGateway implements OnGatewayConnection {
       'queue.list': (p) => e.listQueue(p.sessionId),
       'queue.promote': (p) => e.promote(p.sessionId, p.queuedId, p.interrupt ?? false),
       'queue.delete': (p) => e.deleteQueued(p.sessionId, p.queuedId),
+      'usage.report': (p) => e.usageReport(p),
       'models.list': () => e.models(),
       'settings.setDefaultModel': (p) => e.setDefaultModel(p.model),
       'watch.subscribe': async (p, conn) => {

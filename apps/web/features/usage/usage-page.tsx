@@ -1,20 +1,17 @@
 'use client';
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
-import type { Session, SessionUsage, UsageTotals } from '@switchboard/protocol';
+import type { UsageTotals } from '@switchboard/protocol';
 import { useApi } from '../../lib/api-context';
 import { apiErrorOf } from '../../lib/api-errors';
 import { formatCost, formatTokens, sessionTitle } from '../../lib/format';
-import { SESSION_LIST_LIMIT, useModels, useSessionList } from '../../lib/queries';
+import { useModels } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
-import { mapLimited, summariseUsage, tokensOf } from '../../lib/usage';
+import { addTotals, tokensOf, zeroTotals } from '../../lib/usage';
 import { ChannelBadge } from '../chat/channel-badge';
 
-interface Row {
-  session: Session;
-  usage: SessionUsage;
-}
+/** Conversations listed on the page, the most used first. */
+const REPORT_SESSIONS = 100;
 
 function Stat({ label, value, sub }: { label: string; value: string; sub?: string }) {
   return (
@@ -63,6 +60,32 @@ export function UsageChart({ rows }: { rows: Array<{ id: string; label: string; 
   );
 }
 
+/** Calls, tokens and cost per row (a model, a day). */
+function TotalsTable({ label, rows, testId }: { label: string; rows: Array<{ key: string; name: string; total: UsageTotals }>; testId?: string }) {
+  return (
+    <table className="table table--compact" data-testid={testId}>
+      <thead>
+        <tr>
+          <th scope="col">{label}</th>
+          <th scope="col" className="num">Calls</th>
+          <th scope="col" className="num">Tokens</th>
+          <th scope="col" className="num">Cost</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <td>{r.name}</td>
+            <td className="num">{r.total.calls}</td>
+            <td className="num">{formatTokens(tokensOf(r.total))}</td>
+            <td className="num">{formatCost(r.total.costUsd)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 /** "memory_extraction" → "Memory extraction" */
 export function roleLabel(role: string): string {
   const words = role.replace(/_/g, ' ');
@@ -107,94 +130,85 @@ function RoleBar({ primary, delegation }: { primary: UsageTotals; delegation: Re
   );
 }
 
-/** Usage: tokens and cost in total and per conversation, primary versus delegation. */
+/** Usage: tokens and cost in total, per role, model, day and conversation (the API adds it up). */
 export function UsagePage() {
   const api = useApi();
-  const sessions = useSessionList();
   const models = useModels();
-  const list = sessions.data?.sessions;
-  const ids = useMemo(() => (list ?? []).map((s) => s.id).join(','), [list]);
   const usage = useQuery({
-    queryKey: [...queryKeys.usageAll, ids],
-    enabled: Boolean(list),
-    queryFn: async (): Promise<Row[]> => {
-      const rows = await mapLimited(list ?? [], 6, async (session) => ({ session, usage: await api.client.getUsage(session.id) }));
-      return rows;
-    },
+    queryKey: queryKeys.usageAll,
+    queryFn: () => api.client.getUsageReport({ limit: REPORT_SESSIONS }),
     placeholderData: (prev) => prev,
   });
-  const rows = usage.data ?? [];
-  const summary = useMemo(() => summariseUsage(rows.map((r) => r.usage)), [rows]);
-  const used = rows.filter((r) => r.usage.total.calls > 0).sort((a, b) => tokensOf(b.usage.total) - tokensOf(a.usage.total));
+  const report = usage.data;
   const labelOf = (id: string) => models.data?.models.find((m) => m.id === id)?.label ?? id;
+  const delegationTotal = report ? Object.values(report.delegation).reduce(addTotals, zeroTotals()) : zeroTotals();
 
   return (
     <div className="page">
       <header className="page__head">
         <h1>Usage</h1>
         <p className="muted">
-          Tokens and estimated cost. Totals are summed in your browser from each conversation’s usage ({list?.length ?? 0} conversations{(list?.length ?? 0) >= SESSION_LIST_LIMIT ? ', the most recent' : ''}).
+          Tokens and estimated cost across all conversations
+          {report ? ` (${report.sessionCount} with model calls${report.sessionCount > report.sessions.length ? `; the ${report.sessions.length} most used are listed` : ''})` : ''}.
         </p>
       </header>
-      {usage.isPending && !usage.data ? (
+      {usage.isPending && !report ? (
         <div className="skeleton-list">
           <div className="skeleton" />
           <div className="skeleton" />
         </div>
-      ) : usage.error && !usage.data ? (
+      ) : usage.error && !report ? (
         <p className="notice notice--error">Could not load usage: {apiErrorOf(usage.error).message}</p>
-      ) : (
+      ) : report ? (
         <>
           <div className="stats" data-testid="usage-totals">
-            <Stat label="Total tokens" value={formatTokens(tokensOf(summary.total))} sub={`${summary.total.calls} model calls`} />
-            <Stat label="Input" value={formatTokens(summary.total.inputTokens)} sub={`${formatTokens(summary.total.cachedTokens)} cached`} />
-            <Stat label="Output" value={formatTokens(summary.total.outputTokens)} />
-            <Stat label="Estimated cost" value={formatCost(summary.total.costUsd)} sub={`${formatCost(summary.delegationTotal.costUsd)} on delegation`} />
+            <Stat label="Total tokens" value={formatTokens(tokensOf(report.total))} sub={`${report.total.calls} model calls`} />
+            <Stat label="Input" value={formatTokens(report.total.inputTokens)} sub={`${formatTokens(report.total.cachedTokens)} cached`} />
+            <Stat label="Output" value={formatTokens(report.total.outputTokens)} />
+            <Stat label="Estimated cost" value={formatCost(report.total.costUsd)} sub={`${formatCost(delegationTotal.costUsd)} on delegation`} />
           </div>
 
           <section className="card" aria-labelledby="by-conversation">
             <h2 id="by-conversation">By conversation</h2>
-            {used.length === 0 ? (
+            {report.sessions.length === 0 ? (
               <p className="muted">No model calls yet.</p>
             ) : (
               <UsageChart
-                rows={used.slice(0, 12).map((r) => {
-                  const d = Object.values(r.usage.delegation).reduce((n, t) => n + tokensOf(t), 0);
-                  return { id: r.session.id, label: sessionTitle(r.session), primary: tokensOf(r.usage.primary), delegation: d };
-                })}
+                rows={report.sessions.slice(0, 12).map((r) => ({
+                  id: r.sessionId,
+                  label: sessionTitle(r),
+                  primary: tokensOf(r.primary),
+                  delegation: tokensOf(r.delegation),
+                }))}
               />
             )}
           </section>
 
           <section className="card" aria-labelledby="by-role">
             <h2 id="by-role">Primary versus delegation</h2>
-            <RoleBar primary={summary.primary} delegation={summary.delegation} />
+            <RoleBar primary={report.primary} delegation={report.delegation} />
           </section>
 
           <section className="card" aria-labelledby="by-model">
             <h2 id="by-model">By model</h2>
-            <table className="table table--compact">
-              <thead>
-                <tr>
-                  <th scope="col">Model</th>
-                  <th scope="col" className="num">Calls</th>
-                  <th scope="col" className="num">Tokens</th>
-                  <th scope="col" className="num">Cost</th>
-                </tr>
-              </thead>
-              <tbody>
-                {Object.entries(summary.byModel)
-                  .sort((a, b) => tokensOf(b[1]) - tokensOf(a[1]))
-                  .map(([id, t]) => (
-                    <tr key={id}>
-                      <td>{labelOf(id)}</td>
-                      <td className="num">{t.calls}</td>
-                      <td className="num">{formatTokens(tokensOf(t))}</td>
-                      <td className="num">{formatCost(t.costUsd)}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
+            <TotalsTable
+              label="Model"
+              rows={Object.entries(report.byModel)
+                .sort((a, b) => tokensOf(b[1]) - tokensOf(a[1]))
+                .map(([id, total]) => ({ key: id, name: labelOf(id), total }))}
+            />
+          </section>
+
+          <section className="card" aria-labelledby="by-day">
+            <h2 id="by-day">By day (UTC)</h2>
+            <TotalsTable
+              label="Day"
+              testId="usage-by-day"
+              rows={report.byDay
+                .slice(-14)
+                .reverse()
+                .map((d) => ({ key: d.day, name: d.day, total: d.total }))}
+            />
           </section>
 
           <section className="card" aria-labelledby="per-session">
@@ -211,15 +225,15 @@ export function UsagePage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {used.map((r) => (
-                    <tr key={r.session.id}>
+                  {report.sessions.map((r) => (
+                    <tr key={r.sessionId}>
                       <td>
-                        <Link href={`/chat/${r.session.id}`}>{sessionTitle(r.session)}</Link> <ChannelBadge channel={r.session.channel} />
+                        <Link href={`/chat/${r.sessionId}`}>{sessionTitle(r)}</Link> <ChannelBadge channel={r.channel} />
                       </td>
-                      <td className="num">{formatTokens(tokensOf(r.usage.primary))}</td>
-                      <td className="num">{formatTokens(Object.values(r.usage.delegation).reduce((n, t) => n + tokensOf(t), 0))}</td>
-                      <td className="num">{formatTokens(tokensOf(r.usage.total))}</td>
-                      <td className="num">{formatCost(r.usage.total.costUsd)}</td>
+                      <td className="num">{formatTokens(tokensOf(r.primary))}</td>
+                      <td className="num">{formatTokens(tokensOf(r.delegation))}</td>
+                      <td className="num">{formatTokens(tokensOf(r.total))}</td>
+                      <td className="num">{formatCost(r.total.costUsd)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -227,7 +241,7 @@ export function UsagePage() {
             </div>
           </section>
         </>
-      )}
+      ) : null}
     </div>
   );
 }

@@ -16,6 +16,8 @@ import {
   type Session,
   type SessionChangeKind,
   type SessionUsage,
+  type UsageReport,
+  type UsageReportQuery,
   type ContentPart,
 } from '@switchboard/protocol';
 import {
@@ -329,6 +331,16 @@ export class SessionEngine {
   async usage(sessionId: string): Promise<SessionUsage> {
     await this.repo.sessions.require(sessionId);
     return this.repo.usage.summary(sessionId);
+  }
+
+  /** Usage across conversations; `from`/`to` take a UTC day or an instant (`to` exclusive, a day counts whole). */
+  async usageReport(query: UsageReportQuery = {}): Promise<UsageReport> {
+    const from = query.from ? usageBound(query.from, 'start') : null;
+    const to = query.to ? usageBound(query.to, 'end') : null;
+    if (from && to && from >= to) {
+      throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'to: must be after from', { field: 'to' });
+    }
+    return this.repo.usage.report({ from, to, channel: query.channel ?? null, limit: query.limit ?? 50 });
   }
 
   /** Aborts the running turn, keeping its partial reply; false when nothing runs. */
@@ -988,6 +1000,16 @@ function cleanTitle(raw: string): string | null {
   const t = line.replace(/^(title\s*:\s*)/i, '').replace(/^["'“”‘’*#\s]+|["'“”‘’*.\s]+$/g, '').trim();
   if (!t) return null;
   return t.length > 60 ? t.slice(0, 57).trimEnd() + '…' : t;
+}
+
+/** A usage range bound as a UTC ISO instant: a day starts at its midnight, and as an end, ends at the next. */
+function usageBound(value: string, as: 'start' | 'end'): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    const day = new Date(`${value}T00:00:00.000Z`);
+    if (as === 'end') day.setUTCDate(day.getUTCDate() + 1);
+    return day.toISOString();
+  }
+  return new Date(value).toISOString();
 }
 
 function shortError(message: string): string {

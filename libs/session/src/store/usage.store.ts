@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { ErrorCode, SwitchboardError, type SessionUsage, type UsageTotals } from '@switchboard/protocol';
+import { ErrorCode, SwitchboardError, type Channel, type SessionUsage, type UsageReport, type UsageTotals } from '@switchboard/protocol';
 import { runWrite } from '../db/transaction-runner';
-import { selectRows } from './sql';
+import { requireCount, selectRows } from './sql';
 import { isForeignKeyViolation, newId, nowIso } from './store-utils';
 
 /** The role of a turn's own model call; anything else is a delegation role ('compaction', ...). */
@@ -23,6 +23,37 @@ export interface RecordUsageInput {
 export interface UsageEntry extends Required<RecordUsageInput> {
   id: string;
   createdAt: string;
+}
+
+/** A usage report's range, normalised: UTC ISO instants, `to` exclusive. */
+export interface UsageRange {
+  from: string | null;
+  to: string | null;
+  channel: Channel | null;
+  /** How many conversations to list. */
+  limit: number;
+}
+
+interface SumRow {
+  input_tokens: number | string | null;
+  output_tokens: number | string | null;
+  cached_tokens: number | string | null;
+  cost_usd: number | string | null;
+  calls: number | string;
+}
+
+const SUMS = `SUM(u."input_tokens") AS "input_tokens", SUM(u."output_tokens") AS "output_tokens",
+  SUM(u."cached_tokens") AS "cached_tokens", SUM(u."cost_usd") AS "cost_usd", COUNT(*) AS "calls"`;
+
+// PostgreSQL returns SUM/COUNT of integers as strings (bigint/numeric).
+function totalsOf(row: SumRow): UsageTotals {
+  return {
+    inputTokens: Number(row.input_tokens ?? 0),
+    outputTokens: Number(row.output_tokens ?? 0),
+    cachedTokens: Number(row.cached_tokens ?? 0),
+    costUsd: Number(row.cost_usd ?? 0),
+    calls: Number(row.calls),
+  };
 }
 
 interface UsageGroupRow {
@@ -97,18 +128,100 @@ export class UsageStore {
     );
     const usage: SessionUsage = { sessionId, primary: emptyTotals(), delegation: {}, total: emptyTotals(), byModel: {} };
     for (const row of rows) {
-      // PostgreSQL returns SUM/COUNT of integers as strings (bigint/numeric).
-      const totals: UsageTotals = {
-        inputTokens: Number(row.input_tokens ?? 0),
-        outputTokens: Number(row.output_tokens ?? 0),
-        cachedTokens: Number(row.cached_tokens ?? 0),
-        costUsd: Number(row.cost_usd ?? 0),
-        calls: Number(row.calls),
-      };
+      const totals = totalsOf(row);
       add(row.role === PRIMARY_USAGE_ROLE ? usage.primary : (usage.delegation[row.role] ??= emptyTotals()), totals);
       add((usage.byModel[row.model_config_id] ??= emptyTotals()), totals);
       add(usage.total, totals);
     }
     return usage;
+  }
+
+  /**
+   * Usage across conversations in a range: totals, per role, per model, per UTC day, and the
+   * most used conversations (by tokens). Four grouped queries; nothing is summed in memory
+   * beyond the groups.
+   */
+  async report(range: UsageRange): Promise<UsageReport> {
+    const conditions: string[] = [];
+    const params: Record<string, unknown> = { primary: PRIMARY_USAGE_ROLE };
+    if (range.from) {
+      conditions.push(`u."created_at" >= :from`);
+      params.from = range.from;
+    }
+    if (range.to) {
+      conditions.push(`u."created_at" < :to`);
+      params.to = range.to;
+    }
+    if (range.channel) {
+      conditions.push(`s."channel" = :channel`);
+      params.channel = range.channel;
+    }
+    const from = `FROM "usage_records" u JOIN "sessions" s ON s."id" = u."session_id"${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+
+    const groups = await selectRows<UsageGroupRow>(this.manager, `SELECT u."role", u."model_config_id", ${SUMS} ${from} GROUP BY u."role", u."model_config_id"`, params);
+    const report: UsageReport = {
+      from: range.from,
+      to: range.to,
+      channel: range.channel,
+      total: emptyTotals(),
+      primary: emptyTotals(),
+      delegation: {},
+      byModel: {},
+      byDay: [],
+      sessionCount: 0,
+      sessions: [],
+    };
+    for (const row of groups) {
+      const totals = totalsOf(row);
+      add(row.role === PRIMARY_USAGE_ROLE ? report.primary : (report.delegation[row.role] ??= emptyTotals()), totals);
+      add((report.byModel[row.model_config_id] ??= emptyTotals()), totals);
+      add(report.total, totals);
+    }
+    if (report.total.calls === 0) return report;
+
+    const days = await selectRows<SumRow & { day: string }>(
+      this.manager,
+      `SELECT SUBSTR(u."created_at", 1, 10) AS "day", ${SUMS} ${from} GROUP BY SUBSTR(u."created_at", 1, 10) ORDER BY "day"`,
+      params,
+    );
+    report.byDay = days.map((d) => ({ day: d.day, total: totalsOf(d) }));
+
+    const [{ n }] = await selectRows<{ n: number | string }>(this.manager, `SELECT COUNT(DISTINCT u."session_id") AS "n" ${from}`, params);
+    report.sessionCount = Number(n);
+
+    const top = await selectRows<SumRow & { session_id: string; title: string | null; channel: Channel; peer_id: string }>(
+      this.manager,
+      `SELECT u."session_id", s."title", s."channel", s."peer_id", ${SUMS}
+       ${from}
+       GROUP BY u."session_id", s."title", s."channel", s."peer_id"
+       ORDER BY SUM(u."input_tokens" + u."output_tokens") DESC, u."session_id"
+       LIMIT ${requireCount('limit', range.limit)}`,
+      params,
+    );
+    if (top.length === 0) return report;
+    // The primary/delegation split of the listed conversations.
+    const split = await selectRows<SumRow & { session_id: string; is_primary: number | string | boolean }>(
+      this.manager,
+      `SELECT u."session_id", CASE WHEN u."role" = :primary THEN 1 ELSE 0 END AS "is_primary", ${SUMS}
+       ${from}${conditions.length ? ' AND' : ' WHERE'} u."session_id" IN (:...ids)
+       GROUP BY u."session_id", CASE WHEN u."role" = :primary THEN 1 ELSE 0 END`,
+      { ...params, ids: top.map((t) => t.session_id) },
+    );
+    const parts = new Map<string, { primary: UsageTotals; delegation: UsageTotals }>();
+    for (const row of split) {
+      const entry = parts.get(row.session_id) ?? { primary: emptyTotals(), delegation: emptyTotals() };
+      add(Number(row.is_primary) === 1 ? entry.primary : entry.delegation, totalsOf(row));
+      parts.set(row.session_id, entry);
+    }
+    report.sessions = top.map((t) => ({
+      sessionId: t.session_id,
+      title: t.title,
+      channel: t.channel,
+      peerId: t.peer_id,
+      primary: parts.get(t.session_id)?.primary ?? emptyTotals(),
+      delegation: parts.get(t.session_id)?.delegation ?? emptyTotals(),
+      total: totalsOf(t),
+    }));
+    return report;
   }
 }
