@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createKeepAliveFetch } from './keep-alive-fetch';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => void;
@@ -157,5 +160,38 @@ describe('createKeepAliveFetch', () => {
     handler = (req, body, res) => res.end(`${req.method}:${body}`);
     const res = await f(new Request(`${base}/req`, { method: 'POST', body: 'via-request' }));
     expect(await res.text()).toBe('POST:via-request');
+  });
+
+  describe('over HTTPS', () => {
+    // A self-signed certificate for 127.0.0.1 (test fixture, valid for a century).
+    const tls = createTlsServer(
+      { key: readFileSync(join(__dirname, 'testdata/self-signed.key.pem')), cert: readFileSync(join(__dirname, 'testdata/self-signed.cert.pem')) },
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end('data: secure\n\n');
+      },
+    );
+    let tlsBase = '';
+    beforeAll(async () => {
+      await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+      tlsBase = `https://127.0.0.1:${(tls.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      tls.closeAllConnections();
+      await new Promise((r) => tls.close(r));
+    });
+
+    it('verifies the certificate: an untrusted one fails like fetch', async () => {
+      const err = (await f(`${tlsBase}/v1/chat`, { method: 'POST', body: '{}' }).catch((e: unknown) => e)) as TypeError & { cause: { code: string } };
+      expect(err).toBeInstanceOf(TypeError);
+      expect(err.cause.code).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    });
+
+    it('streams over TLS from a server whose CA is trusted', async () => {
+      const trusting = createKeepAliveFetch({ extraCa: [readFileSync(join(__dirname, 'testdata/self-signed.cert.pem'), 'utf8')] });
+      const res = await trusting(`${tlsBase}/v1/chat`, { method: 'POST', body: '{}' });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('data: secure\n\n');
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
 
 /**
  * The `fetch` the providers use: the subset of fetch the AI SDK needs (POST/GET with a string or
@@ -19,6 +20,8 @@ export interface KeepAliveFetchOptions {
    * a model stream can last minutes, and a call queued behind others would miss its first token.
    */
   maxFreeSockets?: number;
+  /** Extra certificate authorities to trust besides the system's (a provider behind a private CA), PEM. */
+  extraCa?: string[];
 }
 
 type FetchInput = Parameters<typeof fetch>[0];
@@ -27,7 +30,7 @@ type FetchInit = NonNullable<Parameters<typeof fetch>[1]>;
 export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): typeof fetch {
   const agentOptions = { keepAlive: true, maxFreeSockets: options.maxFreeSockets ?? 64, scheduling: 'lifo' as const };
   const http = new HttpAgent(agentOptions);
-  const https = new HttpsAgent(agentOptions);
+  const https = new HttpsAgent(options.extraCa?.length ? { ...agentOptions, ca: [...rootCertificates, ...options.extraCa] } : agentOptions);
 
   const keepAliveFetch = (input: FetchInput, init: FetchInit = {}): Promise<Response> => {
     // Anything this subset does not cover goes to the platform fetch unchanged.
