@@ -6,6 +6,7 @@ import {
   mergeQueueEvent,
   mergeSessionEvent,
   mergeSessionSnapshot,
+  prependEarlier,
   reconcileMessages,
   startStreamingMessage,
   type MessagesCache,
@@ -186,6 +187,33 @@ describe('message merging', () => {
     let cache: MessagesCache | undefined = cacheOf();
     for (const seq of [3, 1, 2]) cache = mergeMessageEvent(cache, message({ id: `m${seq}`, seq, kind: seq === 2 ? 'engine_switch' : 'text' }), seq);
     expect(cache!.messages.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
+  });
+});
+
+describe('earlier pages of history', () => {
+  const page = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => message({ id: `m${from + i}`, seq: from + i }));
+
+  it('prependEarlier puts an earlier page in front, in seq order, without duplicating what is there', () => {
+    const cache: MessagesCache = { messages: page(5, 8), touched: { m8: 3 } };
+    const next = prependEarlier(cache, [...page(2, 5)].reverse())!;
+    expect(next.messages.map((m) => m.seq)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(next.messages.find((m) => m.id === 'm5')).toBe(cache.messages[0]);
+    expect(next.touched).toBe(cache.touched);
+    expect(prependEarlier(cache, page(6, 7))).toBe(cache);
+    expect(prependEarlier(undefined, page(1, 2))).toBeUndefined();
+  });
+
+  it('a refetch of the latest page keeps the earlier pages the user loaded', () => {
+    const cache: MessagesCache = { messages: page(1, 8), touched: {} };
+    const next = reconcileMessages(cache, page(5, 9), 10, { complete: false });
+    expect(next.messages.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('a refetch that is the whole history drops what the server no longer has (a reset)', () => {
+    const cache: MessagesCache = { messages: page(1, 8), touched: {} };
+    const afterReset = [message({ id: 'fresh', seq: 1 })];
+    expect(reconcileMessages(cache, afterReset, 10, { complete: true }).messages.map((m) => m.id)).toEqual(['fresh']);
+    expect(reconcileMessages(cache, afterReset, 10).messages.map((m) => m.id)).toEqual(['fresh']);
   });
 });
 

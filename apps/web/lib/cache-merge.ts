@@ -215,10 +215,18 @@ export function startStreamingMessage(cache: MessagesCache | undefined, event: T
  * Merges a history read over REST with the cache. The fetched list is the base; a cached copy
  * wins when it is more final, or when an event touched it after the fetch started; cached
  * messages missing from the fetch survive only if an event brought them after it started
- * (anything older was removed on the server, e.g. by /reset).
+ * (anything older was removed on the server, e.g. by /reset) — or, when the fetch was only the
+ * latest page (`complete: false`), if they come before it (earlier pages the user loaded).
  */
-export function reconcileMessages(current: MessagesCache | undefined, fetched: readonly Message[], fetchStartedAt: number): MessagesCache {
+export function reconcileMessages(
+  current: MessagesCache | undefined,
+  fetched: readonly Message[],
+  fetchStartedAt: number,
+  page: { complete: boolean } = { complete: true },
+): MessagesCache {
   if (!current) return { messages: fetched.slice().sort(bySeq), touched: {} };
+  const firstFetchedSeq = fetched.reduce((min, m) => Math.min(min, m.seq), Infinity);
+  const earlierPage = (m: Message) => !page.complete && m.seq < firstFetchedSeq;
   const cachedById = new Map(current.messages.map((m) => [m.id, m]));
   const fresh = (id: string) => (current.touched[id] ?? -Infinity) >= fetchStartedAt;
   const touched: Record<string, number> = {};
@@ -240,13 +248,27 @@ export function reconcileMessages(current: MessagesCache | undefined, fetched: r
     out.push(keepCached ? (c.status === 'streaming' ? pick(f, c) : c) : pick(c, f));
   }
   for (const c of current.messages) {
-    if (seen.has(c.id) || !fresh(c.id)) continue;
+    if (seen.has(c.id)) continue;
+    if (earlierPage(c)) {
+      out.push(c);
+      continue;
+    }
+    if (!fresh(c.id)) continue;
     out.push(c);
     touched[c.id] = current.touched[c.id];
   }
   out.sort(bySeq);
   if (out.length === current.messages.length && out.every((m, i) => m === current.messages[i])) return current;
   return { messages: out, touched };
+}
+
+/** Adds an earlier page of history in front of the cache (messages it already has are kept as they are). */
+export function prependEarlier(cache: MessagesCache | undefined, earlier: readonly Message[]): MessagesCache | undefined {
+  if (!cache) return cache;
+  const have = new Set(cache.messages.map((m) => m.id));
+  const added = earlier.filter((m) => !have.has(m.id));
+  if (added.length === 0) return cache;
+  return { messages: [...added, ...cache.messages].sort(bySeq), touched: cache.touched };
 }
 
 /** Empties a history (after `/reset`), keeping nothing an event could mistake for current. */

@@ -1,11 +1,12 @@
 'use client';
-import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import type { Message, ModelsResponse, Session, SessionUsage } from '@switchboard/protocol';
 import { useApi } from './api-context';
 import {
   findSession,
   mergeQueueEvent,
   mergeSessionSnapshot,
+  prependEarlier,
   reconcileMessages,
   type MessagesCache,
   type QueueCache,
@@ -60,6 +61,9 @@ export function useSession(sessionId: string): { session: Session | undefined; e
   return { session, error: session ? null : single.error, loading: !session && (list.isPending || single.isFetching) };
 }
 
+/** Messages per history read: the latest page on open, then earlier pages on demand. */
+export const HISTORY_PAGE = 200;
+
 export function useMessages(sessionId: string) {
   const api = useApi();
   const qc = useQueryClient();
@@ -67,12 +71,28 @@ export function useMessages(sessionId: string) {
     queryKey: queryKeys.messages(sessionId),
     queryFn: async () => {
       const startedAt = Date.now();
-      const { messages } = await api.client.listMessages(sessionId, { limit: 500 });
-      const merged = reconcileMessages(qc.getQueryData<MessagesCache>(queryKeys.messages(sessionId)), messages, startedAt);
+      const { messages } = await api.client.listMessages(sessionId, { limit: HISTORY_PAGE });
+      const merged = reconcileMessages(qc.getQueryData<MessagesCache>(queryKeys.messages(sessionId)), messages, startedAt, {
+        complete: messages.length < HISTORY_PAGE,
+      });
       for (const m of merged.messages) if (m.status === 'streaming') streamStore.seed(m.id, m.content);
       return merged;
     },
     structuralSharing: false,
+  });
+}
+
+/** Loads the page of history before the earliest message in the cache. */
+export function useLoadEarlier(sessionId: string) {
+  const api = useApi();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      const first = qc.getQueryData<MessagesCache>(queryKeys.messages(sessionId))?.messages[0];
+      if (!first || first.seq <= 1) return;
+      const { messages } = await api.client.listMessages(sessionId, { beforeSeq: first.seq, limit: HISTORY_PAGE });
+      qc.setQueryData<MessagesCache>(queryKeys.messages(sessionId), (cache) => prependEarlier(cache, messages));
+    },
   });
 }
 

@@ -330,6 +330,30 @@ describe('web dashboard (e2e, headless Chromium)', () => {
     await phone.close();
   });
 
+  it('loads earlier history on demand in a long conversation, keeping what the user was reading in place', async () => {
+    const s = await env.client.createSession({ channel: 'api', peerId: 'long-history' });
+    for (let i = 1; i <= 110; i++) await env.client.sendMessage(s.id, { text: `old message ${i}`, wait: true });
+    const all = (await env.client.listMessages(s.id)).messages;
+    expect(all.length).toBeGreaterThan(200);
+
+    await page.goto(`${env.webUrl}/chat/${s.id}`);
+    await page.getByText('old message 110', { exact: true }).waitFor();
+    expect(await page.getByText('old message 1', { exact: true }).count()).toBe(0);
+    const button = page.getByTestId('load-earlier');
+    await button.scrollIntoViewIfNeeded();
+    // The earliest message on screen before loading, and where it sits in the viewport.
+    const firstShown = all[all.length - 200];
+    const marker = page.locator(`[data-message-id="${firstShown.id}"]`);
+    const before = (await marker.boundingBox())!.y;
+    await button.click();
+    await page.getByText('old message 1', { exact: true }).waitFor();
+    expect(await page.getByTestId('load-earlier').count()).toBe(0);
+    expect(await page.locator('.transcript [data-message-id]').count()).toBe(all.length);
+    // The view did not jump: the message that was on screen is still where it was.
+    expect(Math.abs((await marker.boundingBox())!.y - before)).toBeLessThan(4);
+    await env.shot(page, '12-earlier-history');
+  });
+
   it('renders a 10,000-token streamed reply without re-rendering the transcript', async () => {
     const words = Array.from({ length: 10_000 }, (_, i) => (i % 120 === 119 ? 'end.\n\n' : 'word ')).join('');
     env.fake.addRule({ match: 'ten thousand', reply: words, firstTokenDelayMs: 50, chunkDelayMs: 1 });

@@ -243,7 +243,10 @@ export type ListSessionsQuery = z.infer<typeof listSessionsQuerySchema>;
 export const listMessagesQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(1000).optional(),
+    /** The first `limit` messages after this seq (catching up). */
     afterSeq: z.coerce.number().int().min(0).optional(),
+    /** The last `limit` messages before this seq (loading earlier history); not with afterSeq. */
+    beforeSeq: z.coerce.number().int().min(1).optional(),
   })
   .strict();
 export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;

@@ -7,7 +7,7 @@ import { useApi } from '../../lib/api-context';
 import { apiErrorOf } from '../../lib/api-errors';
 import { mergeMessageEvent, type MessagesCache } from '../../lib/cache-merge';
 import { sessionTitle } from '../../lib/format';
-import { storeSessions, useEphemeral, useMessages, useModels, useQueue, useSession } from '../../lib/queries';
+import { storeSessions, useEphemeral, useLoadEarlier, useMessages, useModels, useQueue, useSession } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
 import { commandEcho, mergeTranscript } from '../../lib/transcript';
 import { AlertIcon, ChevronLeftIcon, SparkIcon } from '../shell/icons';
@@ -45,7 +45,10 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   const composer = useRef<ComposerHandle>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
+  const loadEarlier = useLoadEarlier(sessionId);
   const stored = messagesQuery.data?.messages ?? EMPTY;
+  // Seq numbers start at 1 and have no gaps: a first message after 1 means older history.
+  const earlier = (stored[0]?.seq ?? 1) > 1 ? { load: () => loadEarlier.mutateAsync(), loading: loadEarlier.isPending, failed: loadEarlier.isError } : null;
   const transcript = useMemo(() => mergeTranscript(stored, ephemeral), [stored, ephemeral]);
   const streamingNow = stored.some((m) => m.status === 'streaming');
   const running = session?.status === 'running' || streamingNow;
@@ -152,7 +155,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
           <Link href="/settings">How to add a provider</Link>
         </div>
       ) : null}
-      <Transcript messages={transcript} streaming={streamingNow} empty={messagesQuery.isPending ? <div className="skeleton-list"><div className="skeleton" /><div className="skeleton skeleton--short" /></div> : <EmptyConversation />} />
+      <Transcript messages={transcript} streaming={streamingNow} earlier={earlier} empty={messagesQuery.isPending ? <div className="skeleton-list"><div className="skeleton" /><div className="skeleton skeleton--short" /></div> : <EmptyConversation />} />
       <div className="conversation__foot">
         <QueuePanel queue={queue} labelOf={labelOf} running={running} onPromote={promote} onDelete={remove} />
         {notice ? (

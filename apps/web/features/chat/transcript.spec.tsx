@@ -102,3 +102,30 @@ describe('Transcript with a streaming reply', () => {
     expect(container.querySelector('[data-message-id="live"] .md--plain')!.textContent).toBe('Hello');
   });
 });
+
+describe('Transcript: earlier history', () => {
+  const later = [message({ id: 'm201', seq: 201, content: 'a later question' }), message({ id: 'm202', seq: 202, role: 'assistant', content: 'a later answer' })];
+
+  it('offers to load earlier messages, calls the loader once while it runs, and says when it failed', async () => {
+    let release!: () => void;
+    const load = jest.fn(() => new Promise<void>((r) => (release = r)));
+    const { getByTestId, rerender, queryByText } = render(<Transcript messages={later} streaming={false} earlier={{ load, loading: false, failed: false }} />);
+    const button = getByTestId('load-earlier');
+    expect(button.textContent).toBe('Show earlier messages');
+    act(() => button.click());
+    expect(load).toHaveBeenCalledTimes(1);
+    rerender(<Transcript messages={later} streaming={false} earlier={{ load, loading: true, failed: false }} />);
+    expect(getByTestId('load-earlier').textContent).toBe('Loading earlier messages…');
+    act(() => getByTestId('load-earlier').click());
+    expect(load).toHaveBeenCalledTimes(1);
+    await act(async () => release());
+    rerender(<Transcript messages={later} streaming={false} earlier={{ load, loading: false, failed: true }} />);
+    expect(queryByText('Could not load earlier messages. Try again.')).not.toBeNull();
+  });
+
+  it('shows no button when the history starts at the first message', () => {
+    const { queryByTestId } = render(<Transcript messages={later} streaming={false} earlier={null} />);
+    expect(queryByTestId('load-earlier')).toBeNull();
+  });
+});
+

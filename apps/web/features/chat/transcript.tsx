@@ -9,10 +9,23 @@ const useIsoLayoutEffect = typeof window === 'undefined' ? useEffect : useLayout
  * The conversation as a scrolling log. It stays pinned to the bottom while the user is there
  * (a streaming reply keeps growing into view) and leaves them alone once they scroll up.
  */
-export function Transcript({ messages, empty, streaming }: { messages: readonly Message[]; empty?: ReactNode; streaming: boolean }) {
+export function Transcript({
+  messages,
+  empty,
+  streaming,
+  earlier,
+}: {
+  messages: readonly Message[];
+  empty?: ReactNode;
+  streaming: boolean;
+  /** Older history on the server: a button at the top loads it without moving what the user sees. */
+  earlier?: { load: () => Promise<unknown>; loading: boolean; failed: boolean } | null;
+}) {
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const pinned = useRef(true);
+  // Where the user was (distance from the bottom) when an earlier page was asked for.
+  const anchor = useRef<number | null>(null);
   const [showJump, setShowJump] = useState(false);
 
   const toBottom = useCallback((smooth = false) => {
@@ -31,9 +44,26 @@ export function Transcript({ messages, empty, streaming }: { messages: readonly 
   };
 
   useIsoLayoutEffect(() => {
+    const el = scroller.current;
+    if (anchor.current !== null && el) {
+      // An earlier page went in above: keep the same messages in view.
+      el.scrollTop = el.scrollHeight - el.clientHeight - anchor.current;
+      anchor.current = null;
+      return;
+    }
     if (pinned.current) toBottom();
     else setShowJump(true);
   }, [messages, toBottom]);
+
+  const loadEarlier = () => {
+    const el = scroller.current;
+    if (!earlier || earlier.loading) return;
+    anchor.current = el ? el.scrollHeight - el.clientHeight - el.scrollTop : null;
+    pinned.current = false;
+    void earlier.load().catch(() => {
+      anchor.current = null;
+    });
+  };
 
   useEffect(() => {
     // Streaming text grows inside one message without re-rendering this component: follow it.
@@ -49,6 +79,14 @@ export function Transcript({ messages, empty, streaming }: { messages: readonly 
     <div className="transcript-wrap">
       <div ref={scroller} className="transcript" onScroll={onScroll} role="log" aria-label="Conversation" aria-busy={streaming} tabIndex={0}>
         <div ref={content} className="transcript__content">
+          {earlier && messages.length > 0 ? (
+            <div className="transcript__earlier">
+              <button type="button" className="btn btn--ghost" onClick={loadEarlier} disabled={earlier.loading} data-testid="load-earlier">
+                {earlier.loading ? 'Loading earlier messages…' : 'Show earlier messages'}
+              </button>
+              {earlier.failed ? <p className="notice notice--error">Could not load earlier messages. Try again.</p> : null}
+            </div>
+          ) : null}
           {messages.length === 0 ? empty : messages.map((m) => <MessageItem key={m.id} message={m} />)}
         </div>
       </div>

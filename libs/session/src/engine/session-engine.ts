@@ -232,8 +232,11 @@ export class SessionEngine {
   }
 
   async listMessages(sessionId: string, query: ListMessagesQuery = {}): Promise<Message[]> {
+    if (query.afterSeq !== undefined && query.beforeSeq !== undefined) {
+      throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'beforeSeq: cannot be combined with afterSeq', { field: 'beforeSeq' });
+    }
     await this.repo.sessions.require(sessionId);
-    return this.repo.messages.list(sessionId, { limit: query.limit, afterSeq: query.afterSeq });
+    return this.repo.messages.list(sessionId, { limit: query.limit, afterSeq: query.afterSeq, beforeSeq: query.beforeSeq });
   }
 
   // ---------------------------------------------------------------- models

@@ -118,9 +118,17 @@ describe('MessageStore', () => {
       expect(await messages.list(sessionId, { afterSeq: 6 })).toEqual([]);
     });
 
+    it('with beforeSeq, returns the last N before it, ascending: pages backward without gaps', async () => {
+      expect((await messages.list(sessionId, { beforeSeq: 5, limit: 2 })).map((m) => m.seq)).toEqual([3, 4]);
+      expect((await messages.list(sessionId, { beforeSeq: 3, limit: 2 })).map((m) => m.seq)).toEqual([1, 2]);
+      expect((await messages.list(sessionId, { beforeSeq: 4 })).map((m) => m.seq)).toEqual([1, 2, 3]);
+      expect(await messages.list(sessionId, { beforeSeq: 1, limit: 2 })).toEqual([]);
+    });
+
     it('rejects a limit that is not a non-negative integer', async () => {
       await expect(messages.list(sessionId, { limit: 1.5 })).rejects.toThrow(RangeError);
       await expect(messages.list(sessionId, { afterSeq: -1 })).rejects.toThrow(RangeError);
+      await expect(messages.list(sessionId, { beforeSeq: 2.5 })).rejects.toThrow(RangeError);
     });
   });
 

@@ -177,10 +177,15 @@ export class MessageStore {
 
   /**
    * History in ascending seq. Without `afterSeq`, `limit` keeps the last N; with it, the first
-   * N after that seq, so a client catching up can page forward without gaps.
+   * N after that seq, so a client catching up can page forward without gaps. With `beforeSeq`,
+   * the last N before that seq (a client loading earlier history pages backward).
    */
-  async list(sessionId: string, query: { limit?: number; afterSeq?: number } = {}): Promise<MessageRecord[]> {
+  async list(sessionId: string, query: { limit?: number; afterSeq?: number; beforeSeq?: number } = {}): Promise<MessageRecord[]> {
     const params: Record<string, unknown> = { sessionId };
+    if (query.beforeSeq !== undefined) {
+      params.beforeSeq = requireCount('beforeSeq', query.beforeSeq);
+      return this.lastN(`"session_id" = :sessionId AND "seq" < :beforeSeq`, params, query.limit);
+    }
     if (query.afterSeq !== undefined) {
       params.afterSeq = requireCount('afterSeq', query.afterSeq);
       const limit = query.limit === undefined ? '' : `LIMIT ${requireCount('limit', query.limit)}`;
