@@ -1,18 +1,9 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Message, ServerEventMap, ServerEventName } from '@switchboard/protocol';
+import type { UsageSample } from '@switchboard/session/server';
 import { EventHub } from '../engine/event-hub';
 
-/** Tokens and cost of one model call, for `recordUsage` (delegated calls: compaction, titles, memory extraction...). */
-export interface UsageSample {
-  /** `primary` for the turn itself, else the delegation role (`compaction`, `memory_extraction`, ...). */
-  role: string;
-  modelConfigId: string;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  costUsd: number;
-}
 
 // Turns range from a cached fast reply to long tool loops.
 const TURN_BUCKETS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300];

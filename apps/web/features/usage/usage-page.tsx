@@ -60,18 +60,26 @@ export function UsageChart({ rows }: { rows: Array<{ id: string; label: string; 
   );
 }
 
+/** A table head: the first column names the rows, the others are numbers. */
+function HeadRow({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c, i) => (
+          <th key={c} scope="col" className={i > 0 ? 'num' : undefined}>
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
 /** Calls, tokens and cost per row (a model, a day). */
 function TotalsTable({ label, rows, testId }: { label: string; rows: Array<{ key: string; name: string; total: UsageTotals }>; testId?: string }) {
   return (
     <table className="table table--compact" data-testid={testId}>
-      <thead>
-        <tr>
-          <th scope="col">{label}</th>
-          <th scope="col" className="num">Calls</th>
-          <th scope="col" className="num">Tokens</th>
-          <th scope="col" className="num">Cost</th>
-        </tr>
-      </thead>
+      <HeadRow columns={[label, 'Calls', 'Tokens', 'Cost']} />
       <tbody>
         {rows.map((r) => (
           <tr key={r.key}>
@@ -103,16 +111,7 @@ function RoleBar({ primary, delegation }: { primary: UsageTotals; delegation: Re
         ))}
       </div>
       <table className="table table--compact">
-        <thead>
-          <tr>
-            <th scope="col">Role</th>
-            <th scope="col" className="num">Calls</th>
-            <th scope="col" className="num">Input</th>
-            <th scope="col" className="num">Output</th>
-            <th scope="col" className="num">Cached</th>
-            <th scope="col" className="num">Cost</th>
-          </tr>
-        </thead>
+        <HeadRow columns={['Role', 'Calls', 'Input', 'Output', 'Cached', 'Cost']} />
         <tbody>
           {parts.map((p) => (
             <tr key={p.role}>
@@ -215,15 +214,7 @@ export function UsagePage() {
             <h2 id="per-session">Per conversation</h2>
             <div className="table-wrap">
               <table className="table table--compact">
-                <thead>
-                  <tr>
-                    <th scope="col">Conversation</th>
-                    <th scope="col" className="num">Primary</th>
-                    <th scope="col" className="num">Delegation</th>
-                    <th scope="col" className="num">Total</th>
-                    <th scope="col" className="num">Cost</th>
-                  </tr>
-                </thead>
+                <HeadRow columns={['Conversation', 'Primary', 'Delegation', 'Total', 'Cost']} />
                 <tbody>
                   {report.sessions.map((r) => (
                     <tr key={r.sessionId}>

@@ -39,28 +39,18 @@ function repairJson(text: string): string {
     .replace(/^\s*\/\/.*$/gm, '')
     .replace(/,\s*([}\]])/g, '$1');
   const stack: string[] = [];
-  let inString = false;
-  let escaped = false;
   // Where the last item of a list began, and what was open there.
   let itemStart = -1;
   let openAtItem: string[] = [];
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (ch === '\\') escaped = true;
-      else if (ch === '"') inString = false;
-      continue;
-    }
-    if (ch === '"') inString = true;
-    else if (ch === '{' || ch === '[') {
+  const inString = forEachOutsideStrings(s, (ch, i) => {
+    if (ch === '{' || ch === '[') {
       if (ch === '{' && stack.at(-1) === ']') {
         itemStart = i;
         openAtItem = [...stack];
       }
       stack.push(ch === '{' ? '}' : ']');
     } else if (ch === '}' || ch === ']') stack.pop();
-  }
+  });
   let out = s;
   let open = stack;
   if (itemStart >= 0 && stack.length > openAtItem.length) {
@@ -81,18 +71,8 @@ function salvageObjects(text: string): unknown[] {
   const out: unknown[] = [];
   let depth = 0;
   let start = -1;
-  let inString = false;
-  let escaped = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (ch === '\\') escaped = true;
-      else if (ch === '"') inString = false;
-      continue;
-    }
-    if (ch === '"') inString = true;
-    else if (ch === '{') {
+  forEachOutsideStrings(text, (ch, i) => {
+    if (ch === '{') {
       if (depth === 0) start = i;
       depth++;
     } else if (ch === '}' && depth > 0) {
@@ -104,8 +84,24 @@ function salvageObjects(text: string): unknown[] {
         start = -1;
       }
     }
-  }
+  });
   return out;
+}
+
+/** Calls `visit` for every character outside JSON strings; returns true if the text ends inside one. */
+function forEachOutsideStrings(text: string, visit: (ch: string, index: number) => void): boolean {
+  let inString = false;
+  let escaped = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (ch === '\\') escaped = true;
+      else if (ch === '"') inString = false;
+    } else if (ch === '"') inString = true;
+    else visit(ch, i);
+  }
+  return inString;
 }
 
 function listFrom(value: unknown): unknown[] | null {

@@ -1,13 +1,5 @@
-import { Table, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
-
-// Portable column helpers, as in the initial migration: the same schema on SQLite and PostgreSQL.
-const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable,
-});
-const timestamp = (name: string, isNullable = false): TableColumnOptions => str(name, 30, isNullable);
+import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { str, timestamp } from '../db/migration-columns';
 
 /** Access control for the doors: pairing requests (one-time codes with an expiry) and approved users. */
 export class AddAccess1763769600000 implements MigrationInterface {

@@ -1,5 +1,6 @@
 import type { ServerEventMap, ServerEventName } from '@switchboard/protocol';
 import type { FallbackNotice, RunRequest, RunResult } from '@switchboard/models';
+import type { UsageSample } from '../store/usage.store';
 
 /** Where the engine publishes what happens; the API fans it out to WebSocket watchers. */
 export interface EngineEventSink {
@@ -31,7 +32,7 @@ export interface ModelStreamer {
 }
 
 /** Records the usage of a delegated call outside the session store (metrics). */
-export type UsageObserver = (u: { role: string; modelConfigId: string; inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number }) => void;
+export type UsageObserver = (u: UsageSample) => void;
 
 export const noopSink: EngineEventSink = { emit: () => undefined, hasWatchers: () => false };
 

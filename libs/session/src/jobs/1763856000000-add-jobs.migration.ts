@@ -1,16 +1,5 @@
-import { Table, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
-
-// Portable column helpers, as in the initial migration: the same schema on SQLite and PostgreSQL.
-const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable,
-});
-const text = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'text', isNullable });
-const int = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable });
-const bool = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'boolean', isNullable });
-const timestamp = (name: string, isNullable = false): TableColumnOptions => str(name, 30, isNullable);
+import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { bool, int, str, text, timestamp } from '../db/migration-columns';
 
 /**
  * Scheduled jobs. The target session is not a foreign key: a job may name a (channel, peer)

@@ -1,16 +1,6 @@
 import type { JobDefinition } from '@switchboard/protocol';
 import { cronIssue, timezoneIssue, type JobSchedule } from './job-schedule';
-import type { JobTarget } from './job.store';
-
-/** A job definition made concrete: one schedule, one target, defaults applied. */
-export interface JobSpec {
-  name: string;
-  schedule: JobSchedule;
-  prompt: string;
-  target: JobTarget;
-  model: string | null;
-  enabled: boolean;
-}
+import type { JobSpec, JobTarget } from './job.store';
 
 /** A problem with one field of a job definition (`field` as in the request: `cron`, `timezone`, ...). */
 export interface JobFieldIssue {

@@ -9,25 +9,23 @@ import type { JobSchedule } from './job-schedule';
 /** Where a job's prompt goes: an existing session, or the session of a (channel, peer), created on demand. */
 export type JobTarget = { sessionId: string } | { channel: Channel; peerId: string };
 
-export interface NewJobInput {
+/** A job made concrete: one schedule, one target, defaults applied (from the API or the config file). */
+export interface JobSpec {
   name: string;
   schedule: JobSchedule;
   prompt: string;
   target: JobTarget;
   model: string | null;
   enabled: boolean;
+}
+
+export interface NewJobInput extends JobSpec {
   source: JobSource;
   nextRunAt: string | null;
 }
 
 /** What `JobStore.update` may change; every update also sets updated_at. */
-export interface JobPatch {
-  name?: string;
-  schedule?: JobSchedule;
-  prompt?: string;
-  target?: JobTarget;
-  model?: string | null;
-  enabled?: boolean;
+export interface JobPatch extends Partial<JobSpec> {
   nextRunAt?: string | null;
   lastRunAt?: string | null;
   lastStatus?: JobRunStatus | null;
@@ -35,14 +33,7 @@ export interface JobPatch {
 }
 
 /** A job as the config file defines it (validated by the caller). */
-export interface ConfigJobInput {
-  name: string;
-  schedule: JobSchedule;
-  prompt: string;
-  target: JobTarget;
-  model: string | null;
-  enabled: boolean;
-}
+export type ConfigJobInput = JobSpec;
 
 /** What a config sync changed, by job name. */
 export interface ConfigSyncResult {

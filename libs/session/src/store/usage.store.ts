@@ -7,16 +7,21 @@ import { isForeignKeyViolation, newId, nowIso } from './store-utils';
 /** The role of a turn's own model call; anything else is a delegation role ('compaction', ...). */
 export const PRIMARY_USAGE_ROLE = 'primary';
 
-export interface RecordUsageInput {
-  sessionId: string;
-  turnId?: string | null;
-  messageId?: string | null;
+/** Tokens and cost of one model call. */
+export interface UsageSample {
+  /** `primary` for the turn itself, else the delegation role (`compaction`, `memory_extraction`, ...). */
   role: string;
   modelConfigId: string;
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
   costUsd: number;
+}
+
+export interface RecordUsageInput extends UsageSample {
+  sessionId: string;
+  turnId?: string | null;
+  messageId?: string | null;
 }
 
 /** One stored model call. */

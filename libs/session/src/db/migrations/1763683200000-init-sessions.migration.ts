@@ -1,26 +1,5 @@
-import { Table, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
-
-// Portable column helpers: the same migration must build the schema on SQLite and PostgreSQL.
-const id = (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: true });
-const str = (name: string, length: number, isNullable = false): TableColumnOptions => ({
-  name,
-  type: 'varchar',
-  length: String(length),
-  isNullable,
-});
-const text = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'text', isNullable });
-const int = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable });
-// `double precision`, not `real`: PostgreSQL's real is 4 bytes and would round summed costs.
-const double = (name: string, isNullable = false): TableColumnOptions => ({ name, type: 'double precision', isNullable });
-// Timestamps are ISO-8601 strings: they sort as text and match the wire format as-is.
-const timestamp = (name: string): TableColumnOptions => str(name, 30);
-const sessionFk = (table: string) => ({
-  name: `fk_${table}_session`,
-  columnNames: ['session_id'],
-  referencedTableName: 'sessions',
-  referencedColumnNames: ['id'],
-  onDelete: 'CASCADE',
-});
+import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { double, id, int, sessionFk, str, text, timestamp } from '../migration-columns';
 
 /** The initial schema of libs/session: sessions, history, config, preferences, queue and usage. */
 export class InitSessions1763683200000 implements MigrationInterface {
