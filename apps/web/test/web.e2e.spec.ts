@@ -165,6 +165,7 @@ describe('web dashboard (e2e, headless Chromium)', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('model-source').filter({ hasText: 'global default' }).waitFor().catch(async (err) => {
       await env.shot(page, 'debug-picker');
+      console.log('DIAG', JSON.stringify({ override: (await env.client.getSession(id)).modelOverride, error: await page.locator('.picker__error').allTextContents(), listOpen: await page.getByRole('listbox').count(), focused: await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120)) }));
       throw err;
     });
 

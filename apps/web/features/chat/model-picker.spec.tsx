@@ -13,6 +13,13 @@ const pinned: Pick<Session, 'modelOverride' | 'effectiveModel'> = {
   effectiveModel: { modelConfigId: 'quick', source: 'session', label: 'Fake Quick', warnings: [] },
 };
 
+/** A mousemove with movement (jsdom's MouseEvent has no movementX/Y of its own). */
+function pointerMove(dx: number, dy: number): MouseEvent {
+  const e = new MouseEvent('mousemove', { bubbles: true });
+  Object.defineProperties(e, { movementX: { value: dx }, movementY: { value: dy } });
+  return e;
+}
+
 describe('pickerOptions', () => {
   it('offers "follow the default" first, then enabled models by tier', () => {
     expect(pickerOptions(models()).map((o) => o.id)).toEqual([null, 'quick', 'main', 'claude']);
@@ -72,6 +79,25 @@ describe('ModelPicker', () => {
     });
     expect(onChange).toHaveBeenCalledWith(null);
     expect(screen.queryByRole('listbox')).toBeNull();
+  });
+
+  it('a list opening under a resting pointer keeps the keyboard highlight; a moving pointer takes it', async () => {
+    const onChange = jest.fn(async () => undefined);
+    render(<ModelPicker session={pinned} models={models()} onChange={onChange} />);
+    fireEvent.keyDown(screen.getByTestId('model-picker'), { key: 'ArrowDown' });
+    const list = screen.getByRole('listbox');
+    const quick = screen.getByRole('option', { name: /Fake Quick/ });
+    fireEvent.keyDown(list, { key: 'Home' });
+    // The browser reports a move without movement when the list appears under the pointer.
+    fireEvent(quick, pointerMove(0, 0));
+    expect(screen.getAllByRole('option')[0].className).toContain('is-active');
+    fireEvent(quick, pointerMove(4, 1));
+    expect(quick.className).toContain('is-active');
+    fireEvent.keyDown(list, { key: 'Home' });
+    await act(async () => {
+      fireEvent.keyDown(list, { key: 'Enter' });
+    });
+    expect(onChange).toHaveBeenCalledWith(null);
   });
 
   it('does nothing when the current choice is picked again, and shows a refusal', async () => {

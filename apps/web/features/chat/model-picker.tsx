@@ -26,7 +26,13 @@ export interface ModelPickerProps {
  */
 export function ModelPicker({ session, models, onChange }: ModelPickerProps) {
   const [open, setOpen] = useState(false);
-  const [active, setActive] = useState(0);
+  const [active, setActiveState] = useState(0);
+  // The highlighted option as of the last key: Enter reads it here, never from a stale render.
+  const activeRef = useRef(0);
+  const setActive = (i: number) => {
+    activeRef.current = i;
+    setActiveState(i);
+  };
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -39,17 +45,22 @@ export function ModelPicker({ session, models, onChange }: ModelPickerProps) {
     options.findIndex((o) => o.id === (session.modelOverride ?? null)),
   );
 
+  const selectedRef = useRef(selectedIndex);
+  selectedRef.current = selectedIndex;
+
   // Before paint: the list is focused by the time it shows, so a key pressed at once reaches it.
+  // The highlight starts on the current choice when the list opens (not again while it is open).
   useLayoutEffect(() => {
     if (!open) return;
-    setActive(selectedIndex);
+    activeRef.current = selectedRef.current;
+    setActiveState(selectedRef.current);
     list.current?.focus();
     const onDown = (e: MouseEvent) => {
       if (!root.current?.contains(e.target as Node)) setOpen(false);
     };
     document.addEventListener('mousedown', onDown);
     return () => document.removeEventListener('mousedown', onDown);
-  }, [open, selectedIndex]);
+  }, [open]);
 
   const choose = async (index: number) => {
     const option = options[index];
@@ -69,11 +80,11 @@ export function ModelPicker({ session, models, onChange }: ModelPickerProps) {
 
   const onListKey = (e: KeyboardEvent<HTMLElement>) => {
     const last = options.length - 1;
-    if (e.key === 'ArrowDown') setActive((a) => Math.min(last, a + 1));
-    else if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1));
+    if (e.key === 'ArrowDown') setActive(Math.min(last, activeRef.current + 1));
+    else if (e.key === 'ArrowUp') setActive(Math.max(0, activeRef.current - 1));
     else if (e.key === 'Home') setActive(0);
     else if (e.key === 'End') setActive(last);
-    else if (e.key === 'Enter' || e.key === ' ') void choose(active);
+    else if (e.key === 'Enter' || e.key === ' ') void choose(activeRef.current);
     else if (e.key === 'Escape' || e.key === 'Tab') {
       setOpen(false);
       if (e.key === 'Escape') button.current?.focus();
@@ -135,7 +146,12 @@ export function ModelPicker({ session, models, onChange }: ModelPickerProps) {
                 role="option"
                 aria-selected={selected}
                 className={`picker__option${i === active ? ' is-active' : ''}`}
-                onMouseEnter={() => setActive(i)}
+                onMouseMove={(e) => {
+                  // Only a pointer that really moves takes the highlight: the list opening under a
+                  // resting pointer (the browser then sends a move without movement) must not
+                  // override the keyboard's choice.
+                  if ((e.movementX ?? 0) !== 0 || (e.movementY ?? 0) !== 0) setActive(i);
+                }}
                 onClick={() => void choose(i)}
               >
                 <span className="picker__check">{selected ? <CheckIcon size={14} /> : null}</span>
