@@ -8,6 +8,7 @@ import { FailoverRunner, ModelRunner } from '@switchboard/models/server';
 import {
   SessionEngine,
   SessionRepository,
+  WalCheckpointer,
   createSqliteDataSource,
   createTransactionRunner,
   runMigrations,
@@ -22,6 +23,8 @@ import { ENGINE_EXTENSIONS, engineExtensionsProvider, type EngineExtensions } fr
 /** Owns the engine's lifecycle: recovery on start, graceful stop on shutdown. */
 @Injectable()
 export class EngineLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private checkpointer: WalCheckpointer | null = null;
+
   constructor(
     private readonly engine: SessionEngine,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -29,11 +32,17 @@ export class EngineLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // SQLite's checkpoints run on a background thread, not inside a turn's COMMIT.
+    this.checkpointer = WalCheckpointer.start(this.dataSource, {
+      onError: (err) => this.logger.warn({ err: err.message }, 'background WAL checkpoints stopped; the writer checkpoints again'),
+    });
+    if (this.checkpointer && !(await this.checkpointer.ready)) this.checkpointer = null;
     await this.engine.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.engine.stop();
+    await this.checkpointer?.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.logger.info('engine stopped');
   }

@@ -53,6 +53,24 @@ describe('createTransactionRunner (SQLite)', () => {
     await expect(tx.run(() => tx.eraseTraces())).rejects.toThrow(/not inside one/);
   });
 
+  it('checkpoint: the log is copied into the database file after open transactions, never inside one', async () => {
+    const marker = 'Foldmarker-7730';
+    let release!: () => void;
+    const held = tx.run(async (m) => {
+      await new PreferenceStore(m).set('marker', marker);
+      await new Promise<void>((r) => (release = r));
+    });
+    let folded = false;
+    const fold = tx.checkpoint().then(() => (folded = true));
+    await tick();
+    expect(folded).toBe(false);
+    release();
+    await held;
+    await fold;
+    expect(readFileSync(db.file).toString('latin1')).toContain(marker);
+    await expect(tx.run(() => tx.checkpoint())).rejects.toThrow(/not inside one/);
+  });
+
   it('serialises 20 concurrent read-modify-write transactions so none is lost', async () => {
     await Promise.all(Array.from({ length: 20 }, () => tx.run(incrementSlowly)));
     expect(await readCounter(db.ds.manager)).toBe(20);

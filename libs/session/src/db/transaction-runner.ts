@@ -11,6 +11,11 @@ export interface TransactionRunner {
    * Call it after the deleting transaction has committed, never inside one. Elsewhere a no-op.
    */
   eraseTraces(): Promise<void>;
+  /**
+   * Folds what is left of the SQLite write-ahead log into the database file, between
+   * transactions, so the next write starts the log over (see WalCheckpointer). Elsewhere a no-op.
+   */
+  checkpoint(): Promise<void>;
 }
 
 /** FIFO async lock: each holder runs after the previous one settles. */
@@ -65,10 +70,19 @@ class DataSourceTransactionRunner implements TransactionRunner {
   }
 
   eraseTraces(): Promise<void> {
+    return this.walCheckpoint('TRUNCATE', 'eraseTraces()');
+  }
+
+  checkpoint(): Promise<void> {
+    return this.walCheckpoint('PASSIVE', 'checkpoint()');
+  }
+
+  // Under the lock, so no transaction is open on the shared connection and no write lands mid-way.
+  private walCheckpoint(mode: 'PASSIVE' | 'TRUNCATE', caller: string): Promise<void> {
     if (!this.serial) return Promise.resolve();
-    if (this.current.getStore()?.open) return Promise.reject(new Error('eraseTraces() runs after a transaction, not inside one'));
+    if (this.current.getStore()?.open) return Promise.reject(new Error(`${caller} runs after a transaction, not inside one`));
     return this.mutex.lock(async () => {
-      await this.ds.query('PRAGMA wal_checkpoint(TRUNCATE)');
+      await this.ds.query(`PRAGMA wal_checkpoint(${mode})`);
     });
   }
 
