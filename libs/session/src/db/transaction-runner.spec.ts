@@ -115,6 +115,23 @@ describe('createTransactionRunner (SQLite)', () => {
     expect(await new PreferenceStore(db.ds.manager).all()).toEqual({ outer: '1', 'inner-ok': '1' });
   });
 
+  it('still joins nested runs after earlier transactions ended (context tracking is off in between)', async () => {
+    for (let round = 0; round < 3; round++) {
+      await tx.run((m) => new PreferenceStore(m).set(`before-${round}`, '1'));
+      // Deeper than one level, across awaits that leave the microtask queue.
+      await tx.run(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        await tx.run(async () => {
+          await tick();
+          await tx.run((inner) => new PreferenceStore(inner).set(`nested-${round}`, '1'));
+        });
+      });
+    }
+    expect(Object.keys(await new PreferenceStore(db.ds.manager).all()).sort()).toEqual(
+      ['before-0', 'before-1', 'before-2', 'nested-0', 'nested-1', 'nested-2'],
+    );
+  });
+
   it('keeps a write made outside any transaction when a concurrent transaction rolls back', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
