@@ -3,8 +3,9 @@
  * boundary, so the direct baseline must too (a server in the bench's own event loop would make
  * the baseline cheaper than any real call). Forked by turn-overhead.ts; talks over IPC.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { startFakeLlm } from '../fake-llm';
+import { stopProcess } from '../testing';
 
 type Request = { type: 'reset' } | { type: 'request-bytes'; index: number };
 type Reply = { type: 'listening'; baseUrl: string } | { type: 'request-bytes'; bytes: number | null } | { type: 'reset' };
@@ -42,16 +43,8 @@ export async function forkFakeLlm(options: { defaultReply: string; chunkSize: nu
     baseUrl: listening.baseUrl,
     reset: async () => void (await ask({ type: 'reset' }, 'reset')),
     requestBytes: async (index) => ((await ask({ type: 'request-bytes', index }, 'request-bytes')) as Extract<Reply, { type: 'request-bytes' }>).bytes,
-    close: () => stop(child),
+    close: () => stopProcess(child),
   };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 async function serve(): Promise<void> {

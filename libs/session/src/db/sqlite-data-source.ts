@@ -1,3 +1,4 @@
+import type { Database } from 'better-sqlite3';
 import { DataSource, type DataSourceOptions, type LoggerOptions } from 'typeorm';
 
 export interface SqliteDataSourceOptions {
@@ -40,4 +41,10 @@ export async function runMigrations(ds: DataSource): Promise<string[]> {
   if (!ds.isInitialized) await ds.initialize();
   const applied = await ds.runMigrations({ transaction: 'each' });
   return applied.map((m) => m.name);
+}
+
+/** The better-sqlite3 connection behind a DataSource (TypeORM shares one for everything), or null on other drivers. */
+export function sqliteConnection(ds: DataSource): Database | null {
+  const driver = ds.driver as unknown as { options: { type: string }; databaseConnection?: Database };
+  return driver.options.type === 'better-sqlite3' && driver.databaseConnection ? driver.databaseConnection : null;
 }

@@ -1,20 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
-import type { Database } from 'better-sqlite3';
 import { PreferenceStore } from '../store/preference.store';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
 import { sessionEntities, sessionMigrations } from './session-schema';
-import { createSqliteDataSource } from './sqlite-data-source';
+import { createSqliteDataSource, sqliteConnection } from './sqlite-data-source';
 import { createTransactionRunner } from './transaction-runner';
 import { WalCheckpointer } from './wal-checkpointer';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function connection(db: TestDatabase): Database {
-  return (db.ds.driver as unknown as { databaseConnection: Database }).databaseConnection;
-}
-
-const autocheckpoint = (db: TestDatabase) => connection(db).pragma('wal_autocheckpoint', { simple: true });
+const autocheckpoint = (db: TestDatabase) => sqliteConnection(db.ds)!.pragma('wal_autocheckpoint', { simple: true });
 
 async function eventually(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const end = Date.now() + timeoutMs;

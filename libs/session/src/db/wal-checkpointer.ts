@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Database } from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
+import { sqliteConnection } from './sqlite-data-source';
 import { createTransactionRunner, type TransactionRunner } from './transaction-runner';
 
 /** What one checkpoint did: frames in the write-ahead log, frames copied into the database file. */
@@ -150,10 +151,10 @@ export class WalCheckpointer {
    * null for other databases, where the server does its own checkpointing.
    */
   static start(ds: DataSource, options: WalCheckpointerOptions = {}): WalCheckpointer | null {
-    const driver = ds.driver as unknown as { options: { type: string; database?: unknown }; databaseConnection?: Database };
-    const file = driver.options.database;
-    if (driver.options.type !== 'better-sqlite3' || !driver.databaseConnection || typeof file !== 'string' || file === ':memory:') return null;
-    return new WalCheckpointer(driver.databaseConnection, createTransactionRunner(ds), file, options);
+    const db = sqliteConnection(ds);
+    const file = ds.options.database;
+    if (!db || typeof file !== 'string' || file === ':memory:') return null;
+    return new WalCheckpointer(db, createTransactionRunner(ds), file, options);
   }
 
   /** True while the thread does the checkpoints (the writer's own is only a safety valve). */

@@ -1,5 +1,6 @@
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import type { Database, Statement } from 'better-sqlite3';
+import { sqliteConnection } from '../db/sqlite-data-source';
 
 /**
  * Runs a read written with `:name` parameters, rewritten to the driver's placeholders, so the
@@ -8,18 +9,12 @@ import type { Database, Statement } from 'better-sqlite3';
  */
 export async function selectRows<T>(manager: EntityManager, sql: string, params: Record<string, unknown> = {}): Promise<T[]> {
   const [text, values] = bindNamed(sql, params, manager.dataSource.driver.options.type === 'postgres' ? 'postgres' : 'sqlite');
-  const db = sqliteConnection(manager);
+  const db = sqliteConnection(manager.dataSource);
   if (db) return runPrepared<T>(db, text, values);
   return (await manager.query(text, values)) as T[];
 }
 
 const statements = new WeakMap<Database, Map<string, Statement>>();
-
-/** The better-sqlite3 connection behind a manager (TypeORM shares one for everything), or null. */
-function sqliteConnection(manager: EntityManager): Database | null {
-  const driver = manager.dataSource.driver as unknown as { options: { type: string }; databaseConnection?: Database };
-  return driver.options.type === 'better-sqlite3' && driver.databaseConnection ? driver.databaseConnection : null;
-}
 
 /**
  * The hot path on SQLite: a cached prepared statement run on the shared connection (so it is
