@@ -42,6 +42,8 @@ describe('Telegram commands (e2e: fake Bot API, real API, fake LLM)', () => {
     for (const name of ['start', 'help', 'model', 'local', 'cloud', 'reset', 'usage', 'memory', 'stop']) {
       expect(registered.find((c) => c.command === name)?.description).toBeTruthy();
     }
+    // Startup only kicks polling off; the first getUpdates may still be on its way.
+    await t.tg.waitForCall('getUpdates');
     const methods = t.tg.calls.map((c) => c.method);
     expect(methods.indexOf('deleteWebhook')).toBeLessThan(methods.lastIndexOf('getUpdates'));
     expect(t.tg.callsOf('getUpdates').at(-1)!.payload).toMatchObject({ timeout: 1, allowed_updates: ['message', 'callback_query'] });
