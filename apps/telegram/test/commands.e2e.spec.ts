@@ -25,15 +25,11 @@ describe('Telegram commands (e2e: fake Bot API, real API, fake LLM)', () => {
   const newChat = () => ++chat;
   const sessionOf = async (peerId: string | number) =>
     (await t.api.client.listSessions({ channel: 'telegram' })).sessions.find((s) => s.peerId === String(peerId));
-  /** Sends a text as `from` in their DM and waits for the next bot message there; returns its call. */
+  /** Sends a text as `from` in their DM and waits for the next bot message there to be complete; returns its call. */
   async function say(chatId: number, text: string): Promise<RecordedCall> {
     const before = t.tg.callsOf('sendMessage').length;
     t.tg.sendText({ text, chatId, from: { id: chatId } });
-    return t.tg.waitFor(
-      () => t.tg.callsOf('sendMessage').slice(before).find((c) => Number(c.payload.chat_id) === chatId),
-      (c) => c !== undefined,
-      `a reply to "${text}"`,
-    ) as Promise<RecordedCall>;
+    return (await t.tg.waitForReply(chatId, before)).call;
   }
 
   it('starts by registering the shared command list, removing any webhook, then long polling', async () => {

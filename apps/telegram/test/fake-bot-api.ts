@@ -11,6 +11,9 @@ export interface RecordedCall {
   at: number;
   ok: boolean;
   description?: string;
+  /** What the call answered, once it has (a sendMessage's Message, say). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Bot API results are loose JSON
+  result?: any;
 }
 
 export interface InjectedError {
@@ -86,6 +89,11 @@ export interface FakeBotApi {
   waitFor<T>(fn: () => T, predicate: (v: T) => boolean, what: string, timeoutMs?: number): Promise<T>;
   /** Resolves with the first call of `method` (after `after` calls) that matches. */
   waitForCall(method: string, match?: (c: RecordedCall) => boolean, timeoutMs?: number): Promise<RecordedCall>;
+  /**
+   * The first message sent to `chatId` after the first `since` sendMessage calls, once complete:
+   * a streamed reply may be sent early as a draft (ending " …") and edited to its end.
+   */
+  waitForReply(chatId: number, since: number): Promise<{ call: RecordedCall; text: string }>;
   close(): Promise<void>;
 }
 
@@ -246,6 +254,17 @@ export async function startFakeBotApi(options: { token?: string; bot?: UserFromG
       const found = await api.waitFor(() => calls.find((c) => c.method === method && match(c)), (c) => c !== undefined, `a ${method} call`, timeoutMs);
       return found!;
     },
+    async waitForReply(chatId, since) {
+      const call = (await api.waitFor(
+        () => api.callsOf('sendMessage').slice(since).find((c) => Number(c.payload.chat_id) === chatId && c.result !== undefined),
+        (c) => c !== undefined,
+        `a message to chat ${chatId}`,
+      ))!;
+      const messageId = Number(call.result.message_id);
+      const shownText = () => messages.get(key(chatId, messageId))?.text ?? '';
+      const text = await api.waitFor(shownText, (x) => x !== '' && !x.endsWith(' …'), `the message to chat ${chatId} to be complete`);
+      return { call, text };
+    },
     async close() {
       stalled = false;
       wake();
@@ -404,6 +423,7 @@ export async function startFakeBotApi(options: { token?: string; bot?: UserFromG
     }
     try {
       const result = await call(method, payload, res);
+      record.result = result;
       send(res, 200, { ok: true, result });
     } catch (err) {
       if (!(err instanceof BadRequest)) throw err;

@@ -180,7 +180,8 @@ describe('web dashboard (e2e, headless Chromium)', () => {
   });
 
   it('queues a message sent during a slow reply; it keeps its own model and runs in order', async () => {
-    env.fake.addRule({ match: 'slow one', reply: 'A slow reply. '.repeat(30), firstTokenDelayMs: 200, chunkDelayMs: 30 });
+    // About 5 s of streaming: long enough to pick a model and queue two messages on a loaded machine.
+    env.fake.addRule({ match: 'slow one', reply: 'A slow reply. '.repeat(100), firstTokenDelayMs: 200, chunkDelayMs: 30 });
     const id = await newConversation(env, page);
     await send(page, 'slow one');
     await page.locator('[data-streaming="true"]').waitFor();
