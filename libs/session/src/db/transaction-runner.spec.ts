@@ -1,7 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import type { DataSource, EntityManager } from 'typeorm';
 import { PreferenceStore } from '../store/preference.store';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { sqliteConnection } from './sqlite-data-source';
 import { createTransactionRunner, type TransactionRunner } from './transaction-runner';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -37,6 +39,35 @@ describe('createTransactionRunner (SQLite)', () => {
     const disk = readFileSync(db.file).toString('latin1');
     expect(disk).toContain('Keptvalue-9');
     expect(disk).not.toContain(marker);
+  });
+
+  describe('eraseTraces beside a connection that keeps the log busy (another checkpoint, an older reader)', () => {
+    let other: Database.Database;
+    beforeEach(async () => {
+      await tx.run((m) => new PreferenceStore(m).set('secret', 'Busymarker-5521'));
+      // Each truncate attempt gives up after 10 ms instead of waiting 5 s inside SQLite.
+      sqliteConnection(db.ds)!.pragma('busy_timeout = 10');
+      other = new Database(db.file);
+      other.exec('BEGIN');
+      other.prepare('SELECT count(*) FROM "preferences"').get(); // its snapshot reads from the log
+      await tx.run((m) => m.query(`DELETE FROM "preferences" WHERE "key" = 'secret'`));
+    });
+    afterEach(() => other.close());
+
+    it('tries again until the log is empty', async () => {
+      setTimeout(() => other.exec('COMMIT'), 150);
+      await tx.eraseTraces();
+      expect(statSync(`${db.file}-wal`).size).toBe(0);
+      expect(readFileSync(db.file).toString('latin1')).not.toContain('Busymarker-5521');
+    });
+
+    it('fails loudly when the log never frees up, and writes go on meanwhile', async () => {
+      const erase = tx.eraseTraces();
+      await new Promise((r) => setTimeout(r, 50));
+      await tx.run((m) => new PreferenceStore(m).set('during', 'yes'));
+      await expect(erase).rejects.toThrow(/stayed busy/);
+      expect(await tx.run((m) => new PreferenceStore(m).get('during'))).toBe('yes');
+    });
   });
 
   it('eraseTraces waits for open transactions and refuses to run inside one', async () => {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { backOff } from 'exponential-backoff';
 import type { DataSource, EntityManager } from 'typeorm';
 
 /** Runs work in a database transaction; on SQLite, one transaction at a time. */
@@ -34,6 +35,18 @@ class Mutex {
     }
   }
 }
+
+/** What `PRAGMA wal_checkpoint` answers: busy 1 when it could not finish (another checkpoint or an older reader). */
+interface WalCheckpointRow {
+  busy: number;
+  log: number;
+  checkpointed: number;
+}
+
+class WalBusyError extends Error {}
+
+/** How long eraseTraces keeps trying (2, 4, ... then at most 100 ms apart): far longer than a background checkpoint takes. */
+const ERASE_RETRY_MS = 2000;
 
 /** The transaction the current async call chain is inside. */
 interface OpenTransaction {
@@ -71,21 +84,39 @@ class DataSourceTransactionRunner implements TransactionRunner {
     return this.serial ? this.mutex.lock(start) : start();
   }
 
-  eraseTraces(): Promise<void> {
-    return this.walCheckpoint('TRUNCATE', 'eraseTraces()');
+  async eraseTraces(): Promise<void> {
+    // A TRUNCATE checkpoint that finds another connection checkpointing (the WalCheckpointer's
+    // thread, for a few milliseconds) answers busy and leaves the log, old page images and all.
+    // So it is tried again until it empties the log; the lock is let go in between, so writes go on.
+    const deadline = Date.now() + ERASE_RETRY_MS;
+    await backOff(
+      async () => {
+        const result = await this.walCheckpoint('TRUNCATE', 'eraseTraces()');
+        if (result && result.busy !== 0) throw new WalBusyError();
+      },
+      {
+        numOfAttempts: Number.MAX_SAFE_INTEGER,
+        startingDelay: 2,
+        timeMultiple: 2,
+        maxDelay: 100,
+        jitter: 'full',
+        retry: (err) => err instanceof WalBusyError && Date.now() < deadline,
+      },
+    ).catch((err: unknown) => {
+      if (err instanceof WalBusyError) throw new Error(`eraseTraces(): the write-ahead log stayed busy for ${ERASE_RETRY_MS} ms`);
+      throw err;
+    });
   }
 
-  checkpoint(): Promise<void> {
-    return this.walCheckpoint('PASSIVE', 'checkpoint()');
+  async checkpoint(): Promise<void> {
+    await this.walCheckpoint('PASSIVE', 'checkpoint()');
   }
 
   // Under the lock, so no transaction is open on the shared connection and no write lands mid-way.
-  private walCheckpoint(mode: 'PASSIVE' | 'TRUNCATE', caller: string): Promise<void> {
-    if (!this.serial) return Promise.resolve();
-    if (this.current.getStore()?.open) return Promise.reject(new Error(`${caller} runs after a transaction, not inside one`));
-    return this.mutex.lock(async () => {
-      await this.ds.query(`PRAGMA wal_checkpoint(${mode})`);
-    });
+  private async walCheckpoint(mode: 'PASSIVE' | 'TRUNCATE', caller: string): Promise<WalCheckpointRow | undefined> {
+    if (!this.serial) return undefined;
+    if (this.current.getStore()?.open) throw new Error(`${caller} runs after a transaction, not inside one`);
+    return this.mutex.lock(async () => ((await this.ds.query(`PRAGMA wal_checkpoint(${mode})`)) as WalCheckpointRow[])[0]);
   }
 
   private async within<T>(manager: EntityManager, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
