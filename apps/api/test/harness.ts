@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { SwitchboardClient, type SwitchboardSocket, type WebSocketConstructor } from '@switchboard/protocol';
 import { startFakeLlm, type FakeLlmServer } from '@switchboard/tools/fake-llm';
@@ -23,12 +24,14 @@ export interface TestApi {
 }
 
 /** Starts the real API on port 0 with a temp data dir and the fake LLM behind it. */
-export async function startTestApi(opts: { config?: (fake: FakeLlmServer) => Record<string, unknown>; fake?: FakeLlmServer; dataDir?: string } = {}): Promise<TestApi> {
+export async function startTestApi(
+  opts: { config?: (fake: FakeLlmServer) => Record<string, unknown>; fake?: FakeLlmServer; dataDir?: string; logger?: Logger } = {},
+): Promise<TestApi> {
   const fake = opts.fake ?? (await startFakeLlm({ apiKey: FAKE_KEY }));
   const { dataDir, env } = apiTestEnv((opts.config ?? testConfig)(fake), { token: TEST_TOKEN, logLevel: 'silent', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
   const sockets: SwitchboardSocket[] = [];
   const t: TestApi = {
-    api: await startApi({ env }),
+    api: await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}) }),
     client: null as unknown as SwitchboardClient,
     dataDir,
     fake,
@@ -41,7 +44,7 @@ export async function startTestApi(opts: { config?: (fake: FakeLlmServer) => Rec
     async restart() {
       for (const s of sockets.splice(0)) s.close();
       await t.api.close();
-      t.api = await startApi({ env });
+      t.api = await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}) });
       t.client = clientFor(t.api.url);
     },
     async close() {

@@ -1,6 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pino from 'pino';
 import { rawRequest, startTestApi, TEST_TOKEN } from './harness';
 
 const auth = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
@@ -51,5 +53,39 @@ describe('deleted data leaves the disk (e2e)', () => {
     expect(stopped).toContain('Keptmarker');
     expect(stopped).not.toContain('Quetzalmarker');
     expect(stopped).not.toContain('Zanzibarmarker');
+  });
+
+  it('a delete stands while another process holds a read open on the file; the old pages go with the next delete', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-privacy-reader-'));
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const t = await startTestApi({ dataDir: dir, logger });
+    const reader = new Database(join(dir, 'switchboard.sqlite'));
+    try {
+      const first = await t.client.createSession({ channel: 'api', peerId: 'reader-first' });
+      await t.client.sendMessage(first.id, { text: 'Oubliettemarker held by a reader', wait: true });
+      // Another process (a backup, the sqlite3 shell) reads from a snapshot that includes the log.
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) FROM "sessions"').get();
+
+      const deleted = await rawRequest(t.api.url, 'DELETE', `/api/v1/sessions/${first.id}`, { headers: auth });
+      expect(deleted.status).toBe(200);
+      expect((await rawRequest(t.api.url, 'GET', `/api/v1/sessions/${first.id}`, { headers: auth })).status).toBe(404);
+      // The log could not be emptied under the reader: the operator is told.
+      expect(bytesOnDisk(dir)).toContain('Oubliettemarker');
+      expect(lines.some((l) => l.includes('the write-ahead log still holds old copies'))).toBe(true);
+
+      reader.exec('COMMIT');
+      const second = await t.client.createSession({ channel: 'api', peerId: 'reader-second' });
+      await t.client.sendMessage(second.id, { text: 'Palimpsestmarker after the reader', wait: true });
+      expect((await rawRequest(t.api.url, 'DELETE', `/api/v1/sessions/${second.id}`, { headers: auth })).status).toBe(200);
+      const running = bytesOnDisk(dir);
+      expect(running).not.toContain('Oubliettemarker');
+      expect(running).not.toContain('Palimpsestmarker');
+    } finally {
+      reader.close();
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

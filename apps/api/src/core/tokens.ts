@@ -4,4 +4,6 @@ export const API_ENV = Symbol('API_ENV');
 export const LOGGER = Symbol('LOGGER');
 export const LOADED_CONFIG = Symbol('LOADED_CONFIG');
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
+/** The TransactionRunner every store of the API writes through (one per DataSource). */
+export const TRANSACTION_RUNNER = Symbol('TRANSACTION_RUNNER');
 export const APP_VERSION = '0.1.0';

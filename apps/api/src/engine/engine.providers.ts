@@ -10,11 +10,12 @@ import {
   SessionRepository,
   WalCheckpointer,
   createSqliteDataSource,
-  createTransactionRunner,
   runMigrations,
+  type TransactionRunner,
 } from '@switchboard/session/server';
 import { databaseEntities, databaseMigrations } from '../database/schema';
-import { API_ENV, DATA_SOURCE, LOADED_CONFIG, LOGGER } from '../core/tokens';
+import { API_ENV, DATA_SOURCE, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
+import { appTransactionRunner } from '../database/app-transaction-runner';
 import type { ApiEnv } from '../config/api-env';
 import { EventHub } from './event-hub';
 import { MetricsService } from '../metrics/metrics.service';
@@ -80,9 +81,14 @@ export const engineProviders: Provider[] = [
     useFactory: (runner: ModelRunner, catalog: ModelCatalog, config: LoadedConfig) => new FailoverRunner(runner, catalog, config.failover),
   },
   {
+    provide: TRANSACTION_RUNNER,
+    inject: [DATA_SOURCE, LOGGER],
+    useFactory: appTransactionRunner,
+  },
+  {
     provide: SessionRepository,
-    inject: [DATA_SOURCE],
-    useFactory: (ds: DataSource) => new SessionRepository(ds, createTransactionRunner(ds)),
+    inject: [DATA_SOURCE, TRANSACTION_RUNNER],
+    useFactory: (ds: DataSource, tx: TransactionRunner) => new SessionRepository(ds, tx),
   },
   { provide: EventHub, useValue: new EventHub() },
   engineExtensionsProvider,

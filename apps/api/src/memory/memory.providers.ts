@@ -6,9 +6,9 @@ import type { DataSource } from 'typeorm';
 import { ModelCatalog, type LoadedConfig } from '@switchboard/models';
 import { ModelRunner } from '@switchboard/models/server';
 import { matchesPeer } from '@switchboard/session';
-import { SessionEngine, SessionRepository, createTransactionRunner } from '@switchboard/session/server';
+import { SessionEngine, SessionRepository, type TransactionRunner } from '@switchboard/session/server';
 import { MemoryService, MemorySettingsStore, MemoryStore, type MemoryTurnContext } from '@switchboard/memory/server';
-import { DATA_SOURCE, LOADED_CONFIG, LOGGER } from '../core/tokens';
+import { DATA_SOURCE, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
 import { MetricsService } from '../metrics/metrics.service';
 
 /** How long shutdown waits for pending extractions before the database closes. */
@@ -93,9 +93,10 @@ function actionOf(reason: string): string {
 export const memoryProviders: Provider[] = [
   {
     provide: MemoryService,
-    inject: [DATA_SOURCE, ModelRunner, ModelCatalog, SessionRepository, LOADED_CONFIG, LOGGER, ModuleRef, MetricsService],
+    inject: [DATA_SOURCE, TRANSACTION_RUNNER, ModelRunner, ModelCatalog, SessionRepository, LOADED_CONFIG, LOGGER, ModuleRef, MetricsService],
     useFactory: (
       ds: DataSource,
+      tx: TransactionRunner,
       runner: ModelRunner,
       catalog: ModelCatalog,
       repo: SessionRepository,
@@ -105,7 +106,6 @@ export const memoryProviders: Provider[] = [
       metrics: MetricsService,
     ) => {
       // The same serialised runner as the session stores: one lock over the shared SQLite connection.
-      const tx = createTransactionRunner(ds);
       return new MemoryService({
         store: MemoryStore.create(ds, tx),
         settings: new MemorySettingsStore(ds, tx),

@@ -45,8 +45,6 @@ describe('createTransactionRunner (SQLite)', () => {
     let other: Database.Database;
     beforeEach(async () => {
       await tx.run((m) => new PreferenceStore(m).set('secret', 'Busymarker-5521'));
-      // Each truncate attempt gives up after 10 ms instead of waiting 5 s inside SQLite.
-      sqliteConnection(db.ds)!.pragma('busy_timeout = 10');
       other = new Database(db.file);
       other.exec('BEGIN');
       other.prepare('SELECT count(*) FROM "preferences"').get(); // its snapshot reads from the log
@@ -61,12 +59,17 @@ describe('createTransactionRunner (SQLite)', () => {
       expect(readFileSync(db.file).toString('latin1')).not.toContain('Busymarker-5521');
     });
 
-    it('fails loudly when the log never frees up, and writes go on meanwhile', async () => {
-      const erase = tx.eraseTraces();
+    it('fails loudly when the log never frees up; writes go on meanwhile, and the busy timeout is kept', async () => {
+      const before = sqliteConnection(db.ds)!.pragma('busy_timeout', { simple: true });
+      let settled = false;
+      const erase = tx.eraseTraces().finally(() => (settled = true));
       await new Promise((r) => setTimeout(r, 50));
       await tx.run((m) => new PreferenceStore(m).set('during', 'yes'));
-      await expect(erase).rejects.toThrow(/stayed busy/);
+      // The write did not wait for the erase to give up: attempts let the lock go in between.
+      expect(settled).toBe(false);
+      await expect(erase).rejects.toThrow(/stayed busy for 2000 ms/);
       expect(await tx.run((m) => new PreferenceStore(m).get('during'))).toBe('yes');
+      expect(sqliteConnection(db.ds)!.pragma('busy_timeout', { simple: true })).toBe(before);
     });
   });
 

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { backOff } from 'exponential-backoff';
 import type { DataSource, EntityManager } from 'typeorm';
+import { sqliteConnection } from './sqlite-data-source';
 
 /** Runs work in a database transaction; on SQLite, one transaction at a time. */
 export interface TransactionRunner {
@@ -86,12 +87,14 @@ class DataSourceTransactionRunner implements TransactionRunner {
 
   async eraseTraces(): Promise<void> {
     // A TRUNCATE checkpoint that finds another connection checkpointing (the WalCheckpointer's
-    // thread, for a few milliseconds) answers busy and leaves the log, old page images and all.
-    // So it is tried again until it empties the log; the lock is let go in between, so writes go on.
+    // thread, for a few milliseconds) or reading an older snapshot answers busy and leaves the
+    // log, old page images and all. So it is tried again until it empties the log. Each attempt
+    // gives up at once instead of waiting inside SQLite with the lock held, and the lock is let
+    // go between attempts, so writes go on meanwhile.
     const deadline = Date.now() + ERASE_RETRY_MS;
     await backOff(
       async () => {
-        const result = await this.walCheckpoint('TRUNCATE', 'eraseTraces()');
+        const result = await this.walCheckpoint('TRUNCATE', 'eraseTraces()', { noWait: true });
         if (result && result.busy !== 0) throw new WalBusyError();
       },
       {
@@ -113,10 +116,21 @@ class DataSourceTransactionRunner implements TransactionRunner {
   }
 
   // Under the lock, so no transaction is open on the shared connection and no write lands mid-way.
-  private async walCheckpoint(mode: 'PASSIVE' | 'TRUNCATE', caller: string): Promise<WalCheckpointRow | undefined> {
+  private async walCheckpoint(mode: 'PASSIVE' | 'TRUNCATE', caller: string, options: { noWait?: boolean } = {}): Promise<WalCheckpointRow | undefined> {
     if (!this.serial) return undefined;
     if (this.current.getStore()?.open) throw new Error(`${caller} runs after a transaction, not inside one`);
-    return this.mutex.lock(async () => ((await this.ds.query(`PRAGMA wal_checkpoint(${mode})`)) as WalCheckpointRow[])[0]);
+    return this.mutex.lock(async () => {
+      const query = async () => ((await this.ds.query(`PRAGMA wal_checkpoint(${mode})`)) as WalCheckpointRow[])[0];
+      const db = options.noWait ? sqliteConnection(this.ds) : null;
+      if (!db) return query();
+      const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+      db.pragma('busy_timeout = 0');
+      try {
+        return await query();
+      } finally {
+        db.pragma(`busy_timeout = ${busyTimeout}`);
+      }
+    });
   }
 
   private async within<T>(manager: EntityManager, fn: (manager: EntityManager) => Promise<T>): Promise<T> {
