@@ -45,6 +45,19 @@ describe('memory (e2e)', () => {
   const systemOf = (req: { messages: Array<{ role: string; content: string }> }) => req.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
   const extractionRequests = () => t.fake.requests.filter((r) => r.messages.some((m) => m.content.startsWith('EXTRACT MEMORIES')));
 
+  it('deleting a conversation drops its pending extraction: its text is never sent for extraction nor remembered', async () => {
+    t.fake.addRule({ match: /EXTRACT MEMORIES[\s\S]*I keep bees/, reply: extraction(fact('User keeps bees')) });
+    const s = await newSession();
+    const before = memory().metrics().queue.enqueued;
+    await t.client.sendMessage(s.id, { text: 'I keep bees on my roof.', wait: true });
+    await eventually(() => memory().metrics().queue.enqueued, (n) => n > before, 'the turn to reach the memory queue');
+    expect(memory().metrics().queue.depth).toBeGreaterThan(0);
+    expect((await api('DELETE', `/api/v1/sessions/${s.id}`)).status).toBe(200);
+    await memory().flush();
+    expect(extractionRequests()).toEqual([]);
+    expect((await listMemories()).memories).toEqual([]);
+  });
+
   it('extracts a memory from a user turn, announces it, records usage and injects it next turn', async () => {
     t.fake.addRule({ match: /EXTRACT MEMORIES[\s\S]*I live in Lisbon/, reply: extraction(fact('User lives in Lisbon', { tags: ['home'] })) });
     const s = await newSession();

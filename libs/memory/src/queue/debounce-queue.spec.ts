@@ -23,6 +23,20 @@ describe('DebounceQueue', () => {
       ...over,
     });
 
+  it('discard drops the pending events of a key unhandled and leaves other keys alone', async () => {
+    const r = recorder();
+    const q = make(r);
+    q.enqueue('s1', 'a');
+    q.enqueue('s1', 'b');
+    q.enqueue('s2', 'x');
+    expect(q.discard('s1')).toBe(2);
+    expect(q.discard('s1')).toBe(0);
+    expect(q.metrics()).toMatchObject({ depth: 1, keys: 1 });
+    await jest.advanceTimersByTimeAsync(1000);
+    await q.flushAll();
+    expect(r.batches).toEqual([{ key: 's2', events: ['x'] }]);
+  });
+
   it('debounces per key: one batch after the key has been quiet for the delay', async () => {
     const r = recorder();
     const q = make(r);

@@ -125,6 +125,15 @@ export class DebounceQueue<E> {
     return run;
   }
 
+  /** Drops a key's pending events unhandled (its batch already running is not stopped); returns how many. */
+  discard(key: string): number {
+    const slot = this.pending.get(key);
+    if (!slot) return 0;
+    this.pending.delete(key);
+    if (slot.timer) clearTimeout(slot.timer);
+    return slot.events.length;
+  }
+
   /** Flushes every key and waits for all batches. */
   async flushAll(): Promise<void> {
     await Promise.all([...this.pending.keys()].map((k) => this.flush(k)));

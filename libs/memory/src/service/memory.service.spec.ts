@@ -85,6 +85,51 @@ describe('MemoryService', () => {
     expect(logs.lines.some((l) => l.startsWith('memory accepted: NEW'))).toBe(true);
   });
 
+  describe('a conversation deleted before its extraction ran', () => {
+    const completeTurn = async (sessionId: string, userText: string) => {
+      const ctx = { sessionId, turnId: `t${++turnNo}`, projectId: null, userText, userMessageId: `m${turnNo}` };
+      await svc.prepareTurn(ctx);
+      await svc.turnCompleted({ ...ctx, reply: { content: 'OK.' } });
+    };
+
+    it('drops its pending turns: the model never reads them and nothing is saved; other conversations go on', async () => {
+      await make([
+        ['I live in Lisbon', json(fact('User lives in Lisbon'))],
+        ['I play the cello', json(fact('User plays the cello'))],
+      ]);
+      await completeTurn('gone', 'By the way, I live in Lisbon.');
+      await completeTurn('stays', 'I play the cello on Sundays.');
+      svc.turnHook().sessionDeleted('gone');
+      await svc.flush();
+      expect(script.prompts.some((p) => p.user.includes('Lisbon'))).toBe(false);
+      expect((await svc.list({})).map((m) => m.content)).toEqual(['User plays the cello']);
+      expect(logs.lines.some((l) => l.includes('its pending memory extraction was dropped'))).toBe(true);
+    });
+
+    it('saves nothing from a batch that was already running when the conversation was deleted', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      await make([]);
+      const original = script.model.generate.bind(script.model);
+      const called = new Promise<void>((resolve) => {
+        script.model.generate = async (req) => {
+          resolve();
+          await held;
+          return { ...(await original(req)), text: json(fact('User lives in Lisbon')) };
+        };
+      });
+      await completeTurn('gone', 'By the way, I live in Lisbon.');
+      const flushed = svc.flush('gone');
+      await called;
+      svc.turnHook().sessionDeleted('gone');
+      release();
+      await flushed;
+      expect(await svc.list({})).toEqual([]);
+      expect(usage).toEqual([]);
+      expect(notices).toEqual([]);
+    });
+  });
+
   it('injects global plus the session project memories into the system prompt as a delimited section', async () => {
     await make([]);
     await svc.createFromUser({ content: 'User prefers metric units', scope: 'global' });

@@ -128,6 +128,9 @@ const REJECTION_MESSAGES: Record<string, string> = {
   NOT_FROM_USER: 'The memory is not grounded in what the user said.',
 };
 
+/** How many deleted conversations the service remembers (ids are never reused; only a batch running across a delete needs it). */
+const MAX_DELETED_REMEMBERED = 1000;
+
 /**
  * Memory for the engine and the API: retrieval and injection before a turn, debounced
  * extraction after it, the deterministic gate before anything is stored, and management.
@@ -140,6 +143,8 @@ export class MemoryService {
   private readonly retrievalConfig: RetrievalConfig;
   private readonly queue: DebounceQueue<ExtractionEvent>;
   private readonly turns = new Map<string, TurnState>();
+  /** Conversations deleted lately: a batch of theirs that was already running saves nothing. */
+  private readonly deletedSessions = new Set<string>();
   private settingsCache: MemorySettings | null = null;
   private readonly counters = {
     extraction: { runs: 0, failures: 0, candidates: 0, emptyResponses: 0 },
@@ -196,7 +201,21 @@ export class MemoryService {
       name: 'memory',
       prepare: (ctx: MemoryTurnContext) => this.prepareTurn(ctx),
       completed: (ctx: MemoryTurnContext & { reply: { content: string } }) => this.turnCompleted(ctx),
+      sessionDeleted: (sessionId: string) => this.sessionDeleted(sessionId),
     };
+  }
+
+  /**
+   * A conversation was deleted: its turns still waiting for extraction are dropped, so its text
+   * is not read (nor turned into memories) after the delete; a batch already running saves
+   * nothing. Memories saved before the delete stay: they are managed on their own.
+   */
+  sessionDeleted(sessionId: string): void {
+    const dropped = this.queue.discard(sessionId);
+    for (const [turnId, state] of this.turns) if (state.sessionId === sessionId) this.turns.delete(turnId);
+    this.deletedSessions.add(sessionId);
+    if (this.deletedSessions.size > MAX_DELETED_REMEMBERED) this.deletedSessions.delete(this.deletedSessions.values().next().value as string);
+    if (dropped > 0) this.log.info({ sessionId, turns: dropped }, 'conversation deleted: its pending memory extraction was dropped');
   }
 
   /** Retrieves the memories for a turn and returns the system-prompt section; remembers what was injected. */
@@ -276,6 +295,7 @@ export class MemoryService {
   }
 
   private async extractBatch(sessionId: string, events: ExtractionEvent[]): Promise<void> {
+    if (this.deletedSessions.has(sessionId)) return;
     const settings = await this.settings();
     if (!settings.enabled) {
       this.log.info({ sessionId, events: events.length }, 'memory disabled since these turns were queued: nothing extracted');
@@ -306,6 +326,10 @@ export class MemoryService {
         messages: [{ role: 'user', content: prompt.user }],
         maxOutputTokens: 2000,
       });
+      if (this.deletedSessions.has(sessionId)) {
+        this.log.info({ sessionId }, 'conversation deleted during its memory extraction: nothing saved');
+        return;
+      }
       await Promise.resolve(
         this.options.recordUsage?.({ sessionId, role: 'memory_extraction', modelConfigId, ...result.usage, costUsd: result.costUsd }),
       ).catch((err) => this.log.warn({ sessionId, err: errorText(err) }, 'could not record memory extraction usage'));

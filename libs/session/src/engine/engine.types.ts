@@ -58,12 +58,15 @@ export interface TurnContext {
 
 /**
  * Extension points around every turn (memory plugs in here): `prepare` adds sections to the
- * system prompt; `completed` runs after the reply is stored (never blocks the next turn).
+ * system prompt; `completed` runs after the reply is stored (never blocks the next turn);
+ * `sessionDeleted` runs once a conversation is deleted, so work still pending on its turns
+ * (a queued memory extraction) is dropped instead of reading the deleted text later.
  */
 export interface TurnHooks {
   name: string;
   prepare?(ctx: TurnContext): Promise<{ system?: string } | void>;
   completed?(ctx: TurnContext & { reply: import('@switchboard/protocol').Message }): void | Promise<void>;
+  sessionDeleted?(sessionId: string): void | Promise<void>;
 }
 
 /** A command contributed by another lib (e.g. /memory), run by the shared command handler. */
