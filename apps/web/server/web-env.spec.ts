@@ -9,6 +9,7 @@ describe('loadWebEnv', () => {
     const env = loadWebEnv({ PORT: '8787', WEB_PORT: '4000', HOST: '0.0.0.0', SWITCHBOARD_API_URL: 'http://api:9000/', SWITCHBOARD_API_TOKEN: ' tok ', WEB_COOKIE_SECURE: 'true' }, { appDir: '/app' });
     expect(env).toMatchObject({ port: 4000, host: '0.0.0.0', apiUrl: 'http://api:9000', apiToken: 'tok', secureCookie: true, dev: false });
     expect(loadWebEnv({ WEB_DEV: '1' }, { appDir: '/' }).dev).toBe(true);
+    expect(loadWebEnv({ SWITCHBOARD_WEB_DIR: '/srv/web ' }, { appDir: '/app' }).appDir).toBe('/srv/web');
   });
 
   it('falls back to the API token file in SWITCHBOARD_DATA_DIR, like the CLI', () => {
