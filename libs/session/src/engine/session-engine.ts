@@ -318,13 +318,13 @@ export class SessionEngine {
     const last = await this.view(await this.repo.sessions.require(sessionId));
     const queued = await this.repo.queue.list(sessionId);
     await this.repo.sessions.delete(sessionId);
-    await this.repo.eraseTraces();
     for (const hook of this.hooks) {
       if (!hook.sessionDeleted) continue;
       await Promise.resolve()
         .then(() => hook.sessionDeleted!(sessionId))
         .catch((err) => this.log.warn({ sessionId, hook: hook.name, err: errorText(err) }, 'turn hook failed after a delete'));
     }
+    await this.repo.eraseTraces();
     // Callers waiting on this session's queued messages get no reply: the session is gone.
     for (const q of queued) {
       this.queueWaiters.get(q.id)?.resolve(null);
