@@ -1,5 +1,5 @@
 import { SwitchboardApiError, type ServerEventMap } from '@switchboard/protocol';
-import { clientFor, eventually, lastTurnRequest, rawRequest, startTestApi, TEST_TOKEN, type TestApi } from './harness';
+import { clientFor, eventually, lastTurnRequest, rawRequest, startTestApi, TEST_TOKEN, type TestApi, JSON_AUTH_HEADERS } from './harness';
 
 describe('API spine (real HTTP, WebSocket, SQLite and fake LLM)', () => {
   let t: TestApi;
@@ -102,7 +102,7 @@ describe('API spine (real HTTP, WebSocket, SQLite and fake LLM)', () => {
 
   describe('bad input gets a 4xx with a stable code and changes nothing', () => {
     let sessionId: string;
-    const auth = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
+    const auth = JSON_AUTH_HEADERS;
     const snapshot = async () => {
       const { messages } = await t.client.listMessages(sessionId);
       const s = await t.client.getSession(sessionId);

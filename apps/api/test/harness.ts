@@ -7,6 +7,9 @@ import { apiTestEnv, eventually, FAKE_KEY, fakeCatalog } from '@switchboard/tool
 import { startApi, type RunningApi } from '../src/app';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
+/** Headers of an authorised request without a body, and of one with a JSON body. */
+export const AUTH_HEADERS = { authorization: `Bearer ${TEST_TOKEN}` };
+export const JSON_AUTH_HEADERS = { ...AUTH_HEADERS, 'content-type': 'application/json' };
 
 /** The shared e2e catalog over the fake LLM (two OpenAI-compatible engines, an Anthropic one, a local one, a small one). */
 export const testConfig = fakeCatalog;

@@ -1,6 +1,6 @@
-import { rawRequest, startTestApi, TEST_TOKEN, type TestApi } from './harness';
+import { rawRequest, startTestApi, type TestApi, AUTH_HEADERS } from './harness';
 
-const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+const auth = AUTH_HEADERS;
 
 describe('paging through history (e2e)', () => {
   let t: TestApi;

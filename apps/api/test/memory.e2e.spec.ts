@@ -2,9 +2,9 @@ import type { Memory, MemoryDecision, MemorySettings, Message } from '@switchboa
 import type { DataSource } from 'typeorm';
 import { MemoryService } from '@switchboard/memory/server';
 import { DATA_SOURCE } from '../src/core/tokens';
-import { eventually, rawRequest, startTestApi, TEST_TOKEN, type TestApi } from './harness';
+import { eventually, rawRequest, startTestApi, type TestApi, JSON_AUTH_HEADERS } from './harness';
 
-const auth = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
+const auth = JSON_AUTH_HEADERS;
 const extraction = (...memories: Array<Record<string, unknown>>) => JSON.stringify({ memories });
 const fact = (content: string, extra: Record<string, unknown> = {}) => ({ content, scope: 'global', confidence: 0.9, ...extra });
 

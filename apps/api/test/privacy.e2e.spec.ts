@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
-import { rawRequest, startTestApi, TEST_TOKEN } from './harness';
+import { rawRequest, startTestApi, JSON_AUTH_HEADERS } from './harness';
 
-const auth = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
+const auth = JSON_AUTH_HEADERS;
 
 /** Every byte the data directory holds on disk (database, WAL), as text to search. */
 function bytesOnDisk(dir: string): string {

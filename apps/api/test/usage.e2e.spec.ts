@@ -1,7 +1,7 @@
 import type { UsageReport } from '@switchboard/protocol';
-import { rawRequest, startTestApi, TEST_TOKEN, type TestApi } from './harness';
+import { rawRequest, startTestApi, type TestApi, AUTH_HEADERS } from './harness';
 
-const auth = { authorization: `Bearer ${TEST_TOKEN}` };
+const auth = AUTH_HEADERS;
 
 describe('usage across conversations (e2e)', () => {
   let t: TestApi;

@@ -1,6 +1,6 @@
-import { rawRequest, startTestApi, TEST_TOKEN, type TestApi } from '../../test/harness';
+import { rawRequest, startTestApi, type TestApi, JSON_AUTH_HEADERS } from '../../test/harness';
 
-const auth = { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' };
+const auth = JSON_AUTH_HEADERS;
 
 describe('access control routes (e2e)', () => {
   let t: TestApi;

@@ -73,34 +73,34 @@ describe('createTransactionRunner (SQLite)', () => {
     });
   });
 
-  it('eraseTraces waits for open transactions and refuses to run inside one', async () => {
+  /** Starts `op` while a transaction (doing `work`) is open: it must finish only after that transaction. */
+  async function runsAfterOpenTransaction(op: () => Promise<void>, work: (m: EntityManager) => Promise<void> = async () => undefined): Promise<void> {
     let release!: () => void;
-    const held = tx.run(() => new Promise<void>((r) => (release = r)));
-    let erased = false;
-    const erase = tx.eraseTraces().then(() => (erased = true));
+    const held = tx.run(async (m) => {
+      await work(m);
+      await new Promise<void>((r) => (release = r));
+    });
+    let done = false;
+    const running = op().then(() => (done = true));
     await tick();
-    expect(erased).toBe(false);
+    expect(done).toBe(false);
     release();
     await held;
-    await erase;
-    expect(erased).toBe(true);
+    await running;
+    expect(done).toBe(true);
+  }
+
+  it('eraseTraces waits for open transactions and refuses to run inside one', async () => {
+    await runsAfterOpenTransaction(() => tx.eraseTraces());
     await expect(tx.run(() => tx.eraseTraces())).rejects.toThrow(/not inside one/);
   });
 
   it('checkpoint: the log is copied into the database file after open transactions, never inside one', async () => {
     const marker = 'Foldmarker-7730';
-    let release!: () => void;
-    const held = tx.run(async (m) => {
-      await new PreferenceStore(m).set('marker', marker);
-      await new Promise<void>((r) => (release = r));
-    });
-    let folded = false;
-    const fold = tx.checkpoint().then(() => (folded = true));
-    await tick();
-    expect(folded).toBe(false);
-    release();
-    await held;
-    await fold;
+    await runsAfterOpenTransaction(
+      () => tx.checkpoint(),
+      (m) => new PreferenceStore(m).set('marker', marker),
+    );
     expect(readFileSync(db.file).toString('latin1')).toContain(marker);
     await expect(tx.run(() => tx.checkpoint())).rejects.toThrow(/not inside one/);
   });
