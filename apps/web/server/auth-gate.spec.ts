@@ -16,6 +16,13 @@ describe('AuthGate', () => {
     expect(gate.isSignedIn(req())).toBe(false);
   });
 
+  it('treats a malformed cookie (a bad % escape) as signed out, not as an error', async () => {
+    const gate = new AuthGate(TOKEN, async () => 'ok');
+    const r = await gate.signIn(TOKEN, '127.0.0.1');
+    for (const bad of ['%', '%E0%A4%A', `${r.cookie}%`]) expect(gate.isSignedIn(req(bad))).toBe(false);
+    expect(gate.isSignedIn({ headers: { cookie: `junk=%; ${COOKIE_NAME}=${r.cookie}` } })).toBe(true);
+  });
+
   it('refuses a wrong token without asking the API, and says when the API is unreachable', async () => {
     const check = jest.fn(async (): Promise<TokenCheck> => 'unreachable');
     const gate = new AuthGate(TOKEN, check);

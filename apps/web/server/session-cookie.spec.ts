@@ -29,6 +29,16 @@ describe('session cookie', () => {
     expect(clearCookieHeader({ secure: false })).toContain('Max-Age=0');
   });
 
+  it('reads a malformed value (a bad % escape) as no cookie, instead of throwing', () => {
+    for (const bad of ['%', '%E0%A4%A', 'v1.%zz', '%u0041']) {
+      expect(() => readCookie(`sb_session=${bad}`, 'sb_session')).not.toThrow();
+      expect(readCookie(`sb_session=${bad}`, 'sb_session')).toBeUndefined();
+    }
+    // Another app's broken cookie on the same host does not hide ours.
+    expect(readCookie('other=%; sb_session=v1.2.3', 'sb_session')).toBe('v1.2.3');
+    expect(readCookie('sb_session=a%20b', 'sb_session')).toBe('a b');
+  });
+
   it('compares secrets of any length', () => {
     expect(sameSecret('abc', 'abc')).toBe(true);
     expect(sameSecret('abc', 'abcd')).toBe(false);

@@ -33,13 +33,22 @@ export function verifySessionValue(value: string | undefined | null, apiToken: s
   return expected.length === presented.length && timingSafeEqual(expected, presented);
 }
 
-/** Reads one cookie from a Cookie header. */
+/**
+ * Reads one cookie from a Cookie header. A value that is not valid percent-encoding (a stray
+ * `%` left by another app on this host, a truncated cookie) reads as absent: the browser is
+ * then simply signed out, instead of every page failing.
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
   }
   return undefined;
 }
