@@ -37,7 +37,7 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     ]);
     expect(await columns(db, 'usage_records')).toEqual([
       'id', 'session_id', 'turn_id', 'message_id', 'role', 'model_config_id',
-      'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'created_at',
+      'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'created_at', 'channel', 'person',
     ]);
   });
 
@@ -53,6 +53,7 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     expect(rows.map((r) => r.name)).toEqual([
       'idx_queued_messages_session_position',
       'idx_sessions_last_activity_at',
+      'idx_usage_records_created_at',
       'idx_usage_records_session',
     ]);
   });
@@ -89,9 +90,38 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
 
   it('is reversible: down drops every table and up builds them again', async () => {
     expect(await runMigrations(db.ds)).toEqual([]);
-    for (let i = 0; i < 3; i++) await db.ds.undoLastMigration();
+    for (let i = 0; i < 4; i++) await db.ds.undoLastMigration();
     expect(await tables(db)).toEqual(['migrations']);
-    expect(await runMigrations(db.ds)).toEqual(['InitSessions1763683200000', 'AddAccess1763769600000', 'AddJobs1763856000000']);
+    expect(await runMigrations(db.ds)).toEqual([
+      'InitSessions1763683200000',
+      'AddAccess1763769600000',
+      'AddJobs1763856000000',
+      'AddStatelessUsage1796600080000',
+    ]);
     expect(await tables(db)).toEqual([...TABLES, 'migrations'].sort());
+  });
+
+  it('keeps usage without a session only while AddStatelessUsage is applied, and its foreign key through the rebuild', async () => {
+    const insertUsage = (id: string, sessionId: string | null) =>
+      db.ds.query(
+        `INSERT INTO usage_records (id, session_id, role, model_config_id, input_tokens, output_tokens, cached_tokens, cost_usd, created_at)
+         VALUES (?, ?, 'primary', 'main', 1, 1, 0, 0, 'x')`,
+        [id, sessionId],
+      );
+    await db.ds.query(`INSERT INTO sessions (id, channel, peer_id, status, version, created_at, updated_at, last_activity_at)
+      VALUES ('s1', 'web', 'p', 'idle', 1, 'x', 'x', 'x')`);
+    await insertUsage('u1', 's1');
+    await insertUsage('u2', null);
+    await expect(insertUsage('u3', 'nope')).rejects.toThrow(/FOREIGN KEY/);
+
+    await db.ds.undoLastMigration();
+    expect(await db.ds.query(`SELECT id FROM usage_records`)).toEqual([{ id: 'u1' }]);
+    await expect(insertUsage('u4', null)).rejects.toThrow(/NOT NULL/);
+    await expect(insertUsage('u5', 'nope')).rejects.toThrow(/FOREIGN KEY/);
+    expect(await columns(db, 'usage_records')).not.toContain('person');
+
+    await runMigrations(db.ds);
+    await db.ds.query(`DELETE FROM sessions WHERE id = 's1'`);
+    expect(await db.ds.query(`SELECT COUNT(*) AS n FROM usage_records`)).toEqual([{ n: 0 }]);
   });
 });

@@ -5,6 +5,7 @@ import { AddJobs1763856000000 } from '../jobs/1763856000000-add-jobs.migration';
 import { JobEntity } from '../jobs/job.entity';
 import { MessageEntity } from './message.entity';
 import { InitSessions1763683200000 } from './migrations/1763683200000-init-sessions.migration';
+import { AddStatelessUsage1796600080000 } from './migrations/1796600080000-add-stateless-usage.migration';
 import { PreferenceEntity } from './preference.entity';
 import { QueuedMessageEntity } from './queued-message.entity';
 import { SessionConfigEntity } from './session-config.entity';
@@ -25,4 +26,4 @@ export const sessionEntities = [
 ];
 
 /** The migrations of libs/session, oldest first. */
-export const sessionMigrations = [InitSessions1763683200000, AddAccess1763769600000, AddJobs1763856000000];
+export const sessionMigrations = [InitSessions1763683200000, AddAccess1763769600000, AddJobs1763856000000, AddStatelessUsage1796600080000];

@@ -141,4 +141,28 @@ describe('UsageStore', () => {
       expect(webOnDay3.total.calls).toBe(0);
     });
   });
+
+  it('stores a stateless call (no session) with its channel and person, and counts it in the report but not among conversations', async () => {
+    await usage.record(call('primary', 'main', 10, 0.5));
+    const entry = await usage.record({ ...call('primary', 'quick', 7, 0.25), sessionId: null, channel: 'api', person: 'alice' });
+    expect(entry).toMatchObject({ sessionId: null, channel: 'api', person: 'alice' });
+    expect(await db.ds.query(`SELECT session_id, channel, person FROM usage_records WHERE id = ?`, [entry.id])).toEqual([
+      { session_id: null, channel: 'api', person: 'alice' },
+    ]);
+
+    const all = await usage.report({ from: null, to: null, channel: null, limit: 10 });
+    expect(all.total.calls).toBe(2);
+    expect(all.byModel.quick).toEqual({ inputTokens: 7, outputTokens: 14, cachedTokens: 21, costUsd: 0.25, calls: 1 });
+    expect(all.sessionCount).toBe(1);
+    expect(all.sessions.map((x) => x.sessionId)).toEqual([sessionId]);
+
+    const api = await usage.report({ from: null, to: null, channel: 'api', limit: 10 });
+    expect(api.total).toEqual({ inputTokens: 7, outputTokens: 14, cachedTokens: 21, costUsd: 0.25, calls: 1 });
+    expect(api.byDay).toHaveLength(1);
+    expect(api.sessionCount).toBe(0);
+    expect(api.sessions).toEqual([]);
+
+    const web = await usage.report({ from: null, to: null, channel: 'web', limit: 10 });
+    expect(web.total.calls).toBe(1);
+  });
 });

@@ -19,9 +19,14 @@ export interface UsageSample {
 }
 
 export interface RecordUsageInput extends UsageSample {
-  sessionId: string;
+  /** Null for a stateless call, which then names its `channel`. */
+  sessionId: string | null;
   turnId?: string | null;
   messageId?: string | null;
+  /** A stateless call's channel (a session's rows take the session's). */
+  channel?: Channel | null;
+  /** Who the call was made for (the OpenAI door's `user`). */
+  person?: string | null;
 }
 
 /** One stored model call. */
@@ -94,6 +99,8 @@ export class UsageStore {
       sessionId: input.sessionId,
       turnId: input.turnId ?? null,
       messageId: input.messageId ?? null,
+      channel: input.channel ?? null,
+      person: input.person ?? null,
       role: input.role,
       modelConfigId: input.modelConfigId,
       inputTokens: input.inputTokens,
@@ -106,9 +113,10 @@ export class UsageStore {
       await runWrite(this.manager, (m) =>
         selectRows(
           m,
-          `INSERT INTO "usage_records" ("id", "session_id", "turn_id", "message_id", "role", "model_config_id", "input_tokens",
-             "output_tokens", "cached_tokens", "cost_usd", "created_at")
-           VALUES (:id, :sessionId, :turnId, :messageId, :role, :modelConfigId, :inputTokens, :outputTokens, :cachedTokens, :costUsd, :createdAt)`,
+          `INSERT INTO "usage_records" ("id", "session_id", "turn_id", "message_id", "channel", "person", "role", "model_config_id",
+             "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "created_at")
+           VALUES (:id, :sessionId, :turnId, :messageId, :channel, :person, :role, :modelConfigId, :inputTokens, :outputTokens,
+             :cachedTokens, :costUsd, :createdAt)`,
           { ...entry },
         ),
       );
@@ -158,10 +166,13 @@ export class UsageStore {
       params.to = range.to;
     }
     if (range.channel) {
-      conditions.push(`s."channel" = :channel`);
+      // A stateless call has no session: its row names its own channel.
+      conditions.push(`COALESCE(u."channel", s."channel") = :channel`);
       params.channel = range.channel;
     }
-    const from = `FROM "usage_records" u JOIN "sessions" s ON s."id" = u."session_id"${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+    const from = `FROM "usage_records" u LEFT JOIN "sessions" s ON s."id" = u."session_id"${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+    // The conversation lists only count calls that belong to a conversation.
+    const inSessions = `${from}${conditions.length ? ' AND' : ' WHERE'} u."session_id" IS NOT NULL`;
 
     const groups = await selectRows<UsageGroupRow>(this.manager, `SELECT u."role", u."model_config_id", ${SUMS} ${from} GROUP BY u."role", u."model_config_id"`, params);
     const report: UsageReport = {
@@ -191,13 +202,13 @@ export class UsageStore {
     );
     report.byDay = days.map((d) => ({ day: d.day, total: totalsOf(d) }));
 
-    const [{ n }] = await selectRows<{ n: number | string }>(this.manager, `SELECT COUNT(DISTINCT u."session_id") AS "n" ${from}`, params);
+    const [{ n }] = await selectRows<{ n: number | string }>(this.manager, `SELECT COUNT(DISTINCT u."session_id") AS "n" ${inSessions}`, params);
     report.sessionCount = Number(n);
 
     const top = await selectRows<SumRow & { session_id: string; title: string | null; channel: Channel; peer_id: string }>(
       this.manager,
       `SELECT u."session_id", s."title", s."channel", s."peer_id", ${SUMS}
-       ${from}
+       ${inSessions}
        GROUP BY u."session_id", s."title", s."channel", s."peer_id"
        ORDER BY SUM(u."input_tokens" + u."output_tokens") DESC, u."session_id"
        LIMIT ${requireCount('limit', range.limit)}`,
