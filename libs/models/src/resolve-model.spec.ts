@@ -1,15 +1,18 @@
 import { ErrorCode, SwitchboardError, type ModelSource } from '@switchboard/protocol';
 import { loadConfig } from './load-config';
 import { ModelCatalog } from './model-catalog';
-import { resolveModel, validateModelRef, type ResolveModelInput } from './resolve-model';
+import { resolveGlobalDefault, resolveModel, validateModelRef, type ResolveModelInput } from './resolve-model';
 import { EXAMPLE_ENV, exampleConfig } from './testing/example-config';
 
 /**
  * The example catalog plus `old` (disabled, alias `legacy`) and `nano` (enabled, tier fast after
- * `quick`). A "deleted" ref is simply one the catalog has never heard of.
+ * `quick`). A "deleted" ref is simply one the catalog has never heard of. No `defaultModel` unless
+ * given (the config file's default is a level of its own, tested below).
  */
-function buildCatalog(): ModelCatalog {
+function buildCatalog(defaultModel?: string): ModelCatalog {
   const input = exampleConfig();
+  delete input.defaultModel;
+  if (defaultModel !== undefined) input.defaultModel = defaultModel;
   input.models!.push(
     { id: 'old', provider: 'openai', model: 'gpt-4', label: 'GPT-4', aliases: ['legacy'], enabled: false },
     { id: 'nano', provider: 'openai', model: 'gpt-4.1-nano', tier: 'fast', label: 'GPT-4.1 nano', aliases: ['tiny'] },
@@ -71,13 +74,12 @@ describe('resolveModel: references by alias, tier and built-in alias at every le
 });
 
 describe('resolveModel: levels 2–6 fall through when their model is gone', () => {
-  const FALL_THROUGH = ['queued', 'job', 'session', 'agent', 'global'] as const;
+  const FALL_THROUGH = ['queued', 'job', 'session', 'agent'] as const;
   const SUBJECT = {
     queued: 'The queued model',
     job: "The scheduled job's model",
     session: "This session's model",
     agent: "The agent's model",
-    global: 'The global default model',
   };
 
   it.each(FALL_THROUGH.flatMap((level) => [[level, 'deleted-model'] as const, [level, 'old'] as const, [level, 'legacy'] as const]))(
@@ -108,12 +110,12 @@ describe('resolveModel: levels 2–6 fall through when their model is gone', () 
     const result = resolveModel(catalog, { queued: 'a', job: 'old', session: 'legacy', agent: 'b', global: 'c' });
     expect(result.source).toBe('builtin');
     expect(result.modelConfigId).toBe('main');
+    // The gone global default is not among them: it is reported once, on the setting.
     expect(result.warnings).toEqual([
       'The queued model "a" is no longer available; using "main" (built-in default).',
       'The scheduled job\'s model "old" is no longer available; using "main" (built-in default).',
       'This session\'s model "legacy" is no longer available; using "main" (built-in default).',
       'The agent\'s model "b" is no longer available; using "main" (built-in default).',
-      'The global default model "c" is no longer available; using "main" (built-in default).',
     ]);
   });
 
@@ -186,5 +188,57 @@ describe('validateModelRef', () => {
     expect(error.code).toBe(ErrorCode.INVALID_MODEL);
     expect(error.details).toMatchObject({ model: 'old' });
     expect((error.details!['available'] as { id: string }[]).map((m) => m.id)).toEqual(['main', 'quick', 'claude', 'llama', 'nano']);
+  });
+});
+
+describe('the global default falls through: saved default, then the config file\'s defaultModel, then the built-in tier', () => {
+  const withFileDefault = buildCatalog('claude');
+
+  it('uses the config file\'s defaultModel when nothing is saved, or when the saved default is gone', () => {
+    expect(resolveModel(withFileDefault, {})).toEqual({ modelConfigId: 'claude', source: 'global', warnings: [] });
+    expect(resolveModel(withFileDefault, { global: 'quick' })).toEqual({ modelConfigId: 'quick', source: 'global', warnings: [] });
+    for (const gone of ['deleted-model', 'old', 'legacy']) {
+      expect(resolveModel(withFileDefault, { global: gone })).toEqual({ modelConfigId: 'claude', source: 'global', warnings: [] });
+    }
+    // Lower levels still fall to it, and their warnings name it.
+    expect(resolveModel(withFileDefault, { session: 'gone', global: 'old' })).toEqual({
+      modelConfigId: 'claude',
+      source: 'global',
+      warnings: ['This session\'s model "gone" is no longer available; using "claude" (global default).'],
+    });
+  });
+
+  it('falls to the built-in tier only when the config file\'s default is gone too (or absent)', () => {
+    const input = exampleConfig();
+    input.defaultModel = 'old';
+    input.models!.push({ id: 'old', provider: 'openai', model: 'gpt-4', label: 'GPT-4', enabled: false });
+    const fileDefaultGone = new ModelCatalog(loadConfig({ env: EXAMPLE_ENV, fileText: JSON.stringify(input) }));
+    expect(resolveModel(fileDefaultGone, { global: 'deleted' })).toEqual({ modelConfigId: 'main', source: 'builtin', warnings: [] });
+    expect(resolveModel(catalog, { global: 'deleted' })).toEqual({ modelConfigId: 'main', source: 'builtin', warnings: [] });
+  });
+
+  it('resolveGlobalDefault says once, on the setting, which default is gone and what is used instead', () => {
+    expect(resolveGlobalDefault(withFileDefault, null)).toEqual({ modelConfigId: 'claude', source: 'global', warnings: [] });
+    expect(resolveGlobalDefault(withFileDefault, 'quick')).toEqual({ modelConfigId: 'quick', source: 'global', warnings: [] });
+    expect(resolveGlobalDefault(withFileDefault, 'old')).toEqual({
+      modelConfigId: 'claude',
+      source: 'global',
+      warnings: ['The saved global default model "old" is no longer available; using "claude" (the config file\'s defaultModel).'],
+    });
+    // The saved value is the file's own (as the engine passes it before anything is saved): one warning, not two.
+    const input = exampleConfig();
+    input.defaultModel = 'old';
+    input.models!.push({ id: 'old', provider: 'openai', model: 'gpt-4', label: 'GPT-4', enabled: false });
+    const fileDefaultGone = new ModelCatalog(loadConfig({ env: EXAMPLE_ENV, fileText: JSON.stringify(input) }));
+    expect(resolveGlobalDefault(fileDefaultGone, 'OLD')).toEqual({
+      modelConfigId: 'main',
+      source: 'builtin',
+      warnings: ['The config file\'s defaultModel "old" is no longer available; using "main" (built-in default).'],
+    });
+    expect(resolveGlobalDefault(fileDefaultGone, 'gone').warnings).toEqual([
+      'The saved global default model "gone" is no longer available; using "main" (built-in default).',
+      'The config file\'s defaultModel "old" is no longer available; using "main" (built-in default).',
+    ]);
+    expect(resolveGlobalDefault(catalog, null)).toEqual({ modelConfigId: 'main', source: 'builtin', warnings: [] });
   });
 });

@@ -21,6 +21,7 @@ import {
   type ContentPart,
 } from '@switchboard/protocol';
 import {
+  resolveGlobalDefault,
   resolveModel,
   validateModelRef,
   describeProviders,
@@ -242,7 +243,8 @@ export class SessionEngine {
   // ---------------------------------------------------------------- models
 
   models(): ModelsResponse {
-    const def = this.resolveFor(null, {});
+    // The one place a gone global default is reported (turns do not repeat it).
+    const def = resolveGlobalDefault(this.catalog, this.globalDefault);
     return {
       models: this.catalog.describe(),
       defaultModel: { ...def, label: this.catalog.label(def.modelConfigId) },
