@@ -24,6 +24,8 @@ import { AccessController } from './access/access.controller';
 import { AccessService } from './access/access.service';
 import { TranscriptionsController } from './transcriptions/transcriptions.controller';
 import { TranscriptionService } from './transcriptions/transcription.service';
+import { DeliveryCursorsController } from './delivery/delivery-cursors.controller';
+import { DeliveryCursorsService } from './delivery/delivery-cursors.service';
 
 export interface AppModuleOptions {
   env: ApiEnv;
@@ -38,7 +40,7 @@ export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, SessionsController, UsageController, ModelsController, ChatCompletionsController, DocsController, AccessController, TranscriptionsController, ...memoryFeature.controllers, JobsController, MetricsController],
+      controllers: [HealthController, SessionsController, UsageController, ModelsController, ChatCompletionsController, DocsController, AccessController, TranscriptionsController, ...memoryFeature.controllers, JobsController, MetricsController, DeliveryCursorsController],
       providers: [
         { provide: API_ENV, useValue: options.env },
         { provide: API_TOKEN, useValue: options.token },
@@ -51,6 +53,7 @@ export class AppModule {
         WsGateway,
         AccessService,
         TranscriptionService,
+        DeliveryCursorsService,
         // Jobs start after the engine (onApplicationBootstrap) and stop before it (beforeApplicationShutdown).
         JobScheduler,
         JobsService,

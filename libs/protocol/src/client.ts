@@ -41,6 +41,7 @@ import type {
   UpdateMemorySettingsRequest,
 } from './memory';
 import type { CreateJobRequest, Job, JobsResponse, RunJobRequest, RunJobResponse, UpdateJobRequest } from './jobs';
+import type { DeliveryCursorResponse, PutDeliveryCursorRequest, PutDeliveryCursorResponse } from './delivery';
 
 /** An error answered by the API (or the socket), with its stable code. */
 export class SwitchboardApiError extends Error {
@@ -193,6 +194,17 @@ export class SwitchboardClient {
       throw new SwitchboardApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? (text || res.statusText), err?.details);
     }
     return parsed as TranscriptionResponse;
+  }
+
+  // ---- delivery cursors (doors that forward a session's messages) ----
+
+  /** How far `consumer` has delivered the session (version 0: never written). */
+  getDeliveryCursor(sessionId: string, consumer: string): Promise<DeliveryCursorResponse> {
+    return this.request('GET', `/api/v1/sessions/${enc(sessionId)}/delivery-cursors/${enc(consumer)}`);
+  }
+  /** Compare-and-set: `applied: false` (with what is stored) when the version moved on. */
+  putDeliveryCursor(sessionId: string, consumer: string, body: PutDeliveryCursorRequest): Promise<PutDeliveryCursorResponse> {
+    return this.request('PUT', `/api/v1/sessions/${enc(sessionId)}/delivery-cursors/${enc(consumer)}`, body);
   }
 
   // ---- scheduled jobs ----

@@ -8,3 +8,4 @@ export * from './memory';
 export * from './access';
 export * from './transcription';
 export * from './jobs';
+export * from './delivery';

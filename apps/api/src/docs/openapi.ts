@@ -37,6 +37,7 @@ import {
 import { chatCompletionRequestSchema } from '../openai/chat-completions.controller';
 import { APP_VERSION } from '../core/tokens';
 import { memoryOpenApiRoutes } from '../memory/memory.openapi';
+import { deliveryOpenApiRoutes } from '../delivery/delivery.openapi';
 import type { OpenApiRoute } from './openapi-route';
 
 type Route = OpenApiRoute;
@@ -97,7 +98,7 @@ function schema(s: z.ZodType): unknown {
 export function buildOpenApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const errorResponse = { content: { 'application/json': { schema: schema(errorBodySchema) } } };
-  for (const r of [...routes, ...memoryOpenApiRoutes]) {
+  for (const r of [...routes, ...memoryOpenApiRoutes, ...deliveryOpenApiRoutes]) {
     const op: Record<string, unknown> = {
       summary: r.summary,
       security: r.public ? [] : [{ bearer: [] }],

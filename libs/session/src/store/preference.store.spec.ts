@@ -23,6 +23,19 @@ describe('PreferenceStore', () => {
     expect(await prefs.all()).toEqual({ default_model: 'claude' });
   });
 
+  it('compare-and-set writes only over the expected value (or into an absent key)', async () => {
+    expect(await prefs.compareAndSet('cursor', null, 'v1')).toBe(true);
+    expect(await prefs.compareAndSet('cursor', null, 'other')).toBe(false);
+    expect(await prefs.compareAndSet('cursor', 'stale', 'v2')).toBe(false);
+    expect(await prefs.get('cursor')).toBe('v1');
+    expect(await prefs.compareAndSet('cursor', 'v1', 'v2')).toBe(true);
+    expect(await prefs.compareAndSet('cursor', 'v1', 'v3')).toBe(false);
+    expect(await prefs.get('cursor')).toBe('v2');
+    // Racing writers from the same value: exactly one wins.
+    const results = await Promise.all(['a', 'b', 'c'].map((v) => prefs.compareAndSet('cursor', 'v2', v)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
   it('stamps updated_at on every write', async () => {
     await prefs.set('k', 'v1');
     const [first] = await db.ds.query(`SELECT updated_at FROM preferences WHERE key = 'k'`);

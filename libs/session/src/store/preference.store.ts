@@ -30,6 +30,28 @@ export class PreferenceStore {
     );
   }
 
+  /**
+   * Writes `value` only if the preference still holds `expected` (null: only if it is absent),
+   * in one statement, so two writers never both win; true when it was written.
+   */
+  async compareAndSet(key: string, expected: string | null, value: string): Promise<boolean> {
+    const params = { key, expected, value, at: nowIso() };
+    const rows = await runWrite(this.manager, (m) =>
+      expected === null
+        ? selectRows<{ key: string }>(
+            m,
+            `INSERT INTO "preferences" ("key", "value", "updated_at") VALUES (:key, :value, :at) ON CONFLICT ("key") DO NOTHING RETURNING "key"`,
+            params,
+          )
+        : selectRows<{ key: string }>(
+            m,
+            `UPDATE "preferences" SET "value" = :value, "updated_at" = :at WHERE "key" = :key AND "value" = :expected RETURNING "key"`,
+            params,
+          ),
+    );
+    return rows.length === 1;
+  }
+
   /** Removes a preference; true if it existed. */
   async delete(key: string): Promise<boolean> {
     const result = await runWrite(this.manager, (m) =>
