@@ -51,6 +51,9 @@ function DefaultModelCard({ models }: { models: ModelsResponse }) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const enabled = models.models.filter((m) => m.enabled);
+  // The saved default is gone (the warning says so): the list shows no model as chosen, so picking
+  // any one (the one in use included, which would otherwise be no change) saves it.
+  const needsChoice = models.defaultModel.warnings.length > 0;
 
   const change = async (model: string) => {
     setSaving(true);
@@ -79,7 +82,17 @@ function DefaultModelCard({ models }: { models: ModelsResponse }) {
         <label htmlFor="default-model" className="field-label">
           Global default
         </label>
-        <select id="default-model" value={models.defaultModel.modelConfigId} onChange={(e) => void change(e.target.value)} disabled={saving}>
+        <select
+          id="default-model"
+          value={needsChoice ? '' : models.defaultModel.modelConfigId}
+          onChange={(e) => e.target.value && void change(e.target.value)}
+          disabled={saving}
+        >
+          {needsChoice ? (
+            <option value="" disabled>
+              Choose a default ({models.defaultModel.label} in use meanwhile)
+            </option>
+          ) : null}
           {enabled.map((m) => (
             <option key={m.id} value={m.id}>
               {m.label} ({m.id}
