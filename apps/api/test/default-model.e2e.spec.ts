@@ -66,4 +66,25 @@ describe('a saved global default that is gone (e2e)', () => {
     expect(r.reply).toMatchObject({ modelConfigId: 'claude', warnings: [] });
     await eventually(() => t.client.getSession(s.id), (x) => x.status === 'idle', 'session idle');
   });
+
+  it('`default` clears a session override on every door (REST, WebSocket, /model); `cloud` pins the default tier', async () => {
+    const s = await t.client.createSession({ peerId: 'default-word' });
+    const follows = { modelOverride: null, effectiveModel: expect.objectContaining({ source: 'global' }) };
+    await t.client.setSessionModel(s.id, 'quick');
+    expect(await t.client.setSessionModel(s.id, 'default')).toMatchObject(follows);
+    await t.client.setSessionModel(s.id, 'quick');
+    expect(await t.client.setSessionModel(s.id, ' DEFAULT ')).toMatchObject(follows);
+
+    const ws = await t.socket();
+    await t.client.setSessionModel(s.id, 'quick');
+    expect(await ws.call('session.setModel', { sessionId: s.id, model: 'default' })).toMatchObject(follows);
+
+    await t.client.setSessionModel(s.id, 'quick');
+    const r = await t.client.sendMessage(s.id, { text: '/model default' });
+    expect(r.command).toMatchObject({ name: 'model', ok: true });
+    expect(await t.client.getSession(s.id)).toMatchObject(follows);
+
+    // The default tier is still reachable as an override, by its alias.
+    expect(await t.client.setSessionModel(s.id, 'cloud')).toMatchObject({ modelOverride: 'main', effectiveModel: { modelConfigId: 'main', source: 'session' } });
+  });
 });

@@ -54,7 +54,7 @@ const routes: Route[] = [
   { method: 'get', path: `${S}/queue`, summary: 'Queued messages in order, each with its model snapshot', response: queueResponseSchema, errors: [404] },
   { method: 'post', path: `${S}/queue/{queuedId}/promote`, summary: 'Move a queued message to the head (interrupt: stop the running turn)', body: promoteRequestSchema, response: queueResponseSchema, errors: [404] },
   { method: 'delete', path: `${S}/queue/{queuedId}`, summary: 'Remove a queued message', response: queueResponseSchema, errors: [404] },
-  { method: 'put', path: `${S}/model`, summary: 'Set the session override (id, alias or tier)', body: setModelRequestSchema, response: sessionSchema, errors: [400, 404] },
+  { method: 'put', path: `${S}/model`, summary: 'Set the session override (id, alias or tier); `default` clears it (as DELETE does)', body: setModelRequestSchema, response: sessionSchema, errors: [400, 404] },
   { method: 'delete', path: `${S}/model`, summary: 'Clear the session override', response: sessionSchema, errors: [404] },
   { method: 'post', path: `${S}/reset`, summary: 'Clear history and session overrides', response: sessionSchema, errors: [404] },
   { method: 'post', path: `${S}/abort`, summary: 'Abort the running turn (partial reply kept)', response: z.object({ aborted: z.boolean() }), errors: [404] },

@@ -56,3 +56,13 @@ export function parseCommand(text: string): ParsedCommand | null {
 export function resolveCommandName(name: string): CommandName | null {
   return BY_NAME.get(name.trim().replace(/^\//, '').toLowerCase()) ?? null;
 }
+
+/**
+ * Where a session's model is set (`/model default`, the CLI, `PUT /sessions/:id/model`, the
+ * WebSocket's `session.setModel`), `default` (or `reset`) means "clear the override and follow
+ * the global default again", never "pin the default tier" (pin it with `cloud` or a model id).
+ */
+export function clearsModelOverride(ref: string): boolean {
+  const key = ref.trim().toLowerCase();
+  return key === 'default' || key === 'reset';
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isSwitchboardError, type Message, type SendMessageRequest, type SendMessageResponse } from '@switchboard/protocol';
-import { COMMANDS, type ParsedCommand } from '../commands/parse-command';
+import { clearsModelOverride, COMMANDS, type ParsedCommand } from '../commands/parse-command';
 import type { SessionRecord } from '../store/session.store';
 import { sourceLabel, type SessionEngine, type TurnStartedHook } from './session-engine';
 
@@ -31,7 +31,7 @@ export async function handleCommand(
       case 'model': {
         if (args.length === 0) return done(await modelStatus(engine, session.id));
         const ref = args[0];
-        if (ref.toLowerCase() === 'default' || ref.toLowerCase() === 'reset') {
+        if (clearsModelOverride(ref)) {
           const s = await engine.clearSessionModel(session.id);
           return done(`Session override cleared. This conversation now follows the ${sourceLabel(s.effectiveModel.source)}: ${s.effectiveModel.label}.`);
         }

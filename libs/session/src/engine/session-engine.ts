@@ -40,7 +40,7 @@ import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
 import { SESSION_MODEL_KEY } from '../store/session-config.store';
 import { DEFAULT_MODEL_PREFERENCE } from '../store/preference.store';
-import { parseCommand } from '../commands/parse-command';
+import { clearsModelOverride, parseCommand } from '../commands/parse-command';
 import { matchesPeer } from '../peer-match';
 import { buildPrompt } from './build-prompt';
 import { deferred, type Deferred } from './deferred';
@@ -266,7 +266,9 @@ export class SessionEngine {
     return models;
   }
 
+  /** Sets the session override; `default` clears it instead (one meaning on every door). */
   async setSessionModel(sessionId: string, ref: string): Promise<Session> {
+    if (clearsModelOverride(ref)) return this.clearSessionModel(sessionId);
     const model = validateModelRef(this.catalog, ref);
     const session = await this.repo.transaction(async (tx) => {
       await tx.sessions.require(sessionId);
