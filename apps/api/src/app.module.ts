@@ -1,10 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '@switchboard/models';
 import type { ApiEnv } from './config/api-env';
 import { API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER } from './core/tokens';
-import { AuthGuard } from './core/auth.guard';
+import { AuthFailureLimiter } from './core/auth-failure-limiter';
 import { ApiExceptionFilter } from './core/api-exception.filter';
 import { engineProviders } from './engine/engine.providers';
 import { HealthController } from './health/health.controller';
@@ -12,6 +12,7 @@ import { UsageController } from './usage/usage.controller';
 import { SessionsController } from './sessions/sessions.controller';
 import { ModelsController } from './models/models.controller';
 import { ChatCompletionsController } from './openai/chat-completions.controller';
+import { openAiDoor } from './openai/openai-door';
 import { DocsController } from './docs/docs.controller';
 import { WsGateway } from './gateway/ws.gateway';
 import { JobsController } from './jobs/jobs.controller';
@@ -40,16 +41,18 @@ export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, SessionsController, UsageController, ModelsController, ChatCompletionsController, DocsController, AccessController, TranscriptionsController, ...memoryFeature.controllers, JobsController, MetricsController, DeliveryCursorsController],
+      controllers: [HealthController, SessionsController, UsageController, ModelsController, ChatCompletionsController, ...openAiDoor.controllers, DocsController, AccessController, TranscriptionsController, ...memoryFeature.controllers, JobsController, MetricsController, DeliveryCursorsController],
       providers: [
         { provide: API_ENV, useValue: options.env },
         { provide: API_TOKEN, useValue: options.token },
         { provide: LOADED_CONFIG, useValue: options.config },
         { provide: LOGGER, useValue: options.logger },
-        { provide: APP_GUARD, useClass: AuthGuard },
+        // Token auth is the request gate's (core/request-gate.ts), before any body is read.
+        { provide: AuthFailureLimiter, useValue: new AuthFailureLimiter(options.env.limits.authFailuresPerMinute) },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         ...engineProviders,
         ...memoryFeature.providers,
+        ...openAiDoor.providers,
         WsGateway,
         AccessService,
         TranscriptionService,

@@ -2,15 +2,20 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ErrorCode, LIMITS, SwitchboardError } from '@switchboard/protocol';
-import { loadConfig, type LoadedConfig } from '@switchboard/models';
+import { ErrorCode, LIMITS, SwitchboardError, secretScrubber } from '@switchboard/protocol';
+import { configSecrets, loadConfig, type LoadedConfig } from '@switchboard/models';
 import { loadConfigFile } from '@switchboard/models/server';
 import { SessionEngine } from '@switchboard/session/server';
 import { AppModule } from './app.module';
 import { loadApiEnv, type ApiEnv } from './config/api-env';
 import { ensureApiToken, type ApiTokenInfo } from './config/api-token';
 import { createLogger, PinoNestLogger } from './core/logger';
+import { sendError, toSwitchboardError } from './core/api-exception.filter';
+import { AuthFailureLimiter } from './core/auth-failure-limiter';
+import { installRequestGate } from './core/request-gate';
+import { secureDataDir } from './database/data-dir';
 import { installAudioParser } from './transcriptions/audio-body.parser';
 
 export interface StartApiOptions {
@@ -32,10 +37,10 @@ export interface RunningApi {
   close(): Promise<void>;
 }
 
-/** JSON bodies only; an empty body counts as no body, and bad JSON is a coded 400. */
+/** JSON bodies only (no text/plain or form parsers); an empty body counts as no body, and bad JSON is a coded 400. */
 function installJsonParser(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.removeContentTypeParser('application/json');
+  fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: LIMITS.maxBodyBytes }, (_req, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
@@ -51,16 +56,27 @@ function installJsonParser(app: NestFastifyApplication): void {
 export async function startApi(options: StartApiOptions = {}): Promise<RunningApi> {
   const rawEnv = options.env ?? process.env;
   const env = loadApiEnv(rawEnv);
-  const logger = options.logger ?? createLogger(env.logLevel);
   const config = env.configPath ? loadConfigFile({ env: rawEnv, path: env.configPath }) : loadConfig({ env: rawEnv });
+  const fixedModes = secureDataDir(env.dataDir);
   const tokenInfo = ensureApiToken(env.dataDir, env.apiToken);
+  // Logs never carry the token or a configured key, whatever line they end up in.
+  const scrub = secretScrubber([tokenInfo.token, ...configSecrets(config)]);
+  const logger = options.logger ?? createLogger(env.logLevel, undefined, scrub);
+  if (fixedModes.length) logger.warn({ files: fixedModes }, 'data files were readable by other users: made private (0600, directory 0700)');
 
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({ env, token: tokenInfo.token, config, logger }),
-    new FastifyAdapter({ bodyLimit: LIMITS.maxBodyBytes, logger: false, trustProxy: false }),
+    new FastifyAdapter({
+      bodyLimit: LIMITS.maxBodyBytes,
+      logger: false,
+      trustProxy: false,
+      // The router's own 4xx (bad percent-encoding, an over-long path segment) in the documented shape.
+      frameworkErrors: (error: Error, req: FastifyRequest, reply: FastifyReply) => sendError(reply, req.url, toSwitchboardError(error)),
+    }),
     // Only JSON bodies: no urlencoded/multipart parsers (they would let a form post a message).
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },
   );
+  await installRequestGate(app, { token: tokenInfo.token, failures: app.get(AuthFailureLimiter), requestsPerMinute: env.limits.requestsPerMinute });
   installJsonParser(app);
   installAudioParser(app);
   // Frames are parsed by the gateway itself (`{id, method, params}`), not by Nest's event router.

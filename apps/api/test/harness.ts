@@ -28,10 +28,11 @@ export interface TestApi {
 
 /** Starts the real API on port 0 with a temp data dir and the fake LLM behind it. */
 export async function startTestApi(
-  opts: { config?: (fake: FakeLlmServer) => Record<string, unknown>; fake?: FakeLlmServer; dataDir?: string; logger?: Logger } = {},
+  opts: { config?: (fake: FakeLlmServer) => Record<string, unknown>; fake?: FakeLlmServer; dataDir?: string; logger?: Logger; env?: Record<string, string> } = {},
 ): Promise<TestApi> {
   const fake = opts.fake ?? (await startFakeLlm({ apiKey: FAKE_KEY }));
-  const { dataDir, env } = apiTestEnv((opts.config ?? testConfig)(fake), { token: TEST_TOKEN, logLevel: 'silent', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const { dataDir, env: baseEnv } = apiTestEnv((opts.config ?? testConfig)(fake), { token: TEST_TOKEN, logLevel: 'silent', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
+  const env = { ...baseEnv, ...opts.env };
   const sockets: SwitchboardSocket[] = [];
   const t: TestApi = {
     api: await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}) }),

@@ -185,3 +185,13 @@ function resolveSecrets(providers: Record<string, ProviderConfig>, env: ConfigEn
   }
   return { providers: out, issues };
 }
+
+/** Every secret value the config holds (provider keys, credential headers), for scrubbers. */
+export function configSecrets(config: Pick<SwitchboardConfig, 'providers'>): string[] {
+  const out: string[] = [];
+  for (const provider of Object.values(config.providers)) {
+    if (provider.apiKey) out.push(provider.apiKey);
+    for (const [name, value] of Object.entries(provider.headers ?? {})) if (/auth|key|token|secret|cookie/i.test(name)) out.push(value);
+  }
+  return out;
+}

@@ -8,9 +8,9 @@ import type {
   LanguageModelV3Usage,
 } from '@ai-sdk/provider';
 import { z } from 'zod';
-import type { ContentPart } from '@switchboard/protocol';
+import { secretScrubber, type ContentPart } from '@switchboard/protocol';
 import { estimateCost, type TokenUsage } from './cost';
-import type { LoadedConfig } from './load-config';
+import { configSecrets, type LoadedConfig } from './load-config';
 import type { ModelCatalog } from './model-catalog';
 import { toProviderCallError } from './providers/classify-provider-error';
 import { createKeepAliveFetch } from './providers/keep-alive-fetch';
@@ -44,9 +44,12 @@ export class ModelRunner {
   private readonly registry: ProviderRegistry;
   private readonly catalog: ModelCatalog;
   private readonly toolSchemas = new WeakMap<ToolSpec, LanguageModelV3FunctionTool>();
+  /** Scrubs the configured keys and secret shapes from provider error messages. */
+  private readonly scrub: (text: string) => string;
 
   constructor(options: ModelRunnerOptions) {
     this.catalog = options.catalog;
+    this.scrub = secretScrubber(configSecrets(options.config));
     this.registry = new ProviderRegistry(options.config, { fetch: options.fetch ?? createKeepAliveFetch() });
   }
 
@@ -75,7 +78,7 @@ export class ModelRunner {
       } catch (error) {
         if (error instanceof CallbackError) throw error.error;
         if (req.abortSignal?.aborted) return this.abortOutcome(req, text, parts, usages, steps);
-        throw toProviderCallError(error, req.modelConfigId, text);
+        throw toProviderCallError(error, req.modelConfigId, text, this.scrub);
       }
       if (step.usage) usages.push(step.usage);
       finishReason = step.finishReason;
@@ -122,7 +125,7 @@ export class ModelRunner {
       return this.result(req, text, [r.usage], r.finishReason.unified, false, text ? [{ type: 'text', text }] : [], 1);
     } catch (error) {
       if (req.abortSignal?.aborted) return this.abortOutcome(req, '', [], [], 1);
-      throw toProviderCallError(error, req.modelConfigId, '');
+      throw toProviderCallError(error, req.modelConfigId, '', this.scrub);
     }
   }
 
@@ -256,7 +259,7 @@ export class ModelRunner {
     const reason: unknown = req.abortSignal?.reason;
     // Checked by name: DOMException is not an Error subclass in every realm.
     const timedOut = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
-    if (timedOut) throw toProviderCallError(reason, req.modelConfigId, text);
+    if (timedOut) throw toProviderCallError(reason, req.modelConfigId, text, this.scrub);
     if (text) parts.push({ type: 'text', text });
     return this.result(req, text, usages, 'aborted', true, parts, steps);
   }

@@ -9,3 +9,4 @@ export * from './access';
 export * from './transcription';
 export * from './jobs';
 export * from './delivery';
+export * from './secrets';

@@ -9,9 +9,27 @@ export interface ApiEnv {
   configPath: string | null;
   apiToken: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Abuse limits (0 = off); the defaults never bother one owner's normal use. */
+  limits: ApiLimits;
+  /** Seconds a SIGTERM waits for a graceful stop before the process exits anyway. */
+  shutdownTimeoutSeconds: number;
   /** The whole environment, for the provider shortcuts (OPENAI_API_KEY, ...) and `env:` references. */
   raw: Record<string, string | undefined>;
 }
+
+export interface ApiLimits {
+  /** Requests per minute with the token. */
+  requestsPerMinute: number;
+  /** Failed authentications per client address per minute, then that address waits out the minute. */
+  authFailuresPerMinute: number;
+  /** Open WebSocket connections in all, and of those not yet authenticated. */
+  wsMaxConnections: number;
+  wsMaxUnauthenticated: number;
+  /** `watch.subscribe` subscriptions one connection may hold. */
+  wsMaxSubscriptions: number;
+}
+
+const count = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000_000).default(fallback);
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -20,6 +38,12 @@ const envSchema = z.object({
   SWITCHBOARD_CONFIG: z.string().min(1).optional(),
   SWITCHBOARD_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SWITCHBOARD_RATE_LIMIT_PER_MINUTE: count(3000),
+  SWITCHBOARD_AUTH_FAILURES_PER_MINUTE: count(30),
+  SWITCHBOARD_WS_MAX_CONNECTIONS: count(256),
+  SWITCHBOARD_WS_MAX_UNAUTHENTICATED: count(32),
+  SWITCHBOARD_WS_MAX_SUBSCRIPTIONS: count(64),
+  SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(8),
 });
 
 export class EnvError extends Error {
@@ -44,6 +68,14 @@ export function loadApiEnv(env: Record<string, string | undefined>): ApiEnv {
     configPath: e.SWITCHBOARD_CONFIG ? resolve(e.SWITCHBOARD_CONFIG) : null,
     apiToken: e.SWITCHBOARD_API_TOKEN ?? null,
     logLevel: e.LOG_LEVEL,
+    limits: {
+      requestsPerMinute: e.SWITCHBOARD_RATE_LIMIT_PER_MINUTE,
+      authFailuresPerMinute: e.SWITCHBOARD_AUTH_FAILURES_PER_MINUTE,
+      wsMaxConnections: e.SWITCHBOARD_WS_MAX_CONNECTIONS,
+      wsMaxUnauthenticated: e.SWITCHBOARD_WS_MAX_UNAUTHENTICATED,
+      wsMaxSubscriptions: e.SWITCHBOARD_WS_MAX_SUBSCRIPTIONS,
+    },
+    shutdownTimeoutSeconds: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS,
     raw: env,
   };
 }

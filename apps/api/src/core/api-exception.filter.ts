@@ -2,7 +2,6 @@ import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter 
 import type { Logger } from 'pino';
 import { ErrorCode, SwitchboardError, httpStatusFor, isSwitchboardError, type ErrorBody } from '@switchboard/protocol';
 import { LOGGER } from './tokens';
-import { scrubSecrets } from './logger';
 
 interface ReplyLike {
   status(code: number): ReplyLike;
@@ -23,7 +22,12 @@ export function toSwitchboardError(err: unknown): SwitchboardError {
       return new SwitchboardError(ErrorCode.PAYLOAD_TOO_LARGE, 'The request body is too large.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+    case 'FST_ERR_CTP_INVALID_CONTENT_TYPE':
       return new SwitchboardError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Send JSON with Content-Type: application/json.');
+    case 'FST_ERR_BAD_URL':
+      return new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'The path is not a valid URL (bad percent-encoding).', { field: 'path' });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new SwitchboardError(ErrorCode.URI_TOO_LONG, 'A path segment is too long.');
   }
   if (err instanceof SyntaxError || (e?.statusCode === 400 && /JSON/i.test(e?.message ?? ''))) {
     return new SwitchboardError(ErrorCode.INVALID_JSON, 'The request body is not valid JSON.');
@@ -53,6 +57,16 @@ export function openAiErrorBody(err: SwitchboardError): { error: { message: stri
   return { error: { message: err.message, type, code: err.code === ErrorCode.INVALID_MODEL ? 'model_not_found' : err.code.toLowerCase(), param } };
 }
 
+/** Writes a coded error the way every door expects: OpenAI's shape under /v1/, ours elsewhere; Retry-After when it applies. */
+export function sendError(reply: ReplyLike, url: string | undefined, err: SwitchboardError): void {
+  const body: ErrorBody | ReturnType<typeof openAiErrorBody> = url?.startsWith('/v1/') ? openAiErrorBody(err) : err.toBody();
+  if (err.code === ErrorCode.QUEUE_FULL || err.code === ErrorCode.RATE_LIMITED) {
+    const wait = err.details?.retryAfterSeconds;
+    reply.header('retry-after', String(typeof wait === 'number' ? wait : 1));
+  }
+  reply.status(httpStatusFor(err.code)).header('content-type', 'application/json; charset=utf-8').send(body);
+}
+
 /** The one filter: every error leaves as `{ error: { code, message, details } }` with its status. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
@@ -64,18 +78,15 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const reply = http.getResponse<ReplyLike>();
     const req = http.getRequest<{ url?: string; method?: string }>();
     const err = toSwitchboardError(exception);
-    const status = httpStatusFor(err.code);
-    if (status >= 500) {
+    if (httpStatusFor(err.code) >= 500) {
       this.logger.error(
-        { err: scrubSecrets(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)), url: req.url },
+        { err: exception instanceof Error ? (exception.stack ?? exception.message) : String(exception), url: req.url },
         'unhandled error',
       );
     } else {
       this.logger.debug({ code: err.code, url: req.url, method: req.method }, 'request rejected');
     }
     if (reply.sent) return;
-    const body: ErrorBody | ReturnType<typeof openAiErrorBody> = req.url?.startsWith('/v1/') ? openAiErrorBody(err) : err.toBody();
-    if (err.code === ErrorCode.QUEUE_FULL || err.code === ErrorCode.RATE_LIMITED) reply.header('retry-after', '1');
-    reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    sendError(reply, req.url, err);
   }
 }

@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
 import type { LoggerService } from '@nestjs/common';
+import { scrubSecretShapes } from '@switchboard/protocol';
 
 /** Field paths whose values never reach a log line. */
 export const REDACT_PATHS = [
@@ -18,17 +19,22 @@ export const REDACT_PATHS = [
   'req.headers["x-api-key"]',
 ];
 
-/** Secret-looking substrings scrubbed from free text (error messages can echo keys). */
-const SECRET_PATTERNS = [/\b(sk|sb|pk|rk)[-_][A-Za-z0-9_-]{12,}\b/g, /\b\d{6,}:[A-Za-z0-9_-]{30,}\b/g, /Bearer\s+[A-Za-z0-9._~+/=-]{8,}/gi];
-
-export function scrubSecrets(text: string): string {
-  let out = text;
-  for (const p of SECRET_PATTERNS) out = out.replace(p, '[REDACTED]');
-  return out;
+/** Scrubs every top-level string field of a log object (messages, `err`, `url` with a `?token=`). */
+function scrubFields(obj: Record<string, unknown>, scrub: (text: string) => string): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  for (const [key, value] of Object.entries(obj)) {
+    if (typeof value !== 'string') continue;
+    const clean = scrub(value);
+    if (clean !== value) (out ??= { ...obj })[key] = clean;
+  }
+  return out ?? obj;
 }
 
-/** The process logger: structured JSON, secrets redacted. */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/**
+ * The process logger: structured JSON; secret fields redacted by path, and secret values
+ * (the shared shapes of libs/protocol plus the known keys and token given in `scrub`) by value.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream, scrub: (text: string) => string = scrubSecretShapes): Logger {
   return pino(
     {
       level,
@@ -37,12 +43,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       formatters: { level: (label) => ({ level: label }) },
       hooks: {
         logMethod(args, method) {
-          // Scrub the message and any error text passed as a field.
           const scrubbed = args.map((a) => {
-            if (typeof a === 'string') return scrubSecrets(a);
-            if (a && typeof a === 'object' && typeof (a as { err?: unknown }).err === 'string') {
-              return { ...(a as object), err: scrubSecrets((a as { err: string }).err) };
-            }
+            if (typeof a === 'string') return scrub(a);
+            if (a && typeof a === 'object' && !(a instanceof Error)) return scrubFields(a as Record<string, unknown>, scrub);
             return a;
           });
           return method.apply(this, scrubbed as Parameters<typeof method>);

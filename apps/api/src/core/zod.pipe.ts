@@ -2,11 +2,23 @@ import { Injectable, type PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
 
-/** Turns zod issues into one VALIDATION_FAILED error naming the first bad field. */
+/** At most this many issues, and this many characters of each, reach an error body (a hostile body can raise millions). */
+const MAX_ISSUES = 5;
+const MAX_ISSUE_CHARS = 200;
+
+function clip(text: string): string {
+  return text.length > MAX_ISSUE_CHARS ? text.slice(0, MAX_ISSUE_CHARS - 1) + '…' : text;
+}
+
+/** Turns zod issues into one VALIDATION_FAILED error naming the first bad field; the list is capped. */
 export function validationError(error: z.ZodError, where = 'body'): SwitchboardError {
-  const issues = error.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message, code: i.code }));
+  const issues = error.issues.slice(0, MAX_ISSUES).map((i) => ({ field: clip(i.path.join('.') || where), message: clip(i.message), code: i.code }));
   const first = issues[0];
-  return new SwitchboardError(ErrorCode.VALIDATION_FAILED, `${first.field}: ${first.message}`, { field: first.field, issues });
+  return new SwitchboardError(ErrorCode.VALIDATION_FAILED, `${first.field}: ${first.message}`, {
+    field: first.field,
+    issues,
+    ...(error.issues.length > MAX_ISSUES ? { moreIssues: error.issues.length - MAX_ISSUES } : {}),
+  });
 }
 
 /** Parses a value with a schema or throws VALIDATION_FAILED. */

@@ -1,6 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { ModelCatalog, type LoadedConfig } from '@switchboard/models';
@@ -16,6 +15,7 @@ import {
 import { databaseEntities, databaseMigrations } from '../database/schema';
 import { API_ENV, DATA_SOURCE, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
 import { appTransactionRunner } from '../database/app-transaction-runner';
+import { DATABASE_FILE, secureDataDir } from '../database/data-dir';
 import type { ApiEnv } from '../config/api-env';
 import { EventHub } from './event-hub';
 import { MetricsService } from '../metrics/metrics.service';
@@ -54,9 +54,9 @@ export const engineProviders: Provider[] = [
     provide: DATA_SOURCE,
     inject: [API_ENV],
     useFactory: async (env: ApiEnv): Promise<DataSource> => {
-      mkdirSync(env.dataDir, { recursive: true });
+      secureDataDir(env.dataDir);
       const ds = createSqliteDataSource({
-        file: join(env.dataDir, 'switchboard.sqlite'),
+        file: join(env.dataDir, DATABASE_FILE),
         entities: databaseEntities,
         migrations: databaseMigrations,
       });

@@ -16,7 +16,7 @@ import {
 } from '@switchboard/protocol';
 import { SessionEngine } from '@switchboard/session/server';
 import { API_TOKEN, LOGGER } from '../core/tokens';
-import { tokenMatches } from '../core/auth.guard';
+import { tokenMatches } from '../core/auth-token';
 import { toSwitchboardError } from '../core/api-exception.filter';
 import { validationError } from '../core/zod.pipe';
 import { EventHub } from '../engine/event-hub';

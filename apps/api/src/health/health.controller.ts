@@ -7,7 +7,7 @@ const startedAt = Date.now();
 
 @Controller('api/v1/health')
 export class HealthController {
-  @Public()
+  @Public({ unlimited: true })
   @Get()
   health(): HealthResponse {
     return { status: 'ok', version: APP_VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) };

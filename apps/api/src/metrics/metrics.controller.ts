@@ -8,7 +8,7 @@ interface ReplyLike {
 
 /**
  * Prometheus scrape endpoint, outside /api/v1 as Prometheus expects, and not public: the global
- * AuthGuard requires the API token (Prometheus: `authorization: { type: Bearer, credentials: ... }`).
+ * request gate requires the API token (Prometheus: `authorization: { type: Bearer, credentials: ... }`).
  */
 @Controller('metrics')
 export class MetricsController {

@@ -2,8 +2,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { TRANSCRIPTION_LIMITS } from '@switchboard/protocol';
 
 /**
- * Raw audio bodies (`audio/*`, `application/octet-stream`) for the transcription route, with
- * their own size limit; everything else stays JSON-only.
+ * Raw audio bodies (`audio/*`, `application/octet-stream`) with their own size limit. Only the
+ * routes marked `@Accepts(...)` take them: the request gate refuses them elsewhere (415) before
+ * a byte is read.
  */
 export function installAudioParser(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ErrorCode, SwitchboardError, type TranscriptionResponse } from '@switchboard/protocol';
+import { Accepts } from '../core/public.decorator';
 import { TranscriptionService } from './transcription.service';
 
 /** `POST /api/v1/sessions/:id/transcriptions` with the audio as the raw body (e.g. `audio/ogg`). */
@@ -8,6 +9,7 @@ export class TranscriptionsController {
   constructor(private readonly transcriptions: TranscriptionService) {}
 
   @Post(':id/transcriptions')
+  @Accepts('audio/*', 'application/octet-stream')
   @HttpCode(200)
   transcribe(@Param('id') id: string, @Body() body: unknown): Promise<TranscriptionResponse> {
     if (!Buffer.isBuffer(body)) {

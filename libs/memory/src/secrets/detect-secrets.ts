@@ -1,39 +1,7 @@
+import { SECRET_SHAPES, type SecretShapeKind } from '@switchboard/protocol';
+
 /** Kinds of secret the gate recognises; only the kind is ever logged, never the value. */
-export type SecretKind =
-  | 'private_key'
-  | 'api_key'
-  | 'aws_access_key'
-  | 'github_token'
-  | 'slack_token'
-  | 'google_api_key'
-  | 'stripe_key'
-  | 'telegram_bot_token'
-  | 'jwt'
-  | 'bearer_token'
-  | 'connection_string'
-  | 'password'
-  | 'card_number'
-  | 'high_entropy_token';
-
-interface Pattern {
-  kind: SecretKind;
-  re: RegExp;
-}
-
-// Ordered from the most specific; every pattern is global so redaction can replace each hit.
-const PATTERNS: Pattern[] = [
-  { kind: 'private_key', re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g },
-  { kind: 'api_key', re: /\bsk-(?:ant-|proj-|live-|test-|or-v1-)?[A-Za-z0-9_-]{16,}/g },
-  { kind: 'stripe_key', re: /\b[spr]k_(?:live|test)_[A-Za-z0-9]{12,}\b/g },
-  { kind: 'aws_access_key', re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g },
-  { kind: 'github_token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g },
-  { kind: 'slack_token', re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
-  { kind: 'google_api_key', re: /\bAIza[0-9A-Za-z_-]{30,}/g },
-  { kind: 'telegram_bot_token', re: /\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g },
-  { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
-  { kind: 'bearer_token', re: /\bbearer\s+[A-Za-z0-9._~+/=-]{16,}/gi },
-  { kind: 'connection_string', re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]+:[^\s@/]+@[^\s]+/gi },
-];
+export type SecretKind = SecretShapeKind | 'password' | 'card_number' | 'high_entropy_token';
 
 // "password: x", "my password is x", "pin = 1234", "api key is abc123": a credential stated with its value.
 const CREDENTIAL_WORDS = String.raw`(?:pass(?:word|wd|phrase|code)?|pwd|pin(?:\s*code)?|secret(?:\s*key)?|api[\s_-]*key|access[\s_-]*key|auth[\s_-]*token|access[\s_-]*token|private[\s_-]*key|token|credentials?)`;
@@ -101,7 +69,8 @@ function findSecrets(text: string, firstOnly: boolean): SecretHit[] {
     hits.push({ kind, start, end });
     return firstOnly;
   };
-  for (const { kind, re } of PATTERNS) {
+  // The shared list (libs/protocol) that the API also scrubs from logs and errors.
+  for (const { kind, re } of SECRET_SHAPES) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) if (add(kind, m.index, m.index + m[0].length)) return hits;
   }

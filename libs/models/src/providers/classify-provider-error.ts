@@ -1,4 +1,5 @@
 import { APICallError } from '@ai-sdk/provider';
+import { scrubSecretShapes } from '@switchboard/protocol';
 import { ProviderCallError } from '../provider-call-error';
 
 /** Socket-level failures: the request may well succeed if sent again. */
@@ -39,11 +40,17 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 /** A ProviderCallError for whatever a provider call threw or streamed as an `error` part. */
-export function toProviderCallError(error: unknown, modelConfigId: string, partialText: string): ProviderCallError {
+export function toProviderCallError(
+  error: unknown,
+  modelConfigId: string,
+  partialText: string,
+  // Upstream errors can echo the key ("Incorrect API key provided: sk-…"); the message is stored and shown.
+  scrub: (text: string) => string = scrubSecretShapes,
+): ProviderCallError {
   if (error instanceof ProviderCallError) return error;
   const { status, retryable, detail } = classify(error);
   const prefix = `Model "${modelConfigId}" failed${status ? ` (HTTP ${status})` : ''}`;
-  return new ProviderCallError(`${prefix}: ${detail}`, {
+  return new ProviderCallError(scrub(`${prefix}: ${detail}`), {
     modelConfigId,
     ...(status !== undefined ? { status } : {}),
     retryable,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   SwitchboardError,
+  scrubSecretShapes,
   type Channel,
   type CreateSessionRequest,
   type EngineRef,
@@ -1034,6 +1035,7 @@ function deriveTitle(text: string): string {
   return line.length > 60 ? line.slice(0, 57).trimEnd() + '…' : line;
 }
 
+/** An error's text as it is logged, stored and shown: secret shapes scrubbed (provider errors already scrub configured keys). */
 function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return scrubSecretShapes(err instanceof Error ? err.message : String(err));
 }
