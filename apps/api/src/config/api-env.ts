@@ -27,6 +27,8 @@ export interface ApiLimits {
   wsMaxUnauthenticated: number;
   /** `watch.subscribe` subscriptions one connection may hold. */
   wsMaxSubscriptions: number;
+  /** A socket that has not authenticated within this time is closed. */
+  wsAuthTimeoutMs: number;
 }
 
 const count = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000_000).default(fallback);
@@ -43,6 +45,7 @@ const envSchema = z.object({
   SWITCHBOARD_WS_MAX_CONNECTIONS: count(256),
   SWITCHBOARD_WS_MAX_UNAUTHENTICATED: count(32),
   SWITCHBOARD_WS_MAX_SUBSCRIPTIONS: count(64),
+  SWITCHBOARD_WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(8),
 });
 
@@ -74,6 +77,7 @@ export function loadApiEnv(env: Record<string, string | undefined>): ApiEnv {
       wsMaxConnections: e.SWITCHBOARD_WS_MAX_CONNECTIONS,
       wsMaxUnauthenticated: e.SWITCHBOARD_WS_MAX_UNAUTHENTICATED,
       wsMaxSubscriptions: e.SWITCHBOARD_WS_MAX_SUBSCRIPTIONS,
+      wsAuthTimeoutMs: e.SWITCHBOARD_WS_AUTH_TIMEOUT_MS,
     },
     shutdownTimeoutSeconds: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS,
     raw: env,

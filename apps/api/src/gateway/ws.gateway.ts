@@ -15,13 +15,14 @@ import {
   type WsMethod,
 } from '@switchboard/protocol';
 import { SessionEngine } from '@switchboard/session/server';
-import { API_TOKEN, LOGGER } from '../core/tokens';
+import { API_ENV, API_TOKEN, LOGGER } from '../core/tokens';
+import { AuthFailureLimiter } from '../core/auth-failure-limiter';
+import type { ApiEnv, ApiLimits } from '../config/api-env';
 import { tokenMatches } from '../core/auth-token';
 import { toSwitchboardError } from '../core/api-exception.filter';
 import { validationError } from '../core/zod.pipe';
 import { EventHub } from '../engine/event-hub';
 
-const AUTH_TIMEOUT_MS = 10_000;
 /** A client that stops reading is cut off rather than buffered without end. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
@@ -30,6 +31,8 @@ type Handler = (params: never, conn: WsConnection) => Promise<unknown> | unknown
 /** One client connection: authentication, subscriptions and an event sequence of its own. */
 class WsConnection {
   authed = false;
+  /** Closes a socket that has not authenticated in time; cleared by whichever frame authenticates. */
+  authTimer: NodeJS.Timeout | null = null;
   private seq = 0;
   private readonly subscriptions = new Map<string, () => void>();
   private nextSub = 1;
@@ -50,6 +53,10 @@ class WsConnection {
 
   sendEvent<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void {
     this.send({ event, payload, seq: ++this.seq });
+  }
+
+  get subscriptionCount(): number {
+    return this.subscriptions.size;
   }
 
   subscribe(sessionId: string | null): string {
@@ -80,13 +87,18 @@ class WsConnection {
 @WebSocketGateway({ path: '/ws', maxPayload: LIMITS.maxBodyBytes })
 export class WsGateway implements OnGatewayConnection {
   private readonly handlers: Record<WsMethod, Handler>;
+  private readonly limits: ApiLimits;
+  private readonly connections = new Set<WsConnection>();
 
   constructor(
     private readonly engine: SessionEngine,
     private readonly hub: EventHub,
     @Inject(API_TOKEN) private readonly token: string,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(API_ENV) env: ApiEnv,
+    private readonly failures: AuthFailureLimiter,
   ) {
+    this.limits = env.limits;
     const e = this.engine;
     const h: { [M in WsMethod]: (params: import('zod').infer<(typeof wsMethodSchemas)[M]['params']>, conn: WsConnection) => unknown } = {
       auth: () => ({ ok: true }),
@@ -112,6 +124,10 @@ export class WsGateway implements OnGatewayConnection {
       'models.list': () => e.models(),
       'settings.setDefaultModel': (p) => e.setDefaultModel(p.model),
       'watch.subscribe': async (p, conn) => {
+        const max = this.limits.wsMaxSubscriptions;
+        if (max > 0 && conn.subscriptionCount >= max) {
+          throw new SwitchboardError(ErrorCode.RATE_LIMITED, `At most ${max} subscriptions per connection: unsubscribe one, or subscribe to every session at once (no sessionId).`);
+        }
         if (p.sessionId) await e.getSession(p.sessionId);
         return { subscriptionId: conn.subscribe(p.sessionId ?? null) };
       },
@@ -127,32 +143,46 @@ export class WsGateway implements OnGatewayConnection {
 
   handleConnection(socket: WebSocket, req: IncomingMessage): void {
     const conn = new WsConnection(socket, this.hub);
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const refuse = (code: ErrorCode, message: string, closeCode: number, reason: string) => {
+      conn.send({ id: null, ok: false, error: { code, message } });
+      socket.close(closeCode, reason);
+    };
+    const { wsMaxConnections, wsMaxUnauthenticated } = this.limits;
+    if (wsMaxConnections > 0 && this.connections.size >= wsMaxConnections) {
+      return refuse(ErrorCode.RATE_LIMITED, 'Too many open connections; try again later.', 1013, 'too many connections');
+    }
+    if (this.failures.blockedFor(address) > 0) {
+      return refuse(ErrorCode.RATE_LIMITED, 'Too many failed authentications from this address.', 1008, 'rate limited');
+    }
     const url = new URL(req.url ?? '/ws', 'http://localhost');
     const presented = url.searchParams.get('token');
     if (presented !== null) {
       if (!tokenMatches(presented, this.token)) {
-        conn.send({ id: null, ok: false, error: { code: ErrorCode.UNAUTHORIZED, message: 'The API token is not valid.' } });
-        socket.close(4401, 'unauthorized');
-        return;
+        this.failures.record(address);
+        return refuse(ErrorCode.UNAUTHORIZED, 'The API token is not valid.', 4401, 'unauthorized');
       }
       conn.authed = true;
+    } else {
+      const pending = [...this.connections].filter((c) => !c.authed).length;
+      if (wsMaxUnauthenticated > 0 && pending >= wsMaxUnauthenticated) {
+        return refuse(ErrorCode.RATE_LIMITED, 'Too many connections waiting to authenticate; try again later.', 1013, 'too many unauthenticated');
+      }
+      conn.authTimer = setTimeout(() => {
+        refuse(ErrorCode.UNAUTHORIZED, 'Authenticate with ?token= or an auth frame.', 4401, 'unauthorized');
+      }, this.limits.wsAuthTimeoutMs);
     }
-    const authTimer = conn.authed
-      ? null
-      : setTimeout(() => {
-          conn.send({ id: null, ok: false, error: { code: ErrorCode.UNAUTHORIZED, message: 'Authenticate with ?token= or an auth frame.' } });
-          socket.close(4401, 'unauthorized');
-        }, AUTH_TIMEOUT_MS);
-    socket.on('message', (data: WebSocket.RawData) => void this.onMessage(conn, data.toString()));
+    this.connections.add(conn);
+    socket.on('message', (data: WebSocket.RawData) => void this.onMessage(conn, address, data.toString()));
     socket.on('close', () => {
-      if (authTimer) clearTimeout(authTimer);
+      if (conn.authTimer) clearTimeout(conn.authTimer);
+      this.connections.delete(conn);
       conn.dispose();
     });
     socket.on('error', (err) => this.logger.debug({ err: err.message }, 'websocket error'));
-    if (authTimer) socket.once('message', () => conn.authed && clearTimeout(authTimer));
   }
 
-  private async onMessage(conn: WsConnection, data: string): Promise<void> {
+  private async onMessage(conn: WsConnection, address: string, data: string): Promise<void> {
     let raw: unknown;
     try {
       raw = JSON.parse(data);
@@ -173,11 +203,14 @@ export class WsGateway implements OnGatewayConnection {
         if (method !== 'auth') throw new SwitchboardError(ErrorCode.UNAUTHORIZED, 'Authenticate first: send {"method":"auth","params":{"token":"..."}}.');
         const token = (params as { token?: unknown } | undefined)?.token;
         if (typeof token !== 'string' || !tokenMatches(token, this.token)) {
+          this.failures.record(address);
           conn.send({ id, ok: false, error: { code: ErrorCode.UNAUTHORIZED, message: 'The API token is not valid.' } });
           conn.socket.close(4401, 'unauthorized');
           return;
         }
         conn.authed = true;
+        if (conn.authTimer) clearTimeout(conn.authTimer);
+        conn.authTimer = null;
         conn.send({ id, ok: true, result: { ok: true } });
         return;
       }
