@@ -6,7 +6,16 @@ describe('markdownToTelegramHtml', () => {
   it('maps inline Markdown to the tags Telegram supports', () => {
     expect(render('Some **bold**, _it_, ~~gone~~ and `x < y`')).toBe('Some <b>bold</b>, <i>it</i>, <s>gone</s> and <code>x &lt; y</code>');
     expect(render('[docs](https://x.dev/a?b=1&c="2")')).toBe('<a href="https://x.dev/a?b=1&amp;c=%222%22">docs</a>');
-    expect(render('see www.example.com')).toBe('see <a href="http://www.example.com">www.example.com</a>');
+    expect(render('see https://example.com/docs?a=1&b=2 now')).toBe('see <a href="https://example.com/docs?a=1&amp;b=2">https://example.com/docs?a=1&amp;b=2</a> now');
+    expect(render('<https://x.dev/a>')).toBe('<a href="https://x.dev/a">https://x.dev/a</a>');
+  });
+
+  it('leaves bare file names and scheme-less domains as text', () => {
+    expect(render('Edit README.md and main.py, then run setup.sh')).toBe('Edit README.md and main.py, then run setup.sh');
+    expect(render('see www.example.com or example.com')).toBe('see www.example.com or example.com');
+    expect(render('mail me at someone@example.com')).toBe('mail me at someone@example.com');
+    expect(render('- `app.ts`\n- index.html')).toBe('• <code>app.ts</code>\n• index.html');
+    expect(render('[the readme](https://x.dev/README.md)')).toBe('<a href="https://x.dev/README.md">the readme</a>');
   });
 
   it('escapes every <, > and & and never passes raw HTML through', () => {

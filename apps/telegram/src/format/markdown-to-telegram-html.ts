@@ -5,6 +5,9 @@ import { escapeAttr, escapeHtml, htmlToPlain } from './html';
 const SAFE_LINK = /^(https?:\/\/|tg:\/\/|mailto:)/i;
 
 const md = new MarkdownIt('default', { html: false, linkify: true, breaks: false });
+// Only URLs with a scheme become links: `README.md`, `main.py` or `example.com` stay text
+// (linkify-it's fuzzy matching takes any word ending in a top-level domain for a link).
+md.linkify.set({ fuzzyLink: false, fuzzyEmail: false, fuzzyIP: false });
 type Token = ReturnType<MarkdownIt['parse']>[number];
 
 interface Node {
