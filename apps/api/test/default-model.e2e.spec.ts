@@ -5,7 +5,8 @@
  */
 import { rmSync } from 'node:fs';
 import type { Message } from '@switchboard/protocol';
-import { eventually, startTestApi, testConfig, type TestApi } from './harness';
+import { runCli } from '@switchboard/tools/cli';
+import { eventually, startTestApi, TEST_TOKEN, testConfig, type TestApi } from './harness';
 
 describe('a saved global default that is gone (e2e)', () => {
   let t: TestApi;
@@ -41,6 +42,10 @@ describe('a saved global default that is gone (e2e)', () => {
     expect(models.defaultModel.warnings).toEqual([
       'The saved global default model "llama" is no longer available; using "claude" (the config file\'s defaultModel).',
     ]);
+    // The operator CLI shows it with the setting too.
+    const out: string[] = [];
+    expect(await runCli(['default'], { SWITCHBOARD_API_URL: t.api.url, SWITCHBOARD_API_TOKEN: TEST_TOKEN }, (l) => out.push(l))).toBe(0);
+    expect(out).toEqual(['Global default: Fake Claude (claude)', `  warning: ${models.defaultModel.warnings[0]}`]);
   });
 
   it('answers with that model and repeats no warning on replies or on the conversation', async () => {

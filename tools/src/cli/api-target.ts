@@ -5,13 +5,15 @@ export interface ApiTarget {
   url: string;
   token: string | null;
   tokenSource: string;
+  /** The token file looked for (in the data directory). */
+  tokenFile: string;
 }
 
 /** Where the API is and its token: SWITCHBOARD_API_URL / SWITCHBOARD_API_TOKEN, else the token file in the data directory. */
 export function apiTarget(env: Record<string, string | undefined>): ApiTarget {
   const url = (env.SWITCHBOARD_API_URL || `http://127.0.0.1:${env.PORT || 8787}`).replace(/\/+$/, '');
-  if (env.SWITCHBOARD_API_TOKEN) return { url, token: env.SWITCHBOARD_API_TOKEN, tokenSource: 'SWITCHBOARD_API_TOKEN' };
   const file = join(resolve(env.SWITCHBOARD_DATA_DIR || './data'), 'api-token');
-  if (existsSync(file)) return { url, token: readFileSync(file, 'utf8').trim(), tokenSource: file };
-  return { url, token: null, tokenSource: 'none' };
+  if (env.SWITCHBOARD_API_TOKEN) return { url, token: env.SWITCHBOARD_API_TOKEN, tokenSource: 'SWITCHBOARD_API_TOKEN', tokenFile: file };
+  if (existsSync(file)) return { url, token: readFileSync(file, 'utf8').trim(), tokenSource: file, tokenFile: file };
+  return { url, token: null, tokenSource: 'none', tokenFile: file };
 }
