@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { ErrorCode, LIMITS, SwitchboardError, secretScrubber } from '@switchboard/protocol';
 import { configSecrets, loadConfig, type LoadedConfig } from '@switchboard/models';
 import { loadConfigFile } from '@switchboard/models/server';
@@ -23,6 +23,8 @@ export interface StartApiOptions {
   env?: Record<string, string | undefined>;
   /** Logger to use (defaults to pino on stdout at LOG_LEVEL). */
   logger?: Logger;
+  /** Where the default logger writes (defaults to stdout); its lines are scrubbed like every log line. */
+  logDestination?: DestinationStream;
 }
 
 export interface RunningApi {
@@ -61,7 +63,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   const tokenInfo = ensureApiToken(env.dataDir, env.apiToken);
   // Logs never carry the token or a configured key, whatever line they end up in.
   const scrub = secretScrubber([tokenInfo.token, ...configSecrets(config)]);
-  const logger = options.logger ?? createLogger(env.logLevel, undefined, scrub);
+  const logger = options.logger ?? createLogger(env.logLevel, options.logDestination, scrub);
   if (fixedModes.length) logger.warn({ files: fixedModes }, 'data files were readable by other users: made private (0600, directory 0700)');
 
   const app = await NestFactory.create<NestFastifyApplication>(

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { Logger } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import WebSocket from 'ws';
 import { SwitchboardClient, type SwitchboardSocket, type WebSocketConstructor } from '@switchboard/protocol';
 import { startFakeLlm, type FakeLlmServer } from '@switchboard/tools/fake-llm';
@@ -28,14 +28,14 @@ export interface TestApi {
 
 /** Starts the real API on port 0 with a temp data dir and the fake LLM behind it. */
 export async function startTestApi(
-  opts: { config?: (fake: FakeLlmServer) => Record<string, unknown>; fake?: FakeLlmServer; dataDir?: string; logger?: Logger; env?: Record<string, string> } = {},
+  opts: { config?: (fake: FakeLlmServer) => Record<string, unknown>; fake?: FakeLlmServer; dataDir?: string; logger?: Logger; logDestination?: DestinationStream; env?: Record<string, string> } = {},
 ): Promise<TestApi> {
   const fake = opts.fake ?? (await startFakeLlm({ apiKey: FAKE_KEY }));
   const { dataDir, env: baseEnv } = apiTestEnv((opts.config ?? testConfig)(fake), { token: TEST_TOKEN, logLevel: 'silent', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
   const env = { ...baseEnv, ...opts.env };
   const sockets: SwitchboardSocket[] = [];
   const t: TestApi = {
-    api: await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}) }),
+    api: await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) }),
     client: null as unknown as SwitchboardClient,
     dataDir,
     fake,
@@ -48,7 +48,7 @@ export async function startTestApi(
     async restart() {
       for (const s of sockets.splice(0)) s.close();
       await t.api.close();
-      t.api = await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}) });
+      t.api = await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) });
       t.client = clientFor(t.api.url);
     },
     async close() {

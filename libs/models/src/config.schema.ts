@@ -133,6 +133,8 @@ export const failoverSchema = z.strictObject({
   cooldownMs: z.number().int().min(0).max(3_600_000).default(60_000),
   /** A call that has not produced its first token in this time counts as a transient failure. */
   firstTokenTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+  /** A stream that goes quiet this long after its first token ends the turn `interrupted`, keeping the partial reply. */
+  streamIdleTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
 });
 export type FailoverConfig = z.infer<typeof failoverSchema>;
 

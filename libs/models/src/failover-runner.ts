@@ -79,7 +79,12 @@ export class FailoverRunner {
         const result = await backOff(
           () => {
             attempts++;
-            return call({ ...req, modelConfigId, firstTokenTimeoutMs: req.firstTokenTimeoutMs ?? this.settings.firstTokenTimeoutMs });
+            return call({
+              ...req,
+              modelConfigId,
+              firstTokenTimeoutMs: req.firstTokenTimeoutMs ?? this.settings.firstTokenTimeoutMs,
+              streamIdleTimeoutMs: req.streamIdleTimeoutMs ?? this.settings.streamIdleTimeoutMs,
+            });
           },
           {
             numOfAttempts: this.settings.retries + 1,

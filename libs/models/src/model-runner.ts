@@ -141,10 +141,11 @@ export class ModelRunner {
       ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
       ...(tools ? { tools: tools.map((t) => this.toolSchema(t)), toolChoice: { type: 'auto' } } : {}),
     };
-    // A first-token timeout aborts the request; the user's own abort is passed through to the
-    // same controller (one listener, cheaper per call than AbortSignal.any).
+    // The timeouts abort the request; the user's own abort is passed through to the same
+    // controller (one listener, cheaper per call than AbortSignal.any).
     const user = req.abortSignal;
-    const timeout = req.firstTokenTimeoutMs ? new AbortController() : null;
+    const idleMs = req.streamIdleTimeoutMs;
+    const timeout = req.firstTokenTimeoutMs || idleMs ? new AbortController() : null;
     const forward = timeout && user ? () => timeout.abort(user.reason) : null;
     if (forward) {
       if (user!.aborted) forward();
@@ -152,10 +153,25 @@ export class ModelRunner {
     }
     const signal = timeout ? timeout.signal : user;
     if (signal) options.abortSignal = signal;
-    let timer: NodeJS.Timeout | null = timeout
-      ? setTimeout(() => timeout.abort(new FirstTokenTimeout(req.firstTokenTimeoutMs!)), req.firstTokenTimeoutMs)
-      : null;
+    // One watchdog: until the first token it waits the first-token timeout; then the idle
+    // timeout since the last stream part, re-armed lazily (a part costs a timestamp, not a timer).
+    let timer: NodeJS.Timeout | null =
+      timeout && req.firstTokenTimeoutMs ? setTimeout(() => timeout.abort(new FirstTokenTimeout(req.firstTokenTimeoutMs!)), req.firstTokenTimeoutMs) : null;
+    let tokens = false;
+    let lastPart = 0;
+    const watchIdle = () => {
+      const left = lastPart + idleMs! - performance.now();
+      if (left <= 0) timeout!.abort(new StreamIdleTimeout(idleMs!));
+      else timer = setTimeout(watchIdle, left);
+    };
     const firstToken = () => {
+      if (tokens) return;
+      tokens = true;
+      if (timer) clearTimeout(timer);
+      timer = idleMs ? setTimeout(watchIdle, idleMs) : null;
+    };
+    const stopWatch = () => {
+      tokens = true;
       if (timer) clearTimeout(timer);
       timer = null;
     };
@@ -167,6 +183,7 @@ export class ModelRunner {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
+        lastPart = performance.now();
         switch (value.type) {
           case 'text-delta':
             firstToken();
@@ -201,7 +218,7 @@ export class ModelRunner {
       if (timeout?.signal.aborted && !user?.aborted) throw timeout.signal.reason;
       throw error;
     } finally {
-      firstToken();
+      stopWatch();
       if (forward) user!.removeEventListener('abort', forward);
     }
   }
@@ -291,6 +308,14 @@ export class ModelRunner {
 export class FirstTokenTimeout extends Error {
   constructor(ms: number) {
     super(`no first token after ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/** The stream went quiet after it started: a stalled provider. The turn keeps what it had streamed. */
+export class StreamIdleTimeout extends Error {
+  constructor(ms: number) {
+    super(`the stream stalled: nothing for ${ms} ms`);
     this.name = 'TimeoutError';
   }
 }

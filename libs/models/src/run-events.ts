@@ -34,6 +34,8 @@ export interface RunRequest {
   toolResultMaxChars?: number;
   /** Fails the call as a transient error when no first token came in time. */
   firstTokenTimeoutMs?: number;
+  /** Fails the call when the stream, once started, sends nothing for this long (partial text is kept). */
+  streamIdleTimeoutMs?: number;
 }
 
 export interface RunResult {

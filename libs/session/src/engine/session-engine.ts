@@ -671,7 +671,9 @@ export class SessionEngine {
     }
     if (turn.flushTimer) clearTimeout(turn.flushTimer);
 
-    const { message, session, errorEvent } = await this.repo.transaction(async (tx) => {
+    // The end of a turn must land: retried (an outside writer can hold the database busy), and
+    // when it cannot, the session is released anyway with the outcome recorded as best it can be.
+    const finish = async (tx: SessionRepository) => {
       const message = await tx.messages.update(turn.assistantMessageId, {
         content: text,
         status,
@@ -702,7 +704,18 @@ export class SessionEngine {
         ...(answeredBy !== turn.resolution.modelConfigId ? { lastModelConfigId: answeredBy } : {}),
       });
       return { message, session, errorEvent };
-    });
+    };
+    let ended: { message: Message; session: SessionRecord; errorEvent: Message | null };
+    try {
+      ended = await this.repo.transactionWithRetry(finish);
+    } catch (err) {
+      log.error({ err: errorText(err) }, 'could not save the end of the turn; releasing the session');
+      this.running.delete(sessionId);
+      turn.done.reject(err);
+      await this.releaseAfterFailedFinish(sessionId, turn, text, log);
+      return;
+    }
+    const { message, session, errorEvent } = ended;
     this.running.delete(sessionId);
     this.events.emit('message.completed', { sessionId, turnId, message });
     if (errorEvent) this.events.emit('message.created', { sessionId, message: errorEvent });
@@ -722,6 +735,35 @@ export class SessionEngine {
       if (started.titlePending) this.track(this.generateTitle(session, started.userMessage.content, text, log));
     }
     await this.drain(sessionId);
+  }
+
+  /**
+   * Last resort when a turn's final write kept failing: mark the reply interrupted with its text,
+   * the session idle, and say so in the history, retried; then let the queue go on.
+   */
+  private async releaseAfterFailedFinish(sessionId: string, turn: RunningTurn, text: string, log: EngineLogger): Promise<void> {
+    try {
+      const { message, session, event } = await this.repo.transactionWithRetry(async (tx) => {
+        const message = await tx.messages.update(turn.assistantMessageId, { content: text, status: 'interrupted', parts: text ? [{ type: 'text', text }] : [] });
+        const event = await tx.messages.append({
+          sessionId,
+          turnId: turn.turnId,
+          role: 'system',
+          kind: 'turn_error',
+          content: 'The reply could not be saved completely (the database was busy); what had streamed is kept.',
+          event: { error: 'final write failed' },
+        });
+        const session = await tx.sessions.update(sessionId, { status: 'idle', currentTurnId: null, lastActivityAt: new Date().toISOString() });
+        return { message, session, event };
+      });
+      this.events.emit('message.completed', { sessionId, turnId: turn.turnId, message });
+      this.events.emit('message.created', { sessionId, message: event });
+      this.emitSessionLazy('status_change', session);
+    } catch (err) {
+      // The database stays unwritable: a restart's recovery marks the turn interrupted.
+      log.error({ err: errorText(err) }, 'could not release the session in the database either');
+    }
+    await this.drain(sessionId).catch((err) => log.warn({ err: errorText(err) }, 'queue did not resume after a failed turn end'));
   }
 
   /**

@@ -1,3 +1,4 @@
+import { backOff } from 'exponential-backoff';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TransactionRunner } from '../db/transaction-runner';
 import { clearSession } from './clear-session';
@@ -36,6 +37,14 @@ export class SessionRepository {
     return this.tx.run((m) => fn(new SessionRepository(this.ds, this.tx, m)));
   }
 
+  /**
+   * Like transaction(), retried while the database answers busy (another process holding the
+   * write lock past the busy timeout); other errors fail at once.
+   */
+  transactionWithRetry<T>(fn: (repo: SessionRepository) => Promise<T>, attempts = 4): Promise<T> {
+    return backOff(() => this.transaction(fn), { numOfAttempts: attempts, startingDelay: 50, maxDelay: 1000, jitter: 'full', retry: (err) => isBusyError(err) });
+  }
+
   /** After a delete that must leave the disk: see TransactionRunner.eraseTraces. */
   eraseTraces(): Promise<void> {
     return this.tx.eraseTraces();
@@ -47,4 +56,11 @@ export class SessionRepository {
       ? clearSession(this.manager, sessionId)
       : this.tx.run((m) => clearSession(m, sessionId));
   }
+}
+
+/** SQLite's "database is busy/locked" (directly or wrapped by TypeORM): worth another try. */
+export function isBusyError(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
+  const code = String(e?.driverError?.code ?? e?.code ?? '');
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || /database is (locked|busy)/i.test(String(e?.message ?? ''));
 }
