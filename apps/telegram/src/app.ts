@@ -104,7 +104,9 @@ export async function startTelegram(options: StartTelegramOptions = {}): Promise
         await polling?.stop();
         await webhook?.stop();
         telegram.relay.stop();
-        await Promise.race([telegram.outbox.drain(), new Promise((r) => setTimeout(r, 5000).unref?.())]);
+        // Claims under way finish (their sends join the outbox), then everything queued is sent.
+        const drained = telegram.relay.settle().then(() => telegram.outbox.drain());
+        await Promise.race([drained, new Promise((r) => setTimeout(r, 5000).unref?.())]);
         events.stop();
         logger.info('Telegram bot stopped');
       })();

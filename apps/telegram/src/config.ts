@@ -24,6 +24,14 @@ export interface TelegramConfig {
   editIntervalMs: number;
   /** The same for groups (Telegram allows about 20 messages per minute per group). */
   groupEditIntervalMs: number;
+  /** `draft`: native drafts (sendMessageDraft) in private chats and edits in groups; `edit`: edits everywhere. */
+  streaming: 'draft' | 'edit';
+  /** Bot-wide cap on Bot API calls to chats per second (Telegram allows about 30). */
+  globalRatePerSecond: number;
+  /** A chat the bot never delivered to is caught up this far back (ms), e.g. a job's first reply while the bot was down. */
+  catchUpMs: number;
+  /** The name of the bot's delivery cursors in the API (one per bot when several bots share an API). */
+  deliveryConsumer: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -65,6 +73,13 @@ const envSchema = z.object({
   TELEGRAM_POLL_STALL_MS: z.coerce.number().int().min(100).optional(),
   TELEGRAM_EDIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
   TELEGRAM_GROUP_EDIT_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(3000),
+  TELEGRAM_STREAMING: z.enum(['draft', 'edit']).default('draft'),
+  TELEGRAM_GLOBAL_RATE: z.coerce.number().int().min(1).max(1000).default(25),
+  TELEGRAM_CATCH_UP_MINUTES: z.coerce.number().int().min(0).max(7 * 24 * 60).default(60),
+  TELEGRAM_DELIVERY_CONSUMER: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'must be 1-40 characters of a-z, 0-9, _, . and -')
+    .default('telegram'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -107,6 +122,10 @@ export function loadTelegramConfig(env: Record<string, string | undefined>): Tel
     pollStallMs: e.TELEGRAM_POLL_STALL_MS ?? e.TELEGRAM_POLL_TIMEOUT_SECONDS * 1000 + 15_000,
     editIntervalMs: e.TELEGRAM_EDIT_INTERVAL_MS,
     groupEditIntervalMs: e.TELEGRAM_GROUP_EDIT_INTERVAL_MS,
+    streaming: e.TELEGRAM_STREAMING,
+    globalRatePerSecond: e.TELEGRAM_GLOBAL_RATE,
+    catchUpMs: e.TELEGRAM_CATCH_UP_MINUTES * 60_000,
+    deliveryConsumer: e.TELEGRAM_DELIVERY_CONSUMER,
     logLevel: e.LOG_LEVEL,
   };
 }

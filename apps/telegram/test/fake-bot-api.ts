@@ -80,6 +80,14 @@ export interface FakeBotApi {
   addFile(fileId: string, content: Buffer): void;
   /** The next calls of `method` fail with this error (`times` of them). */
   failNext(method: string, error: InjectedError, times?: number): void;
+  /**
+   * Telegram's bot-wide flood limit: past `perSecond` calls to chats in any second, calls
+   * answer 429 (counted in `floodErrors`); null turns it off.
+   */
+  floodLimit(perSecond: number | null): void;
+  readonly floodErrors: number;
+  /** The native draft a private chat shows now (sendMessageDraft), if any: gone once the bot sends a message there. */
+  draftShown(chatId: number): { draftId: number; text: string } | undefined;
   /** Makes getUpdates hang (never answer) until turned off. */
   stallPolling(on: boolean): void;
   /** How many getUpdates calls have arrived. */
@@ -115,7 +123,8 @@ function entitiesOf(text: string, botUsername: string): MessageEntity[] {
  * A fake Telegram Bot API on 127.0.0.1 for tests of the real grammY bot: getUpdates long
  * polling fed by pushed updates, every call recorded, sendMessage/editMessageText checked
  * the way Telegram checks them (HTML parsing, 4,096-character limit, "not modified"),
- * injectable errors (429 with retry_after) and a polling stall; unknown methods answer
+ * native drafts (sendMessageDraft, private chats only), Telegram's bot-wide flood limit on
+ * demand, injectable errors (429 with retry_after) and a polling stall; unknown methods answer
  * `{ ok: true, result: true }`.
  */
 export async function startFakeBotApi(options: { token?: string; bot?: UserFromGetMe } = {}): Promise<FakeBotApi> {
@@ -127,6 +136,10 @@ export async function startFakeBotApi(options: { token?: string; bot?: UserFromG
   let nextMessageId = 1;
   let getUpdatesCount = 0;
   let stalled = false;
+  let flood: number | null = null;
+  let floodErrors = 0;
+  const chatCalls: number[] = [];
+  const drafts = new Map<number, { draftId: number; text: string }>();
   const waiting = new Set<() => void>();
   const failures = new Map<string, Array<InjectedError>>();
   const files = new Map<string, { path: string; content: Buffer }>();
@@ -156,6 +169,13 @@ export async function startFakeBotApi(options: { token?: string; bot?: UserFromG
     get getUpdatesCount() {
       return getUpdatesCount;
     },
+    get floodErrors() {
+      return floodErrors;
+    },
+    floodLimit(perSecond) {
+      flood = perSecond;
+    },
+    draftShown: (chatId) => drafts.get(chatId),
     pushUpdate(update) {
       const full = { ...update, update_id: nextUpdateId++ } as Update;
       updates.push(full);
@@ -343,8 +363,17 @@ export async function startFakeBotApi(options: { token?: string; bot?: UserFromG
         return bot;
       case 'getUpdates':
         return getUpdates(p, res);
+      case 'sendMessageDraft': {
+        // As Telegram: private chats only, a non-zero draft id; an empty text shows "Thinking…".
+        if (chatTypeOf(Number(p.chat_id)) !== 'private') throw new BadRequest('Bad Request: TEXTDRAFT_PEER_INVALID');
+        if (!Number.isInteger(Number(p.draft_id)) || Number(p.draft_id) === 0) throw new BadRequest('Bad Request: draft_id must be non-zero');
+        const text = String(p.text ?? '') === '' ? '' : visibleText(p).text;
+        drafts.set(Number(p.chat_id), { draftId: Number(p.draft_id), text });
+        return true;
+      }
       case 'sendMessage': {
         const { text, parseMode } = visibleText(p);
+        drafts.delete(Number(p.chat_id));
         const m: ShownMessage = {
           chatId: Number(p.chat_id),
           messageId: nextMessageId++,
@@ -415,6 +444,17 @@ export async function startFakeBotApi(options: { token?: string; bot?: UserFromG
     const payload: Payload = text ? JSON.parse(text) : Object.fromEntries(url.searchParams);
     const record: RecordedCall = { method, payload, at: Date.now(), ok: true };
     calls.push(record);
+    if (flood !== null && payload.chat_id !== undefined) {
+      const now = Date.now();
+      while (chatCalls.length && chatCalls[0] <= now - 1000) chatCalls.shift();
+      if (chatCalls.length >= flood) {
+        floodErrors++;
+        record.ok = false;
+        record.description = 'Too Many Requests: retry after 1';
+        return send(res, 429, { ok: false, error_code: 429, description: record.description, parameters: { retry_after: 1 } });
+      }
+      chatCalls.push(now);
+    }
     const injected = failures.get(method)?.shift();
     if (injected) {
       record.ok = false;

@@ -17,8 +17,8 @@ describe('Telegram replies: typing, streamed edits, formatting, chunks (e2e)', (
   const waitShown = (pred: (texts: string[]) => boolean, what: string) =>
     t.tg.waitFor(() => t.tg.shown(ANN.id).map((m) => m.text), pred, what);
 
-  it('shows typing, streams the reply into one message at a bounded rate, then formats it once', async () => {
-    const reply = 'Here is **the answer**: ' + Array.from({ length: 30 }, (_, i) => `part ${i}`).join(', ') + '. Done.';
+  it('streams a private reply as a native draft at a bounded rate, then sends the formatted reply once, without a link preview', async () => {
+    const reply = 'Here is **the answer**: ' + Array.from({ length: 30 }, (_, i) => `part ${i}`).join(', ') + '. See https://example.com. Done.';
     t.api.fake.addRule({ match: 'stream please', reply, firstTokenDelayMs: 50, chunkDelayMs: 25 });
     const since = t.tg.calls.length;
     t.tg.sendText({ text: 'stream please' });
@@ -26,22 +26,20 @@ describe('Telegram replies: typing, streamed edits, formatting, chunks (e2e)', (
 
     expect(toAnn(since, 'sendChatAction').length).toBeGreaterThan(0);
     expect(toAnn(since, 'sendChatAction')[0].payload.action).toBe('typing');
+    const drafts = toAnn(since, 'sendMessageDraft');
+    expect(drafts.length).toBeGreaterThanOrEqual(2);
+    expect(drafts.every((d) => d.ok && d.payload.parse_mode === undefined && String(d.payload.text).endsWith(' …'))).toBe(true);
+    expect(new Set(drafts.map((d) => d.payload.draft_id)).size).toBe(1);
+    for (let i = 1; i < drafts.length; i++) expect(drafts[i].at - drafts[i - 1].at).toBeGreaterThanOrEqual(130);
+    // The final reply is one new formatted message; nothing is edited, and the draft is gone.
     const sends = toAnn(since);
     expect(sends).toHaveLength(1);
-    const draft = sends[0];
-    expect(draft.payload.parse_mode).toBeUndefined();
-    expect(draft.payload.text.endsWith(' …')).toBe(true);
-    const draftId = t.tg.shown(ANN.id).find((m) => m.text.endsWith('Done.'))!.messageId;
-
-    const edits = toAnn(since, 'editMessageText');
-    expect(edits.every((e) => Number(e.payload.message_id) === draftId)).toBe(true);
-    expect(edits.length).toBeGreaterThanOrEqual(2);
-    const drafts = [draft, ...edits.slice(0, -1)];
-    for (let i = 1; i < drafts.length; i++) expect(drafts[i].at - drafts[i - 1].at).toBeGreaterThanOrEqual(130);
-    // The final edit is the formatted reply; it is the only full copy in the chat.
-    const final = edits.at(-1)!;
-    expect(final.payload.parse_mode).toBe('HTML');
-    expect(final.payload.text).toContain('<b>the answer</b>');
+    expect(sends[0].payload.parse_mode).toBe('HTML');
+    expect(sends[0].payload.text).toContain('<b>the answer</b>');
+    expect(sends[0].payload.link_preview_options).toEqual({ is_disabled: true });
+    expect(sends[0].at).toBeGreaterThan(drafts.at(-1)!.at);
+    expect(toAnn(since, 'editMessageText')).toHaveLength(0);
+    expect(t.tg.draftShown(ANN.id)).toBeUndefined();
     expect(t.tg.shown(ANN.id).filter((m) => m.text.endsWith('Done.'))).toHaveLength(1);
   });
 
@@ -131,6 +129,32 @@ describe('Telegram replies: typing, streamed edits, formatting, chunks (e2e)', (
     );
     expect(line!.ok).toBe(true);
     expect(turnRequests(t).length).toBeGreaterThan(0);
+  });
+
+  // Last in this file's bot: once Telegram refuses drafts, the bot streams by edits from then on.
+  it('streams by editing one message when Telegram does not offer native drafts', async () => {
+    t.tg.failNext('sendMessageDraft', { error_code: 400, description: 'Bad Request: method is not available' }, 1);
+    const reply = 'Edited **stream**: ' + Array.from({ length: 30 }, (_, i) => `bit ${i}`).join(', ') + '. Done.';
+    t.api.fake.addRule({ match: 'no drafts', reply, firstTokenDelayMs: 50, chunkDelayMs: 25 });
+    const since = t.tg.calls.length;
+    t.tg.sendText({ text: 'no drafts' });
+    await waitShown((texts) => texts.some((x) => x.startsWith('Edited stream') && x.endsWith('Done.')), 'the final reply');
+    expect(toAnn(since, 'sendMessageDraft')).toHaveLength(1);
+    const sends = toAnn(since);
+    expect(sends).toHaveLength(1);
+    expect(sends[0].payload.parse_mode).toBeUndefined();
+    expect(String(sends[0].payload.text).endsWith(' …')).toBe(true);
+    const draftId = Number(sends[0].result.message_id);
+    const edits = toAnn(since, 'editMessageText');
+    expect(edits.every((e) => Number(e.payload.message_id) === draftId)).toBe(true);
+    const drafts = [sends[0], ...edits.slice(0, -1)];
+    for (let i = 1; i < drafts.length; i++) expect(drafts[i].at - drafts[i - 1].at).toBeGreaterThanOrEqual(130);
+    const final = edits.at(-1)!;
+    expect(final.payload.parse_mode).toBe('HTML');
+    expect(final.payload.text).toContain('<b>stream</b>');
+    expect(final.payload.link_preview_options).toEqual({ is_disabled: true });
+    expect(t.tg.shown(ANN.id).filter((m) => m.text.endsWith('Done.') && m.text.startsWith('Edited'))).toHaveLength(1);
+    expect(t.logs.some((l) => l.includes('sendMessageDraft is not available'))).toBe(true);
   });
 });
 

@@ -25,3 +25,17 @@ export function targetOf(chat: Pick<Chat, 'id' | 'type'>, message?: Pick<Message
 export function targetKey(target: Pick<ChatTarget, 'peerId'>): string {
   return target.peerId;
 }
+
+/**
+ * The target of a Telegram session's peer id (`chatId` or `chatId:topicId`), for sessions the
+ * bot did not start itself (a job, the dashboard); null when the peer is not a chat id.
+ * Group and supergroup ids are negative in Telegram, private chats positive.
+ */
+export function targetOfPeer(peerId: string): ChatTarget | null {
+  const m = /^(-?\d{1,20})(?::(\d{1,12}))?$/.exec(peerId.trim());
+  if (!m) return null;
+  const chatId = Number(m[1]);
+  if (!Number.isSafeInteger(chatId) || chatId === 0) return null;
+  const threadId = m[2] ? Number(m[2]) : undefined;
+  return { chatId, ...(threadId ? { threadId } : {}), peerId: threadId ? `${chatId}:${threadId}` : String(chatId), isGroup: chatId < 0 };
+}

@@ -1,5 +1,6 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
+import { apiThrottler } from '@grammyjs/transformer-throttler';
 import { Bot, type MiddlewareFn } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from 'pino';
@@ -55,6 +56,8 @@ export function createBot({ config, logger, client, botInfo }: CreateBotOptions)
   const bot = new Bot<BotContext>(config.botToken, { client: { apiRoot: config.apiRoot }, ...(botInfo ? { botInfo } : {}) });
   // 429s wait for Telegram's retry_after; network errors fail fast (the poller has its own backoff).
   bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowHttpErrors: true }));
+  // Outermost: every call to a chat passes the bot-wide throttle, so a burst across many chats stays under Telegram's global limit.
+  bot.api.config.use(apiThrottler(throttleLimits(config.globalRatePerSecond)));
 
   const events = new ApiEvents({ client: api, logger, describe });
   const outbox = new Outbox(bot.api, logger, describe);
@@ -66,10 +69,14 @@ export function createBot({ config, logger, client, botInfo }: CreateBotOptions)
     events,
     outbox,
     typing,
+    sessions,
     logger,
     describe,
     editIntervalMs: config.editIntervalMs,
     groupEditIntervalMs: config.groupEditIntervalMs,
+    streaming: config.streaming,
+    consumer: config.deliveryConsumer,
+    catchUpMs: config.catchUpMs,
   });
   const conversation = new Conversation({ client: api, sessions, relay, outbox, typing, logger, describe });
 
@@ -88,6 +95,17 @@ export function createBot({ config, logger, client, botInfo }: CreateBotOptions)
   bot.catch((err) => logger.error({ updateId: err.ctx.update.update_id, err: describe(err.error) }, 'update failed'));
 
   return { bot, client: api, events, relay, outbox, describe };
+}
+
+/**
+ * The throttle's limits: bot-wide at most `perSecond` calls to chats in any second (a
+ * reservoir refilled every second, spread by a minimum gap), and one call at a time per chat.
+ * Per-chat pacing is the relay's (edit intervals) and the outbox's (order); Telegram's 429s
+ * that still come are waited out by autoRetry.
+ */
+export function throttleLimits(perSecond: number) {
+  const global = { reservoir: perSecond, reservoirRefreshAmount: perSecond, reservoirRefreshInterval: 1000, minTime: Math.floor(1000 / perSecond) };
+  return { global, group: { maxConcurrent: 1 }, out: { maxConcurrent: 1 } };
 }
 
 /** Turns a failure while handling an update into a friendly line for the user, and a log line. */

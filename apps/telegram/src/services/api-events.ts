@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import {
   SERVER_EVENTS,
-  SwitchboardApiError,
   type ServerEventMap,
   type ServerEventName,
   type SwitchboardClient,
@@ -20,15 +19,15 @@ export interface ApiEventsOptions {
 }
 
 /**
- * The bot's one WebSocket to the API: subscriptions per session, events fanned out to
- * listeners, reconnection with backoff, and every subscription restored after a reconnect.
+ * The bot's one WebSocket to the API: one subscription to every session (the relay keeps
+ * what belongs to a Telegram chat, whoever started the turn), events fanned out to listeners,
+ * reconnection with backoff, and the subscription restored after a reconnect.
  */
 export class ApiEvents {
   private socket: SwitchboardSocket | null = null;
-  private readonly watched = new Set<string>();
-  private subscribed = new Set<string>();
+  private subscribed = false;
   private readonly listeners = new Map<ServerEventName, Set<(payload: unknown) => void>>();
-  private readonly reconnectHandlers = new Set<() => void>();
+  private readonly connectHandlers = new Set<(reconnected: boolean) => void>();
   private readonly waiters = new Set<() => void>();
   private connecting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -67,17 +66,16 @@ export class ApiEvents {
     set.add(listener as (payload: unknown) => void);
   }
 
-  /** Called after a reconnect, once subscriptions are restored (to catch up on what was missed). */
-  onReconnect(handler: () => void): void {
-    this.reconnectHandlers.add(handler);
+  /** Called after every (re)connect, once subscribed (to catch up on what was missed meanwhile). */
+  onConnected(handler: (reconnected: boolean) => void): void {
+    this.connectHandlers.add(handler);
   }
 
   /**
-   * Makes sure the session's events reach us. Resolves true once subscribed; false when the
-   * API cannot be reached within `timeoutMs` (the subscription is still restored later).
+   * Makes sure events (of every session) reach us. Resolves true once subscribed; false when
+   * the API cannot be reached within `timeoutMs` (the subscription is made when it can be).
    */
-  async watch(sessionId: string, timeoutMs = 2000): Promise<boolean> {
-    this.watched.add(sessionId);
+  async watch(timeoutMs = 2000): Promise<boolean> {
     this.start();
     if (!this.connected) {
       // Someone is waiting: try now rather than at the end of a long backoff.
@@ -88,18 +86,7 @@ export class ApiEvents {
       }
       await this.waitForConnection(timeoutMs);
     }
-    const socket = this.socket;
-    if (!socket?.isOpen) return false;
-    if (this.subscribed.has(sessionId)) return true;
-    try {
-      await socket.subscribe(sessionId);
-      if (this.socket === socket) this.subscribed.add(sessionId);
-      return true;
-    } catch (err) {
-      if (err instanceof SwitchboardApiError && err.code === 'SESSION_NOT_FOUND') this.watched.delete(sessionId);
-      this.options.logger.warn({ sessionId, err: this.options.describe(err) }, 'could not subscribe to session events');
-      return false;
-    }
+    return Boolean(this.socket?.isOpen && this.subscribed);
   }
 
   private waitForConnection(timeoutMs: number): Promise<void> {
@@ -138,7 +125,7 @@ export class ApiEvents {
       return;
     }
     this.socket = socket;
-    this.subscribed = new Set();
+    this.subscribed = false;
     this.delayMs = this.options.minDelayMs ?? 500;
     for (const event of SERVER_EVENTS) {
       socket.on(event, (payload) => {
@@ -154,25 +141,24 @@ export class ApiEvents {
     socket.onClose((code) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      this.subscribed = new Set();
+      this.subscribed = false;
       if (this.stopped) return;
       log.warn({ code, hint: code === 4401 ? 'check SWITCHBOARD_API_TOKEN' : undefined }, 'API WebSocket closed; reconnecting');
       this.scheduleReconnect();
     });
     const reconnected = this.everConnected;
     this.everConnected = true;
-    log.info({ sessions: this.watched.size }, reconnected ? 'API WebSocket reconnected' : 'API WebSocket connected');
-    for (const sessionId of [...this.watched]) {
-      try {
-        await socket.subscribe(sessionId);
-        this.subscribed.add(sessionId);
-      } catch (err) {
-        if (err instanceof SwitchboardApiError && err.code === 'SESSION_NOT_FOUND') this.watched.delete(sessionId);
-        else log.warn({ sessionId, err: this.options.describe(err) }, 'could not restore a subscription');
-      }
+    try {
+      await socket.subscribe();
+      if (this.socket === socket) this.subscribed = true;
+    } catch (err) {
+      log.warn({ err: this.options.describe(err) }, 'could not subscribe to session events; reconnecting');
+      socket.close();
+      return;
     }
+    log.info(reconnected ? 'API WebSocket reconnected' : 'API WebSocket connected');
     for (const w of [...this.waiters]) w();
-    if (reconnected) for (const h of this.reconnectHandlers) h();
+    for (const h of this.connectHandlers) h(reconnected);
   }
 
   private scheduleReconnect(): void {

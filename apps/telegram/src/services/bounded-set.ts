@@ -7,6 +7,10 @@ export class BoundedSet<T> {
     return this.items.has(value);
   }
 
+  delete(value: T): void {
+    this.items.delete(value);
+  }
+
   add(value: T): void {
     this.items.add(value);
     if (this.items.size > this.max) this.items.delete(this.items.values().next().value as T);

@@ -1,10 +1,10 @@
-import type { SwitchboardClient } from '@switchboard/protocol';
-import type { ChatTarget } from '../bot/chat-target';
+import type { Session, SwitchboardClient } from '@switchboard/protocol';
+import { targetOfPeer, type ChatTarget } from '../bot/chat-target';
 
-/** Maps Telegram chats (and forum topics) to Switchboard sessions, get-or-create, cached. */
+/** Maps Telegram chats (and forum topics) to Switchboard sessions and back, get-or-create, cached. */
 export class SessionDirectory {
   private readonly byPeer = new Map<string, string>();
-  private readonly targets = new Map<string, ChatTarget>();
+  private readonly targets = new Map<string, ChatTarget | null>();
 
   constructor(private readonly client: SwitchboardClient) {}
 
@@ -25,8 +25,27 @@ export class SessionDirectory {
     if (id) this.targets.delete(id);
   }
 
-  /** Where a session's replies go, if it is one of ours. */
-  targetOf(sessionId: string): ChatTarget | undefined {
-    return this.targets.get(sessionId);
+  /** Where a session's messages go: its chat when it is a Telegram session, else null (cached either way). */
+  async targetOf(sessionId: string): Promise<ChatTarget | null> {
+    const known = this.targets.get(sessionId);
+    if (known !== undefined) return known;
+    return this.learn(await this.client.getSession(sessionId));
+  }
+
+  /** Records a session seen in an event or a listing; returns its chat (null: not a Telegram chat). */
+  learn(session: Pick<Session, 'id' | 'channel' | 'peerId'>): ChatTarget | null {
+    const known = this.targets.get(session.id);
+    if (known !== undefined) return known;
+    const target = session.channel === 'telegram' ? targetOfPeer(session.peerId) : null;
+    this.targets.set(session.id, target);
+    if (target && !this.byPeer.has(target.peerId)) this.byPeer.set(target.peerId, session.id);
+    return target;
+  }
+
+  /** Forgets a deleted session. */
+  drop(sessionId: string): void {
+    const target = this.targets.get(sessionId);
+    this.targets.delete(sessionId);
+    if (target && this.byPeer.get(target.peerId) === sessionId) this.byPeer.delete(target.peerId);
   }
 }
