@@ -16,5 +16,6 @@ export * from './store/session-repository';
 export * from './engine/engine.types';
 export { SessionEngine, sourceLabel, type SessionEngineOptions, type TurnStartedHook } from './engine/session-engine';
 export { buildPrompt, type BuildPromptInput, type BuiltPrompt } from './engine/build-prompt';
+export * from './engine/stateless-turn';
 export * from './access/access.store';
 export * from './jobs';

@@ -65,6 +65,8 @@ function buildFactory(providerId: string, provider: ProviderConfig, fetchImpl: t
         ...(provider.apiKey ? { apiKey: provider.apiKey } : {}),
         ...(provider.headers ? { headers: provider.headers } : {}),
         includeUsage: true,
+        // A request's JSON schema (OpenAI door `response_format`) is sent as json_schema, not downgraded to json_object.
+        supportsStructuredOutputs: true,
         ...(fetchImpl ? { fetch: fetchImpl } : {}),
       });
       return (name) => sdk.chatModel(name);

@@ -54,6 +54,8 @@ export interface TurnContext {
   agent: string | null;
   userText: string;
   userMessageId: string;
+  /** A call whose conversation the caller holds: no session (`sessionId` and `userMessageId` are empty), nothing stored but usage. */
+  stateless?: boolean;
 }
 
 /**
