@@ -17,7 +17,8 @@ import { createKeepAliveFetch } from './providers/keep-alive-fetch';
 import { ProviderRegistry } from './providers/provider-registry';
 import { estimateMessagesTokens, estimateTokens } from './tokens';
 import type { ToolContext, ToolSpec } from './tool-spec';
-import type { RunRequest, RunResult } from './run-events';
+import type { ChatToolCall } from './chat-message';
+import type { CallSettings, ClientToolSpec, RunRequest, RunResult, ToolChoice } from './run-events';
 
 
 export interface ModelRunnerOptions {
@@ -57,6 +58,7 @@ export class ModelRunner {
   async stream(req: RunRequest): Promise<RunResult> {
     const model = this.registry.languageModel(req.modelConfigId);
     const prompt = toPrompt(req);
+    if (req.clientTools?.length) return this.streamForClientTools(model, req, prompt);
     const tools = req.tools?.length ? req.tools : undefined;
     const maxSteps = tools ? Math.max(1, (req.maxToolIterations ?? 6) + 1) : 1;
     const parts: ContentPart[] = [];
@@ -112,6 +114,27 @@ export class ModelRunner {
     return this.result(req, text, usages, finishReason, false, parts, steps);
   }
 
+  /** One step offering the caller's own tools: their calls are returned, never run here (the client owns the loop). */
+  private async streamForClientTools(model: LanguageModelV3, req: RunRequest, prompt: LanguageModelV3Prompt): Promise<RunResult> {
+    let text = '';
+    let step: StepOutcome;
+    try {
+      step = await this.step(model, req, prompt, undefined, (delta) => {
+        text += delta;
+        req.onDelta?.(delta);
+      });
+    } catch (error) {
+      if (error instanceof CallbackError) throw error.error;
+      if (req.abortSignal?.aborted) return this.abortOutcome(req, text, [], [], 1);
+      throw toProviderCallError(error, req.modelConfigId, text, this.scrub);
+    }
+    const toolCalls: ChatToolCall[] = step.toolCalls.map((c) => ({ id: c.toolCallId, name: c.toolName, arguments: c.input || '{}' }));
+    const parts: ContentPart[] = toolCalls.map((c) => ({ type: 'tool-call', toolCallId: c.id, toolName: c.name, input: safeJson(c.arguments) }));
+    if (text) parts.push({ type: 'text', text });
+    const result = this.result(req, text, step.usage ? [step.usage] : [], step.finishReason, false, parts, 1);
+    return toolCalls.length ? { ...result, toolCalls } : result;
+  }
+
   /** One non-streaming call without tools (delegated side work); same result shape and errors as stream(). */
   async generate(req: Omit<RunRequest, 'onDelta' | 'tools'>): Promise<RunResult> {
     const model = this.registry.languageModel(req.modelConfigId);
@@ -139,7 +162,9 @@ export class ModelRunner {
     const options: LanguageModelV3CallOptions = {
       prompt,
       ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
+      ...callSettingsOptions(req.callSettings),
       ...(tools ? { tools: tools.map((t) => this.toolSchema(t)), toolChoice: { type: 'auto' } } : {}),
+      ...(req.clientTools?.length ? { tools: req.clientTools.map(clientToolSchema), toolChoice: toolChoiceOption(req.toolChoice) } : {}),
     };
     // The timeouts abort the request; the user's own abort is passed through to the same
     // controller (one listener, cheaper per call than AbortSignal.any).
@@ -327,12 +352,68 @@ class CallbackError {
 function toPrompt(req: RunRequest): LanguageModelV3Prompt {
   const prompt: LanguageModelV3Prompt = [];
   if (req.system) prompt.push({ role: 'system', content: req.system });
+  // Tool results name their tool; a client's `tool` message only carries the call id.
+  const toolNames = new Map<string, string>();
   for (const m of req.messages) {
     if (m.role === 'system') prompt.push({ role: 'system', content: m.content });
     else if (m.role === 'user') prompt.push({ role: 'user', content: [{ type: 'text', text: m.content }] });
-    else prompt.push({ role: 'assistant', content: [{ type: 'text', text: m.content }] });
+    else if (m.role === 'tool') {
+      const result = {
+        type: 'tool-result' as const,
+        toolCallId: m.toolCallId ?? '',
+        toolName: m.toolName ?? toolNames.get(m.toolCallId ?? '') ?? '',
+        output: { type: 'text' as const, value: m.content },
+      };
+      // Consecutive results answer one assistant step: one tool message, as providers expect.
+      const last = prompt[prompt.length - 1];
+      if (last?.role === 'tool') last.content.push(result);
+      else prompt.push({ role: 'tool', content: [result] });
+    } else if (m.toolCalls?.length) {
+      for (const c of m.toolCalls) toolNames.set(c.id, c.name);
+      prompt.push({
+        role: 'assistant',
+        content: [
+          ...(m.content ? [{ type: 'text' as const, text: m.content }] : []),
+          ...m.toolCalls.map((c) => ({ type: 'tool-call' as const, toolCallId: c.id, toolName: c.name, input: safeJson(c.arguments) })),
+        ],
+      });
+    } else prompt.push({ role: 'assistant', content: [{ type: 'text', text: m.content }] });
   }
   return prompt;
+}
+
+/** The request's sampling and format options in the AI SDK's call options (only those set). */
+function callSettingsOptions(s: CallSettings | undefined): Partial<LanguageModelV3CallOptions> {
+  if (!s) return {};
+  const out: Partial<LanguageModelV3CallOptions> = {};
+  if (s.temperature !== undefined) out.temperature = s.temperature;
+  if (s.topP !== undefined) out.topP = s.topP;
+  if (s.stopSequences?.length) out.stopSequences = s.stopSequences;
+  if (s.seed !== undefined) out.seed = s.seed;
+  if (s.presencePenalty !== undefined) out.presencePenalty = s.presencePenalty;
+  if (s.frequencyPenalty !== undefined) out.frequencyPenalty = s.frequencyPenalty;
+  const f = s.responseFormat;
+  if (f?.type === 'json') {
+    out.responseFormat = {
+      type: 'json',
+      ...(f.schema ? { schema: f.schema as JSONSchema7 } : {}),
+      ...(f.name ? { name: f.name } : {}),
+      ...(f.description ? { description: f.description } : {}),
+    };
+    // OpenAI-compatible providers read strictness from their options; strict is their default.
+    if (f.strict === false) out.providerOptions = { openaiCompatible: { strictJsonSchema: false } };
+  } else if (f?.type === 'text') out.responseFormat = { type: 'text' };
+  return out;
+}
+
+function clientToolSchema(t: ClientToolSpec): LanguageModelV3FunctionTool {
+  return { type: 'function', name: t.name, ...(t.description ? { description: t.description } : {}), inputSchema: t.parameters as JSONSchema7 };
+}
+
+function toolChoiceOption(choice: ToolChoice | undefined): LanguageModelV3CallOptions['toolChoice'] {
+  if (!choice || choice === 'auto') return { type: 'auto' };
+  if (choice === 'none' || choice === 'required') return { type: choice };
+  return { type: 'tool', toolName: choice.toolName };
 }
 
 function safeJson(text: string): unknown {

@@ -1,5 +1,5 @@
 import type { ContentPart } from '@switchboard/protocol';
-import type { ChatMessage } from './chat-message';
+import type { ChatMessage, ChatToolCall } from './chat-message';
 import type { TokenUsage } from './cost';
 import type { ToolContext, ToolSpec } from './tool-spec';
 
@@ -14,6 +14,28 @@ export interface FallbackNotice {
   to: string;
   error: string;
 }
+
+/** Sampling and format options forwarded to the provider as they are (the OpenAI door's request options). */
+export interface CallSettings {
+  temperature?: number;
+  topP?: number;
+  stopSequences?: string[];
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  /** JSON mode, with a JSON schema when given (strict unless `strict: false`). */
+  responseFormat?: { type: 'text' } | { type: 'json'; schema?: Record<string, unknown>; name?: string; description?: string; strict?: boolean };
+}
+
+/** A tool the caller runs itself: offered to the model, its calls returned instead of executed. */
+export interface ClientToolSpec {
+  name: string;
+  description?: string;
+  /** JSON schema of the arguments. */
+  parameters: Record<string, unknown>;
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { toolName: string };
 
 export interface RunRequest {
   modelConfigId: string;
@@ -36,6 +58,12 @@ export interface RunRequest {
   firstTokenTimeoutMs?: number;
   /** Fails the call when the stream, once started, sends nothing for this long (partial text is kept). */
   streamIdleTimeoutMs?: number;
+  /** Sampling and format options for the provider. */
+  callSettings?: CallSettings;
+  /** Client tools: offered instead of `tools`; a call to one ends the run with `toolCalls`. */
+  clientTools?: ClientToolSpec[];
+  /** How the model may use `clientTools` (default auto). */
+  toolChoice?: ToolChoice;
 }
 
 export interface RunResult {
@@ -51,4 +79,6 @@ export interface RunResult {
   parts: ContentPart[];
   /** Model round-trips made (1 without tools). */
   steps: number;
+  /** Calls to client tools the model made; the caller runs them (finish reason `tool-calls`). */
+  toolCalls?: ChatToolCall[];
 }

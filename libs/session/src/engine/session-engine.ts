@@ -46,6 +46,7 @@ import { matchesPeer } from '../peer-match';
 import { buildPrompt } from './build-prompt';
 import { deferred, type Deferred } from './deferred';
 import { handleCommand } from './command-handler';
+import { StatelessTurns, type PeerRef } from './stateless-turn';
 import {
   noopSink,
   silentLogger,
@@ -140,6 +141,8 @@ export class SessionEngine {
   private readonly delegator: Delegator;
   private readonly tools: ToolSpec[];
   readonly commandExtensions: ReadonlyMap<string, CommandExtension>;
+  /** Turns whose conversation the caller holds (the OpenAI door without a session key). */
+  readonly stateless: StatelessTurns;
 
   constructor(options: SessionEngineOptions) {
     this.repo = options.repo;
@@ -160,6 +163,19 @@ export class SessionEngine {
     });
     this.tools = [...builtinTools({ repo: this.repo, delegator: this.delegator }), ...(options.tools ?? [])];
     this.commandExtensions = new Map((options.commands ?? []).map((c) => [c.name, c]));
+    this.stateless = new StatelessTurns({
+      repo: this.repo,
+      catalog: this.catalog,
+      config: this.config,
+      streamer: this.streamer,
+      hooks: this.hooks,
+      tools: this.tools,
+      log: this.log,
+      defaultSystemPrompt: DEFAULT_SYSTEM_PROMPT,
+      resolve: (peer, levels) => this.resolveFor(peer, levels),
+      agentFor: (peer) => this.agentFor(peer),
+      isStopped: () => this.stopped,
+    });
   }
 
   /** Stores a system event (e.g. "memory saved") in a session's history and pushes it to watchers. */
@@ -195,6 +211,7 @@ export class SessionEngine {
   /** Stops taking turns, aborts running ones (their partial replies are kept) and waits for them. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stateless.abortAll();
     const turns = [...this.running.values()];
     for (const t of turns) t.abort.abort();
     await Promise.allSettled(turns.map((t) => t.done.promise));
@@ -935,7 +952,7 @@ export class SessionEngine {
   // ---------------------------------------------------------------- resolution helpers
 
   /** The chain for this session with the given upper levels (explicit, queued, job, session). */
-  resolveFor(session: SessionRecord | null, levels: Pick<ResolveModelInput, 'explicit' | 'queued' | 'job' | 'session'>): ModelResolution {
+  resolveFor(session: PeerRef | null, levels: Pick<ResolveModelInput, 'explicit' | 'queued' | 'job' | 'session'>): ModelResolution {
     const agent = session ? this.agentFor(session) : null;
     return resolveModel(this.catalog, {
       ...levels,
@@ -964,7 +981,7 @@ export class SessionEngine {
     return (this.config.agents.find((a) => a.name === name) as AgentProfile | undefined) ?? null;
   }
 
-  private agentFor(session: SessionRecord): AgentProfile | null {
+  private agentFor(session: PeerRef): AgentProfile | null {
     if (session.agent) return this.agentByName(session.agent);
     for (const a of this.config.agents) {
       const channelOk = !a.match?.channel || a.match.channel === '*' || a.match.channel === session.channel;
