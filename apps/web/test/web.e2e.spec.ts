@@ -75,8 +75,30 @@ describe('web dashboard (e2e, headless Chromium)', () => {
     env.fake.reset();
     // Every test but the sign-in one starts signed in (so each can also run alone with -t).
     const name = expect.getState().currentTestName ?? '';
-    const signingIn = name.includes('signs in with the right one') || name.includes('guards the API proxy');
+    const signingIn = name.includes('signs in with the right one') || name.includes('guards the API proxy') || name.includes('malformed cookie');
     if (!signingIn && !(await env.context.cookies(env.webUrl)).some((c) => c.name === 'sb_session')) await env.signIn(page);
+  });
+
+  it('sends a browser with a malformed cookie (a bad % escape) to the sign-in screen, not a 500', async () => {
+    for (const bad of ['%', '%E0%A4%A', 'v1.%zz']) {
+      const headers = { cookie: `sb_session=${bad}` };
+      const chat = await fetch(`${env.webUrl}/chat`, { headers, redirect: 'manual' });
+      expect([chat.status, chat.headers.get('location')]).toEqual([302, '/signin?next=%2Fchat']);
+      const signin = await fetch(`${env.webUrl}/signin`, { headers });
+      expect(signin.status).toBe(200);
+      expect((await fetch(`${env.webUrl}/api/v1/sessions`, { headers })).status).toBe(401);
+      expect((await fetch(`${env.webUrl}/auth/status`, { headers })).status).toBe(200);
+    }
+    // Another app's broken cookie on the same host does not sign the browser out.
+    const login = await fetch(`${env.webUrl}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    expect((await fetch(`${env.webUrl}/api/v1/sessions`, { headers: { cookie: `junk=%; ${cookie}` } })).status).toBe(200);
+
+    await env.context.addCookies([{ name: 'sb_session', value: '%E0%A4%A', url: env.webUrl }]);
+    await page.goto(env.webUrl + '/chat');
+    await page.waitForURL(/\/signin\?next=%2Fchat/);
+    await page.getByLabel('API token').waitFor();
+    await env.context.clearCookies();
   });
 
   it('guards the API proxy: no cookie, no API; no cross-site writes or sockets', async () => {
