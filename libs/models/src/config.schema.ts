@@ -147,6 +147,17 @@ export const limitsSchema = z.strictObject({
 });
 export type LimitsConfig = z.infer<typeof limitsSchema>;
 
+/** How long idle conversations are kept; the API's scheduler deletes what is older. */
+export const retentionSchema = z.strictObject({
+  /** Days a machine-made conversation (a scheduled job's own, a per-call OpenAI-door one) is kept after its last activity; null keeps them. */
+  machineDays: z.number().int().min(1).max(36_500).nullable().default(30),
+  /** Days every other conversation is kept after its last activity; null (the default) keeps them. */
+  conversationDays: z.number().int().min(1).max(36_500).nullable().default(null),
+  /** Minutes between sweeps. */
+  sweepMinutes: z.number().int().min(1).max(1440).default(60),
+});
+export type RetentionConfig = z.infer<typeof retentionSchema>;
+
 const baseConfigSchema = z.strictObject({
   // Lets editors validate the file against a published JSON schema; ignored otherwise.
   $schema: z.string().optional(),
@@ -159,6 +170,7 @@ const baseConfigSchema = z.strictObject({
   compaction: compactionSchema.prefault({}),
   failover: failoverSchema.prefault({}),
   limits: limitsSchema.prefault({}),
+  retention: retentionSchema.prefault({}),
   // Scheduled jobs, upserted by name at start (source `config`); see "Scheduled jobs" in the README.
   jobs: z.array(jobDefinitionSchema).default([]),
 });

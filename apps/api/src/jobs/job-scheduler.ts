@@ -8,6 +8,7 @@ import {
   DEFAULT_MISSED_RUN_GRACE_MS,
   JobStore,
   SessionEngine,
+  SessionRepository,
   describeDuration,
   jobSpecFrom,
   nextRunAt,
@@ -17,6 +18,7 @@ import {
 } from '@switchboard/session/server';
 import type { ApiEnv } from '../config/api-env';
 import { API_ENV, DATA_SOURCE, LOADED_CONFIG, LOGGER } from '../core/tokens';
+import { RetentionSweeper } from './retention-sweeper';
 
 // Operator tunable, read from the raw environment once (like the pairing settings).
 const jobsEnvSchema = z.object({
@@ -55,6 +57,9 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly graceMs: number;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, RunHandle>();
+  private readonly retention: RetentionSweeper;
+  private retentionTimer: NodeJS.Timeout | null = null;
+  private sweeping: Promise<unknown> | null = null;
   private stopped = false;
 
   constructor(
@@ -63,8 +68,10 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(LOADED_CONFIG) private readonly config: LoadedConfig,
     @Inject(API_ENV) env: ApiEnv,
     @Inject(LOGGER) private readonly logger: Logger,
+    repo: SessionRepository,
   ) {
     this.store = new JobStore(ds.manager);
+    this.retention = new RetentionSweeper(config.retention, repo, engine, logger);
     const raw = Object.fromEntries(Object.entries(env.raw).filter(([, v]) => v !== undefined && v !== ''));
     const parsed = jobsEnvSchema.safeParse(raw);
     if (!parsed.success) logger.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'invalid job settings ignored');
@@ -85,13 +92,31 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     const jobs = await this.store.list();
     for (const job of jobs) await this.arm(job);
     this.logger.info({ jobs: jobs.length, enabled: jobs.filter((j) => j.enabled).length, graceSeconds: this.graceMs / 1000 }, 'job scheduler started');
+    this.scheduleRetention(0);
+  }
+
+  /** The retention sweep is the scheduler's own maintenance job: once at start, then every `sweepMinutes`. */
+  private scheduleRetention(delayMs: number): void {
+    if (this.stopped) return;
+    this.retentionTimer = setTimeout(() => {
+      this.sweeping = this.retention
+        .sweep()
+        .catch((err) => this.logger.warn({ err: (err as Error).message }, 'retention sweep failed'))
+        .finally(() => {
+          this.sweeping = null;
+          this.scheduleRetention(this.config.retention.sweepMinutes * 60_000);
+        });
+    }, delayMs);
+    this.retentionTimer.unref();
   }
 
   /** Before the engine stops: no new runs. Runs in flight end with their turns (the engine aborts them). */
-  beforeApplicationShutdown(): void {
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    if (this.retentionTimer) clearTimeout(this.retentionTimer);
+    await this.sweeping;
   }
 
   isRunning(jobId: string): boolean {

@@ -188,48 +188,36 @@ describe('SessionStore', () => {
     expect(await sessions.delete(a.id)).toBe(false);
   });
 
-  describe('pruneStale', () => {
-    it('removes sessions idle since before the cutoff, with their children, but never running ones', async () => {
+  describe('staleIds', () => {
+    it('lists sessions idle since before the cutoff, oldest first, never running ones', async () => {
       const old = (await sessions.getOrCreate({ channel: 'web', peerId: 'old' })).session;
+      const older = (await sessions.getOrCreate({ channel: 'web', peerId: 'older' })).session;
       const oldRunning = (await sessions.getOrCreate({ channel: 'web', peerId: 'old-running' })).session;
-      const fresh = (await sessions.getOrCreate({ channel: 'web', peerId: 'fresh' })).session;
-      await sessions.update(old.id, { lastActivityAt: '2020-01-01T00:00:00.000Z' });
-      await sessions.update(oldRunning.id, { lastActivityAt: '2020-01-01T00:00:00.000Z' });
+      await sessions.getOrCreate({ channel: 'web', peerId: 'fresh' });
+      await sessions.update(old.id, { lastActivityAt: '2020-01-02T00:00:00.000Z' });
+      await sessions.update(older.id, { lastActivityAt: '2020-01-01T00:00:00.000Z' });
       await sessions.claim(oldRunning.id, 't');
       await sessions.update(oldRunning.id, { lastActivityAt: '2020-01-01T00:00:00.000Z' });
-      await withChildren(old.id);
-      await withChildren(fresh.id);
 
-      expect(await sessions.pruneStale(new Date('2021-01-01T00:00:00.000Z'))).toEqual([old.id]);
-      expect((await sessions.list()).map((s) => s.id).sort()).toEqual([oldRunning.id, fresh.id].sort());
-      for (const table of ['messages', 'session_config', 'queued_messages', 'usage_records']) expect(await count(table)).toBe(1);
+      expect(await sessions.staleIds(new Date('2021-01-01T00:00:00.000Z'))).toEqual([older.id, old.id]);
+      expect(await sessions.staleIds('2021-01-01T00:00:00.000Z', { limit: 1 })).toEqual([older.id]);
     });
 
-    it('deletes the children itself, even where foreign keys are not enforced', async () => {
-      const old = (await sessions.getOrCreate({ channel: 'web', peerId: 'old' })).session;
-      await withChildren(old.id);
-      await sessions.update(old.id, { lastActivityAt: '2020-01-01T00:00:00.000Z' });
-      await db.ds.query('PRAGMA foreign_keys = OFF');
-      expect(await sessions.pruneStale('2021-01-01T00:00:00.000Z')).toEqual([old.id]);
-      for (const table of ['sessions', 'messages', 'session_config', 'queued_messages', 'usage_records']) expect(await count(table)).toBe(0);
-    });
-
-    it('prunes more sessions than one IN list holds', async () => {
-      const values = Array.from({ length: 1203 }, (_, i) => `('s${i}', 'api', 'p${i}', 'idle', 1, 'x', 'x', '2020-01-01T00:00:00.000Z')`);
-      await db.ds.query(
-        `INSERT INTO sessions (id, channel, peer_id, status, version, created_at, updated_at, last_activity_at) VALUES ${values.join(',')}`,
-      );
-      await db.ds.query(`INSERT INTO session_config (session_id, key, value) VALUES ('s1202', 'model', 'fast')`);
-      expect(await sessions.pruneStale('2021-01-01T00:00:00.000Z')).toHaveLength(1203);
-      expect(await count('sessions')).toBe(0);
-      expect(await count('session_config')).toBe(0);
+    it('filters by channel and peer-id prefix', async () => {
+      const job = (await sessions.getOrCreate({ channel: 'job', peerId: 'digest' })).session;
+      const ephemeral = (await sessions.getOrCreate({ channel: 'api', peerId: 'ephemeral-1' })).session;
+      const integrator = (await sessions.getOrCreate({ channel: 'api', peerId: 'crm-42' })).session;
+      for (const s of [job, ephemeral, integrator]) await sessions.update(s.id, { lastActivityAt: '2020-01-01T00:00:00.000Z' });
+      expect(await sessions.staleIds('2021-01-01T00:00:00.000Z', { channels: ['job'] })).toEqual([job.id]);
+      expect(await sessions.staleIds('2021-01-01T00:00:00.000Z', { channels: ['api'], peerPrefix: 'ephemeral-' })).toEqual([ephemeral.id]);
+      expect(await sessions.staleIds('2021-01-01T00:00:00.000Z', { channels: [] })).toEqual([]);
     });
 
     it('accepts an ISO string and rejects a date that is not one', async () => {
       const s = (await sessions.getOrCreate({ channel: 'web', peerId: 'a' })).session;
-      expect(await sessions.pruneStale('2000-01-01T00:00:00Z')).toEqual([]);
-      expect(await sessions.pruneStale(new Date(Date.now() + 60_000).toISOString())).toEqual([s.id]);
-      await expect(sessions.pruneStale('yesterday-ish')).rejects.toThrow(RangeError);
+      expect(await sessions.staleIds('2000-01-01T00:00:00Z')).toEqual([]);
+      expect(await sessions.staleIds(new Date(Date.now() + 60_000).toISOString())).toEqual([s.id]);
+      await expect(sessions.staleIds('yesterday-ish')).rejects.toThrow(RangeError);
     });
   });
 });

@@ -252,24 +252,26 @@ export class SessionStore {
     });
   }
 
-  /** Deletes sessions idle since before `before` (never running ones) with everything they own; returns ids. */
-  async pruneStale(before: Date | string): Promise<string[]> {
+  /**
+   * Sessions idle since before `before` (never running ones), oldest first, optionally only of
+   * some channels and peer-id prefix: what a retention sweep deletes (through the engine's delete).
+   */
+  async staleIds(before: Date | string, filter: { channels?: readonly Channel[]; peerPrefix?: string; limit?: number } = {}): Promise<string[]> {
     const cutoff = toIso(before);
-    return inTransaction(this.manager, async (m) => {
-      const rows = await selectRows<{ id: string }>(
-        m,
-        `SELECT "id" FROM "sessions" WHERE "last_activity_at" < :cutoff AND "status" <> 'running' ORDER BY "id"`,
-        { cutoff },
-      );
-      const ids = rows.map((r) => r.id);
-      for (const group of chunks(ids)) {
-        for (const table of CHILD_TABLES) {
-          await m.createQueryBuilder().delete().from(table).where('"session_id" IN (:...ids)', { ids: group }).execute();
-        }
-        await m.createQueryBuilder().delete().from(SessionEntity).where('"id" IN (:...ids)', { ids: group }).execute();
-      }
-      return ids;
-    });
+    const where = [`"last_activity_at" < :cutoff`, `"status" <> 'running'`];
+    const params: Record<string, unknown> = { cutoff, limit: filter.limit ?? 1000 };
+    if (filter.channels) {
+      if (filter.channels.length === 0) return [];
+      where.push(`"channel" IN (${filter.channels.map((_, i) => `:ch${i}`).join(', ')})`);
+      filter.channels.forEach((c, i) => (params[`ch${i}`] = c));
+    }
+    if (filter.peerPrefix) {
+      where.push(`substr("peer_id", 1, :prefixLength) = :prefix`);
+      params.prefix = filter.peerPrefix;
+      params.prefixLength = filter.peerPrefix.length;
+    }
+    const rows = await selectRows<{ id: string }>(this.manager, `SELECT "id" FROM "sessions" WHERE ${where.join(' AND ')} ORDER BY "last_activity_at", "id" LIMIT :limit`, params);
+    return rows.map((r) => r.id);
   }
 
   private async find(m: EntityManager, id: string): Promise<SessionRecord | null> {
