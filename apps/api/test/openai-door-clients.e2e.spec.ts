@@ -1,5 +1,5 @@
 import { ChatOpenAI } from '@langchain/openai';
-import { AIMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, SystemMessage, type BaseMessage } from '@langchain/core/messages';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { streamText } from 'ai';
 import { TEST_TOKEN, startTestApi, type TestApi } from './harness';
@@ -25,7 +25,7 @@ function lastTurn() {
 describe('LangChain ChatOpenAI', () => {
   it('holds a multi-turn conversation: every earlier turn and the options reach the provider', async () => {
     const chat = new ChatOpenAI({ model: 'quick', apiKey: TEST_TOKEN, configuration: { baseURL: `${t.api.url}/v1` }, temperature: 0.3, maxTokens: 50, maxRetries: 0 });
-    const history = [new SystemMessage('Be brief.'), new HumanMessage('I live in Lyon.')];
+    const history: BaseMessage[] = [new SystemMessage('Be brief.'), new HumanMessage('I live in Lyon.')];
     const first = await chat.invoke(history);
     expect(first.content).toBe('Echo: I live in Lyon.');
     expect(first.response_metadata).toMatchObject({ model_name: 'quick', finish_reason: 'stop' });

@@ -63,6 +63,14 @@ describe('GET /v1/models', () => {
 
     expect((await rawRequest(t.api.url, 'GET', '/v1/models')).status).toBe(401);
   });
+
+  it('is documented in the OpenAPI document with the chat route', async () => {
+    const doc = await rawRequest(t.api.url, 'GET', '/api/docs-json', { headers: JSON_AUTH_HEADERS });
+    const paths = doc.json.paths as Record<string, Record<string, { summary?: string }>>;
+    expect(paths['/v1/models'].get.summary).toMatch(/OpenAI list format/);
+    expect(paths['/v1/models/{id}'].get).toBeDefined();
+    expect(paths['/v1/chat/completions'].post.summary).toMatch(/stateless without X-Session-Key/);
+  });
 });
 
 describe('stateless mode (no X-Session-Key)', () => {

@@ -35,6 +35,7 @@ import {
   okResponseSchema,
 } from '@switchboard/protocol';
 import { chatCompletionRequestSchema } from '../openai/chat-completions.controller';
+import { openAiModelListSchema, openAiModelSchema } from '../openai/openai-models.controller';
 import { APP_VERSION } from '../core/tokens';
 import { memoryOpenApiRoutes } from '../memory/memory.openapi';
 import { deliveryOpenApiRoutes } from '../delivery/delivery.openapi';
@@ -77,7 +78,15 @@ const routes: Route[] = [
   { method: 'post', path: '/api/v1/access/{channel}/users', summary: 'Approve a user directly', body: addApprovedUserRequestSchema, response: approvedUserResponseSchema },
   { method: 'delete', path: '/api/v1/access/{channel}/users/{userId}', summary: 'Revoke a user', response: revokeUserResponseSchema },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (token required)' },
-  { method: 'post', path: '/v1/chat/completions', summary: 'OpenAI-compatible chat completions (streaming too); session from X-Session-Key or user', body: chatCompletionRequestSchema, errors: [400] },
+  {
+    method: 'post',
+    path: '/v1/chat/completions',
+    summary: 'OpenAI-compatible chat completions (streaming too): stateless without X-Session-Key, a server-side conversation with it',
+    body: chatCompletionRequestSchema,
+    errors: [400, 404, 502],
+  },
+  { method: 'get', path: '/v1/models', summary: 'The enabled catalog in OpenAI list format, plus switchboard (the chain)', response: openAiModelListSchema },
+  { method: 'get', path: '/v1/models/{id}', summary: 'One model in OpenAI format', response: openAiModelSchema, errors: [404] },
 ];
 
 const errorDescriptions: Record<number, string> = {
