@@ -128,7 +128,8 @@ describe('Telegram commands (e2e: fake Bot API, real API, fake LLM)', () => {
     const id = newChat();
     t.api.fake.addRule({ match: 'long story', reply: 'Once upon a time '.repeat(40), firstTokenDelayMs: 50, chunkDelayMs: 30 });
     t.tg.sendText({ text: 'tell me a long story', chatId: id, from: { id } });
-    await t.tg.waitFor(() => t.tg.shown(id), (m) => m.some((x) => x.text.startsWith('Once upon')), 'a draft');
+    // A private chat streams into a native draft.
+    await t.tg.waitFor(() => t.tg.draftShown(id)?.text ?? '', (x) => x.startsWith('Once upon'), 'a draft');
     const stop = await say(id, '/stop');
     expect(stop.payload.text).toContain('Stopped');
     await t.tg.waitFor(() => t.tg.shown(id), (m) => m.some((x) => x.text.includes('(stopped)')), 'the partial reply marked as stopped');

@@ -89,6 +89,7 @@ class TurnStream {
   private shownDraft = '';
   private lastSendAt: number;
   private timer: NodeJS.Timeout | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
   /** A draft update is being sent: the next one is timed from its end. */
   private flushing = false;
   private done = false;
@@ -134,7 +135,9 @@ class TurnStream {
   private stopTimer(): void {
     this.done = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.timer = null;
+    this.refreshTimer = null;
   }
 
   private get native(): boolean {
@@ -185,12 +188,12 @@ class TurnStream {
 
   /** A quiet turn (a tool running) keeps its native draft on screen. */
   private keepAlive(): void {
-    if (this.timer || this.done) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.relay.outbox.run(this.target, () => this.flushDraft());
+    if (this.refreshTimer) clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      if (!this.timer) void this.relay.outbox.run(this.target, () => this.flushDraft());
     }, DRAFT_REFRESH_MS);
-    this.timer.unref?.();
+    this.refreshTimer.unref?.();
   }
 
   /** True when the native draft was shown; false (and drafts off for the bot) when Telegram does not offer them. */
