@@ -1,3 +1,4 @@
+import { startTelegram } from '../src/app';
 import { ANN, startTelegramTest, type TelegramTest } from './harness';
 
 /** Replies in a chat that the chat did not ask for: jobs, the dashboard, the REST API. */
@@ -76,7 +77,6 @@ describe('Telegram delivers everything that belongs to a Telegram chat, once (e2
 
   it('with two bot instances on one API, each reply is delivered by one of them only', async () => {
     // A second instance in webhook mode (so it does not poll): it hears the same events.
-    const { startTelegram } = await import('../src/app');
     const second = await startTelegram({
       env: {
         TELEGRAM_BOT_TOKEN: t.tg.token,
