@@ -56,12 +56,22 @@ function run(service, extraEnv = {}) {
   return child;
 }
 
+// Each part exits within 7 s of SIGTERM on its own; whatever is left at 9 s is killed, so
+// everything is gone within 10 s. A second Ctrl-C kills at once.
+const KILL_AFTER_MS = 9000;
+
+function killAll(why) {
+  if (children.size) console.error(`[start] ${why}: killing ${[...children.keys()].join(', ')}.`);
+  for (const c of children.values()) c.kill('SIGKILL');
+  process.exit(process.exitCode ?? 1);
+}
+
 function stop(code = 0) {
-  if (stopping) return;
+  if (stopping) return killAll('stopping again');
   stopping = true;
   process.exitCode = code;
   for (const c of children.values()) c.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 5000).unref();
+  setTimeout(() => killAll(`still running ${KILL_AFTER_MS / 1000} s after SIGTERM`), KILL_AFTER_MS).unref();
   if (children.size === 0) process.exit(code);
 }
 process.on('SIGINT', () => stop(0));

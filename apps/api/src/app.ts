@@ -36,6 +36,7 @@ export interface RunningApi {
   env: ApiEnv;
   config: LoadedConfig;
   engine: SessionEngine;
+  logger: Logger;
   close(): Promise<void>;
 }
 
@@ -108,6 +109,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     env,
     config,
     engine: app.get(SessionEngine),
+    logger,
     close: () => app.close(),
   };
 }

@@ -1,22 +1,32 @@
 import { startApi } from './app';
 import { EnvError } from './config/api-env';
 
-/** Entry point of `npm run api`: start, and stop cleanly on SIGINT/SIGTERM. */
+/** Entry point of `npm run api`: start, and stop on SIGINT/SIGTERM — gracefully, but always within the shutdown timeout. */
 async function main(): Promise<void> {
   const api = await startApi();
   let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    try {
-      await api.close();
-    } finally {
-      process.exitCode = 0;
-      if (signal) setTimeout(() => process.exit(0), 200).unref();
+  const stop = (signal: string) => {
+    if (stopping) {
+      api.logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
     }
+    stopping = true;
+    api.logger.info({ signal }, 'shutting down');
+    const seconds = api.env.shutdownTimeoutSeconds;
+    setTimeout(() => {
+      api.logger.error({ seconds }, `graceful shutdown took over ${seconds} s: exiting anyway`);
+      process.exit(1);
+    }, seconds * 1000).unref();
+    api.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        api.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((err) => {

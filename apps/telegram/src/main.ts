@@ -2,6 +2,8 @@ import { startTelegram, TelegramStartError } from './app';
 import { loadTelegramConfig, TelegramConfigError } from './config';
 import { createLogger } from './logger';
 
+const SHUTDOWN_TIMEOUT_MS = 7000;
+
 /** Entry point: `node apps/telegram/dist/main.js`. */
 async function main(): Promise<void> {
   if (!process.env.TELEGRAM_BOT_TOKEN?.trim()) {
@@ -23,23 +25,32 @@ async function main(): Promise<void> {
     logger.fatal({ err: err instanceof Error ? err.message : String(err) }, 'the Telegram bot cannot continue');
     process.exit(1);
   };
-  let running;
+  // Bounded whatever the peers do (an API or Bot API that is gone can leave a request hanging):
+  // graceful first, then exit anyway. A signal during start-up stops at once.
+  let running: Awaited<ReturnType<typeof startTelegram>> | null = null;
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    if (!running) process.exit(0);
+    setTimeout(() => {
+      logger.error({ seconds: SHUTDOWN_TIMEOUT_MS / 1000 }, 'graceful shutdown took too long: exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
   try {
     running = await startTelegram({ config, logger, onFatal: fatal });
   } catch (err) {
     if (err instanceof TelegramStartError) fatal(err);
     throw err;
   }
-  const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    setTimeout(() => process.exit(1), 10_000).unref();
-    running.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {

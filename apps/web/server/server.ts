@@ -33,13 +33,16 @@ async function main(): Promise<void> {
   );
   let stopping = false;
   const stop = () => {
-    if (stopping) return;
+    if (stopping) process.exit(1);
     stopping = true;
     web.close().finally(() => process.exit(0));
-    setTimeout(() => process.exit(0), 3000).unref();
+    setTimeout(() => {
+      logger.warn('open connections did not close within 3 s: exiting anyway');
+      process.exit(0);
+    }, 3000).unref();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((err: unknown) => {

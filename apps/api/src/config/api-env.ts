@@ -46,7 +46,7 @@ const envSchema = z.object({
   SWITCHBOARD_WS_MAX_UNAUTHENTICATED: count(32),
   SWITCHBOARD_WS_MAX_SUBSCRIPTIONS: count(64),
   SWITCHBOARD_WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
-  SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(8),
+  SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(7),
 });
 
 export class EnvError extends Error {
