@@ -367,12 +367,14 @@ describe('model choice that sticks (e2e)', () => {
   describe('the OpenAI-compatible door, through the official openai client', () => {
     const openai = () => new OpenAI({ baseURL: `${t.api.url}/v1`, apiKey: TEST_TOKEN, maxRetries: 0 });
 
-    it('answers non-streaming with the model that ran, keeping the session by user', async () => {
-      const r1 = await openai().chat.completions.create({ model: 'fast', user: 'oa-user-1', messages: [{ role: 'user', content: 'Hello door' }] });
+    // `user` names the person; the conversation is the X-Session-Key's (issue 13).
+    it('answers non-streaming with the model that ran, keeping the session by X-Session-Key', async () => {
+      const key = { headers: { 'X-Session-Key': 'oa-user-1' } };
+      const r1 = await openai().chat.completions.create({ model: 'fast', user: 'someone', messages: [{ role: 'user', content: 'Hello door' }] }, key);
       expect(r1.choices[0].message.content).toBe('Echo: Hello door');
       expect(r1.model).toBe('quick');
       expect(r1.usage!.completion_tokens).toBeGreaterThan(0);
-      const r2 = await openai().chat.completions.create({ model: 'switchboard', user: 'oa-user-1', messages: [{ role: 'user', content: 'Again' }] });
+      const r2 = await openai().chat.completions.create({ model: 'switchboard', user: 'someone', messages: [{ role: 'user', content: 'Again' }] }, key);
       expect(r2.model).toBe('quick');
       const { sessions } = await t.client.listSessions({ channel: 'api' });
       const s = sessions.find((x) => x.peerId === 'oa-user-1')!;
@@ -405,7 +407,10 @@ describe('model choice that sticks (e2e)', () => {
       expect(err.status).toBe(400);
       expect(err.error).toMatchObject({ code: 'model_not_found', type: 'invalid_request_error' });
       const calls = turnRequests(t.fake).length;
-      const r = await openai().chat.completions.create({ model: 'switchboard', user: 'oa-cmd', messages: [{ role: 'user', content: '/model' }] });
+      const r = await openai().chat.completions.create(
+        { model: 'switchboard', messages: [{ role: 'user', content: '/model' }] },
+        { headers: { 'X-Session-Key': 'oa-cmd' } },
+      );
       expect(r.choices[0].message.content).toContain('Available models');
       expect(turnRequests(t.fake).length).toBe(calls);
     });

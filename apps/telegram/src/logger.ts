@@ -1,20 +1,12 @@
 import pino, { type Logger } from 'pino';
+import { secretScrubber } from '@switchboard/protocol';
 
 /** Field paths whose values never reach a log line. */
 const REDACT_PATHS = ['token', 'botToken', 'apiToken', 'authorization', 'secret', '*.token', '*.botToken', '*.apiToken', '*.authorization', '*.secret'];
 
-// Token-shaped text (bot tokens, bearer tokens) that error messages can carry, e.g. a Bot API URL.
-const SECRET_PATTERNS = [/\b\d{3,}:[A-Za-z0-9_-]{20,}\b/g, /Bearer\s+[A-Za-z0-9._~+/=-]{8,}/gi, /\/bot\d+:[^/\s]+/g];
-
-/** Removes secrets from free text: the exact ones given, and anything shaped like a token. */
+/** Removes secrets from free text: the exact ones given, and the shared secret shapes (libs/protocol). */
 export function makeScrubber(secrets: readonly string[]): (text: string) => string {
-  const exact = secrets.filter((s) => s.length >= 6);
-  return (text) => {
-    let out = text;
-    for (const s of exact) out = out.split(s).join('[REDACTED]');
-    for (const p of SECRET_PATTERNS) out = out.replace(p, (m) => (m.startsWith('/bot') ? '/bot[REDACTED]' : '[REDACTED]'));
-    return out;
-  };
+  return secretScrubber(secrets);
 }
 
 /** A short, secret-free description of any thrown value. */

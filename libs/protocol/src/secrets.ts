@@ -25,13 +25,15 @@ export interface SecretShape {
 // Ordered from the most specific.
 export const SECRET_SHAPES: readonly SecretShape[] = [
   { kind: 'private_key', re: /-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g },
-  { kind: 'api_key', re: /\b(?:sk|sb|pk|rk)[-_](?:ant-|proj-|live-|test-|or-v1-)?[A-Za-z0-9_-]{12,}/g },
   { kind: 'stripe_key', re: /\b[spr]k_(?:live|test)_[A-Za-z0-9]{12,}\b/g },
+  { kind: 'api_key', re: /\b(?:sk|sb|pk|rk)[-_](?:ant-|proj-|live-|test-|or-v1-)?[A-Za-z0-9_-]{12,}/g },
   { kind: 'aws_access_key', re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA)[0-9A-Z]{16}\b/g },
   { kind: 'github_token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g },
   { kind: 'slack_token', re: /\bxox[abposr]-[A-Za-z0-9-]{10,}/g },
   { kind: 'google_api_key', re: /\bAIza[0-9A-Za-z_-]{30,}/g },
   { kind: 'telegram_bot_token', re: /\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g },
+  // The same inside a Bot API URL (`/bot<token>/…`), where no word boundary comes before it.
+  { kind: 'telegram_bot_token', re: /(?<=\/bot)\d{3,12}:[^/\s]+/g },
   { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g },
   { kind: 'bearer_token', re: /\bbearer\s+[A-Za-z0-9._~+/=-]{8,}/gi },
   { kind: 'connection_string', re: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:@/]+:[^\s@/]+@[^\s]+/gi },

@@ -87,12 +87,12 @@ describe('voice transcription route (e2e)', () => {
     expect([missing.status, (await missing.json()).error.code]).toEqual([404, 'SESSION_NOT_FOUND']);
     const anon = await post(s.id, OGG, 'audio/ogg', 'wrong-token-wrong-token');
     expect(anon.status).toBe(401);
-    // Raw bodies stay confined to this route: other routes still want JSON.
+    // Raw bodies stay confined to this route: other routes refuse them unread (415).
     const other = await rawRequest(t.api.url, 'POST', `/api/v1/sessions/${s.id}/messages`, {
       body: 'OggS',
       headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'audio/ogg' },
     });
-    expect(other.status).toBe(400);
+    expect([other.status, other.json.error?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
     expect(t.fake.requests).toHaveLength(0);
   });
 
