@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { SwitchboardApiError } from '@switchboard/protocol';
 import { rawRequest, startTestApi, type TestApi, JSON_AUTH_HEADERS } from './harness';
 
@@ -44,5 +46,20 @@ describe('delivery cursors: per-session, per-consumer, compare-and-set, durable 
     });
     expect(res.status).toBe(400);
     expect((await t.client.getDeliveryCursor(s.id, 'telegram')).version).toBe(0);
+  });
+
+  it('drops a conversation\'s cursors when the conversation is deleted', async () => {
+    const s = await t.client.createSession({ channel: 'telegram', peerId: 'cursor-3' });
+    const other = await t.client.createSession({ channel: 'telegram', peerId: 'cursor-4' });
+    for (const id of [s.id, other.id]) await t.client.putDeliveryCursor(id, 'telegram', { seq: 1, messageId: 'm1', delivered: [], expectedVersion: 0 });
+    await t.client.deleteSession(s.id);
+    const db = new Database(join(t.dataDir, 'switchboard.sqlite'), { readonly: true });
+    try {
+      const keys = (db.prepare(`SELECT "key" FROM "preferences" WHERE "key" LIKE 'delivery_cursor:%'`).all() as Array<{ key: string }>).map((r) => r.key);
+      expect(keys.some((k) => k.includes(s.id))).toBe(false);
+      expect(keys.some((k) => k.includes(other.id))).toBe(true);
+    } finally {
+      db.close();
+    }
   });
 });

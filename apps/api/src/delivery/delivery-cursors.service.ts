@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { deliveryCursorSchema, type DeliveryCursor, type DeliveryCursorResponse, type PutDeliveryCursorRequest, type PutDeliveryCursorResponse } from '@switchboard/protocol';
-import { PreferenceStore, SessionEngine } from '@switchboard/session/server';
+import { PreferenceStore, SessionEngine, type TurnHooks } from '@switchboard/session/server';
 import { DATA_SOURCE } from '../core/tokens';
 
 const EMPTY: DeliveryCursor = { seq: 0, messageId: null, delivered: [] };
@@ -53,7 +53,16 @@ export class DeliveryCursorsService {
 }
 
 function key(sessionId: string, consumer: string): string {
-  return `delivery_cursor:${consumer}:${sessionId}`;
+  return `${keyPrefix(sessionId)}${consumer}`;
+}
+
+function keyPrefix(sessionId: string): string {
+  return `delivery_cursor:${sessionId}:`;
+}
+
+/** Deleting a conversation drops its cursors with it. */
+export function deliveryCursorsHook(prefs: PreferenceStore): TurnHooks {
+  return { name: 'delivery-cursors', sessionDeleted: async (sessionId) => void (await prefs.deleteByPrefix(keyPrefix(sessionId))) };
 }
 
 function safeJson(text: string): unknown {

@@ -60,6 +60,14 @@ export class PreferenceStore {
     return Boolean(result.affected);
   }
 
+  /** Removes every preference whose key starts with `prefix`; how many went. */
+  async deleteByPrefix(prefix: string): Promise<number> {
+    const result = await runWrite(this.manager, (m) =>
+      m.createQueryBuilder().delete().from(PreferenceEntity).where('substr("key", 1, :length) = :prefix', { prefix, length: prefix.length }).execute(),
+    );
+    return result.affected ?? 0;
+  }
+
   /** Every preference. */
   async all(): Promise<Record<string, string>> {
     const rows = await selectRows<{ key: string; value: string }>(this.manager, `SELECT "key", "value" FROM "preferences" ORDER BY "key"`);
