@@ -89,6 +89,12 @@ describe('a saved global default that is gone (e2e)', () => {
     expect(r.command).toMatchObject({ name: 'model', ok: true });
     expect(await t.client.getSession(s.id)).toMatchObject(follows);
 
+    // A message's own `model: "default"` means the same: the override goes, the reply follows the chain.
+    await t.client.setSessionModel(s.id, 'quick');
+    const sent = await t.client.sendMessage(s.id, { text: 'follow the chain', model: 'default', wait: true });
+    expect(sent.reply).toMatchObject({ modelSource: 'global' });
+    expect(await t.client.getSession(s.id)).toMatchObject(follows);
+
     // The default tier is still reachable as an override, by its alias.
     expect(await t.client.setSessionModel(s.id, 'cloud')).toMatchObject({ modelOverride: 'main', effectiveModel: { modelConfigId: 'main', source: 'session' } });
   });

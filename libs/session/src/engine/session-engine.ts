@@ -444,8 +444,10 @@ export class SessionEngine {
     hooks: { onTurnStarted?: TurnStartedHook; job?: { model?: string | null } } = {},
   ): Promise<SendMessageResponse> {
     if (this.stopped) throw new SwitchboardError(ErrorCode.SESSION_BUSY, 'The server is shutting down.');
-    // Level 1 is validated before anything is stored.
-    const explicit = req.model ? validateModelRef(this.catalog, req.model).id : null;
+    // Level 1 is validated before anything is stored. `default` has its one meaning here too:
+    // clear the conversation's override (this message follows the chain).
+    const clearsOverride = req.model !== undefined && clearsModelOverride(req.model);
+    const explicit = req.model && !clearsOverride ? validateModelRef(this.catalog, req.model).id : null;
     // Level 3: a scheduled job's model or tier (falls through with a warning when it no longer resolves).
     const job = hooks.job?.model ?? null;
     const turnId = randomUUID();
@@ -453,6 +455,7 @@ export class SessionEngine {
     const outcome = await this.repo.transaction(async (tx) => {
       const current = await tx.sessions.require(sessionId);
       if (explicit) await tx.config.set(sessionId, SESSION_MODEL_KEY, explicit);
+      else if (clearsOverride) await tx.config.delete(sessionId, SESSION_MODEL_KEY);
       const queueLength = await tx.queue.count(sessionId);
       const claimed = queueLength === 0 ? await tx.sessions.claim(sessionId, turnId) : null;
       if (!claimed) {
@@ -478,7 +481,7 @@ export class SessionEngine {
       if (waiter) this.queueWaiters.set(outcome.queued.id, waiter);
       if (hooks.onTurnStarted) this.turnHooks.set(outcome.queued.id, hooks.onTurnStarted);
       this.log.debug({ sessionId, queuedId: outcome.queued.id, model: outcome.queued.modelConfigId }, 'message queued');
-      if (explicit) this.emitSessionLazy('model_change', outcome.session);
+      if (explicit || clearsOverride) this.emitSessionLazy('model_change', outcome.session);
       await this.emitQueue(sessionId);
       // The session may have gone idle between our check and now: make sure the queue moves.
       if (!this.running.has(sessionId)) this.scheduleDrain(sessionId);
