@@ -12,7 +12,7 @@ import { AppModule } from './app.module';
 import { loadApiEnv, type ApiEnv } from './config/api-env';
 import { ensureApiToken, type ApiTokenInfo } from './config/api-token';
 import { createLogger, PinoNestLogger } from './core/logger';
-import { sendError, toSwitchboardError } from './core/api-exception.filter';
+import { answerClientError, sendError, toSwitchboardError } from './core/api-exception.filter';
 import { AuthFailureLimiter } from './core/auth-failure-limiter';
 import { installRequestGate } from './core/request-gate';
 import { secureDataDir } from './database/data-dir';
@@ -75,6 +75,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
       trustProxy: false,
       // The router's own 4xx (bad percent-encoding, an over-long path segment) in the documented shape.
       frameworkErrors: (error: Error, req: FastifyRequest, reply: FastifyReply) => sendError(reply, req.url, toSwitchboardError(error)),
+      clientErrorHandler: answerClientError,
     }),
     // Only JSON bodies: no urlencoded/multipart parsers (they would let a form post a message).
     { logger: new PinoNestLogger(logger), abortOnError: false, bodyParser: false },

@@ -105,6 +105,15 @@ describe('HTTP door under hostile input', () => {
     expect(openai.json).toMatchObject({ error: { message: expect.any(String), type: 'invalid_request_error' } });
   });
 
+  it("answers the HTTP parser's own errors in the documented shape (a head over 16 KiB, a request that is not HTTP)", async () => {
+    const big = await rawRequest(t.api.url, 'GET', `/api/v1/usage?from=${'a'.repeat(70_000)}`, { headers: AUTH_HEADERS });
+    expect(big.status).toBe(431);
+    expect(big.json).toMatchObject({ error: { code: 'HEADERS_TOO_LARGE', message: expect.any(String) } });
+    const garbage = await headOnly(t.api.url, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage.status).toBe(400);
+    expect(JSON.parse(garbage.text)).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+  });
+
   it('keeps the database private: directory 0700, database, WAL and SHM 0600', async () => {
     await t.client.createSession({ channel: 'api', peerId: 'modes' });
     expect(statSync(t.dataDir).mode & 0o777).toBe(0o700);

@@ -6,6 +6,8 @@ export const ErrorCode = {
   INVALID_JSON: 'INVALID_JSON',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   URI_TOO_LONG: 'URI_TOO_LONG',
+  HEADERS_TOO_LARGE: 'HEADERS_TOO_LARGE',
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   UNAUTHORIZED: 'UNAUTHORIZED',
   NOT_FOUND: 'NOT_FOUND',
@@ -93,6 +95,10 @@ export function httpStatusFor(code: ErrorCode): number {
       return 413;
     case ErrorCode.URI_TOO_LONG:
       return 414;
+    case ErrorCode.HEADERS_TOO_LARGE:
+      return 431;
+    case ErrorCode.REQUEST_TIMEOUT:
+      return 408;
     case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
       return 415;
     case ErrorCode.QUEUE_FULL:

@@ -1,4 +1,5 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
 import { ErrorCode, SwitchboardError, httpStatusFor, isSwitchboardError, type ErrorBody } from '@switchboard/protocol';
 import { LOGGER } from './tokens';
@@ -89,4 +90,25 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (reply.sent) return;
     sendError(reply, req.url, err);
   }
+}
+
+/**
+ * Errors Node's HTTP parser raises before any route sees the request (headers over 16 KiB, a
+ * malformed request line, a client too slow to send its head): answered on the raw socket in
+ * the documented shape (with OpenAI's `type` as well, since the path is not known yet).
+ */
+export function answerClientError(err: Error & { code?: string }, socket: import('node:stream').Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new SwitchboardError(ErrorCode.HEADERS_TOO_LARGE, 'The request head is too large (URL and headers together at most 16 KiB).')
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new SwitchboardError(ErrorCode.REQUEST_TIMEOUT, 'The request was not sent in time.')
+        : new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'The request is not valid HTTP.');
+  const status = httpStatusFor(e.code);
+  const body = JSON.stringify({ error: { code: e.code, message: e.message, type: 'invalid_request_error' } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
 }
