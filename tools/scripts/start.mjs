@@ -76,6 +76,16 @@ function stop(code = 0) {
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
+// Started by `npm start`, a SIGTERM to npm ends its shell and leaves this process with a new
+// parent: stop everything when the parent goes.
+const parent = process.ppid;
+const orphanWatch = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(orphanWatch);
+  console.error('[start] the parent process exited; stopping.');
+  stop(0);
+}, 1000);
+orphanWatch.unref();
 
 async function waitForApi() {
   for (let i = 0; i < 150; i++) {

@@ -27,6 +27,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Started through a shell (`npm run …`), a SIGTERM to npm can end the shell and leave this
+  // process behind with a new parent: stop when the parent goes.
+  const parent = process.ppid;
+  const orphanWatch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphanWatch);
+    stop('parent exited');
+  }, 1000);
+  orphanWatch.unref();
 }
 
 main().catch((err) => {

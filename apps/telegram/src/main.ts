@@ -45,6 +45,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Started through a shell (`npm run …`), a SIGTERM to npm can end the shell and leave this
+  // process behind with a new parent: stop when the parent goes.
+  const parent = process.ppid;
+  const orphanWatch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(orphanWatch);
+    shutdown('parent exited');
+  }, 1000);
+  orphanWatch.unref();
   try {
     running = await startTelegram({ config, logger, onFatal: fatal });
   } catch (err) {

@@ -169,4 +169,37 @@ describe('bounded shutdown', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  // `npm start` runs `sh -c "… && node tools/scripts/start.mjs"`: npm's SIGTERM ends the shell,
+  // which does not pass it on. The supervisor, and the API under it, must notice and stop.
+  it('the supervisor and its parts stop when the shell that started them is killed', async () => {
+    const fake = await startFakeLlm();
+    const { dataDir, env } = apiTestEnv(fakeCatalog(fake), { token: TOKEN });
+    const port = await freePort();
+    const shell = spawn('/bin/sh', ['-c', `node ${join(REPO_ROOT, 'tools/scripts/start.mjs')}; true`], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port), WEB_PORT: String(await freePort()) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: REPO_ROOT,
+    });
+    const log: string[] = [];
+    shell.stdout!.on('data', (d: Buffer) => log.push(d.toString()));
+    shell.stderr!.on('data', (d: Buffer) => log.push(d.toString()));
+    try {
+      await eventually(() => log.join(''), (text) => text.includes('Switchboard is up'), 'the supervisor to be up', 30_000);
+      shell.kill('SIGTERM');
+      const started = Date.now();
+      await eventually(
+        async () => fetch(`http://127.0.0.1:${port}/api/v1/health`).then(() => 'up', () => 'down'),
+        (state) => state === 'down',
+        'the API to stop after its shell was killed',
+        LIMIT_MS,
+      );
+      expect(Date.now() - started).toBeLessThan(LIMIT_MS);
+      await eventually(() => log.join(''), (text) => text.includes('the parent process exited'), 'the supervisor to say why it stopped');
+    } finally {
+      if (shell.exitCode === null) shell.kill('SIGKILL');
+      await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
