@@ -10,3 +10,6 @@ export * from './transcription';
 export * from './jobs';
 export * from './delivery';
 export * from './secrets';
+export * from './openai';
+export * from './route-paths';
+export * from './routes';

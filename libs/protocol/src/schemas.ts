@@ -297,3 +297,8 @@ export type SessionsResponse = z.infer<typeof sessionsResponseSchema>;
 
 export const okResponseSchema = z.object({ ok: z.literal(true) });
 export type OkResponse = z.infer<typeof okResponseSchema>;
+
+export const abortResponseSchema = z.object({ aborted: z.boolean() });
+export type AbortResponse = z.infer<typeof abortResponseSchema>;
+export const compactResponseSchema = z.object({ compacted: z.boolean(), message: messageSchema.nullable() });
+export type CompactResponse = z.infer<typeof compactResponseSchema>;

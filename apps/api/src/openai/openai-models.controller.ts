@@ -1,17 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import { z } from 'zod';
-import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
+import { ErrorCode, SwitchboardError, type OpenAiModel, type OpenAiModelList } from '@switchboard/protocol';
 import { SessionEngine } from '@switchboard/session/server';
 import { CHAIN_MODELS } from './chat-completions.schema';
-
-export const openAiModelSchema = z.object({
-  id: z.string(),
-  object: z.literal('model'),
-  created: z.number().int(),
-  owned_by: z.string(),
-});
-export const openAiModelListSchema = z.object({ object: z.literal('list'), data: z.array(openAiModelSchema) });
-export type OpenAiModel = z.infer<typeof openAiModelSchema>;
 
 /** What `switchboard` means in the list: no override, the conversation's chain. */
 const CHAIN_MODEL_ID = 'switchboard';
@@ -25,7 +15,7 @@ export class OpenAiModelsController {
   constructor(private readonly engine: SessionEngine) {}
 
   @Get()
-  list(): z.infer<typeof openAiModelListSchema> {
+  list(): OpenAiModelList {
     return { object: 'list', data: this.models() };
   }
 
