@@ -1,18 +1,8 @@
-import type { Channel, ModelSource } from '@switchboard/protocol';
+import { modelSourceLabel, type Channel, type ModelSource } from '@switchboard/protocol';
 
-const SOURCE_LABELS: Record<ModelSource, string> = {
-  explicit: 'chosen for this message',
-  queued: 'queued with it',
-  job: 'scheduled job',
-  session: 'session override',
-  agent: 'agent profile',
-  global: 'global default',
-  builtin: 'built-in default',
-};
-
-/** Why a model was used, in the words the UI shows ("session override"). */
+/** Why a model was used, in the words every door shows ("session override"): the shared table. */
 export function sourceLabel(source: ModelSource | null | undefined): string {
-  return source ? SOURCE_LABELS[source] : 'unknown';
+  return modelSourceLabel(source);
 }
 
 /** "Fake Quick · session override" */

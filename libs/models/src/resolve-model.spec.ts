@@ -102,7 +102,7 @@ describe('resolveModel: levels 2–6 fall through when their model is gone', () 
     expect(resolveModel(catalog, { session: 'gone', agent: 'fast', global: 'main' })).toEqual({
       modelConfigId: 'quick',
       source: 'agent',
-      warnings: ['This session\'s model "gone" is no longer available; using "quick" (agent).'],
+      warnings: ['This session\'s model "gone" is no longer available; using "quick" (agent profile).'],
     });
   });
 

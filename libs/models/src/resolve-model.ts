@@ -1,4 +1,4 @@
-import { ErrorCode, SwitchboardError, type ModelSource } from '@switchboard/protocol';
+import { ErrorCode, MODEL_SOURCE_LABELS, SwitchboardError, type ModelSource } from '@switchboard/protocol';
 import type { ModelConfig } from './config.schema';
 import type { ModelCatalog } from './model-catalog';
 
@@ -46,17 +46,6 @@ const LEVEL_SUBJECT: Record<FallThroughLevel, string> = {
   agent: "The agent's model",
   global: 'The saved global default model',
   configDefault: "The config file's defaultModel",
-};
-
-/** How the UI names each source ("fast · session override"). */
-export const MODEL_SOURCE_LABELS: Readonly<Record<ModelSource, string>> = {
-  explicit: 'explicit',
-  queued: 'queued message',
-  job: 'scheduled job',
-  session: 'session override',
-  agent: 'agent',
-  global: 'global default',
-  builtin: 'built-in default',
 };
 
 /**

@@ -10,6 +10,7 @@ export * from './transcription';
 export * from './jobs';
 export * from './delivery';
 export * from './secrets';
+export * from './model-source-labels';
 export * from './openai';
 export * from './route-paths';
 export * from './routes';

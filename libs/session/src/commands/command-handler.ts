@@ -1,15 +1,40 @@
 import { randomUUID } from 'node:crypto';
-import { isSwitchboardError, type Message, type SendMessageRequest, type SendMessageResponse } from '@switchboard/protocol';
-import { clearsModelOverride, COMMANDS, type ParsedCommand } from '../commands/parse-command';
+import {
+  isSwitchboardError,
+  modelSourceLabel as sourceLabel,
+  type Message,
+  type ModelsResponse,
+  type SendMessageRequest,
+  type SendMessageResponse,
+  type Session,
+  type SessionUsage,
+} from '@switchboard/protocol';
 import type { SessionRecord } from '../store/session.store';
-import { sourceLabel, type SessionEngine, type TurnStartedHook } from './session-engine';
+import type { CommandExtension, TurnStartedHook } from '../engine/engine.types';
+import { clearsModelOverride, COMMANDS, type ParsedCommand } from './parse-command';
+
+/** What commands act on: the session's settings, its turns and its usage, nothing more. */
+export interface CommandTarget {
+  getSession(sessionId: string): Promise<Session>;
+  models(): ModelsResponse;
+  setSessionModel(sessionId: string, ref: string): Promise<Session>;
+  clearSessionModel(sessionId: string): Promise<Session>;
+  reset(sessionId: string): Promise<Session>;
+  usage(sessionId: string): Promise<SessionUsage>;
+  /** Sends text as a conversation message (the rest of `/model fast what is 2+2`). */
+  sendText(sessionId: string, req: SendMessageRequest, hooks?: { onTurnStarted?: TurnStartedHook }): Promise<SendMessageResponse>;
+  abort(sessionId: string): Promise<boolean>;
+  compact(sessionId: string): Promise<Message | null>;
+  /** Commands contributed by other libs (e.g. /memory). */
+  readonly commandExtensions: ReadonlyMap<string, CommandExtension>;
+}
 
 /**
  * Runs a parsed command for any door. Commands are never sent to a model; their reply comes
  * back as a `command_reply` message that is not stored in the conversation.
  */
 export async function handleCommand(
-  engine: SessionEngine,
+  engine: CommandTarget,
   session: SessionRecord,
   command: ParsedCommand,
   req: SendMessageRequest,
@@ -89,7 +114,7 @@ export async function handleCommand(
   }
 }
 
-async function modelStatus(engine: SessionEngine, sessionId: string): Promise<string> {
+async function modelStatus(engine: CommandTarget, sessionId: string): Promise<string> {
   const s = await engine.getSession(sessionId);
   const models = engine.models();
   const active = s.effectiveModel.modelConfigId;
@@ -109,7 +134,7 @@ async function modelStatus(engine: SessionEngine, sessionId: string): Promise<st
   return lines.join('\n');
 }
 
-async function usageText(engine: SessionEngine, sessionId: string): Promise<string> {
+async function usageText(engine: CommandTarget, sessionId: string): Promise<string> {
   const u = await engine.usage(sessionId);
   const fmt = (x: { inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number; calls: number }) =>
     `${x.calls} calls · ${x.inputTokens} in / ${x.outputTokens} out${x.cachedTokens ? ` (${x.cachedTokens} cached)` : ''} · $${x.costUsd.toFixed(4)}`;

@@ -1,6 +1,6 @@
 import type { ChatMessage, DelegationRole, LimitsConfig, ModelCatalog } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
-import type { EngineLogger, ModelStreamer, UsageObserver } from './engine.types';
+import type { EngineLogger, ModelStreamer, UsageObserver } from '../engine/engine.types';
 
 export interface DelegationRequest {
   sessionId: string;

@@ -76,3 +76,6 @@ export interface CommandExtension {
   name: string;
   run(ctx: { sessionId: string; projectId: string | null; args: string[]; argText: string }): Promise<{ text: string; ok?: boolean }>;
 }
+
+/** Called with a turn's id and its assistant message id when the turn starts. */
+export type TurnStartedHook = (turnId: string, assistantMessageId: string) => void;

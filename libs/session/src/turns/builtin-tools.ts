@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ToolSpec } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
-import type { Delegator } from './delegator';
+import type { Delegator } from '../delegation/delegator';
 
 function validTimeZone(tz: string): boolean {
   try {

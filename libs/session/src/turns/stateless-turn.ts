@@ -16,18 +16,12 @@ import {
 } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import { PRIMARY_USAGE_ROLE } from '../store/usage.store';
-import { buildPrompt } from './build-prompt';
-import type { EngineLogger, ModelStreamer, TurnContext, TurnHooks } from './engine.types';
+import { buildPrompt } from '../context/build-prompt';
+import type { PeerRef } from '../sessions/agent-routing';
+import type { EngineLogger, ModelStreamer, TurnContext, TurnHooks } from '../engine/engine.types';
 
 /** Server-side tools a stateless call may use: they read, and need no stored conversation. */
 const STATELESS_SERVER_TOOLS = new Set(['current_time', 'memory_search']);
-
-/** Who a call is for, as the agent routing and the resolution chain see it. */
-export interface PeerRef {
-  agent: string | null;
-  channel: Channel;
-  peerId: string;
-}
 
 /** A conversation the caller holds (the OpenAI door without a session key): nothing is stored but usage. */
 export interface StatelessTurnRequest {

@@ -1,0 +1,66 @@
+import { MODEL_SOURCE_LABELS, type Message } from '@switchboard/protocol';
+import type { ModelCatalog, ModelResolution } from '@switchboard/models';
+import type { SessionRepository } from '../store/session-repository';
+import type { SessionRecord } from '../store/session.store';
+import { TITLE_PENDING_KEY, deriveTitle } from '../delegation/titles';
+import type { ModelChoice } from '../sessions/model-choice';
+import type { StartedTurn } from './running-turn';
+
+/**
+ * The single entry point of every turn, inside the claim transaction: engine drift is
+ * checked here before anything else runs, then the user and assistant messages are stored.
+ */
+export async function startTurn(
+  deps: { catalog: ModelCatalog; choice: ModelChoice },
+  tx: SessionRepository,
+  session: SessionRecord,
+  turnId: string,
+  text: string,
+  resolution: ModelResolution,
+): Promise<StartedTurn> {
+  let switchMessage: Message | null = null;
+  let switchEvent: StartedTurn['switchEvent'] = null;
+  const previous = session.lastModelConfigId;
+  if (previous && previous !== resolution.modelConfigId) {
+    const from = deps.choice.engineRef(previous);
+    const to = deps.choice.engineRef(resolution.modelConfigId);
+    if (from.provider !== to.provider || from.model !== to.model) {
+      const reason = MODEL_SOURCE_LABELS[resolution.source];
+      switchEvent = { from, to, reason };
+      switchMessage = await tx.messages.append({
+        sessionId: session.id,
+        turnId,
+        role: 'system',
+        kind: 'engine_switch',
+        content: `Switched from ${from.label} to ${to.label} (${reason}).`,
+        event: { from, to, reason, warnings: resolution.warnings },
+      });
+    }
+  }
+  const userMessage = await tx.messages.append({ sessionId: session.id, turnId, role: 'user', kind: 'text', content: text });
+  const label = deps.catalog.label(resolution.modelConfigId);
+  const assistantMessage = await tx.messages.append({
+    sessionId: session.id,
+    turnId,
+    role: 'assistant',
+    kind: 'text',
+    content: '',
+    status: 'streaming',
+    modelConfigId: resolution.modelConfigId,
+    modelSource: resolution.source,
+    modelLabel: label,
+    warnings: resolution.warnings,
+  });
+  const patch: Parameters<SessionRepository['sessions']['update']>[1] = {
+    lastModelConfigId: resolution.modelConfigId,
+    lastActivityAt: new Date().toISOString(),
+  };
+  let titlePending = (await tx.config.get(session.id, TITLE_PENDING_KEY)) !== null;
+  if (!session.title) {
+    patch.title = deriveTitle(text);
+    await tx.config.set(session.id, TITLE_PENDING_KEY, '1');
+    titlePending = true;
+  }
+  const updated = await tx.sessions.update(session.id, patch);
+  return { session: updated, turnId, userMessage, assistantMessage, resolution, switchMessage, switchEvent, titlePending };
+}

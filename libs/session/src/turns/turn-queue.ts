@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, SwitchboardError, type Message, type QueueResponse, type SendMessageRequest, type SendMessageResponse } from '@switchboard/protocol';
+import { validateModelRef, type ModelCatalog } from '@switchboard/models';
+import { clearsModelOverride } from '../commands/parse-command';
+import type { SessionRepository } from '../store/session-repository';
+import { SESSION_MODEL_KEY } from '../store/session-config.store';
+import type { EngineLogger, TurnStartedHook } from '../engine/engine.types';
+import { errorText } from '../engine/error-text';
+import type { ModelChoice } from '../sessions/model-choice';
+import type { SessionEvents } from '../sessions/session-events';
+import type { TurnControl } from '../sessions/session.service';
+import { deferred, type Deferred } from './deferred';
+import type { BackgroundWork, RunningTurn, StartedTurn } from './running-turn';
+import { startTurn } from './start-turn';
+
+export interface TurnQueueDeps {
+  repo: SessionRepository;
+  catalog: ModelCatalog;
+  choice: ModelChoice;
+  views: SessionEvents;
+  log: EngineLogger;
+  /** The turns running on this process, by session: this queue owns it, the runner reads and releases it. */
+  running: Map<string, RunningTurn>;
+  work: BackgroundWork;
+  /** Starts a claimed turn in the background (the turn runner). */
+  launch(started: StartedTurn): RunningTurn;
+}
+
+/**
+ * One turn at a time per session: a message claims the session or joins its persisted queue
+ * (with its model snapshot); a finished turn promotes the head; promote, delete, abort, and
+ * recovery after a crash.
+ */
+export class TurnQueue implements TurnControl {
+  private readonly queueWaiters = new Map<string, Deferred<Message | null>>();
+  private readonly turnHooks = new Map<string, TurnStartedHook>();
+  private stopped = false;
+
+  constructor(private readonly deps: TurnQueueDeps) {}
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  isRunning(sessionId: string): boolean {
+    return this.deps.running.has(sessionId);
+  }
+
+  /** Marks turns a restart interrupted (partial replies kept) and resumes every queue. */
+  async recover(): Promise<void> {
+    const { repo, log } = this.deps;
+    const interruptedMessages = await repo.messages.markStreamingInterrupted();
+    const interruptedSessions = await repo.sessions.markRunningInterrupted();
+    for (const sessionId of interruptedSessions) {
+      await repo.messages.append({
+        sessionId,
+        role: 'system',
+        kind: 'turn_interrupted',
+        content: 'The previous reply was interrupted by a restart; its partial text is kept.',
+        event: { reason: 'restart' },
+      });
+    }
+    if (interruptedSessions.length || interruptedMessages.length) {
+      log.warn({ sessions: interruptedSessions.length, messages: interruptedMessages.length }, 'recovered turns interrupted by a restart');
+    }
+    for (const sessionId of await repo.queue.sessionsWithQueue()) this.scheduleDrain(sessionId);
+  }
+
+  /** Stops taking turns, aborts running ones (their partial replies are kept) and waits for them. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const turns = [...this.deps.running.values()];
+    for (const t of turns) t.abort.abort();
+    await Promise.allSettled(turns.map((t) => t.done.promise));
+    await this.deps.work.settled();
+  }
+
+  async stopTurn(sessionId: string): Promise<boolean> {
+    const turn = this.deps.running.get(sessionId);
+    if (!turn) return false;
+    turn.abort.abort();
+    await turn.done.promise.catch(() => undefined);
+    return true;
+  }
+
+  forgetQueued(queuedIds: string[]): void {
+    for (const id of queuedIds) {
+      this.queueWaiters.get(id)?.resolve(null);
+      this.queueWaiters.delete(id);
+      this.turnHooks.delete(id);
+    }
+  }
+
+  /** Aborts the running turn, keeping its partial reply; false when nothing runs. */
+  async abort(sessionId: string): Promise<boolean> {
+    await this.deps.repo.sessions.require(sessionId);
+    return this.stopTurn(sessionId);
+  }
+
+  async listQueue(sessionId: string): Promise<QueueResponse> {
+    await this.deps.repo.sessions.require(sessionId);
+    return { sessionId, queue: await this.deps.repo.queue.list(sessionId) };
+  }
+
+  /** Moves a queued message to the head; with interrupt, stops the running turn so it runs next. */
+  async promote(sessionId: string, queuedId: string, interrupt = false): Promise<QueueResponse> {
+    await this.deps.repo.transaction(async (tx) => {
+      await tx.sessions.require(sessionId);
+      await tx.queue.moveToHead(sessionId, queuedId);
+      await tx.sessions.update(sessionId, {});
+    });
+    await this.deps.views.emitQueue(sessionId);
+    const turn = this.deps.running.get(sessionId);
+    if (turn && interrupt) {
+      this.deps.log.info({ sessionId, turnId: turn.turnId, queuedId }, 'interrupting turn for a promoted message');
+      turn.abort.abort();
+    } else if (!turn) {
+      this.scheduleDrain(sessionId);
+    }
+    return this.listQueue(sessionId);
+  }
+
+  async deleteQueued(sessionId: string, queuedId: string): Promise<QueueResponse> {
+    await this.deps.repo.transaction(async (tx) => {
+      await tx.sessions.require(sessionId);
+      await tx.queue.remove(sessionId, queuedId);
+      await tx.sessions.update(sessionId, {});
+    });
+    this.forgetQueued([queuedId]);
+    await this.deps.views.emitQueue(sessionId);
+    return this.listQueue(sessionId);
+  }
+
+  /**
+   * Sends text as a conversation message: claims the session and starts the turn, or queues
+   * the message with its model snapshot. `onTurnStarted` is called when the message's turn
+   * starts — at once, or when it leaves the queue.
+   */
+  async sendText(
+    sessionId: string,
+    req: SendMessageRequest,
+    hooks: { onTurnStarted?: TurnStartedHook; job?: { model?: string | null } } = {},
+  ): Promise<SendMessageResponse> {
+    const { repo, catalog, choice, views, log, running } = this.deps;
+    if (this.stopped) throw new SwitchboardError(ErrorCode.SESSION_BUSY, 'The server is shutting down.');
+    // Level 1 is validated before anything is stored. `default` has its one meaning here too:
+    // clear the conversation's override (this message follows the chain).
+    const clearsOverride = req.model !== undefined && clearsModelOverride(req.model);
+    const explicit = req.model && !clearsOverride ? validateModelRef(catalog, req.model).id : null;
+    // Level 3: a scheduled job's model or tier (falls through with a warning when it no longer resolves).
+    const job = hooks.job?.model ?? null;
+    const turnId = randomUUID();
+
+    const outcome = await repo.transaction(async (tx) => {
+      const current = await tx.sessions.require(sessionId);
+      if (explicit) await tx.config.set(sessionId, SESSION_MODEL_KEY, explicit);
+      else if (clearsOverride) await tx.config.delete(sessionId, SESSION_MODEL_KEY);
+      const queueLength = await tx.queue.count(sessionId);
+      const claimed = queueLength === 0 ? await tx.sessions.claim(sessionId, turnId) : null;
+      if (!claimed) {
+        const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
+        const snapshot = choice.resolveFor(current, { explicit, job, session: override });
+        const queued = await tx.queue.enqueue({
+          sessionId,
+          text: req.text,
+          modelConfigId: snapshot.modelConfigId,
+          modelSource: snapshot.source,
+        });
+        const session = await tx.sessions.update(sessionId, {});
+        return { kind: 'queued' as const, queued, session };
+      }
+      const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
+      const resolution = choice.resolveFor(claimed, { explicit, job, session: override });
+      const started = await startTurn(this.deps, tx, claimed, turnId, req.text, resolution);
+      return { kind: 'started' as const, started };
+    });
+
+    if (outcome.kind === 'queued') {
+      const waiter = req.wait ? deferred<Message | null>() : null;
+      if (waiter) this.queueWaiters.set(outcome.queued.id, waiter);
+      if (hooks.onTurnStarted) this.turnHooks.set(outcome.queued.id, hooks.onTurnStarted);
+      log.debug({ sessionId, queuedId: outcome.queued.id, model: outcome.queued.modelConfigId }, 'message queued');
+      if (explicit || clearsOverride) views.emitSessionLazy('model_change', outcome.session);
+      await views.emitQueue(sessionId);
+      // The session may have gone idle between our check and now: make sure the queue moves.
+      if (!running.has(sessionId)) this.scheduleDrain(sessionId);
+      const position = (await repo.queue.list(sessionId)).find((q) => q.id === outcome.queued.id)?.position;
+      const queuedMessage = { ...outcome.queued, position: position ?? outcome.queued.position };
+      const reply = waiter ? await waiter.promise : null;
+      return { queued: true, queuedMessage, ...(reply ? { reply } : {}) };
+    }
+
+    hooks.onTurnStarted?.(turnId, outcome.started.assistantMessage.id);
+    const turn = this.deps.launch(outcome.started);
+    const reply = req.wait ? await turn.done.promise : undefined;
+    return { queued: false, turnId, message: outcome.started.userMessage, ...(reply ? { reply } : {}) };
+  }
+
+  scheduleDrain(sessionId: string): void {
+    this.deps.work.track(this.drain(sessionId).catch((err) => this.deps.log.error({ sessionId, err: errorText(err) }, 'queue drain failed')));
+  }
+
+  /** Promotes the head of the queue when the session is free; re-validates its model snapshot. */
+  async drain(sessionId: string): Promise<void> {
+    const { repo, choice, running, log } = this.deps;
+    if (this.stopped || running.has(sessionId)) return;
+    // Most turns end with an empty queue: check without opening a transaction.
+    if ((await repo.queue.count(sessionId)) === 0) return;
+    const turnId = randomUUID();
+    const outcome = await repo.transaction(async (tx) => {
+      const head = await tx.queue.head(sessionId);
+      if (!head) return null;
+      const claimed = await tx.sessions.claim(sessionId, turnId);
+      if (!claimed) return null;
+      await tx.queue.remove(sessionId, head.id);
+      const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
+      const resolution = choice.resolveFor(claimed, { queued: head.modelConfigId, session: override });
+      const started = await startTurn(this.deps, tx, claimed, turnId, head.text, resolution);
+      return { head, started };
+    });
+    if (!outcome) return;
+    log.debug({ sessionId, queuedId: outcome.head.id, model: outcome.started.resolution.modelConfigId }, 'queued message promoted');
+    const hook = this.turnHooks.get(outcome.head.id);
+    this.turnHooks.delete(outcome.head.id);
+    hook?.(outcome.started.turnId, outcome.started.assistantMessage.id);
+    const turn = this.deps.launch(outcome.started);
+    const waiter = this.queueWaiters.get(outcome.head.id);
+    if (waiter) {
+      this.queueWaiters.delete(outcome.head.id);
+      turn.done.promise.then((m) => waiter.resolve(m), (e) => waiter.reject(e));
+    }
+    await this.deps.views.emitQueue(sessionId);
+  }
+}
