@@ -28,12 +28,12 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where 
   return r.data;
 }
 
-/** Validates a request part (body or query) with a zod schema from libs/protocol. */
+/** Validates a request part (body, query or one path parameter, named by `where`) with a zod schema from libs/protocol. */
 @Injectable()
 export class ZodPipe<S extends z.ZodType> implements PipeTransform {
   constructor(
     private readonly schema: S,
-    private readonly where: 'body' | 'query' = 'body',
+    private readonly where: string = 'body',
   ) {}
   transform(value: unknown): z.infer<S> {
     return parseWith(this.schema, value, this.where);

@@ -1,8 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import {
-  createJobRequestSchema,
-  runJobRequestSchema,
-  updateJobRequestSchema,
   type CreateJobRequest,
   type Job,
   type JobsResponse,
@@ -11,7 +8,7 @@ import {
   type RunJobResponse,
   type UpdateJobRequest,
 } from '@switchboard/protocol';
-import { ZodPipe } from '../core/zod.pipe';
+import { routeBody } from '../core/route-pipes';
 import { JobsService } from './jobs.service';
 
 /** REST door to scheduled jobs: each route is one service call. */
@@ -25,7 +22,7 @@ export class JobsController {
   }
 
   @Post()
-  create(@Body(new ZodPipe(createJobRequestSchema)) body: CreateJobRequest): Promise<Job> {
+  create(@Body(routeBody('createJob')) body: CreateJobRequest): Promise<Job> {
     return this.jobs.create(body);
   }
 
@@ -35,7 +32,7 @@ export class JobsController {
   }
 
   @Patch(':id')
-  update(@Param('id') id: string, @Body(new ZodPipe(updateJobRequestSchema)) body: UpdateJobRequest): Promise<Job> {
+  update(@Param('id') id: string, @Body(routeBody('updateJob')) body: UpdateJobRequest): Promise<Job> {
     return this.jobs.update(id, body);
   }
 
@@ -47,7 +44,7 @@ export class JobsController {
 
   @Post(':id/run')
   @HttpCode(200)
-  run(@Param('id') id: string, @Body(new ZodPipe(runJobRequestSchema)) body: RunJobRequest): Promise<RunJobResponse> {
+  run(@Param('id') id: string, @Body(routeBody('runJob')) body: RunJobRequest): Promise<RunJobResponse> {
     return this.jobs.run(id, body.wait ?? false);
   }
 }

@@ -1,8 +1,5 @@
 import { Body, Controller, Delete, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  createMemoryRequestSchema,
-  listMemoriesQuerySchema,
-  updateMemoryRequestSchema,
   type CreateMemoryRequest,
   type ListMemoriesQuery,
   type Memory,
@@ -13,7 +10,7 @@ import {
   type UpdateMemoryRequest,
 } from '@switchboard/protocol';
 import { MemoryService } from '@switchboard/memory/server';
-import { ZodPipe } from '../core/zod.pipe';
+import { routeBody, routeQuery } from '../core/route-pipes';
 
 /** REST door to memories: list (scope, project, relevance), add through the gate, edit, hard delete. */
 @Controller('api/v1/memories')
@@ -21,7 +18,7 @@ export class MemoriesController {
   constructor(private readonly memory: MemoryService) {}
 
   @Get()
-  async list(@Query(new ZodPipe(listMemoriesQuerySchema, 'query')) query: ListMemoriesQuery): Promise<MemoriesResponse> {
+  async list(@Query(routeQuery('listMemories')) query: ListMemoriesQuery): Promise<MemoriesResponse> {
     return { memories: await this.memory.list(query) };
   }
 
@@ -31,12 +28,12 @@ export class MemoriesController {
   }
 
   @Post()
-  create(@Body(new ZodPipe(createMemoryRequestSchema)) body: CreateMemoryRequest): Promise<MemoryDecision> {
+  create(@Body(routeBody('createMemory')) body: CreateMemoryRequest): Promise<MemoryDecision> {
     return this.memory.createFromUser(body);
   }
 
   @Patch(':id')
-  update(@Param('id') id: string, @Body(new ZodPipe(updateMemoryRequestSchema)) body: UpdateMemoryRequest): Promise<Memory> {
+  update(@Param('id') id: string, @Body(routeBody('updateMemory')) body: UpdateMemoryRequest): Promise<Memory> {
     return this.memory.update(id, body);
   }
 

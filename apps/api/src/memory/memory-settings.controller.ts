@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { updateMemorySettingsRequestSchema, type MemorySettings, type UpdateMemorySettingsRequest } from '@switchboard/protocol';
+import { type MemorySettings, type UpdateMemorySettingsRequest } from '@switchboard/protocol';
 import { MemoryService } from '@switchboard/memory/server';
-import { ZodPipe } from '../core/zod.pipe';
+import { routeBody } from '../core/route-pipes';
 
 /** `memory.enabled` and `memory.silent`, installation-wide. */
 @Controller('api/v1/settings/memory')
@@ -14,7 +14,7 @@ export class MemorySettingsController {
   }
 
   @Put()
-  update(@Body(new ZodPipe(updateMemorySettingsRequestSchema)) body: UpdateMemorySettingsRequest): Promise<MemorySettings> {
+  update(@Body(routeBody('setMemorySettings')) body: UpdateMemorySettingsRequest): Promise<MemorySettings> {
     return this.memory.updateSettings(body);
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
-import { setModelRequestSchema, type ModelsResponse, type SetModelRequest } from '@switchboard/protocol';
+import { type ModelsResponse, type SetModelRequest } from '@switchboard/protocol';
 import { SessionEngine } from '@switchboard/session/server';
-import { ZodPipe } from '../core/zod.pipe';
+import { routeBody } from '../core/route-pipes';
 
 @Controller('api/v1')
 export class ModelsController {
@@ -13,7 +13,7 @@ export class ModelsController {
   }
 
   @Put('settings/default-model')
-  setDefault(@Body(new ZodPipe(setModelRequestSchema)) body: SetModelRequest): Promise<ModelsResponse> {
+  setDefault(@Body(routeBody('setDefaultModel')) body: SetModelRequest): Promise<ModelsResponse> {
     return this.engine.setDefaultModel(body.model);
   }
 }

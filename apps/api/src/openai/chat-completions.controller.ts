@@ -1,10 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { ROUTES } from '@switchboard/protocol';
 import { parseWith } from '../core/zod.pipe';
-import { chatCompletionRequestSchema } from './chat-completions.schema';
 import { ChatCompletionsService } from './chat-completions.service';
-
-export { chatCompletionRequestSchema } from './chat-completions.schema';
 
 /**
  * OpenAI-compatible door: with `X-Session-Key` the conversation lives server-side (conversation
@@ -18,7 +16,7 @@ export class ChatCompletionsController {
   @Post('chat/completions')
   @HttpCode(200)
   async complete(@Body() rawBody: unknown, @Headers('x-session-key') sessionKey: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    const body = parseWith(chatCompletionRequestSchema, rawBody);
+    const body = parseWith(ROUTES.chatCompletions.body, rawBody);
     const key = sessionKey?.trim();
     if (key) await this.completions.conversation(body, key, reply);
     else await this.completions.stateless(body, reply);

@@ -1,11 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
-  createSessionRequestSchema,
-  listMessagesQuerySchema,
-  listSessionsQuerySchema,
-  promoteRequestSchema,
-  sendMessageRequestSchema,
-  setModelRequestSchema,
   type CreateSessionRequest,
   type ListMessagesQuery,
   type ListSessionsQuery,
@@ -21,7 +15,7 @@ import {
   type SetModelRequest,
 } from '@switchboard/protocol';
 import { SessionEngine } from '@switchboard/session/server';
-import { ZodPipe } from '../core/zod.pipe';
+import { routeBody, routeQuery } from '../core/route-pipes';
 
 /** REST door to sessions: each route is one engine call. */
 @Controller('api/v1/sessions')
@@ -29,12 +23,12 @@ export class SessionsController {
   constructor(private readonly engine: SessionEngine) {}
 
   @Post()
-  create(@Body(new ZodPipe(createSessionRequestSchema)) body: CreateSessionRequest): Promise<Session> {
+  create(@Body(routeBody('createSession')) body: CreateSessionRequest): Promise<Session> {
     return this.engine.createSession(body);
   }
 
   @Get()
-  async list(@Query(new ZodPipe(listSessionsQuerySchema, 'query')) query: ListSessionsQuery): Promise<SessionsResponse> {
+  async list(@Query(routeQuery('listSessions')) query: ListSessionsQuery): Promise<SessionsResponse> {
     return { sessions: await this.engine.listSessions(query) };
   }
 
@@ -51,14 +45,14 @@ export class SessionsController {
   @Get(':id/messages')
   async messages(
     @Param('id') id: string,
-    @Query(new ZodPipe(listMessagesQuerySchema, 'query')) query: ListMessagesQuery,
+    @Query(routeQuery('listMessages')) query: ListMessagesQuery,
   ): Promise<MessagesResponse> {
     return { sessionId: id, messages: await this.engine.listMessages(id, query) };
   }
 
   @Post(':id/messages')
   @HttpCode(200)
-  send(@Param('id') id: string, @Body(new ZodPipe(sendMessageRequestSchema)) body: SendMessageRequest): Promise<SendMessageResponse> {
+  send(@Param('id') id: string, @Body(routeBody('sendMessage')) body: SendMessageRequest): Promise<SendMessageResponse> {
     return this.engine.send(id, body);
   }
 
@@ -72,7 +66,7 @@ export class SessionsController {
   promote(
     @Param('id') id: string,
     @Param('queuedId') queuedId: string,
-    @Body(new ZodPipe(promoteRequestSchema)) body: PromoteRequest,
+    @Body(routeBody('promoteQueued')) body: PromoteRequest,
   ): Promise<QueueResponse> {
     return this.engine.promote(id, queuedId, body.interrupt ?? false);
   }
@@ -83,7 +77,7 @@ export class SessionsController {
   }
 
   @Put(':id/model')
-  setModel(@Param('id') id: string, @Body(new ZodPipe(setModelRequestSchema)) body: SetModelRequest): Promise<Session> {
+  setModel(@Param('id') id: string, @Body(routeBody('setSessionModel')) body: SetModelRequest): Promise<Session> {
     return this.engine.setSessionModel(id, body.model);
   }
 

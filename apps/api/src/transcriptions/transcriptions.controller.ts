@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ErrorCode, SwitchboardError, type TranscriptionResponse } from '@switchboard/protocol';
+import { ErrorCode, ROUTES, SwitchboardError, type TranscriptionResponse } from '@switchboard/protocol';
 import { Accepts } from '../core/public.decorator';
 import { TranscriptionService } from './transcription.service';
 
@@ -9,7 +9,7 @@ export class TranscriptionsController {
   constructor(private readonly transcriptions: TranscriptionService) {}
 
   @Post(':id/transcriptions')
-  @Accepts('audio/*', 'application/octet-stream')
+  @Accepts(...ROUTES.transcribe.bodyTypes)
   @HttpCode(200)
   transcribe(@Param('id') id: string, @Body() body: unknown): Promise<TranscriptionResponse> {
     if (!Buffer.isBuffer(body)) {

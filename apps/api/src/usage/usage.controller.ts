@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { usageReportQuerySchema, type UsageReport, type UsageReportQuery } from '@switchboard/protocol';
+import { type UsageReport, type UsageReportQuery } from '@switchboard/protocol';
 import { SessionEngine } from '@switchboard/session/server';
-import { ZodPipe } from '../core/zod.pipe';
+import { routeQuery } from '../core/route-pipes';
 
 /** Usage across conversations (one conversation's usage is `GET /api/v1/sessions/:id/usage`). */
 @Controller('api/v1/usage')
@@ -9,7 +9,7 @@ export class UsageController {
   constructor(private readonly engine: SessionEngine) {}
 
   @Get()
-  report(@Query(new ZodPipe(usageReportQuerySchema, 'query')) query: UsageReportQuery): Promise<UsageReport> {
+  report(@Query(routeQuery('getUsageReport')) query: UsageReportQuery): Promise<UsageReport> {
     return this.engine.usageReport(query);
   }
 }
