@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ModelCatalog, type LoadedConfig } from '@switchboard/models';
 import { FailoverRunner, ModelRunner } from '@switchboard/models/server';
 import {
+  Delegator,
   SessionEngine,
   SessionRepository,
   WalCheckpointer,
@@ -90,11 +91,19 @@ export const engineProviders: Provider[] = [
     inject: [DATA_SOURCE, TRANSACTION_RUNNER],
     useFactory: (ds: DataSource, tx: TransactionRunner) => new SessionRepository(ds, tx),
   },
+  {
+    // The one way to delegate side work (compaction, titles, tool summaries, memory extraction):
+    // failover, the depth guard and per-role usage for every delegated call.
+    provide: Delegator,
+    inject: [FailoverRunner, ModelCatalog, SessionRepository, LOADED_CONFIG, LOGGER, MetricsService],
+    useFactory: (runner: FailoverRunner, catalog: ModelCatalog, repo: SessionRepository, config: LoadedConfig, logger: Logger, metrics: MetricsService) =>
+      new Delegator({ streamer: runner, catalog, repo, limits: config.limits, log: logger, onUsage: (u) => metrics.recordUsage(u) }),
+  },
   { provide: EventHub, useValue: new EventHub() },
   engineExtensionsProvider,
   {
     provide: SessionEngine,
-    inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, MetricsService],
+    inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator],
     useFactory: (
       repo: SessionRepository,
       catalog: ModelCatalog,
@@ -103,7 +112,7 @@ export const engineProviders: Provider[] = [
       hub: EventHub,
       logger: Logger,
       ext: EngineExtensions,
-      metrics: MetricsService,
+      delegator: Delegator,
     ) =>
       new SessionEngine({
         repo,
@@ -115,7 +124,7 @@ export const engineProviders: Provider[] = [
         hooks: ext.hooks,
         commands: ext.commands,
         tools: ext.tools,
-        onUsage: (u) => metrics.recordUsage(u),
+        delegator,
       }),
   },
   EngineLifecycle,

@@ -3,10 +3,9 @@ import { ModuleRef } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { ModelCatalog, type LoadedConfig } from '@switchboard/models';
-import { ModelRunner } from '@switchboard/models/server';
-import { matchesPeer } from '@switchboard/session';
-import { SessionEngine, SessionRepository, type TransactionRunner } from '@switchboard/session/server';
+import type { LoadedConfig } from '@switchboard/models';
+import { routeAgent } from '@switchboard/session';
+import { Delegator, SessionEngine, type TransactionRunner } from '@switchboard/session/server';
 import { MemoryService, MemorySettingsStore, MemoryStore, type MemoryTurnContext } from '@switchboard/memory/server';
 import { DATA_SOURCE, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
 import { MetricsService } from '../metrics/metrics.service';
@@ -14,14 +13,9 @@ import { MetricsService } from '../metrics/metrics.service';
 /** How long shutdown waits for pending extractions before the database closes. */
 const SHUTDOWN_FLUSH_MS = 10_000;
 
-/** Memory applies unless the turn's agent profile says `memory: false` (same routing as the engine). */
+/** Memory applies unless the turn's agent profile says `memory: false` (the engine's own routing). */
 export function memoryAllowedFor(config: LoadedConfig, ctx: MemoryTurnContext): boolean {
-  const agent = ctx.agent
-    ? config.agents.find((a) => a.name === ctx.agent)
-    : config.agents.find(
-        (a) => (a.match.channel === '*' || a.match.channel === ctx.channel) && matchesPeer(a.match.peer ?? '*', ctx.peerId ?? ''),
-      );
-  return agent?.memory !== false;
+  return routeAgent(config.agents, ctx)?.memory !== false;
 }
 
 /** Warms memory at start and flushes pending extractions before the engine and database stop. */
@@ -93,28 +87,14 @@ function actionOf(reason: string): string {
 export const memoryProviders: Provider[] = [
   {
     provide: MemoryService,
-    inject: [DATA_SOURCE, TRANSACTION_RUNNER, ModelRunner, ModelCatalog, SessionRepository, LOADED_CONFIG, LOGGER, ModuleRef, MetricsService],
-    useFactory: (
-      ds: DataSource,
-      tx: TransactionRunner,
-      runner: ModelRunner,
-      catalog: ModelCatalog,
-      repo: SessionRepository,
-      config: LoadedConfig,
-      logger: Logger,
-      moduleRef: ModuleRef,
-      metrics: MetricsService,
-    ) => {
+    inject: [DATA_SOURCE, TRANSACTION_RUNNER, Delegator, LOADED_CONFIG, LOGGER, ModuleRef],
+    useFactory: (ds: DataSource, tx: TransactionRunner, delegator: Delegator, config: LoadedConfig, logger: Logger, moduleRef: ModuleRef) => {
       // The same serialised runner as the session stores: one lock over the shared SQLite connection.
       return new MemoryService({
         store: MemoryStore.create(ds, tx),
         settings: new MemorySettingsStore(ds, tx),
-        model: runner,
-        extractionModelId: () => catalog.forDelegation('memory_extraction').id,
-        recordUsage: async (usage) => {
-          metrics.recordUsage(usage);
-          await repo.usage.record(usage);
-        },
+        // Extraction is delegated work like any other: failover, depth guard, usage under its role.
+        delegate: delegator,
         // The engine depends on memory (hooks); memory reaches the engine lazily, at call time.
         notify: (sessionId, text, memoryIds) =>
           moduleRef.get(SessionEngine, { strict: false }).appendSystemEvent(sessionId, 'memory_saved', text, { memoryIds }),

@@ -38,6 +38,18 @@ export interface MemoryModelClient {
   }>;
 }
 
+/**
+ * The app's delegator (libs/session's Delegator fits): the extraction call gets the same
+ * failover, depth guard and usage accounting (under `memory_extraction`) as every delegated call.
+ */
+export interface MemoryDelegate {
+  /** Null when the role has no model to run. */
+  run(
+    role: 'memory_extraction',
+    req: { sessionId: string; system: string; messages: ChatMessage[]; maxOutputTokens?: number; offlineOk?: boolean },
+  ): Promise<{ text: string; modelConfigId: string } | null>;
+}
+
 /** One extraction call's usage, for the session's delegation roll-up. */
 export interface MemoryUsage {
   sessionId: string;
@@ -73,7 +85,9 @@ export interface DecisionEvent {
 export interface MemoryServiceOptions {
   store: MemoryStore;
   settings: MemorySettingsStore;
-  /** The delegated model; without one nothing is extracted (retrieval and the API still work). */
+  /** How the app runs extraction: its delegator (usage is recorded there). Preferred over `model`. */
+  delegate?: MemoryDelegate | null;
+  /** A plain model client for standalone use (the bench, lib tests); without it or `delegate` nothing is extracted. */
   model?: MemoryModelClient | null;
   /** The model config id for the `memory_extraction` role, resolved at call time. */
   extractionModelId?: () => string | null;
@@ -301,9 +315,10 @@ export class MemoryService {
       this.log.info({ sessionId, events: events.length }, 'memory disabled since these turns were queued: nothing extracted');
       return;
     }
-    const model = this.options.model;
-    const modelConfigId = this.options.extractionModelId?.() ?? null;
-    if (!model || !modelConfigId) {
+    const delegate = this.options.delegate ?? null;
+    const model = delegate ? null : (this.options.model ?? null);
+    const modelConfigId = delegate ? null : (this.options.extractionModelId?.() ?? null);
+    if (!delegate && (!model || !modelConfigId)) {
       this.log.debug({ sessionId }, 'no extraction model configured: nothing extracted');
       return;
     }
@@ -319,21 +334,33 @@ export class MemoryService {
     this.counters.extraction.runs++;
     const t0 = performance.now();
     let parsed: ParsedExtraction;
+    let usedModel = modelConfigId;
     try {
-      const result = await model.generate({
-        modelConfigId,
-        system: prompt.system,
-        messages: [{ role: 'user', content: prompt.user }],
-        maxOutputTokens: 2000,
-      });
-      if (this.deletedSessions.has(sessionId)) {
-        this.log.info({ sessionId }, 'conversation deleted during its memory extraction: nothing saved');
-        return;
+      const request = { system: prompt.system, messages: [{ role: 'user' as const, content: prompt.user }], maxOutputTokens: 2000 };
+      let text: string;
+      if (delegate) {
+        // The delegator records the usage under the role (and fails over like every delegated call).
+        // The offline demo model runs too: its reply is diagnosed like any other.
+        const r = await delegate.run('memory_extraction', { sessionId, ...request, offlineOk: true });
+        if (!r) return;
+        text = r.text;
+        usedModel = r.modelConfigId;
+        if (this.deletedSessions.has(sessionId)) {
+          this.log.info({ sessionId }, 'conversation deleted during its memory extraction: nothing saved');
+          return;
+        }
+      } else {
+        const result = await model!.generate({ modelConfigId: modelConfigId!, ...request });
+        if (this.deletedSessions.has(sessionId)) {
+          this.log.info({ sessionId }, 'conversation deleted during its memory extraction: nothing saved');
+          return;
+        }
+        await Promise.resolve(
+          this.options.recordUsage?.({ sessionId, role: 'memory_extraction', modelConfigId: modelConfigId!, ...result.usage, costUsd: result.costUsd }),
+        ).catch((err) => this.log.warn({ sessionId, err: errorText(err) }, 'could not record memory extraction usage'));
+        text = result.text;
       }
-      await Promise.resolve(
-        this.options.recordUsage?.({ sessionId, role: 'memory_extraction', modelConfigId, ...result.usage, costUsd: result.costUsd }),
-      ).catch((err) => this.log.warn({ sessionId, err: errorText(err) }, 'could not record memory extraction usage'));
-      parsed = parseExtractionResponse(result.text, this.gateConfig);
+      parsed = parseExtractionResponse(text, this.gateConfig);
     } catch (err) {
       this.counters.extraction.failures++;
       this.log.warn({ sessionId, model: modelConfigId, err: errorText(err) }, 'memory extraction call failed');
@@ -366,7 +393,7 @@ export class MemoryService {
       if (memory) saved.push(memory);
     }
     this.log.info(
-      { sessionId, model: modelConfigId, candidates: parsed.found, saved: saved.length, reasons, ms: Math.round(performance.now() - t0) },
+      { sessionId, model: usedModel, candidates: parsed.found, saved: saved.length, reasons, ms: Math.round(performance.now() - t0) },
       'memory extraction finished',
     );
     await this.announce(sessionId, saved);

@@ -11,6 +11,8 @@ export interface DelegationRequest {
   /** How deep in delegation this call is (a turn's own delegations are depth 1). */
   depth?: number;
   abortSignal?: AbortSignal;
+  /** Run on the offline demo model too (memory extraction diagnoses its reply); by default such roles return null. */
+  offlineOk?: boolean;
 }
 
 export interface DelegationResult {
@@ -49,7 +51,7 @@ export class Delegator {
       return null;
     }
     const { id, usable } = this.modelFor(role);
-    if (!usable || !this.deps.streamer.generate) return null;
+    if (!this.deps.streamer.generate || (!usable && !req.offlineOk)) return null;
     const r = await this.deps.streamer.generate({
       modelConfigId: id,
       system: req.system,
