@@ -2,7 +2,7 @@
 import { memo, useEffect, useState, type ComponentProps, type ReactNode } from 'react';
 import ReactMarkdown, { type Components, type Options } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
-import type { MarkdownRendererProps } from './markdown';
+import type { MarkdownRendererProps } from './markdown.types';
 
 type Highlighter = NonNullable<Options['rehypePlugins']>;
 let highlighter: Highlighter | null = null;

@@ -1,11 +1,8 @@
 'use client';
 import { createContext, memo, useContext, useEffect, useState, useSyncExternalStore, type ComponentType } from 'react';
+import type { MarkdownRendererProps } from './markdown.types';
 
-export interface MarkdownRendererProps {
-  text: string;
-  /** Highlight fenced code (finished messages only; loads highlight.js on first use). */
-  highlight?: boolean;
-}
+export type { MarkdownRendererProps };
 export interface MarkdownModule {
   MarkdownRenderer: ComponentType<MarkdownRendererProps>;
 }
