@@ -2,6 +2,8 @@ import type { ErrorBody, ErrorCode } from './errors';
 import type {
   Channel,
   CreateSessionRequest,
+  AbortResponse,
+  CompactResponse,
   HealthResponse,
   ListMessagesQuery,
   ListSessionsQuery,
@@ -36,11 +38,13 @@ import type {
   MemoriesResponse,
   Memory,
   MemoryDecision,
+  MemoryMetrics,
   MemorySettings,
   UpdateMemoryRequest,
   UpdateMemorySettingsRequest,
 } from './memory';
 import type { CreateJobRequest, Job, JobsResponse, RunJobRequest, RunJobResponse, UpdateJobRequest } from './jobs';
+import { ROUTE_PATHS, routePath, type RouteId, type RouteParams } from './route-paths';
 import type { DeliveryCursorResponse, PutDeliveryCursorRequest, PutDeliveryCursorResponse } from './delivery';
 
 /** An error answered by the API (or the socket), with its stable code. */
@@ -92,177 +96,173 @@ export class SwitchboardClient {
   }
 
   health(): Promise<HealthResponse> {
-    return this.request('GET', '/api/v1/health');
+    return this.route('health', {});
   }
   createSession(body: CreateSessionRequest = {}): Promise<Session> {
-    return this.request('POST', '/api/v1/sessions', body);
+    return this.route('createSession', {}, body);
   }
   listSessions(query: ListSessionsQuery = {}): Promise<SessionsResponse> {
-    return this.request('GET', '/api/v1/sessions', undefined, query);
+    return this.route('listSessions', {}, undefined, query);
   }
   getSession(sessionId: string): Promise<Session> {
-    return this.request('GET', `/api/v1/sessions/${enc(sessionId)}`);
+    return this.route('getSession', { id: sessionId });
   }
   deleteSession(sessionId: string): Promise<Session> {
-    return this.request('DELETE', `/api/v1/sessions/${enc(sessionId)}`);
+    return this.route('deleteSession', { id: sessionId });
   }
   listMessages(sessionId: string, query: ListMessagesQuery = {}): Promise<MessagesResponse> {
-    return this.request('GET', `/api/v1/sessions/${enc(sessionId)}/messages`, undefined, query);
+    return this.route('listMessages', { id: sessionId }, undefined, query);
   }
   sendMessage(sessionId: string, body: SendMessageRequest): Promise<SendMessageResponse> {
-    return this.request('POST', `/api/v1/sessions/${enc(sessionId)}/messages`, body);
+    return this.route('sendMessage', { id: sessionId }, body);
   }
   listQueue(sessionId: string): Promise<QueueResponse> {
-    return this.request('GET', `/api/v1/sessions/${enc(sessionId)}/queue`);
+    return this.route('listQueue', { id: sessionId });
   }
   promoteQueued(sessionId: string, queuedId: string, body: PromoteRequest = {}): Promise<QueueResponse> {
-    return this.request('POST', `/api/v1/sessions/${enc(sessionId)}/queue/${enc(queuedId)}/promote`, body);
+    return this.route('promoteQueued', { id: sessionId, queuedId }, body);
   }
   deleteQueued(sessionId: string, queuedId: string): Promise<QueueResponse> {
-    return this.request('DELETE', `/api/v1/sessions/${enc(sessionId)}/queue/${enc(queuedId)}`);
+    return this.route('deleteQueued', { id: sessionId, queuedId });
   }
   setSessionModel(sessionId: string, model: string): Promise<Session> {
-    return this.request('PUT', `/api/v1/sessions/${enc(sessionId)}/model`, { model });
+    return this.route('setSessionModel', { id: sessionId }, { model });
   }
   clearSessionModel(sessionId: string): Promise<Session> {
-    return this.request('DELETE', `/api/v1/sessions/${enc(sessionId)}/model`);
+    return this.route('clearSessionModel', { id: sessionId });
   }
   resetSession(sessionId: string): Promise<Session> {
-    return this.request('POST', `/api/v1/sessions/${enc(sessionId)}/reset`, {});
+    return this.route('resetSession', { id: sessionId }, {});
   }
-  abort(sessionId: string): Promise<{ aborted: boolean }> {
-    return this.request('POST', `/api/v1/sessions/${enc(sessionId)}/abort`, {});
+  abort(sessionId: string): Promise<AbortResponse> {
+    return this.route('abort', { id: sessionId }, {});
   }
-  compact(sessionId: string): Promise<{ compacted: boolean; message: import('./schemas').Message | null }> {
-    return this.request('POST', `/api/v1/sessions/${enc(sessionId)}/compact`, {});
+  compact(sessionId: string): Promise<CompactResponse> {
+    return this.route('compact', { id: sessionId }, {});
   }
   getUsage(sessionId: string): Promise<SessionUsage> {
-    return this.request('GET', `/api/v1/sessions/${enc(sessionId)}/usage`);
+    return this.route('getUsage', { id: sessionId });
   }
   /** Usage across conversations: totals, per role, model and day, and the most used conversations. */
   getUsageReport(query: UsageReportQuery = {}): Promise<UsageReport> {
-    return this.request('GET', '/api/v1/usage', undefined, query);
+    return this.route('getUsageReport', {}, undefined, query);
   }
   listModels(): Promise<ModelsResponse> {
-    return this.request('GET', '/api/v1/models');
+    return this.route('listModels', {});
   }
   setDefaultModel(model: string): Promise<ModelsResponse> {
-    return this.request('PUT', '/api/v1/settings/default-model', { model });
+    return this.route('setDefaultModel', {}, { model });
   }
 
   // ---- access (pairing codes, approved users) and voice transcription ----
 
   /** Is this user allowed on the channel? When not, returns (or creates) a pending pairing code. */
   checkAccess(channel: Channel, body: AccessCheckRequest): Promise<AccessCheckResponse> {
-    return this.request('POST', `/api/v1/access/${enc(channel)}/check`, body);
+    return this.route('checkAccess', { channel }, body);
   }
   listPendingPairings(channel: Channel): Promise<PendingPairingsResponse> {
-    return this.request('GET', `/api/v1/access/${enc(channel)}/pending`);
+    return this.route('listPendingPairings', { channel });
   }
   /** Approves a pending pairing by its code (PAIRING_NOT_FOUND when unknown, used or expired). */
   approvePairing(channel: Channel, code: string): Promise<ApprovedUserResponse> {
-    return this.request('POST', `/api/v1/access/${enc(channel)}/approve`, { code });
+    return this.route('approvePairing', { channel }, { code });
   }
   listApprovedUsers(channel: Channel): Promise<ApprovedUsersResponse> {
-    return this.request('GET', `/api/v1/access/${enc(channel)}/users`);
+    return this.route('listApprovedUsers', { channel });
   }
   addApprovedUser(channel: Channel, body: AddApprovedUserRequest): Promise<ApprovedUserResponse> {
-    return this.request('POST', `/api/v1/access/${enc(channel)}/users`, body);
+    return this.route('addApprovedUser', { channel }, body);
   }
   revokeUser(channel: Channel, userId: string): Promise<RevokeUserResponse> {
-    return this.request('DELETE', `/api/v1/access/${enc(channel)}/users/${enc(userId)}`);
+    return this.route('revokeUser', { channel, userId });
   }
   /** Transcribes audio with the transcription model of the session's effective provider. */
-  async transcribe(sessionId: string, audio: Uint8Array, mediaType = 'audio/ogg'): Promise<TranscriptionResponse> {
-    const headers: Record<string, string> = { accept: 'application/json', 'content-type': mediaType };
-    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    const res = await this.fetchImpl(`${this.baseUrl}/api/v1/sessions/${enc(sessionId)}/transcriptions`, {
-      method: 'POST',
-      headers,
-      body: audio as unknown as BodyInit,
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
-    });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    if (!res.ok) {
-      const err = (parsed as ErrorBody | undefined)?.error;
-      throw new SwitchboardApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? (text || res.statusText), err?.details);
-    }
-    return parsed as TranscriptionResponse;
+  transcribe(sessionId: string, audio: Uint8Array, mediaType = 'audio/ogg'): Promise<TranscriptionResponse> {
+    const [method] = ROUTE_PATHS.transcribe;
+    return this.send(method, routePath('transcribe', { id: sessionId }), { raw: { body: audio, mediaType } });
   }
 
   // ---- delivery cursors (doors that forward a session's messages) ----
 
   /** How far `consumer` has delivered the session (version 0: never written). */
   getDeliveryCursor(sessionId: string, consumer: string): Promise<DeliveryCursorResponse> {
-    return this.request('GET', `/api/v1/sessions/${enc(sessionId)}/delivery-cursors/${enc(consumer)}`);
+    return this.route('getDeliveryCursor', { id: sessionId, consumer });
   }
   /** Compare-and-set: `applied: false` (with what is stored) when the version moved on. */
   putDeliveryCursor(sessionId: string, consumer: string, body: PutDeliveryCursorRequest): Promise<PutDeliveryCursorResponse> {
-    return this.request('PUT', `/api/v1/sessions/${enc(sessionId)}/delivery-cursors/${enc(consumer)}`, body);
+    return this.route('putDeliveryCursor', { id: sessionId, consumer }, body);
   }
 
   // ---- scheduled jobs ----
 
   listJobs(): Promise<JobsResponse> {
-    return this.request('GET', '/api/v1/jobs');
+    return this.route('listJobs', {});
   }
   createJob(body: CreateJobRequest): Promise<Job> {
-    return this.request('POST', '/api/v1/jobs', body);
+    return this.route('createJob', {}, body);
   }
   getJob(jobId: string): Promise<Job> {
-    return this.request('GET', `/api/v1/jobs/${enc(jobId)}`);
+    return this.route('getJob', { id: jobId });
   }
   /** Config jobs accept only `enabled` (FORBIDDEN otherwise). */
   updateJob(jobId: string, body: UpdateJobRequest): Promise<Job> {
-    return this.request('PATCH', `/api/v1/jobs/${enc(jobId)}`, body);
+    return this.route('updateJob', { id: jobId }, body);
   }
   deleteJob(jobId: string): Promise<OkResponse> {
-    return this.request('DELETE', `/api/v1/jobs/${enc(jobId)}`);
+    return this.route('deleteJob', { id: jobId });
   }
   /** Runs a job now; `started: false` when it is already running. */
   runJob(jobId: string, body: RunJobRequest = {}): Promise<RunJobResponse> {
-    return this.request('POST', `/api/v1/jobs/${enc(jobId)}/run`, body);
+    return this.route('runJob', { id: jobId }, body);
   }
 
   // ---- memory ----
   listMemories(query: ListMemoriesQuery = {}): Promise<MemoriesResponse> {
-    return this.request('GET', '/api/v1/memories', undefined, query);
+    return this.route('listMemories', {}, undefined, query);
   }
   createMemory(body: CreateMemoryRequest): Promise<MemoryDecision> {
-    return this.request('POST', '/api/v1/memories', body);
+    return this.route('createMemory', {}, body);
+  }
+  getMemoryMetrics(): Promise<MemoryMetrics> {
+    return this.route('getMemoryMetrics', {});
   }
   updateMemory(id: string, body: UpdateMemoryRequest): Promise<Memory> {
-    return this.request('PATCH', `/api/v1/memories/${enc(id)}`, body);
+    return this.route('updateMemory', { id }, body);
   }
   deleteMemory(id: string): Promise<OkResponse> {
-    return this.request('DELETE', `/api/v1/memories/${enc(id)}`);
+    return this.route('deleteMemory', { id });
   }
   getMemorySettings(): Promise<MemorySettings> {
-    return this.request('GET', '/api/v1/settings/memory');
+    return this.route('getMemorySettings', {});
   }
   setMemorySettings(body: UpdateMemorySettingsRequest): Promise<MemorySettings> {
-    return this.request('PUT', '/api/v1/settings/memory', body);
+    return this.route('setMemorySettings', {}, body);
   }
 
   /** Any JSON call, for routes that have no helper yet. */
-  async request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+  request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
+    return this.send(method, path, { json: body, query });
+  }
+
+  /** A call of the route table: method and path from libs/protocol/src/route-paths.ts. */
+  private route<T, Id extends RouteId = RouteId>(id: Id, params: RouteParams<Id>, body?: unknown, query?: Query): Promise<T> {
+    return this.send(ROUTE_PATHS[id][0], routePath(id, params), { json: body, query });
+  }
+
+  private async send<T>(method: string, path: string, init: { json?: unknown; raw?: { body: Uint8Array; mediaType: string }; query?: Query }): Promise<T> {
     const url = new URL(this.baseUrl + path);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await this.fetchImpl(url, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
-    });
+    let body: BodyInit | undefined;
+    if (init.raw) {
+      headers['content-type'] = init.raw.mediaType;
+      body = init.raw.body as unknown as BodyInit;
+    } else if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.json);
+    }
+    const res = await this.fetchImpl(url, { method, headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000) });
     const text = await res.text();
     let parsed: unknown = undefined;
     if (text) {
@@ -386,10 +386,6 @@ export class SwitchboardSocket {
     if (frame.ok) p.resolve(frame.result);
     else p.reject(new SwitchboardApiError(0, frame.error.code, frame.error.message, frame.error.details));
   }
-}
-
-function enc(s: string): string {
-  return encodeURIComponent(s);
 }
 
 export type { OkResponse };
