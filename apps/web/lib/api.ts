@@ -12,12 +12,12 @@ export function createDashboardApi(origin: string = window.location.origin): Das
   return {
     client,
     memory: {
-      list: (query) => client.request('GET', '/api/v1/memories', undefined, query),
-      create: (body) => client.request('POST', '/api/v1/memories', body),
-      update: (id, body) => client.request('PATCH', `/api/v1/memories/${encodeURIComponent(id)}`, body),
-      remove: (id) => client.request('DELETE', `/api/v1/memories/${encodeURIComponent(id)}`),
-      settings: () => client.request('GET', '/api/v1/settings/memory'),
-      updateSettings: (body) => client.request('PUT', '/api/v1/settings/memory', body),
+      list: (query) => client.listMemories(query),
+      create: (body) => client.createMemory(body),
+      update: (id, body) => client.updateMemory(id, body),
+      remove: (id) => client.deleteMemory(id),
+      settings: () => client.getMemorySettings(),
+      updateSettings: (body) => client.setMemorySettings(body),
     },
     connect: () => client.connect(),
   };

@@ -31,7 +31,7 @@ export type ApiClient = Pick<
   | 'setDefaultModel'
 >;
 
-/** Memory routes (libs/protocol/src/memory.ts), which the typed client has no helpers for yet. */
+/** The memory page's calls: the typed client's memory routes under short names (a fake in component tests). */
 export interface MemoryApi {
   list(query: ListMemoriesQuery): Promise<{ memories: Memory[] }>;
   create(body: CreateMemoryRequest): Promise<MemoryDecision | Memory>;
