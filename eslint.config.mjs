@@ -32,8 +32,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests may also use the tools (fake LLM server, fixtures); production code may not.
-    files: ['**/*.spec.ts', '**/test/**/*.ts'],
+    // Tests and their harnesses (a lib's src/testing/, outside its build) may also use the tools
+    // (fake LLM server, fixtures); production code may not.
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/src/testing/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@nx/enforce-module-boundaries': [
