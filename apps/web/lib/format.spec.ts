@@ -4,7 +4,7 @@ describe('format', () => {
   it('says why a model was used, as the UI shows it', () => {
     expect(modelLine('Fake Quick', 'session')).toBe('Fake Quick · session override');
     expect(modelLine('Fake Main', 'global')).toBe('Fake Main · global default');
-    expect(sourceLabel('queued')).toBe('queued with it');
+    expect(sourceLabel('queued')).toBe('queued with the message');
     expect(modelLine(null, null)).toBe('Unknown model · unknown');
   });
 

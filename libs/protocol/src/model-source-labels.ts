@@ -6,7 +6,7 @@ import type { ModelSource } from './schemas';
  */
 export const MODEL_SOURCE_LABELS: Readonly<Record<ModelSource, string>> = {
   explicit: 'chosen for this message',
-  queued: 'queued with it',
+  queued: 'queued with the message',
   job: 'scheduled job',
   session: 'session override',
   agent: 'agent profile',
