@@ -279,6 +279,25 @@ describe('conversation mode (X-Session-Key)', () => {
     expect((await t.client.listSessions({ channel: 'api' })).sessions.filter((s) => s.peerId === key)).toEqual([]);
   });
 
+  it('forwards the options in conversation mode to that message\'s turn only, kept with it while it queues', async () => {
+    const key = `opts-${Date.now()}`;
+    const headers = { ...JSON_AUTH_HEADERS, 'x-session-key': key };
+    t.fake.addRule({ match: 'slow opts', reply: 'slow answer', firstTokenDelayMs: 800 });
+    const post = (body: Record<string, unknown>) => fetch(`${t.api.url}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify({ model: 'main', ...body }) });
+    const first = post({ temperature: 0.25, seed: 7, messages: [{ role: 'user', content: 'slow opts' }] });
+    await eventually(async () => (await t.client.listSessions({ channel: 'api' })).sessions.find((s) => s.peerId === key && s.status === 'running'), Boolean, 'the first turn to run');
+    const queued = post({ temperature: 0.9, max_tokens: 33, stop: ['END'], messages: [{ role: 'user', content: 'queued opts' }] });
+    expect((await first).status).toBe(200);
+    expect((await queued).status).toBe(200);
+    const plain = await post({ messages: [{ role: 'user', content: 'no opts' }] });
+    expect(plain.status).toBe(200);
+    const sent = (text: string) => turnCalls().filter((r) => r.body.tools && r.messages.at(-1)?.content === text).at(-1)!.body;
+    expect(sent('slow opts')).toMatchObject({ temperature: 0.25, seed: 7 });
+    expect(sent('queued opts')).toMatchObject({ temperature: 0.9, max_tokens: 33, stop: ['END'] });
+    expect(sent('no opts').temperature).toBeUndefined();
+    expect(sent('no opts').seed).toBeUndefined();
+  });
+
   it('ends a stream whose queued message is deleted with a clear error, and leaves no watcher behind', async () => {
     const key = `queued-${Date.now()}`;
     const hub = t.api.app.get(EventHub);

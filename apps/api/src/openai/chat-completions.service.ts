@@ -98,11 +98,14 @@ export class ChatCompletionsService {
     }
     const model = explicitModel(body);
     if (model) validateModelRef(this.engine.modelCatalog, model);
+    // The request's sampling options apply to this message's turn (kept with it if it queues).
+    const maxOutputTokens = maxOutputTokensOf(body);
+    const turnOptions = { callSettings: callSettingsOf(body), ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}) };
     const peerId = sessionKey.slice(0, LIMITS.maxPeerIdChars);
     const session = await this.engine.createSession({ channel: 'api', peerId });
 
     if (!body.stream) {
-      const res = await this.engine.send(session.id, { text, model: model ?? undefined, wait: true });
+      const res = await this.engine.send(session.id, { text, model: model ?? undefined, wait: true }, { turnOptions });
       const msg = res.reply;
       if (!msg && res.queued) throw await this.noTurnError(session.id);
       if (msg && msg.status === 'error') throw await this.turnError(session.id, msg);
@@ -170,6 +173,7 @@ export class ChatCompletionsService {
         session.id,
         { text, model: model ?? undefined },
         {
+          turnOptions,
           onTurnStarted: (_turnId: string, messageId: string) => {
             targetMessageId = messageId;
           },

@@ -10,7 +10,7 @@ import {
   type SessionUsage,
 } from '@switchboard/protocol';
 import type { SessionRecord } from '../store/session.store';
-import type { CommandExtension, TurnStartedHook } from '../engine/engine.types';
+import type { CommandExtension, SendHooks } from '../engine/engine.types';
 import { clearsModelOverride, COMMANDS, type ParsedCommand } from './parse-command';
 
 /** What commands act on: the session's settings, its turns and its usage, nothing more. */
@@ -22,7 +22,7 @@ export interface CommandTarget {
   reset(sessionId: string): Promise<Session>;
   usage(sessionId: string): Promise<SessionUsage>;
   /** Sends text as a conversation message (the rest of `/model fast what is 2+2`). */
-  sendText(sessionId: string, req: SendMessageRequest, hooks?: { onTurnStarted?: TurnStartedHook }): Promise<SendMessageResponse>;
+  sendText(sessionId: string, req: SendMessageRequest, hooks?: SendHooks): Promise<SendMessageResponse>;
   abort(sessionId: string): Promise<boolean>;
   compact(sessionId: string): Promise<Message | null>;
   /** Commands contributed by other libs (e.g. /memory). */
@@ -38,7 +38,7 @@ export async function handleCommand(
   session: SessionRecord,
   command: ParsedCommand,
   req: SendMessageRequest,
-  hooks: { onTurnStarted?: TurnStartedHook } = {},
+  hooks: SendHooks = {},
 ): Promise<SendMessageResponse> {
   const name = command.name;
   const args = command.args;

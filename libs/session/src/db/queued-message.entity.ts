@@ -26,6 +26,10 @@ export class QueuedMessageEntity {
   @Column({ name: 'model_source', type: 'varchar', length: 16 })
   modelSource!: ModelSource;
 
+  /** JSON of the turn options the sender asked for (TurnOptions), or null. */
+  @Column({ name: 'turn_options', type: 'text', nullable: true })
+  turnOptions!: string | null;
+
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;
 }

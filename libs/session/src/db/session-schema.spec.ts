@@ -33,7 +33,7 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     expect(await columns(db, 'session_config')).toEqual(['session_id', 'key', 'value']);
     expect(await columns(db, 'preferences')).toEqual(['key', 'value', 'updated_at']);
     expect(await columns(db, 'queued_messages')).toEqual([
-      'id', 'session_id', 'position', 'text', 'model_config_id', 'model_source', 'created_at',
+      'id', 'session_id', 'position', 'text', 'model_config_id', 'model_source', 'created_at', 'turn_options',
     ]);
     expect(await columns(db, 'usage_records')).toEqual([
       'id', 'session_id', 'turn_id', 'message_id', 'role', 'model_config_id',
@@ -90,13 +90,14 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
 
   it('is reversible: down drops every table and up builds them again', async () => {
     expect(await runMigrations(db.ds)).toEqual([]);
-    for (let i = 0; i < 4; i++) await db.ds.undoLastMigration();
+    for (let i = 0; i < 5; i++) await db.ds.undoLastMigration();
     expect(await tables(db)).toEqual(['migrations']);
     expect(await runMigrations(db.ds)).toEqual([
       'InitSessions1763683200000',
       'AddAccess1763769600000',
       'AddJobs1763856000000',
       'AddStatelessUsage1796600080000',
+      'AddQueuedTurnOptions1796700000000',
     ]);
     expect(await tables(db)).toEqual([...TABLES, 'migrations'].sort());
   });
@@ -114,6 +115,8 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     await insertUsage('u2', null);
     await expect(insertUsage('u3', 'nope')).rejects.toThrow(/FOREIGN KEY/);
 
+    await db.ds.undoLastMigration(); // AddQueuedTurnOptions
+    expect(await columns(db, 'queued_messages')).not.toContain('turn_options');
     await db.ds.undoLastMigration();
     expect(await db.ds.query(`SELECT id FROM usage_records`)).toEqual([{ id: 'u1' }]);
     await expect(insertUsage('u4', null)).rejects.toThrow(/NOT NULL/);

@@ -6,6 +6,7 @@ import { JobEntity } from '../jobs/job.entity';
 import { MessageEntity } from './message.entity';
 import { InitSessions1763683200000 } from './migrations/1763683200000-init-sessions.migration';
 import { AddStatelessUsage1796600080000 } from './migrations/1796600080000-add-stateless-usage.migration';
+import { AddQueuedTurnOptions1796700000000 } from './migrations/1796700000000-add-queued-turn-options.migration';
 import { PreferenceEntity } from './preference.entity';
 import { QueuedMessageEntity } from './queued-message.entity';
 import { SessionConfigEntity } from './session-config.entity';
@@ -26,4 +27,4 @@ export const sessionEntities = [
 ];
 
 /** The migrations of libs/session, oldest first. */
-export const sessionMigrations = [InitSessions1763683200000, AddAccess1763769600000, AddJobs1763856000000, AddStatelessUsage1796600080000];
+export const sessionMigrations = [InitSessions1763683200000, AddAccess1763769600000, AddJobs1763856000000, AddStatelessUsage1796600080000, AddQueuedTurnOptions1796700000000];

@@ -79,3 +79,15 @@ export interface CommandExtension {
 
 /** Called with a turn's id and its assistant message id when the turn starts. */
 export type TurnStartedHook = (turnId: string, assistantMessageId: string) => void;
+
+/** Provider options a door asks for one message's turn (the OpenAI door's sampling options); kept with it while it is queued. */
+export interface TurnOptions {
+  callSettings?: import('@switchboard/models').CallSettings;
+  maxOutputTokens?: number;
+}
+
+/** What a door can attach to a message it sends: when its turn starts, and the options of that turn. */
+export interface SendHooks {
+  onTurnStarted?: TurnStartedHook;
+  turnOptions?: TurnOptions;
+}

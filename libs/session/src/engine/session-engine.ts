@@ -36,7 +36,7 @@ import {
   type EngineLogger,
   type ModelStreamer,
   type TurnHooks,
-  type TurnStartedHook,
+  type SendHooks,
   type UsageObserver,
 } from './engine.types';
 
@@ -133,7 +133,7 @@ export class SessionEngine implements CommandTarget {
   // ---------------------------------------------------------------- the door
 
   /** The single door for user text: commands, explicit models, queueing and turns. */
-  async send(sessionId: string, req: SendMessageRequest, hooks: { onTurnStarted?: TurnStartedHook } = {}): Promise<SendMessageResponse> {
+  async send(sessionId: string, req: SendMessageRequest, hooks: SendHooks = {}): Promise<SendMessageResponse> {
     const command = parseCommand(req.text);
     if (command) return handleCommand(this, await this.repo.sessions.require(sessionId), command, req, hooks);
     return this.queue.sendText(sessionId, req, hooks);
@@ -146,7 +146,7 @@ export class SessionEngine implements CommandTarget {
   sendText(
     sessionId: string,
     req: SendMessageRequest,
-    hooks: { onTurnStarted?: TurnStartedHook; job?: { model?: string | null } } = {},
+    hooks: SendHooks & { job?: { model?: string | null } } = {},
   ): Promise<SendMessageResponse> {
     return this.queue.sendText(sessionId, req, hooks);
   }

@@ -56,7 +56,17 @@ describe('QueueStore', () => {
     expect(await queue.head(sessionId)).toBeNull();
     const one = await enqueue('one');
     await enqueue('two');
-    expect(await queue.head(sessionId)).toEqual(one);
+    expect(await queue.head(sessionId)).toEqual({ ...one, turnOptions: null });
+  });
+
+  it('keeps the turn options a message was queued with (off the wire shape), for its turn', async () => {
+    const options = { callSettings: { temperature: 0.9, stopSequences: ['END'] }, maxOutputTokens: 33 };
+    const queued = await queue.enqueue({ sessionId, text: 'with options', modelConfigId: 'm', modelSource: 'explicit', turnOptions: options });
+    expect(queuedMessageSchema.strict().parse(queued)).toEqual(queued);
+    expect(await queue.head(sessionId)).toMatchObject({ id: queued.id, turnOptions: options });
+    await queue.remove(sessionId, queued.id);
+    await enqueue('plain');
+    expect((await queue.head(sessionId))?.turnOptions).toBeNull();
   });
 
   it('renumbers positions 1..n after removals', async () => {

@@ -4,6 +4,7 @@ import { QueuedMessageEntity } from '../db/queued-message.entity';
 import { inTransaction, runWrite } from '../db/transaction-runner';
 import { requireCount, selectRows } from './sql';
 import { isForeignKeyViolation, newId, nowIso } from './store-utils';
+import type { TurnOptions } from '../engine/engine.types';
 
 /** A queued message as the API shows it: `position` is its place in the queue, 1..n. */
 export type QueuedRecord = QueuedMessage;
@@ -14,7 +15,12 @@ export interface EnqueueInput {
   /** The model snapshot in force when the message was queued. */
   modelConfigId: string;
   modelSource: ModelSource;
+  /** Provider options the sender asked for, run with the message's turn (kept as JSON). */
+  turnOptions?: TurnOptions | null;
 }
+
+/** The head of a queue, with what its turn needs beyond the wire shape. */
+export type QueuedHead = QueuedRecord & { turnOptions: TurnOptions | null };
 
 interface QueuedRow {
   id: string;
@@ -78,6 +84,7 @@ export class QueueStore {
             text: input.text,
             modelConfigId: input.modelConfigId,
             modelSource: input.modelSource,
+            turnOptions: input.turnOptions ? JSON.stringify(input.turnOptions) : null,
             createdAt,
           })
           .setParameter('positionSessionId', input.sessionId)
@@ -105,14 +112,15 @@ export class QueueStore {
     return this.listWith(this.manager, sessionId);
   }
 
-  /** The next message to run, or null. */
-  async head(sessionId: string): Promise<QueuedRecord | null> {
-    const rows = await selectRows<QueuedRow>(
+  /** The next message to run, with its turn options, or null. */
+  async head(sessionId: string): Promise<QueuedHead | null> {
+    const rows = await selectRows<QueuedRow & { turn_options: string | null }>(
       this.manager,
-      `SELECT ${COLUMNS} FROM "queued_messages" WHERE "session_id" = :sessionId ${ORDER} LIMIT 1`,
+      `SELECT ${COLUMNS}, "turn_options" FROM "queued_messages" WHERE "session_id" = :sessionId ${ORDER} LIMIT 1`,
       { sessionId },
     );
-    return rows[0] ? toRecord(rows[0], 1) : null;
+    const row = rows[0];
+    return row ? { ...toRecord(row, 1), turnOptions: row.turn_options ? (JSON.parse(row.turn_options) as TurnOptions) : null } : null;
   }
 
   /** One queued message of this session; QUEUED_MESSAGE_NOT_FOUND when absent or another session's. */

@@ -2,6 +2,7 @@ import type { EngineRef, Message } from '@switchboard/protocol';
 import type { ModelResolution } from '@switchboard/models';
 import type { SessionRecord } from '../store/session.store';
 import type { Deferred } from './deferred';
+import type { TurnOptions } from '../engine/engine.types';
 
 /** A turn in flight on this process: its abort switch, its streamed text and its outcome. */
 export interface RunningTurn {
@@ -26,6 +27,8 @@ export interface StartedTurn {
   switchEvent: { from: EngineRef; to: EngineRef; reason: string } | null;
   /** The session got its title from this message's first line; a generated one replaces it after the turn. */
   titlePending: boolean;
+  /** Provider options the sender asked for. */
+  turnOptions?: TurnOptions | null;
 }
 
 /** Background work (turns, drains, titles) that `stop()` waits for. */

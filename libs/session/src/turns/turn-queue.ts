@@ -4,7 +4,7 @@ import { validateModelRef, type ModelCatalog } from '@switchboard/models';
 import { clearsModelOverride } from '../commands/parse-command';
 import type { SessionRepository } from '../store/session-repository';
 import { SESSION_MODEL_KEY } from '../store/session-config.store';
-import type { EngineLogger, TurnStartedHook } from '../engine/engine.types';
+import type { EngineLogger, SendHooks, TurnStartedHook } from '../engine/engine.types';
 import { errorText } from '../engine/error-text';
 import type { ModelChoice } from '../sessions/model-choice';
 import type { SessionEvents } from '../sessions/session-events';
@@ -139,7 +139,7 @@ export class TurnQueue implements TurnControl {
   async sendText(
     sessionId: string,
     req: SendMessageRequest,
-    hooks: { onTurnStarted?: TurnStartedHook; job?: { model?: string | null } } = {},
+    hooks: SendHooks & { job?: { model?: string | null } } = {},
   ): Promise<SendMessageResponse> {
     const { repo, catalog, choice, views, log, running } = this.deps;
     if (this.stopped) throw new SwitchboardError(ErrorCode.SESSION_BUSY, 'The server is shutting down.');
@@ -165,6 +165,7 @@ export class TurnQueue implements TurnControl {
           text: req.text,
           modelConfigId: snapshot.modelConfigId,
           modelSource: snapshot.source,
+          turnOptions: hooks.turnOptions ?? null,
         });
         const session = await tx.sessions.update(sessionId, {});
         return { kind: 'queued' as const, queued, session };
@@ -172,7 +173,7 @@ export class TurnQueue implements TurnControl {
       const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
       const resolution = choice.resolveFor(claimed, { explicit, job, session: override });
       const started = await startTurn(this.deps, tx, claimed, turnId, req.text, resolution);
-      return { kind: 'started' as const, started };
+      return { kind: 'started' as const, started: { ...started, turnOptions: hooks.turnOptions ?? null } };
     });
 
     if (outcome.kind === 'queued') {
@@ -216,7 +217,7 @@ export class TurnQueue implements TurnControl {
       const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
       const resolution = choice.resolveFor(claimed, { queued: head.modelConfigId, session: override });
       const started = await startTurn(this.deps, tx, claimed, turnId, head.text, resolution);
-      return { head, started };
+      return { head, started: { ...started, turnOptions: head.turnOptions } };
     });
     if (!outcome) return;
     log.debug({ sessionId, queuedId: outcome.head.id, model: outcome.started.resolution.modelConfigId }, 'queued message promoted');

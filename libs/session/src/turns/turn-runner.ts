@@ -137,6 +137,8 @@ export class TurnRunner {
         system: prompt.system,
         messages: prompt.messages,
         abortSignal: turn.abort.signal,
+        ...(started.turnOptions?.callSettings ? { callSettings: started.turnOptions.callSettings } : {}),
+        ...(started.turnOptions?.maxOutputTokens !== undefined ? { maxOutputTokens: started.turnOptions.maxOutputTokens } : {}),
         tools: this.toolsFor(agent),
         toolContext: { sessionId, turnId, channel: ctx.channel, peerId: ctx.peerId, projectId: ctx.projectId },
         maxToolIterations: this.deps.config.limits.maxToolIterations,
