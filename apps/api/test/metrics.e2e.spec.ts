@@ -70,6 +70,19 @@ describe('/metrics (e2e)', () => {
     expect(value(out, 'switchboard_turns_in_flight')).toBe(0);
   });
 
+  it('counts the tokens and cost of stateless OpenAI-door calls too (no conversation, no turn events)', async () => {
+    t.fake.addRule({ match: 'stateless metered', usage: { promptTokens: 30, completionTokens: 5 } });
+    const before = value(await scrape(), 'switchboard_tokens_total{model="llama",role="primary",kind="input"}') ?? 0;
+    const res = await rawRequest(t.api.url, 'POST', '/v1/chat/completions', {
+      body: JSON.stringify({ model: 'llama', messages: [{ role: 'user', content: 'stateless metered' }] }),
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(200);
+    const out = await scrape();
+    expect(value(out, 'switchboard_tokens_total{model="llama",role="primary",kind="input"}')).toBe(before + 30);
+    expect(value(out, 'switchboard_tokens_total{model="llama",role="primary",kind="output"}')).toBeGreaterThanOrEqual(5);
+  });
+
   it('shows queued messages and turns in flight', async () => {
     t.fake.addRule({ match: 'hold the line', reply: 'held', firstTokenDelayMs: 800 });
     const session = await t.client.createSession({ channel: 'api', peerId: 'metrics-queue' });

@@ -103,7 +103,7 @@ export const engineProviders: Provider[] = [
   engineExtensionsProvider,
   {
     provide: SessionEngine,
-    inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator],
+    inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator, MetricsService],
     useFactory: (
       repo: SessionRepository,
       catalog: ModelCatalog,
@@ -113,6 +113,7 @@ export const engineProviders: Provider[] = [
       logger: Logger,
       ext: EngineExtensions,
       delegator: Delegator,
+      metrics: MetricsService,
     ) =>
       new SessionEngine({
         repo,
@@ -125,6 +126,8 @@ export const engineProviders: Provider[] = [
         commands: ext.commands,
         tools: ext.tools,
         delegator,
+        // Usage that no turn event carries (stateless OpenAI-door calls) reaches the metrics this way.
+        onUsage: (u) => metrics.recordUsage(u),
       }),
   },
   EngineLifecycle,

@@ -109,6 +109,7 @@ export class SessionEngine implements CommandTarget {
       resolve: (peer, levels) => choice.resolveFor(peer, levels),
       agentFor: (peer) => choice.agentFor(peer),
       isStopped: () => queue.isStopped,
+      ...(options.onUsage ? { onUsage: options.onUsage } : {}),
     });
   }
 

@@ -18,7 +18,7 @@ import type { SessionRepository } from '../store/session-repository';
 import { PRIMARY_USAGE_ROLE } from '../store/usage.store';
 import { buildPrompt } from '../context/build-prompt';
 import type { PeerRef } from '../sessions/agent-routing';
-import type { EngineLogger, ModelStreamer, TurnContext, TurnHooks } from '../engine/engine.types';
+import type { EngineLogger, ModelStreamer, TurnContext, TurnHooks, UsageObserver } from '../engine/engine.types';
 
 /** Server-side tools a stateless call may use: they read, and need no stored conversation. */
 const STATELESS_SERVER_TOOLS = new Set(['current_time', 'memory_search']);
@@ -79,6 +79,8 @@ export interface StatelessTurnsDeps {
   resolve(peer: PeerRef, levels: Pick<ResolveModelInput, 'explicit'>): ModelResolution;
   agentFor(peer: PeerRef): { systemPrompt?: string; tools?: string[] } | null;
   isStopped(): boolean;
+  /** Told of the call's usage (metrics), as the delegator tells of its own. */
+  onUsage?: UsageObserver;
 }
 
 /**
@@ -184,6 +186,7 @@ export class StatelessTurns {
         modelConfigId: answeredBy,
         ...usage,
       });
+      deps.onUsage?.({ role: PRIMARY_USAGE_ROLE, modelConfigId: answeredBy, ...usage });
       const warnings = [...resolution.warnings];
       for (const f of result.fallbacks ?? []) warnings.push(`${deps.catalog.label(f.from)} failed; answered by ${deps.catalog.label(f.to)} for this reply only.`);
       log.info(
