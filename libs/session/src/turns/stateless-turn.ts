@@ -17,6 +17,7 @@ import {
 import type { SessionRepository } from '../store/session-repository';
 import { PRIMARY_USAGE_ROLE } from '../store/usage.store';
 import { buildPrompt } from '../context/build-prompt';
+import { prepareSystemPrompt } from './prepare-system';
 import type { PeerRef } from '../sessions/agent-routing';
 import type { EngineLogger, ModelStreamer, TurnContext, TurnHooks, UsageObserver } from '../engine/engine.types';
 
@@ -125,7 +126,6 @@ export class StatelessTurns {
       const history = request.messages.slice(lead);
       const lastUser = [...history].reverse().find((m) => m.role === 'user')?.content ?? '';
 
-      let system = agent?.systemPrompt ?? deps.config.systemPrompt ?? deps.defaultSystemPrompt;
       const ctx: TurnContext = {
         sessionId: '',
         turnId,
@@ -137,15 +137,7 @@ export class StatelessTurns {
         userMessageId: '',
         stateless: true,
       };
-      for (const hook of deps.hooks) {
-        if (!hook.prepare) continue;
-        try {
-          const extra = await hook.prepare(ctx);
-          if (extra?.system) system += '\n\n' + extra.system;
-        } catch (err) {
-          log.warn({ hook: hook.name, err: errorText(err) }, 'turn hook failed to prepare; continuing without it');
-        }
-      }
+      let system = await prepareSystemPrompt(agent?.systemPrompt ?? deps.config.systemPrompt ?? deps.defaultSystemPrompt, deps.hooks, ctx, log);
       if (callerSystem) system += '\n\n' + callerSystem;
       const contextWindow = deps.catalog.get(resolution.modelConfigId)?.contextWindow ?? 8192;
       const prompt = buildPrompt({ system, history, contextWindow });

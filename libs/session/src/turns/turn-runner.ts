@@ -12,6 +12,7 @@ import { summariseToolResult } from '../delegation/tool-summaries';
 import type { ModelChoice } from '../sessions/model-choice';
 import type { SessionEvents } from '../sessions/session-events';
 import { deferred } from './deferred';
+import { prepareSystemPrompt } from './prepare-system';
 import type { BackgroundWork, RunningTurn, StartedTurn } from './running-turn';
 
 export interface TurnRunnerDeps {
@@ -103,16 +104,7 @@ export class TurnRunner {
       userText: started.userMessage.content,
       userMessageId: started.userMessage.id,
     };
-    let system = agent?.systemPrompt ?? this.deps.config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
-    for (const hook of this.deps.hooks) {
-      if (!hook.prepare) continue;
-      try {
-        const extra = await hook.prepare(ctx);
-        if (extra?.system) system += '\n\n' + extra.system;
-      } catch (err) {
-        log.warn({ hook: hook.name, err: errorText(err) }, 'turn hook failed to prepare; continuing without it');
-      }
-    }
+    const system = await prepareSystemPrompt(agent?.systemPrompt ?? this.deps.config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, this.deps.hooks, ctx, log);
     const contextWindow = model?.contextWindow ?? 8192;
     const { history, summary } = await this.deps.context.contextFor(sessionId, turnId, system, contextWindow, false, log);
     const prompt = buildPrompt({
