@@ -9,6 +9,8 @@ export interface SqliteDataSourceOptions {
   logging?: LoggerOptions;
   /** How long a statement waits for another process's lock before SQLITE_BUSY. */
   busyTimeoutMs?: number;
+  /** Called with every SQL statement the connection runs (tests count them); TypeORM's logger misses the prepared-statement path. */
+  trace?: (sql: string) => void;
 }
 
 /** A better-sqlite3 DataSource (not yet initialised) tuned for one busy writer: WAL, NORMAL sync, foreign keys, secure delete. */
@@ -24,6 +26,7 @@ export function createSqliteDataSource(options: SqliteDataSourceOptions): DataSo
     synchronize: false,
     migrationsRun: false,
     timeout: busyTimeoutMs,
+    ...(options.trace ? { verbose: options.trace } : {}),
     prepareDatabase: (db: { pragma(source: string): unknown }) => {
       // WAL lets readers (CLI, backups) run beside the writer; NORMAL is durable enough under WAL.
       db.pragma('journal_mode = WAL');

@@ -20,28 +20,39 @@ export class SessionEvents {
     return message;
   }
 
+  /** One session's view. */
   async view(s: SessionRecord): Promise<Session> {
+    return (await this.viewMany([s]))[0];
+  }
+
+  /** The views of many sessions, in their order, with a fixed number of queries whatever their count. */
+  async viewMany(records: readonly SessionRecord[]): Promise<Session[]> {
     const { repo, catalog, choice } = this.deps;
-    const override = (await repo.config.get(s.id, SESSION_MODEL_KEY)) ?? null;
-    const queueLength = await repo.queue.count(s.id);
-    const eff = choice.resolveFor(s, { session: override });
-    return {
-      id: s.id,
-      channel: s.channel,
-      peerId: s.peerId,
-      title: s.title,
-      projectId: s.projectId,
-      agent: s.agent,
-      status: s.status,
-      version: s.version,
-      modelOverride: override,
-      lastModelConfigId: s.lastModelConfigId,
-      effectiveModel: { ...eff, label: catalog.label(eff.modelConfigId) },
-      queueLength,
-      createdAt: s.createdAt,
-      updatedAt: s.updatedAt,
-      lastActivityAt: s.lastActivityAt,
-    };
+    if (records.length === 0) return [];
+    const ids = records.map((s) => s.id);
+    const overrides = await repo.config.getMany(ids, SESSION_MODEL_KEY);
+    const queueLengths = await repo.queue.countMany(ids);
+    return records.map((s) => {
+      const override = overrides.get(s.id) ?? null;
+      const eff = choice.resolveFor(s, { session: override });
+      return {
+        id: s.id,
+        channel: s.channel,
+        peerId: s.peerId,
+        title: s.title,
+        projectId: s.projectId,
+        agent: s.agent,
+        status: s.status,
+        version: s.version,
+        modelOverride: override,
+        lastModelConfigId: s.lastModelConfigId,
+        effectiveModel: { ...eff, label: catalog.label(eff.modelConfigId) },
+        queueLength: queueLengths.get(s.id) ?? 0,
+        createdAt: s.createdAt,
+        updatedAt: s.updatedAt,
+        lastActivityAt: s.lastActivityAt,
+      };
+    });
   }
 
   emitSession(kind: SessionChangeKind, session: Session): void {

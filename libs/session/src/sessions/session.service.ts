@@ -65,7 +65,7 @@ export class SessionService {
 
   async listSessions(query: ListSessionsQuery = {}): Promise<Session[]> {
     const records = await this.deps.repo.sessions.list({ channel: query.channel, limit: query.limit ?? 100 });
-    return Promise.all(records.map((s) => this.deps.views.view(s)));
+    return this.deps.views.viewMany(records);
   }
 
   async getSession(sessionId: string): Promise<Session> {

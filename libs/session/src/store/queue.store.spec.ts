@@ -123,4 +123,11 @@ describe('QueueStore', () => {
     await queue.remove(sessionId, a.id);
     expect(await queue.sessionsWithQueue()).toEqual([sessionId]);
   });
+
+  it('countMany counts many queues at once, 0 for an empty one', async () => {
+    await enqueue('one');
+    await enqueue('two');
+    expect(await queue.countMany([sessionId, otherId])).toEqual(new Map([[sessionId, 2], [otherId, 0]]));
+    expect(await queue.countMany([])).toEqual(new Map());
+  });
 });

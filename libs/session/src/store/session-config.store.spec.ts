@@ -62,4 +62,12 @@ describe('SessionConfigStore', () => {
   it('throws SESSION_NOT_FOUND when setting on an unknown session', async () => {
     await expect(config.set('missing', 'model', 'fast')).rejects.toMatchObject({ code: ErrorCode.SESSION_NOT_FOUND });
   });
+
+  it('getMany reads one key for many sessions at once, leaving out sessions without it', async () => {
+    await config.set(a, SESSION_MODEL_KEY, 'fast');
+    await config.set(a, 'memory', 'off');
+    await config.set(b, 'memory', 'on');
+    expect(await config.getMany([a, b], SESSION_MODEL_KEY)).toEqual(new Map([[a, 'fast']]));
+    expect(await config.getMany([], SESSION_MODEL_KEY)).toEqual(new Map());
+  });
 });

@@ -3,7 +3,7 @@ import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import { SessionConfigEntity } from '../db/session-config.entity';
 import { runWrite } from '../db/transaction-runner';
 import { selectRows } from './sql';
-import { isForeignKeyViolation } from './store-utils';
+import { chunks, isForeignKeyViolation } from './store-utils';
 
 /** The key of the per-session model override in `session_config`. */
 export const SESSION_MODEL_KEY = 'model';
@@ -20,6 +20,20 @@ export class SessionConfigStore {
       { sessionId, key },
     );
     return rows[0]?.value ?? null;
+  }
+
+  /** One key's value for each of these sessions that has it, in one query per 500 ids. */
+  async getMany(sessionIds: readonly string[], key: string): Promise<Map<string, string>> {
+    const values = new Map<string, string>();
+    for (const ids of chunks(sessionIds)) {
+      const rows = await selectRows<{ session_id: string; value: string }>(
+        this.manager,
+        `SELECT "session_id", "value" FROM "session_config" WHERE "key" = :key AND "session_id" IN (:...ids)`,
+        { key, ids },
+      );
+      for (const r of rows) values.set(r.session_id, r.value);
+    }
+    return values;
   }
 
   /** Every setting of the session. */

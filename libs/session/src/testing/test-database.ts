@@ -8,6 +8,8 @@ import { createSqliteDataSource, runMigrations } from '../db/sqlite-data-source'
 export interface TestDatabase {
   ds: DataSource;
   file: string;
+  /** Runs fn and returns its result with the SQL statements the connection ran meanwhile (every one, prepared or not). */
+  countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
   /** Closes the connection and deletes the temp directory. */
   close(): Promise<void>;
 }
@@ -16,12 +18,27 @@ export interface TestDatabase {
 export async function openTestDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-session-'));
   const file = join(dir, 'switchboard.sqlite');
-  const ds = createSqliteDataSource({ file, entities: sessionEntities, migrations: sessionMigrations });
+  let recording: string[] | null = null;
+  const ds = createSqliteDataSource({
+    file,
+    entities: sessionEntities,
+    migrations: sessionMigrations,
+    trace: (sql) => recording?.push(sql),
+  });
   if (opts.migrate === false) await ds.initialize();
   else await runMigrations(ds);
   return {
     ds,
     file,
+    async countStatements(fn) {
+      const statements: string[] = [];
+      recording = statements;
+      try {
+        return { result: await fn(), statements };
+      } finally {
+        recording = null;
+      }
+    },
     async close() {
       if (ds.isInitialized) await ds.destroy();
       rmSync(dir, { recursive: true, force: true });
