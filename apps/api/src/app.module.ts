@@ -1,67 +1,52 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { Logger } from 'pino';
-import type { LoadedConfig } from '@switchboard/models';
-import type { ApiEnv } from './config/api-env';
-import { API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER } from './core/tokens';
-import { AuthFailureLimiter } from './core/auth-failure-limiter';
+import { CoreModule, type CoreModuleOptions } from './core/core.module';
 import { ApiExceptionFilter } from './core/api-exception.filter';
-import { engineProviders } from './engine/engine.providers';
-import { HealthController } from './health/health.controller';
-import { UsageController } from './usage/usage.controller';
-import { SessionsController } from './sessions/sessions.controller';
-import { ModelsController } from './models/models.controller';
-import { ChatCompletionsController } from './openai/chat-completions.controller';
-import { openAiDoor } from './openai/openai-door';
-import { DocsController } from './docs/docs.controller';
-import { WsGateway } from './gateway/ws.gateway';
-import { JobsController } from './jobs/jobs.controller';
-import { JobsService } from './jobs/jobs.service';
-import { JobScheduler } from './jobs/job-scheduler';
-import { MetricsController } from './metrics/metrics.controller';
-import { MetricsService } from './metrics/metrics.service';
-import { memoryFeature } from './memory/memory.feature';
-import { AccessController } from './access/access.controller';
-import { AccessService } from './access/access.service';
-import { TranscriptionsController } from './transcriptions/transcriptions.controller';
-import { TranscriptionService } from './transcriptions/transcription.service';
-import { DeliveryCursorsController } from './delivery/delivery-cursors.controller';
-import { DeliveryCursorsService } from './delivery/delivery-cursors.service';
+import { HealthModule } from './health/health.module';
+import { SessionsModule } from './sessions/sessions.module';
+import { UsageModule } from './usage/usage.module';
+import { ModelsModule } from './models/models.module';
+import { OpenAiModule } from './openai/openai.module';
+import { DocsModule } from './docs/docs.module';
+import { AccessModule } from './access/access.module';
+import { TranscriptionsModule } from './transcriptions/transcriptions.module';
+import { MemoryModule } from './memory/memory.module';
+import { JobsModule } from './jobs/jobs.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { DeliveryModule } from './delivery/delivery.module';
+import { GatewayModule } from './gateway/gateway.module';
 
-export interface AppModuleOptions {
-  env: ApiEnv;
-  token: string;
-  config: LoadedConfig;
-  logger: Logger;
-}
+export type AppModuleOptions = CoreModuleOptions;
 
-/** The API: thin controllers and a gateway over the one session engine. */
+/**
+ * The API: one Nest module per feature over the engine module (engine → memory → delegation →
+ * database, metrics → event hub). Nest runs init hooks deepest module first and shutdown hooks
+ * shallowest first, so memory starts before the engine, and jobs (bootstrap, after every init)
+ * then memory stop before the engine and the database close.
+ */
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, SessionsController, UsageController, ModelsController, ChatCompletionsController, ...openAiDoor.controllers, DocsController, AccessController, TranscriptionsController, ...memoryFeature.controllers, JobsController, MetricsController, DeliveryCursorsController],
-      providers: [
-        { provide: API_ENV, useValue: options.env },
-        { provide: API_TOKEN, useValue: options.token },
-        { provide: LOADED_CONFIG, useValue: options.config },
-        { provide: LOGGER, useValue: options.logger },
-        // Token auth is the request gate's (core/request-gate.ts), before any body is read.
-        { provide: AuthFailureLimiter, useValue: new AuthFailureLimiter(options.env.limits.authFailuresPerMinute) },
-        { provide: APP_FILTER, useClass: ApiExceptionFilter },
-        ...engineProviders,
-        ...memoryFeature.providers,
-        ...openAiDoor.providers,
-        WsGateway,
-        AccessService,
-        TranscriptionService,
-        DeliveryCursorsService,
-        // Jobs start after the engine (onApplicationBootstrap) and stop before it (beforeApplicationShutdown).
-        JobScheduler,
-        JobsService,
-        MetricsService,
+      imports: [
+        CoreModule.forRoot(options),
+        HealthModule,
+        SessionsModule,
+        UsageModule,
+        ModelsModule,
+        OpenAiModule,
+        DocsModule,
+        AccessModule,
+        TranscriptionsModule,
+        MemoryModule,
+        JobsModule,
+        MetricsModule,
+        DeliveryModule,
+        GatewayModule,
       ],
+      // Global wherever it is registered; here so e2e tests that import the app get it.
+      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };
   }
 }

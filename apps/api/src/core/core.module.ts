@@ -1,0 +1,35 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { LoadedConfig } from '@switchboard/models';
+import type { ApiEnv } from '../config/api-env';
+import { AuthFailureLimiter } from './auth-failure-limiter';
+import { API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER } from './tokens';
+
+export interface CoreModuleOptions {
+  env: ApiEnv;
+  token: string;
+  config: LoadedConfig;
+  logger: Logger;
+}
+
+const SHARED = [API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER, AuthFailureLimiter];
+
+/** The values every feature reads (validated env, token, config, logger) and the auth-failure limiter; global, like a config module. */
+@Module({})
+export class CoreModule {
+  static forRoot(options: CoreModuleOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      global: true,
+      providers: [
+        { provide: API_ENV, useValue: options.env },
+        { provide: API_TOKEN, useValue: options.token },
+        { provide: LOADED_CONFIG, useValue: options.config },
+        { provide: LOGGER, useValue: options.logger },
+        // Token auth is the request gate's (core/request-gate.ts), before any body is read; the gateway shares the limiter.
+        { provide: AuthFailureLimiter, useValue: new AuthFailureLimiter(options.env.limits.authFailuresPerMinute) },
+      ],
+      exports: SHARED,
+    };
+  }
+}

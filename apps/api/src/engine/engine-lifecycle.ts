@@ -1,0 +1,33 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { SessionEngine, WalCheckpointer } from '@switchboard/session/server';
+import { DATA_SOURCE, LOGGER } from '../core/tokens';
+
+/** Owns the engine's lifecycle: recovery on start, graceful stop on shutdown. */
+@Injectable()
+export class EngineLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private checkpointer: WalCheckpointer | null = null;
+
+  constructor(
+    private readonly engine: SessionEngine,
+    @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    // SQLite's checkpoints run on a background thread, not inside a turn's COMMIT.
+    this.checkpointer = WalCheckpointer.start(this.dataSource, {
+      onError: (err) => this.logger.warn({ err: err.message }, 'background WAL checkpoints stopped; the writer checkpoints again'),
+    });
+    if (this.checkpointer && !(await this.checkpointer.ready)) this.checkpointer = null;
+    await this.engine.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.engine.stop();
+    await this.checkpointer?.stop();
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    this.logger.info('engine stopped');
+  }
+}

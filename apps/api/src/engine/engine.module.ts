@@ -1,0 +1,59 @@
+import { Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { ModelCatalog, type LoadedConfig } from '@switchboard/models';
+import { FailoverRunner } from '@switchboard/models/server';
+import { Delegator, SessionEngine, SessionRepository } from '@switchboard/session/server';
+import { LOADED_CONFIG, LOGGER } from '../core/tokens';
+import { DatabaseModule } from '../database/database.module';
+import { MemoryModule } from '../memory/memory.module';
+import { MetricsModule } from '../metrics/metrics.module';
+import { MetricsService } from '../metrics/metrics.service';
+import { DelegationModule } from './delegation.module';
+import { ENGINE_EXTENSIONS, engineExtensionsProvider, type EngineExtensions } from './engine-extensions';
+import { EngineLifecycle } from './engine-lifecycle';
+import { EventHub } from './event-hub';
+import { EventHubModule } from './event-hub.module';
+
+/**
+ * The one session engine and its lifecycle. Memory sits below it (its hook, command and tools
+ * are engine extensions), so memory starts before the engine and flushes before it stops.
+ * Re-exports the database, the delegation layer and the event hub: a feature imports this one module.
+ */
+@Module({
+  imports: [DatabaseModule, DelegationModule, EventHubModule, MetricsModule, MemoryModule],
+  providers: [
+    engineExtensionsProvider,
+    {
+      provide: SessionEngine,
+      inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator, MetricsService],
+      useFactory: (
+        repo: SessionRepository,
+        catalog: ModelCatalog,
+        config: LoadedConfig,
+        runner: FailoverRunner,
+        hub: EventHub,
+        logger: Logger,
+        ext: EngineExtensions,
+        delegator: Delegator,
+        metrics: MetricsService,
+      ) =>
+        new SessionEngine({
+          repo,
+          catalog,
+          config,
+          streamer: runner,
+          events: hub,
+          logger,
+          hooks: ext.hooks,
+          commands: ext.commands,
+          tools: ext.tools,
+          delegator,
+          // Usage that no turn event carries (stateless OpenAI-door calls) reaches the metrics this way.
+          onUsage: (u) => metrics.recordUsage(u),
+        }),
+    },
+    EngineLifecycle,
+  ],
+  exports: [SessionEngine, DatabaseModule, DelegationModule, EventHubModule],
+})
+export class EngineModule {}
