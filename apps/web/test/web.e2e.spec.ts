@@ -202,8 +202,9 @@ describe('web dashboard (e2e, headless Chromium)', () => {
   });
 
   it('queues a message sent during a slow reply; it keeps its own model and runs in order', async () => {
-    // About 5 s of streaming: long enough to pick a model and queue two messages on a loaded machine.
-    env.fake.addRule({ match: 'slow one', reply: 'A slow reply. '.repeat(100), firstTokenDelayMs: 200, chunkDelayMs: 30 });
+    // About 20 s of streaming, so picking a model and queueing two messages never outruns it on a
+    // loaded machine (CI saw a 5 s reply finish first); the test stops it once the queue is set up.
+    env.fake.addRule({ match: 'slow one', reply: 'A slow reply. '.repeat(100), firstTokenDelayMs: 200, chunkDelayMs: 115 });
     const id = await newConversation(env, page);
     await send(page, 'slow one');
     await page.locator('[data-streaming="true"]').waitFor();
@@ -221,7 +222,8 @@ describe('web dashboard (e2e, headless Chromium)', () => {
     await queue.getByRole('button', { name: /Delete queued message: queued then deleted/ }).click();
     await until(() => queue.locator('.queue__item').count(), (n) => n === 1, 'one queued item');
 
-    // The slow reply finishes, then the queued message runs with its snapshot.
+    // The slow reply ends (stopped here; its partial text is kept), then the queued message runs with its snapshot.
+    await env.client.abort(id);
     const queuedReply = page.locator('article.msg--assistant').filter({ hasText: 'Echo: queued with quick' });
     await queuedReply.waitFor({ timeout: 30_000 });
     await queuedReply.getByTestId('message-model').filter({ hasText: 'Fake Quick · queued' }).waitFor();
