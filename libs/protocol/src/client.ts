@@ -32,6 +32,7 @@ import type {
   RevokeUserResponse,
 } from './access';
 import type { TranscriptionResponse } from './transcription';
+import type { AddIdentityRequest, IdentityQuery, PeopleResponse, PersonResponse, UpdatePersonRequest } from './people';
 import type {
   CreateMemoryRequest,
   ListMemoriesQuery,
@@ -175,6 +176,24 @@ export class SwitchboardClient {
   }
   revokeUser(channel: Channel, userId: string): Promise<RevokeUserResponse> {
     return this.route('revokeUser', { channel, userId });
+  }
+
+  // ---- people ----
+
+  listPeople(): Promise<PeopleResponse> {
+    return this.route('listPeople', {});
+  }
+  getPerson(id: string): Promise<PersonResponse> {
+    return this.route('getPerson', { id });
+  }
+  updatePerson(id: string, body: UpdatePersonRequest): Promise<PersonResponse> {
+    return this.route('updatePerson', { id }, body);
+  }
+  addIdentity(id: string, body: AddIdentityRequest): Promise<PersonResponse> {
+    return this.route('addIdentity', { id }, body);
+  }
+  removeIdentity(id: string, identity: IdentityQuery): Promise<PersonResponse> {
+    return this.route('removeIdentity', { id }, undefined, identity);
   }
   /** Transcribes audio with the transcription model of the session's effective provider. */
   transcribe(sessionId: string, audio: Uint8Array, mediaType = 'audio/ogg'): Promise<TranscriptionResponse> {

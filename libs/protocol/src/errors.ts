@@ -20,12 +20,14 @@ export const ErrorCode = {
   PAIRING_NOT_FOUND: 'PAIRING_NOT_FOUND',
   TRANSCRIPTION_UNAVAILABLE: 'TRANSCRIPTION_UNAVAILABLE',
   JOB_NOT_FOUND: 'JOB_NOT_FOUND',
+  PERSON_NOT_FOUND: 'PERSON_NOT_FOUND',
   FORBIDDEN: 'FORBIDDEN',
   QUEUE_FULL: 'QUEUE_FULL',
   SESSION_BUSY: 'SESSION_BUSY',
   NOT_RUNNING: 'NOT_RUNNING',
   PROVIDER_ERROR: 'PROVIDER_ERROR',
   RATE_LIMITED: 'RATE_LIMITED',
+  BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -84,6 +86,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case ErrorCode.MEMORY_NOT_FOUND:
     case ErrorCode.PAIRING_NOT_FOUND:
     case ErrorCode.JOB_NOT_FOUND:
+    case ErrorCode.PERSON_NOT_FOUND:
       return 404;
     case ErrorCode.MEMORY_REJECTED:
     case ErrorCode.TRANSCRIPTION_UNAVAILABLE:
@@ -103,6 +106,7 @@ export function httpStatusFor(code: ErrorCode): number {
       return 415;
     case ErrorCode.QUEUE_FULL:
     case ErrorCode.RATE_LIMITED:
+    case ErrorCode.BUDGET_EXCEEDED:
       return 429;
     case ErrorCode.PROVIDER_ERROR:
       return 502;

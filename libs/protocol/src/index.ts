@@ -6,6 +6,7 @@ export * from './methods';
 export * from './client';
 export * from './memory';
 export * from './access';
+export * from './people';
 export * from './transcription';
 export * from './jobs';
 export * from './delivery';

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
-/** Memory scope: `global` is about the person, `project` belongs to one project. */
-export const memoryScopeSchema = z.enum(['global', 'project']);
+/**
+ * Memory scope: `person` belongs to one person (what they said), `group` to one group chat,
+ * `project` to one project, and `global` is shared with everyone, deliberately (only the owner
+ * creates or promotes one).
+ */
+export const memoryScopeSchema = z.enum(['global', 'project', 'person', 'group']);
 export type MemoryScope = z.infer<typeof memoryScopeSchema>;
 
 export const MEMORY_MAX_CHARS = 1000;
@@ -11,6 +15,10 @@ export const memorySchema = z.object({
   content: z.string(),
   scope: memoryScopeSchema,
   projectId: z.string().nullable(),
+  /** The person a `person` memory belongs to. */
+  personId: z.string().nullable().optional(),
+  /** The group chat (`channel:group`) a `group` memory belongs to. */
+  groupId: z.string().nullable().optional(),
   category: z.string().nullable(),
   tags: z.array(z.string()),
   confidence: z.number().min(0).max(1),
@@ -28,6 +36,8 @@ export const listMemoriesQuerySchema = z
   .object({
     scope: memoryScopeSchema.optional(),
     projectId: z.string().min(1).max(200).optional(),
+    personId: z.string().min(1).max(64).optional(),
+    groupId: z.string().min(1).max(250).optional(),
     q: z.string().min(1).max(500).optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
   })
@@ -42,6 +52,8 @@ export const createMemoryRequestSchema = z
     content: z.string().trim().min(1).max(MEMORY_MAX_CHARS),
     scope: memoryScopeSchema.default('global'),
     projectId: z.string().min(1).max(200).optional(),
+    personId: z.string().min(1).max(64).optional().describe('required with scope "person"'),
+    groupId: z.string().min(1).max(250).optional().describe('required with scope "group"'),
     category: z.string().min(1).max(50).optional(),
     tags: z.array(z.string().min(1).max(50)).max(20).optional(),
   })
@@ -53,6 +65,10 @@ export const updateMemoryRequestSchema = z
     content: z.string().trim().min(1).max(MEMORY_MAX_CHARS).optional(),
     category: z.string().min(1).max(50).nullable().optional(),
     tags: z.array(z.string().min(1).max(50)).max(20).optional(),
+    scope: memoryScopeSchema.optional().describe('move the memory (e.g. promote a person memory to global), with the personId, groupId or projectId its new scope needs'),
+    personId: z.string().min(1).max(64).optional(),
+    groupId: z.string().min(1).max(250).optional(),
+    projectId: z.string().min(1).max(200).optional(),
   })
   .strict();
 export type UpdateMemoryRequest = z.infer<typeof updateMemoryRequestSchema>;

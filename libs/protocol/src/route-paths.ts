@@ -56,6 +56,12 @@ export const ROUTE_PATHS = {
   listApprovedUsers: ['GET', `${A}/users`],
   addApprovedUser: ['POST', `${A}/users`],
   revokeUser: ['DELETE', `${A}/users/{userId}`],
+  // people (owner and members, their accounts and limits)
+  listPeople: ['GET', '/api/v1/people'],
+  getPerson: ['GET', '/api/v1/people/{id}'],
+  updatePerson: ['PATCH', '/api/v1/people/{id}'],
+  addIdentity: ['POST', '/api/v1/people/{id}/identities'],
+  removeIdentity: ['DELETE', '/api/v1/people/{id}/identities'],
   // outside /api/v1: Prometheus, the OpenAI door, the docs
   metrics: ['GET', '/metrics'],
   chatCompletions: ['POST', '/v1/chat/completions'],

@@ -44,6 +44,7 @@ import {
   revokeUserResponseSchema,
 } from './access';
 import { transcriptionResponseSchema } from './transcription';
+import { addIdentityRequestSchema, identityQuerySchema, peopleResponseSchema, personResponseSchema, updatePersonRequestSchema } from './people';
 import { deliveryConsumerSchema, deliveryCursorResponseSchema, putDeliveryCursorRequestSchema, putDeliveryCursorResponseSchema } from './delivery';
 import { chatCompletionRequestSchema, openAiModelListSchema, openAiModelSchema } from './openai';
 import { ROUTE_PATHS, type HttpMethod, type RouteId } from './route-paths';
@@ -238,6 +239,30 @@ const details = {
     params: z.object({ channel: channelSchema }),
     response: revokeUserResponseSchema,
     errors: [400],
+  },
+
+  listPeople: { summary: 'People: the owner first, then members by name; each with accounts, limits and usage today', auth: T, response: peopleResponseSchema },
+  getPerson: { summary: 'One person: accounts, role, limits in force and overrides, usage today', auth: T, response: personResponseSchema, errors: [404] },
+  updatePerson: {
+    summary: 'Rename a person, change a role (the owner stays owner), set limits (`null` clears one back to the role default)',
+    auth: T,
+    body: updatePersonRequestSchema,
+    response: personResponseSchema,
+    errors: [400, 403, 404],
+  },
+  addIdentity: {
+    summary: "Link an account (channel + peerId) to a person; an account linked to someone else moves (with that person's memories when it was their only account)",
+    auth: T,
+    body: addIdentityRequestSchema,
+    response: personResponseSchema,
+    errors: [400, 404],
+  },
+  removeIdentity: {
+    summary: 'Unlink an account (`?channel=&peerId=`); the person and their memories stay',
+    auth: T,
+    query: identityQuerySchema,
+    response: personResponseSchema,
+    errors: [400, 404],
   },
 
   metrics: { summary: 'Prometheus metrics (token required)', auth: T, responseTypes: ['text/plain'] },

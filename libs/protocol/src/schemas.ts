@@ -13,6 +13,32 @@ export const LIMITS = {
 export const channelSchema = z.enum(['web', 'telegram', 'api', 'job']);
 export type Channel = z.infer<typeof channelSchema>;
 
+/** The id of the owner, the one person who always exists (people.ts has the rest of people). */
+export const OWNER_PERSON_ID = 'owner';
+
+export const personRoleSchema = z.enum(['owner', 'member']);
+export type PersonRole = z.infer<typeof personRoleSchema>;
+
+/** An account id on a channel (a Telegram user id, an OpenAI-door `user` value). */
+export const peerIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[^\s/?#]+$/, 'must not contain spaces, "/", "?" or "#"');
+export const displayNameSchema = z.string().trim().min(1).max(200);
+
+/** The short form of a person that other resources carry (a session's person, a message's author). */
+export const personRefSchema = z.object({ id: z.string(), displayName: z.string(), role: personRoleSchema });
+export type PersonRef = z.infer<typeof personRefSchema>;
+
+/** Who sends a message, named by the door within the session's channel (a group chat member's user id). */
+export const senderSchema = z
+  .object({ peerId: peerIdSchema, displayName: displayNameSchema.optional() })
+  .strict()
+  .describe("the speaker's account on the session's channel (a group member); default: the conversation's own person, else the owner");
+export type Sender = z.infer<typeof senderSchema>;
+
 export const tierSchema = z.enum(['fast', 'default', 'complex', 'local']);
 export type Tier = z.infer<typeof tierSchema>;
 
@@ -84,6 +110,8 @@ export const messageSchema = z.object({
   warnings: z.array(z.string()),
   usage: usageSchema.nullable(),
   event: z.record(z.string(), z.unknown()).nullable(),
+  /** Who sent a user message (a person id); null for assistant and system messages and older history. */
+  personId: z.string().nullable().optional(),
   createdAt: isoDate,
 });
 export type Message = z.infer<typeof messageSchema>;
@@ -109,6 +137,8 @@ export const sessionSchema = z.object({
   lastModelConfigId: z.string().nullable(),
   effectiveModel: effectiveModelSchema.describe('what the next turn without an explicit model would use, and why'),
   queueLength: z.number().int(),
+  person: personRefSchema.nullable().optional().describe('whose conversation this is (a private chat, the dashboard: the owner); null in a group'),
+  group: z.string().nullable().optional().describe("the group chat this conversation belongs to (its memory scope is `group`), if any"),
   createdAt: isoDate,
   updatedAt: isoDate,
   lastActivityAt: isoDate,
@@ -122,6 +152,8 @@ export const queuedMessageSchema = z.object({
   text: z.string(),
   modelConfigId: z.string().describe('the model snapshot in force when the message was queued'),
   modelSource: modelSourceSchema,
+  /** Who sent it (a person id), kept with the message until its turn runs. */
+  personId: z.string().nullable().optional(),
   createdAt: isoDate,
 });
 export type QueuedMessage = z.infer<typeof queuedMessageSchema>;
@@ -186,6 +218,8 @@ export const usageReportQuerySchema = z
     /** Up to this instant (exclusive), or to the end of this UTC day. */
     to: usageBoundSchema.optional(),
     channel: channelSchema.optional(),
+    /** Only what this person caused (their turns and the delegated calls of those turns). */
+    personId: z.string().trim().min(1).max(64).optional(),
     /** How many conversations to list, the most used first (default 50). */
     limit: z.coerce.number().int().min(1).max(500).optional(),
   })
@@ -196,10 +230,13 @@ export const usageReportSchema = z.object({
   from: z.string().nullable(),
   to: z.string().nullable(),
   channel: channelSchema.nullable(),
+  personId: z.string().nullable().optional().describe('the person filter, when one was given'),
   total: usageTotalsSchema,
   primary: usageTotalsSchema,
   delegation: z.record(z.string(), usageTotalsSchema),
   byModel: z.record(z.string(), usageTotalsSchema),
+  /** Per person who caused the calls (person id; `unknown` for calls without a known speaker). */
+  byPerson: z.record(z.string(), usageTotalsSchema).optional(),
   /** Per UTC day with any model call, ascending. */
   byDay: z.array(z.object({ day: z.string(), total: usageTotalsSchema })),
   /** How many conversations made model calls in the range. */
@@ -228,6 +265,13 @@ export const createSessionRequestSchema = z
     title: z.string().trim().min(1).max(LIMITS.maxTitleChars).optional(),
     projectId: z.string().trim().min(1).max(200).optional(),
     agent: z.string().trim().min(1).max(100).optional(),
+    group: z
+      .string()
+      .trim()
+      .min(1)
+      .max(LIMITS.maxPeerIdChars)
+      .optional()
+      .describe('a group chat: its stable key on the channel (topics of one group share it); a group is an audience, not a person'),
   })
   .strict();
 export type CreateSessionRequest = z.infer<typeof createSessionRequestSchema>;
@@ -256,6 +300,7 @@ export const sendMessageRequestSchema = z
     text: z.string().min(1).max(LIMITS.maxMessageChars).refine((t) => t.trim().length > 0, 'text must not be blank'),
     model: modelRef.optional(),
     wait: z.boolean().optional(),
+    sender: senderSchema.optional(),
   })
   .strict();
 export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;
