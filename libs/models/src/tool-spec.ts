@@ -7,7 +7,17 @@ export interface ToolContext {
   channel: string;
   peerId: string;
   projectId: string | null;
+  /** Who is speaking this turn (null: not known, e.g. a group member the door did not name). */
+  speaker?: TurnSpeaker | null;
+  /** The group chat of the conversation (`channel:group`), when it is one. */
+  groupId?: string | null;
   abortSignal?: AbortSignal;
+}
+
+/** The person speaking in a turn, as every lib sees it. */
+export interface TurnSpeaker {
+  personId: string;
+  role: 'owner' | 'member';
 }
 
 /**

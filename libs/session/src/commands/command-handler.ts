@@ -101,7 +101,7 @@ export async function handleCommand(
       default: {
         const ext = engine.commandExtensions.get(name);
         if (ext) {
-          const r = await ext.run({ sessionId: session.id, projectId: session.projectId, args, argText: command.argText });
+          const r = await ext.run({ sessionId: session.id, projectId: session.projectId, speaker: null, groupId: null, args, argText: command.argText });
           return done(r.text, r.ok ?? true);
         }
         if (name === 'memory') return done('Memory is not enabled on this installation: nothing is remembered between conversations.', false);

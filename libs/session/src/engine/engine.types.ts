@@ -1,5 +1,5 @@
 import type { ServerEventMap, ServerEventName } from '@switchboard/protocol';
-import type { FallbackNotice, RunRequest, RunResult } from '@switchboard/models';
+import type { FallbackNotice, RunRequest, RunResult, TurnSpeaker } from '@switchboard/models';
 import type { UsageSample } from '../store/usage.store';
 
 /** Where the engine publishes what happens; the API fans it out to WebSocket watchers. */
@@ -54,6 +54,10 @@ export interface TurnContext {
   agent: string | null;
   userText: string;
   userMessageId: string;
+  /** Who is speaking (their memories, limits and usage); null when the door could not say (a group member it did not name). */
+  speaker: TurnSpeaker | null;
+  /** The group chat this conversation belongs to, as `channel:group`; null for a private conversation. */
+  groupId: string | null;
   /** A call whose conversation the caller holds: no session (`sessionId` and `userMessageId` are empty), nothing stored but usage. */
   stateless?: boolean;
 }
@@ -74,7 +78,17 @@ export interface TurnHooks {
 /** A command contributed by another lib (e.g. /memory), run by the shared command handler. */
 export interface CommandExtension {
   name: string;
-  run(ctx: { sessionId: string; projectId: string | null; args: string[]; argText: string }): Promise<{ text: string; ok?: boolean }>;
+  run(ctx: CommandContext): Promise<{ text: string; ok?: boolean }>;
+}
+
+/** What a command extension sees: the conversation, who typed the command, and its arguments. */
+export interface CommandContext {
+  sessionId: string;
+  projectId: string | null;
+  speaker: TurnSpeaker | null;
+  groupId: string | null;
+  args: string[];
+  argText: string;
 }
 
 /** Called with a turn's id and its assistant message id when the turn starts. */

@@ -135,6 +135,8 @@ export class StatelessTurns {
         agent: null,
         userText: lastUser,
         userMessageId: '',
+        speaker: null,
+        groupId: null,
         stateless: true,
       };
       let system = await prepareSystemPrompt(agent?.systemPrompt ?? deps.config.systemPrompt ?? deps.defaultSystemPrompt, deps.hooks, ctx, log);

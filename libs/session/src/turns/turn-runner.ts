@@ -103,6 +103,8 @@ export class TurnRunner {
       agent: started.session.agent,
       userText: started.userMessage.content,
       userMessageId: started.userMessage.id,
+      speaker: null,
+      groupId: null,
     };
     const system = await prepareSystemPrompt(agent?.systemPrompt ?? this.deps.config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, this.deps.hooks, ctx, log);
     const contextWindow = model?.contextWindow ?? 8192;
