@@ -17,7 +17,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^@switchboard/(models|session|protocol|memory)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@switchboard/(models|session|protocol|memory|persistence)$': '<rootDir>/libs/$1/src/index.ts',
     '^@switchboard/(models|session|protocol|memory)/server$': '<rootDir>/libs/$1/src/server.ts',
     '^@switchboard/protocol/client$': '<rootDir>/libs/protocol/src/client.ts',
     '^@switchboard/tools/fake-llm$': '<rootDir>/tools/src/fake-llm/index.ts',

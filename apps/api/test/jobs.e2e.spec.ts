@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SwitchboardApiError, type Job, type Message, type ServerEventMap } from '@switchboard/protocol';
-import { JobStore, createSqliteDataSource, sessionEntities, sessionMigrations } from '@switchboard/session/server';
+import { createSqliteDataSource } from '@switchboard/persistence';
+import { JobStore, sessionEntities, sessionMigrations } from '@switchboard/session/server';
 import { startApi } from '../src/app';
 import { clientFor, eventually, lastTurnRequest, rawRequest, startTestApi, testConfig, type TestApi } from './harness';
 

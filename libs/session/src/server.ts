@@ -2,9 +2,6 @@
 export * from './index';
 export { sessionEntities, sessionMigrations } from './db/session-schema';
 export { InitSessions1763683200000 } from './db/migrations/1763683200000-init-sessions.migration';
-export { createSqliteDataSource, runMigrations, type SqliteDataSourceOptions } from './db/sqlite-data-source';
-export { createTransactionRunner, inTransaction, isSingleConnection, type TransactionRunner } from './db/transaction-runner';
-export { WalCheckpointer, type CheckpointResult, type WalCheckpointerOptions } from './db/wal-checkpointer';
 export * from './store/session.store';
 export * from './store/message.store';
 export * from './store/session-config.store';

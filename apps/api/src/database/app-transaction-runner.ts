@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { createTransactionRunner, type TransactionRunner } from '@switchboard/session/server';
+import { createTransactionRunner, type TransactionRunner } from '@switchboard/persistence';
 
 /**
  * The API's transaction runner: the DataSource's one runner (one lock over the SQLite

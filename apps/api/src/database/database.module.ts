@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { SessionRepository, createSqliteDataSource, runMigrations, type TransactionRunner } from '@switchboard/session/server';
+import { createSqliteDataSource, runMigrations, type TransactionRunner } from '@switchboard/persistence';
+import { SessionRepository } from '@switchboard/session/server';
 import type { ApiEnv } from '../config/api-env';
 import { API_ENV, DATA_SOURCE, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
 import { appTransactionRunner } from './app-transaction-runner';

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { SessionEngine, WalCheckpointer } from '@switchboard/session/server';
+import { WalCheckpointer } from '@switchboard/persistence';
+import { SessionEngine } from '@switchboard/session/server';
 import { DATA_SOURCE, LOGGER } from '../core/tokens';
 
 /** Owns the engine's lifecycle: recovery on start, graceful stop on shutdown. */

@@ -1,5 +1,7 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { str, timestamp } from '../db/migration-columns';
+import { columns } from '@switchboard/persistence';
+
+const { str, timestamp } = columns;
 
 /** Access control for the doors: pairing requests (one-time codes with an expiry) and approved users. */
 export class AddAccess1763769600000 implements MigrationInterface {

@@ -10,9 +10,7 @@ import {
   type Channel,
   type PairingRequest,
 } from '@switchboard/protocol';
-import { inTransaction, runWrite } from '../db/transaction-runner';
-import { selectRows } from '../store/sql';
-import { newId } from '../store/store-utils';
+import { inTransaction, runWrite, selectRows, newId } from '@switchboard/persistence';
 import { AccessPairingEntity } from './access-pairing.entity';
 import { AccessUserEntity } from './access-user.entity';
 

@@ -1,5 +1,5 @@
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
-import { runMigrations } from './sqlite-data-source';
+import { runMigrations } from '@switchboard/persistence';
 
 const TABLES = ['access_pairings', 'access_users', 'jobs', 'messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'usage_records'];
 

@@ -1,5 +1,5 @@
 import { loadConfig, ModelCatalog } from '@switchboard/models';
-import { createTransactionRunner } from '../db/transaction-runner';
+import { createTransactionRunner } from '@switchboard/persistence';
 import { silentLogger, type ModelStreamer } from '../engine/engine.types';
 import { SessionRepository } from '../store/session-repository';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';

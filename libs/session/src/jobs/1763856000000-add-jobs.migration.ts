@@ -1,5 +1,7 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { bool, int, str, text, timestamp } from '../db/migration-columns';
+import { columns } from '@switchboard/persistence';
+
+const { bool, int, str, text, timestamp } = columns;
 
 /**
  * Scheduled jobs. The target session is not a foreign key: a job may name a (channel, peer)

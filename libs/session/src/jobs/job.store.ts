@@ -1,8 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, SwitchboardError, type Channel, type Job, type JobRunStatus, type JobSource } from '@switchboard/protocol';
-import { inTransaction, runWrite } from '../db/transaction-runner';
-import { selectRows } from '../store/sql';
-import { newId } from '../store/store-utils';
+import { inTransaction, runWrite, selectRows, newId } from '@switchboard/persistence';
 import { JobEntity } from './job.entity';
 import type { JobSchedule } from './job-schedule';
 

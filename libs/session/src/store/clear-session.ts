@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { inTransaction } from '../db/transaction-runner';
+import { inTransaction } from '@switchboard/persistence';
 import { MessageStore } from './message.store';
 import { SessionConfigStore } from './session-config.store';
 import { SessionStore, type SessionRecord } from './session.store';

@@ -11,9 +11,7 @@ import {
   type Usage,
 } from '@switchboard/protocol';
 import { MessageEntity } from '../db/message.entity';
-import { inTransaction, runWrite } from '../db/transaction-runner';
-import { requireCount, selectRows } from './sql';
-import { chunks, isForeignKeyViolation, newId, nowIso, parseJson } from './store-utils';
+import { inTransaction, runWrite, requireCount, selectRows, chunks, isForeignKeyViolation, newId, nowIso, parseJson } from '@switchboard/persistence';
 
 /** A stored message: exactly the protocol's `Message`, so the API returns it as-is. */
 export type MessageRecord = Message;

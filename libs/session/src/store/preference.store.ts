@@ -1,8 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { PreferenceEntity } from '../db/preference.entity';
-import { runWrite } from '../db/transaction-runner';
-import { selectRows } from './sql';
-import { nowIso } from './store-utils';
+import { runWrite, selectRows, nowIso } from '@switchboard/persistence';
 
 /** The key of the persisted global default model. */
 export const DEFAULT_MODEL_PREFERENCE = 'default_model';

@@ -1,9 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, LIMITS, SwitchboardError, type ModelSource, type QueuedMessage } from '@switchboard/protocol';
 import { QueuedMessageEntity } from '../db/queued-message.entity';
-import { inTransaction, runWrite } from '../db/transaction-runner';
-import { requireCount, selectRows } from './sql';
-import { chunks, isForeignKeyViolation, newId, nowIso } from './store-utils';
+import { inTransaction, runWrite, requireCount, selectRows, chunks, isForeignKeyViolation, newId, nowIso } from '@switchboard/persistence';
 import type { TurnOptions } from '../engine/engine.types';
 
 /** A queued message as the API shows it: `position` is its place in the queue, 1..n. */

@@ -1,9 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
 import { SessionConfigEntity } from '../db/session-config.entity';
-import { runWrite } from '../db/transaction-runner';
-import { selectRows } from './sql';
-import { chunks, isForeignKeyViolation } from './store-utils';
+import { runWrite, selectRows, chunks, isForeignKeyViolation } from '@switchboard/persistence';
 
 /** The key of the per-session model override in `session_config`. */
 export const SESSION_MODEL_KEY = 'model';

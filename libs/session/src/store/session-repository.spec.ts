@@ -1,5 +1,5 @@
 import { ErrorCode } from '@switchboard/protocol';
-import { createTransactionRunner } from '../db/transaction-runner';
+import { createTransactionRunner } from '@switchboard/persistence';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
 import { clearSession } from './clear-session';
 import { SESSION_MODEL_KEY } from './session-config.store';

@@ -1,6 +1,6 @@
 import { backOff } from 'exponential-backoff';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { TransactionRunner } from '../db/transaction-runner';
+import type { TransactionRunner } from '@switchboard/persistence';
 import { clearSession } from './clear-session';
 import { MessageStore } from './message.store';
 import { PreferenceStore } from './preference.store';

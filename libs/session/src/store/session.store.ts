@@ -5,9 +5,7 @@ import { QueuedMessageEntity } from '../db/queued-message.entity';
 import { SessionConfigEntity } from '../db/session-config.entity';
 import { SessionEntity } from '../db/session.entity';
 import { UsageRecordEntity } from '../db/usage-record.entity';
-import { inTransaction, runWrite } from '../db/transaction-runner';
-import { requireCount, selectRows } from './sql';
-import { chunks, newId, nowIso } from './store-utils';
+import { inTransaction, runWrite, requireCount, selectRows, chunks, newId, nowIso } from '@switchboard/persistence';
 
 /** A session as stored (the API adds the override, effective model and queue length). */
 export interface SessionRecord {

@@ -1,8 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, SwitchboardError, type Channel, type SessionUsage, type UsageReport, type UsageTotals } from '@switchboard/protocol';
-import { runWrite } from '../db/transaction-runner';
-import { requireCount, selectRows } from './sql';
-import { isForeignKeyViolation, newId, nowIso } from './store-utils';
+import { runWrite, requireCount, selectRows, isForeignKeyViolation, newId, nowIso } from '@switchboard/persistence';
 
 /** The role of a turn's own model call; anything else is a delegation role ('compaction', ...). */
 export const PRIMARY_USAGE_ROLE = 'primary';

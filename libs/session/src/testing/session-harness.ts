@@ -3,7 +3,7 @@ import { loadConfig, ModelCatalog, type LoadedConfig } from '@switchboard/models
 import { FailoverRunner, ModelRunner } from '@switchboard/models/server';
 import { startFakeLlm, type FakeLlmServer } from '@switchboard/tools/fake-llm';
 import { FAKE_KEY, fakeCatalog } from '@switchboard/tools/testing';
-import { createTransactionRunner } from '../db/transaction-runner';
+import { createTransactionRunner } from '@switchboard/persistence';
 import { SessionRepository } from '../store/session-repository';
 import { SessionEngine, type SessionEngineOptions } from '../engine/session-engine';
 import type { EngineEventSink, ModelStreamer } from '../engine/engine.types';

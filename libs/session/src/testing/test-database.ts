@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { sessionEntities, sessionMigrations } from '../db/session-schema';
-import { createSqliteDataSource, runMigrations } from '../db/sqlite-data-source';
+import { createSqliteDataSource, runMigrations } from '@switchboard/persistence';
 
 export interface TestDatabase {
   ds: DataSource;

@@ -1,5 +1,8 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { double, id, int, sessionFk, str, text, timestamp } from '../migration-columns';
+import { columns } from '@switchboard/persistence';
+import { sessionFk } from './session-fk';
+
+const { double, id, int, str, text, timestamp } = columns;
 
 /** The initial schema of libs/session: sessions, history, config, preferences, queue and usage. */
 export class InitSessions1763683200000 implements MigrationInterface {

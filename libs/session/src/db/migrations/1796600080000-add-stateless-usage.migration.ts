@@ -1,5 +1,7 @@
 import { TableColumn, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { str } from '../migration-columns';
+import { columns } from '@switchboard/persistence';
+
+const { str } = columns;
 
 /**
  * Usage without a conversation: a stateless OpenAI-door call stores nothing but its usage, so

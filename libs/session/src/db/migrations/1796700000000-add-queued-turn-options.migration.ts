@@ -1,5 +1,7 @@
 import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { text } from '../migration-columns';
+import { columns } from '@switchboard/persistence';
+
+const { text } = columns;
 
 /** A queued message keeps the provider options its sender asked for (the OpenAI door's temperature, ...). */
 export class AddQueuedTurnOptions1796700000000 implements MigrationInterface {

@@ -1,21 +1,20 @@
 import { readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DataSource, EntityManager } from 'typeorm';
-import { PreferenceStore } from '../store/preference.store';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { kv, openKvTestDatabase as openTestDatabase, type KvTestDatabase as TestDatabase } from './testing/kv-test-database';
 import { sqliteConnection } from './sqlite-data-source';
 import { createTransactionRunner, type TransactionRunner } from './transaction-runner';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 async function readCounter(m: EntityManager): Promise<number> {
-  return Number((await new PreferenceStore(m).get('counter')) ?? '0');
+  return Number((await kv(m).get('counter')) ?? '0');
 }
 
 async function incrementSlowly(m: EntityManager): Promise<void> {
   const value = await readCounter(m);
   await tick(); // give every other run the chance to interleave here
-  await new PreferenceStore(m).set('counter', String(value + 1));
+  await kv(m).set('counter', String(value + 1));
 }
 
 describe('createTransactionRunner (SQLite)', () => {
@@ -30,10 +29,10 @@ describe('createTransactionRunner (SQLite)', () => {
 
   it('eraseTraces: the write-ahead log is folded in and truncated, and deleted text is gone from the file', async () => {
     const marker = 'Xylophonemarker-4412';
-    await tx.run((m) => new PreferenceStore(m).set('secret', marker));
-    await tx.run((m) => new PreferenceStore(m).set('kept', 'Keptvalue-9'));
+    await tx.run((m) => kv(m).set('secret', marker));
+    await tx.run((m) => kv(m).set('kept', 'Keptvalue-9'));
     expect(statSync(`${db.file}-wal`).size).toBeGreaterThan(0);
-    await tx.run((m) => m.query(`DELETE FROM "preferences" WHERE "key" = 'secret'`));
+    await tx.run((m) => m.query(`DELETE FROM "kv" WHERE "key" = 'secret'`));
     await tx.eraseTraces();
     expect(statSync(`${db.file}-wal`).size).toBe(0);
     const disk = readFileSync(db.file).toString('latin1');
@@ -44,11 +43,11 @@ describe('createTransactionRunner (SQLite)', () => {
   describe('eraseTraces beside a connection that keeps the log busy (another checkpoint, an older reader)', () => {
     let other: Database.Database;
     beforeEach(async () => {
-      await tx.run((m) => new PreferenceStore(m).set('secret', 'Busymarker-5521'));
+      await tx.run((m) => kv(m).set('secret', 'Busymarker-5521'));
       other = new Database(db.file);
       other.exec('BEGIN');
-      other.prepare('SELECT count(*) FROM "preferences"').get(); // its snapshot reads from the log
-      await tx.run((m) => m.query(`DELETE FROM "preferences" WHERE "key" = 'secret'`));
+      other.prepare('SELECT count(*) FROM "kv"').get(); // its snapshot reads from the log
+      await tx.run((m) => m.query(`DELETE FROM "kv" WHERE "key" = 'secret'`));
     });
     afterEach(() => other.close());
 
@@ -64,11 +63,11 @@ describe('createTransactionRunner (SQLite)', () => {
       let settled = false;
       const erase = tx.eraseTraces().finally(() => (settled = true));
       await new Promise((r) => setTimeout(r, 50));
-      await tx.run((m) => new PreferenceStore(m).set('during', 'yes'));
+      await tx.run((m) => kv(m).set('during', 'yes'));
       // The write did not wait for the erase to give up: attempts let the lock go in between.
       expect(settled).toBe(false);
       await expect(erase).rejects.toThrow(/stayed busy for 2000 ms/);
-      expect(await tx.run((m) => new PreferenceStore(m).get('during'))).toBe('yes');
+      expect(await tx.run((m) => kv(m).get('during'))).toBe('yes');
       expect(sqliteConnection(db.ds)!.pragma('busy_timeout', { simple: true })).toBe(before);
     });
   });
@@ -99,7 +98,7 @@ describe('createTransactionRunner (SQLite)', () => {
     const marker = 'Foldmarker-7730';
     await runsAfterOpenTransaction(
       () => tx.checkpoint(),
-      (m) => new PreferenceStore(m).set('marker', marker),
+      (m) => kv(m).set('marker', marker),
     );
     expect(readFileSync(db.file).toString('latin1')).toContain(marker);
     await expect(tx.run(() => tx.checkpoint())).rejects.toThrow(/not inside one/);
@@ -119,7 +118,7 @@ describe('createTransactionRunner (SQLite)', () => {
   it('rolls back only the writes of the run that throws', async () => {
     const runs = Array.from({ length: 10 }, (_, i) =>
       tx.run(async (m) => {
-        await new PreferenceStore(m).set(`k${i}`, String(i));
+        await kv(m).set(`k${i}`, String(i));
         await tick();
         if (i === 4) throw new Error('boom');
         return i;
@@ -127,7 +126,7 @@ describe('createTransactionRunner (SQLite)', () => {
     );
     const results = await Promise.allSettled(runs);
     expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
-    const all = await new PreferenceStore(db.ds.manager).all();
+    const all = await kv(db.ds.manager).all();
     expect(Object.keys(all).sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k5', 'k6', 'k7', 'k8', 'k9']);
   });
 
@@ -137,31 +136,31 @@ describe('createTransactionRunner (SQLite)', () => {
 
   it('joins a nested run as a savepoint instead of deadlocking', async () => {
     await tx.run(async (m) => {
-      await new PreferenceStore(m).set('outer', '1');
+      await kv(m).set('outer', '1');
       await expect(
         tx.run(async (inner) => {
-          await new PreferenceStore(inner).set('inner', '1');
+          await kv(inner).set('inner', '1');
           throw new Error('inner fails');
         }),
       ).rejects.toThrow('inner fails');
-      await tx.run((inner) => new PreferenceStore(inner).set('inner-ok', '1'));
+      await tx.run((inner) => kv(inner).set('inner-ok', '1'));
     });
-    expect(await new PreferenceStore(db.ds.manager).all()).toEqual({ outer: '1', 'inner-ok': '1' });
+    expect(await kv(db.ds.manager).all()).toEqual({ outer: '1', 'inner-ok': '1' });
   });
 
   it('still joins nested runs after earlier transactions ended (context tracking is off in between)', async () => {
     for (let round = 0; round < 3; round++) {
-      await tx.run((m) => new PreferenceStore(m).set(`before-${round}`, '1'));
+      await tx.run((m) => kv(m).set(`before-${round}`, '1'));
       // Deeper than one level, across awaits that leave the microtask queue.
       await tx.run(async () => {
         await new Promise((resolve) => setTimeout(resolve, 1));
         await tx.run(async () => {
           await tick();
-          await tx.run((inner) => new PreferenceStore(inner).set(`nested-${round}`, '1'));
+          await tx.run((inner) => kv(inner).set(`nested-${round}`, '1'));
         });
       });
     }
-    expect(Object.keys(await new PreferenceStore(db.ds.manager).all()).sort()).toEqual(
+    expect(Object.keys(await kv(db.ds.manager).all()).sort()).toEqual(
       ['before-0', 'before-1', 'before-2', 'nested-0', 'nested-1', 'nested-2'],
     );
   });
@@ -170,18 +169,18 @@ describe('createTransactionRunner (SQLite)', () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const failing = tx.run(async (m) => {
-      await new PreferenceStore(m).set('inside', '1');
+      await kv(m).set('inside', '1');
       await gate;
       throw new Error('rollback');
     });
     await tick();
     // A plain (non-transactional) write while that transaction is open on the shared connection.
-    const outside = new PreferenceStore(db.ds.manager).set('outside', '1');
+    const outside = kv(db.ds.manager).set('outside', '1');
     await tick();
     release();
     await expect(failing).rejects.toThrow('rollback');
     await outside;
-    expect(await new PreferenceStore(db.ds.manager).all()).toEqual({ outside: '1' });
+    expect(await kv(db.ds.manager).all()).toEqual({ outside: '1' });
   });
 });
 

@@ -1,8 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
-import { PreferenceStore } from '../store/preference.store';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database';
-import { sessionEntities, sessionMigrations } from './session-schema';
+import { kv, openKvTestDatabase as openTestDatabase, type KvTestDatabase as TestDatabase } from './testing/kv-test-database';
 import { createSqliteDataSource, sqliteConnection } from './sqlite-data-source';
 import { createTransactionRunner } from './transaction-runner';
 import { WalCheckpointer } from './wal-checkpointer';
@@ -50,19 +48,19 @@ describe('WalCheckpointer', () => {
     // never started over (about 33 MB).
     const tx = createTransactionRunner(db.ds);
     for (let i = 0; i < 4000; i++) {
-      await tx.run((m) => new PreferenceStore(m).set(`key-${i}`, `value-${i}`));
+      await tx.run((m) => kv(m).set(`key-${i}`, `value-${i}`));
       if (i % 40 === 0) await sleep(1);
     }
     expect(cp.folds).toBeGreaterThan(0);
     expect(statSync(`${db.file}-wal`).size).toBeLessThan(8 * 1024 * 1024);
-    expect(await tx.run((m) => new PreferenceStore(m).get('key-3999'))).toBe('value-3999');
+    expect(await tx.run((m) => kv(m).get('key-3999'))).toBe('value-3999');
   });
 
   it('checkpointNow copies the log into the database file, on the background thread', async () => {
     const cp = start({ intervalMs: 60_000 });
     await expect(cp.ready).resolves.toBe(true);
     const marker = 'Checkpointmarker-5521';
-    await createTransactionRunner(db.ds).run((m) => new PreferenceStore(m).set('marker', marker));
+    await createTransactionRunner(db.ds).run((m) => kv(m).set('marker', marker));
     expect(readFileSync(db.file).toString('latin1')).not.toContain(marker);
 
     const result = await cp.checkpointNow();
@@ -93,7 +91,7 @@ describe('WalCheckpointer', () => {
   });
 
   it('is not started where the database does its own checkpoints (in memory)', async () => {
-    const memory = createSqliteDataSource({ file: ':memory:', entities: sessionEntities, migrations: sessionMigrations });
+    const memory = createSqliteDataSource({ file: ':memory:', entities: [], migrations: [] });
     await memory.initialize();
     try {
       expect(WalCheckpointer.start(memory)).toBeNull();

@@ -1,7 +1,7 @@
-import type { TableColumnOptions, TableForeignKeyOptions } from 'typeorm';
+import type { TableColumnOptions } from 'typeorm';
 
 /*
- * Portable column helpers for libs/session's migrations: the same migration builds the schema
+ * Portable column helpers for every lib's migrations: the same migration builds the schema
  * on SQLite and PostgreSQL. Migrations that ran must keep producing the same tables, so a
  * helper never changes its output: add a new one instead.
  */
@@ -26,12 +26,3 @@ export const double = (name: string, isNullable = false): TableColumnOptions => 
 
 // Timestamps are ISO-8601 strings: they sort as text and match the wire format as-is.
 export const timestamp = (name: string, isNullable = false): TableColumnOptions => str(name, 30, isNullable);
-
-/** `session_id` → sessions(id), deleted with the session. */
-export const sessionFk = (table: string): TableForeignKeyOptions => ({
-  name: `fk_${table}_session`,
-  columnNames: ['session_id'],
-  referencedTableName: 'sessions',
-  referencedColumnNames: ['id'],
-  onDelete: 'CASCADE',
-});

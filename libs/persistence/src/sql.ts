@@ -1,6 +1,6 @@
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import type { Database, Statement } from 'better-sqlite3';
-import { sqliteConnection } from '../db/sqlite-data-source';
+import { sqliteConnection } from './sqlite-data-source';
 
 /**
  * Runs a read written with `:name` parameters, rewritten to the driver's placeholders, so the
