@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { SwitchboardApiError, type SendMessageResponse, type SwitchboardClient } from '@switchboard/protocol';
+import { SwitchboardApiError, type Sender, type SendMessageRequest, type SendMessageResponse, type SwitchboardClient } from '@switchboard/protocol';
 import { parseCommand } from '@switchboard/session';
 import type { ChatTarget } from '../bot/chat-target';
 import { friendlyError } from '../bot/errors';
@@ -19,9 +19,10 @@ export interface ConversationOptions {
   describe: (err: unknown) => string;
 }
 
-/** Where a text came from in Telegram (to quote it). */
+/** Where a text came from in Telegram (to quote it) and who sent it (the speaker the API resolves to a person). */
 export interface Source {
   messageId: number;
+  sender: Sender;
 }
 
 /**
@@ -39,7 +40,8 @@ export class Conversation {
       const watching = await relay.watch(sessionId, target);
       if (!parseCommand(text)) relay.expect(sessionId, text, source.messageId);
       if (!watching) return this.sendWithoutEvents(sessionId, target, text, source);
-      const res = await client.sendMessage(sessionId, { text });
+      // A refusal (a limit of the speaker, a full queue) throws: the error boundary answers it.
+      const res = await client.sendMessage(sessionId, request(text, source));
       await this.answer(sessionId, target, res, source);
     });
   }
@@ -88,7 +90,7 @@ export class Conversation {
     typing.start(target);
     void (async () => {
       try {
-        const res = await client.sendMessage(sessionId, { text, wait: true });
+        const res = await client.sendMessage(sessionId, { ...request(text, source), wait: true });
         if (res.command && res.reply?.kind === 'command_reply') await this.answer(sessionId, target, res, source);
         else if (res.reply) await relay.deliver(sessionId, res.reply);
       } catch (err) {
@@ -100,4 +102,9 @@ export class Conversation {
       }
     })();
   }
+}
+
+/** The API request for a user's text: the text and who said it. */
+function request(text: string, source: Source): SendMessageRequest {
+  return { text, sender: source.sender };
 }

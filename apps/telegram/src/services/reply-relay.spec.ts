@@ -1,4 +1,4 @@
-import { draftText, finalHtml } from './reply-relay';
+import { draftText, finalHtml, limitRefusal } from './reply-relay';
 
 describe('finalHtml', () => {
   it('formats complete replies and says when one did not finish', () => {
@@ -19,5 +19,17 @@ describe('draftText', () => {
     const long = draftText('x'.repeat(10_000));
     expect(long.length).toBeLessThan(4096);
     expect(long.endsWith(' …')).toBe(true);
+  });
+});
+
+describe('limitRefusal', () => {
+  it('words a turn the limits refused after its message was queued; other events keep their own text', () => {
+    const event = { code: 'RATE_LIMITED', details: { retryAfterSeconds: 12, limit: 'messagesPerMinute', personId: 'p-1' } };
+    expect(limitRefusal({ role: 'system', event })).toBe("⏳ You're sending messages too fast — try again in 12 seconds.");
+    // Details flat on the event work too.
+    expect(limitRefusal({ role: 'system', event: { code: 'BUDGET_EXCEEDED', limit: 'costPerDayUsd' } })).toContain('allowance (cost)');
+    expect(limitRefusal({ role: 'system', event: { error: 'provider down' } })).toBeNull();
+    expect(limitRefusal({ role: 'system', event: null })).toBeNull();
+    expect(limitRefusal({ role: 'assistant', event })).toBeNull();
   });
 });

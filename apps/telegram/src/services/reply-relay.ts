@@ -2,6 +2,7 @@ import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Logger } from 'pino';
 import type { Message, ServerEventMap, SwitchboardClient } from '@switchboard/protocol';
 import type { ChatTarget } from '../bot/chat-target';
+import { limitReply } from '../bot/errors';
 import { escapeHtml } from '../format/html';
 import { markdownToTelegramHtml } from '../format/markdown-to-telegram-html';
 import { splitTelegramHtml, TELEGRAM_CHUNK_LIMIT } from '../format/split-html';
@@ -64,6 +65,17 @@ export function finalHtml(message: Pick<Message, 'content' | 'status'>): string 
     default:
       return html || '<i>(empty reply)</i>';
   }
+}
+
+/**
+ * The friendly line for a turn the limits refused after its message was accepted (a queued
+ * message whose turn came when its sender was over a limit): the event's error code and details.
+ */
+export function limitRefusal(message: Pick<Message, 'role' | 'event'>): string | null {
+  const event = message.event;
+  if (message.role !== 'system' || !event || typeof event.code !== 'string') return null;
+  const details = event.details && typeof event.details === 'object' ? (event.details as Record<string, unknown>) : event;
+  return limitReply(event.code, details);
 }
 
 /** A streamed draft: plain text (never a formatting failure mid-stream), cut to fit one message. */
@@ -431,9 +443,11 @@ export class ReplyRelay {
       void done.then(() => state.replyTo.delete(message.turnId ?? message.id));
       return done;
     }
+    const { outbox } = this.options;
+    const refusal = limitRefusal(message);
+    if (refusal) return outbox.run(state.target, () => outbox.sendPlain(state.target, refusal));
     const icon = SERVICE_LINES[message.kind] ?? 'ℹ️';
     const text = message.content.length > SERVICE_LINE_MAX ? `${message.content.slice(0, SERVICE_LINE_MAX - 1)}…` : message.content;
-    const { outbox } = this.options;
     return outbox.run(state.target, () => outbox.sendHtml(state.target, `${icon} <i>${escapeHtml(text)}</i>`, { disablePreview: true }));
   }
 

@@ -12,7 +12,8 @@ export class SessionDirectory {
   async sessionFor(target: ChatTarget): Promise<string> {
     const cached = this.byPeer.get(target.peerId);
     if (cached) return cached;
-    const session = await this.client.createSession({ channel: 'telegram', peerId: target.peerId });
+    // A group chat is an audience with its own memory: its topics share the group key, their peers stay `chatId:topicId`.
+    const session = await this.client.createSession({ channel: 'telegram', peerId: target.peerId, ...(target.isGroup ? { group: String(target.chatId) } : {}) });
     this.byPeer.set(target.peerId, session.id);
     this.targets.set(session.id, target);
     return session.id;

@@ -6,6 +6,7 @@ import type { TelegramConfig } from '../../config';
 import type { Outbox } from '../../services/outbox';
 import { targetOf, type ChatTarget } from '../chat-target';
 import type { BotContext } from '../context';
+import { senderOf } from '../sender';
 
 export interface AccessDeps {
   config: TelegramConfig;
@@ -113,7 +114,7 @@ export function accessFeature(deps: AccessDeps): Composer<BotContext> {
     const target = targetOf(chat, message);
     if (chat.type === 'private') {
       if (!(await privateAllowed(ctx, user, target))) return;
-      ctx.sb = { target, ...(ctx.message?.text !== undefined ? { text: ctx.message.text } : {}) };
+      ctx.sb = { target, sender: senderOf(user), ...(ctx.message?.text !== undefined ? { text: ctx.message.text } : {}) };
       return next();
     }
     if (chat.type !== 'group' && chat.type !== 'supergroup') return;
@@ -127,7 +128,7 @@ export function accessFeature(deps: AccessDeps): Composer<BotContext> {
       return;
     }
     const text = ctx.message?.text;
-    ctx.sb = { target, ...(text !== undefined ? { text: stripMention(text, ctx.me.username) } : {}) };
+    ctx.sb = { target, sender: senderOf(user), ...(text !== undefined ? { text: stripMention(text, ctx.me.username) } : {}) };
     return next();
   });
   return composer;

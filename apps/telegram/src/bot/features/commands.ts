@@ -13,7 +13,7 @@ export function commandsFeature(conversation: Conversation): Composer<BotContext
   composer.on('message:text').filter(
     (ctx) => parseCommand(ctx.message.text) !== null,
     async (ctx) => {
-      await conversation.send(ctx.sb!.target, ctx.message.text, { messageId: ctx.message.message_id });
+      await conversation.send(ctx.sb!.target, ctx.message.text, { messageId: ctx.message.message_id, sender: ctx.sb!.sender });
     },
   );
   return composer;

@@ -16,7 +16,7 @@ export function textFeature(conversation: Conversation, outbox: Outbox): Compose
       });
       return;
     }
-    await conversation.send(target, text, { messageId: ctx.message.message_id });
+    await conversation.send(target, text, { messageId: ctx.message.message_id, sender: ctx.sb!.sender });
   });
   return composer;
 }

@@ -65,7 +65,7 @@ export function voiceFeature(deps: VoiceDeps): Composer<BotContext> {
     }
     const preview = text.length > TRANSCRIPT_PREVIEW ? `${text.slice(0, TRANSCRIPT_PREVIEW - 1)}…` : text;
     await outbox.run(target, () => outbox.sendHtml(target, `🎤 <i>${escapeHtml(preview)}</i>`, { replyTo: messageId, disablePreview: true }));
-    await conversation.send(target, text, { messageId });
+    await conversation.send(target, text, { messageId, sender: ctx.sb!.sender });
   });
   return composer;
 }
