@@ -9,6 +9,7 @@ import { ModelsModule } from './models/models.module';
 import { OpenAiModule } from './openai/openai.module';
 import { DocsModule } from './docs/docs.module';
 import { AccessModule } from './access/access.module';
+import { PeopleModule } from './people/people.module';
 import { TranscriptionsModule } from './transcriptions/transcriptions.module';
 import { MemoryModule } from './memory/memory.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -38,6 +39,7 @@ export class AppModule {
         OpenAiModule,
         DocsModule,
         AccessModule,
+        PeopleModule,
         TranscriptionsModule,
         MemoryModule,
         JobsModule,

@@ -158,6 +158,19 @@ export const retentionSchema = z.strictObject({
 });
 export type RetentionConfig = z.infer<typeof retentionSchema>;
 
+/** Limits of one role; a missing key keeps the built-in default, null lifts the limit. */
+const roleLimitsSchema = z.strictObject({
+  messagesPerMinute: z.number().int().min(1).max(100_000).nullable().optional(),
+  tokensPerDay: z.number().int().min(1).max(10_000_000_000).nullable().optional(),
+  costPerDayUsd: z.number().min(0.0001).max(1_000_000).nullable().optional(),
+});
+
+/** People: the default limits of each role (a person's own limits are set through the API). */
+export const peopleConfigSchema = z.strictObject({
+  roles: z.strictObject({ owner: roleLimitsSchema.optional(), member: roleLimitsSchema.optional() }).prefault({}),
+});
+export type PeopleConfig = z.infer<typeof peopleConfigSchema>;
+
 const baseConfigSchema = z.strictObject({
   // Lets editors validate the file against a published JSON schema; ignored otherwise.
   $schema: z.string().optional(),
@@ -171,6 +184,7 @@ const baseConfigSchema = z.strictObject({
   failover: failoverSchema.prefault({}),
   limits: limitsSchema.prefault({}),
   retention: retentionSchema.prefault({}),
+  people: peopleConfigSchema.prefault({}),
   // Scheduled jobs, upserted by name at start (source `config`); see "Scheduled jobs" in the README.
   jobs: z.array(jobDefinitionSchema).default([]),
 });

@@ -1,4 +1,4 @@
-import { QueryFailedError, type EntityManager } from 'typeorm';
+import { QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
 import type { Database, Statement } from 'better-sqlite3';
 import { sqliteConnection } from './sqlite-data-source';
 
@@ -101,4 +101,10 @@ function rewrite(sql: string, params: Record<string, unknown>, dialect: 'sqlite'
 export function requireCount(name: string, n: number): number {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${name} must be a non-negative integer, got ${n}`);
   return n;
+}
+
+/** Runs SQL with `:name` parameters through a migration's query runner, on SQLite or PostgreSQL alike. */
+export function migrationQuery<T = unknown>(queryRunner: QueryRunner, sql: string, params: Record<string, unknown> = {}): Promise<T> {
+  const [text, values] = bindNamed(sql, params, queryRunner.connection.driver.options.type === 'postgres' ? 'postgres' : 'sqlite');
+  return queryRunner.query(text, values) as Promise<T>;
 }

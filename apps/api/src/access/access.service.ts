@@ -10,7 +10,7 @@ import type {
   Channel,
   PairingRequest,
 } from '@switchboard/protocol';
-import { AccessStore, DEFAULT_MAX_PENDING_PAIRINGS, DEFAULT_PAIRING_TTL_MS } from '@switchboard/session/server';
+import { AccessStore, DEFAULT_MAX_PENDING_PAIRINGS, DEFAULT_PAIRING_TTL_MS, PeopleService } from '@switchboard/people/server';
 import type { ApiEnv } from '../config/api-env';
 import { API_ENV, DATA_SOURCE, LOGGER } from '../core/tokens';
 
@@ -34,6 +34,7 @@ export class AccessService {
     @Inject(DATA_SOURCE) ds: DataSource,
     @Inject(API_ENV) env: ApiEnv,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly people: PeopleService,
   ) {
     this.store = new AccessStore(ds.manager);
     const raw = Object.fromEntries(Object.entries(env.raw).filter(([, v]) => v !== undefined && v !== ''));
@@ -71,6 +72,7 @@ export class AccessService {
 
   async approve(channel: Channel, code: string): Promise<ApprovedUser> {
     const user = await this.store.approvePairing(channel, code);
+    await this.becomePerson(user);
     this.logger.info({ channel, userId: user.userId }, 'pairing approved');
     return user;
   }
@@ -81,8 +83,14 @@ export class AccessService {
 
   async add(channel: Channel, req: AddApprovedUserRequest): Promise<ApprovedUser> {
     const user = await this.store.addUser({ channel, userId: req.userId, username: req.username, displayName: req.displayName, via: 'admin' });
+    await this.becomePerson(user);
     this.logger.info({ channel, userId: user.userId }, 'user approved by an admin');
     return user;
+  }
+
+  /** An approved user is a person from now on (a member named after their account, unless it is someone's already). */
+  private async becomePerson(user: ApprovedUser): Promise<void> {
+    await this.people.personForAccount(user.channel, user.userId, user.displayName ?? (user.username ? `@${user.username}` : null));
   }
 
   async revoke(channel: Channel, userId: string): Promise<boolean> {

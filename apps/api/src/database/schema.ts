@@ -1,9 +1,10 @@
 import { sessionEntities, sessionMigrations } from '@switchboard/session/server';
 import { memoryEntities, memoryMigrations } from '@switchboard/memory/server';
+import { peopleEntities, peopleMigrations } from '@switchboard/people/server';
 
 /**
  * Every lib owns its tables; the API's one DataSource is the union of their entities and
- * migrations (each lib's migrations keep their own timestamps, so order is stable).
+ * migrations (TypeORM runs them in timestamp order across libs, so the order is stable).
  */
-export const databaseEntities = [...sessionEntities, ...memoryEntities];
-export const databaseMigrations = [...sessionMigrations, ...memoryMigrations];
+export const databaseEntities = [...sessionEntities, ...peopleEntities, ...memoryEntities];
+export const databaseMigrations = [...sessionMigrations, ...peopleMigrations, ...memoryMigrations];

@@ -6,6 +6,8 @@ import { Delegator, SessionEngine, SessionRepository } from '@switchboard/sessio
 import { LOADED_CONFIG, LOGGER } from '../core/tokens';
 import { DatabaseModule } from '../database/database.module';
 import { MemoryModule } from '../memory/memory.module';
+import { PeopleModule } from '../people/people.module';
+import { PeopleService } from '@switchboard/people/server';
 import { MetricsModule } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { DelegationModule } from './delegation.module';
@@ -20,12 +22,12 @@ import { EventHubModule } from './event-hub.module';
  * Re-exports the database, the delegation layer and the event hub: a feature imports this one module.
  */
 @Module({
-  imports: [DatabaseModule, DelegationModule, EventHubModule, MetricsModule, MemoryModule],
+  imports: [DatabaseModule, DelegationModule, EventHubModule, MetricsModule, MemoryModule, PeopleModule],
   providers: [
     engineExtensionsProvider,
     {
       provide: SessionEngine,
-      inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator, MetricsService],
+      inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator, MetricsService, PeopleService],
       useFactory: (
         repo: SessionRepository,
         catalog: ModelCatalog,
@@ -36,6 +38,7 @@ import { EventHubModule } from './event-hub.module';
         ext: EngineExtensions,
         delegator: Delegator,
         metrics: MetricsService,
+        people: PeopleService,
       ) =>
         new SessionEngine({
           repo,
@@ -48,6 +51,7 @@ import { EventHubModule } from './event-hub.module';
           commands: ext.commands,
           tools: ext.tools,
           delegator,
+          people,
           // Usage that no turn event carries (stateless OpenAI-door calls) reaches the metrics this way.
           onUsage: (u) => metrics.recordUsage(u),
         }),

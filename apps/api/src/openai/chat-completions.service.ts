@@ -43,6 +43,8 @@ export class ChatCompletionsService {
       ...(maxOutputTokensOf(body) !== undefined ? { maxOutputTokens: maxOutputTokensOf(body) } : {}),
       ...(clientToolsOf(body) ? { clientTools: clientToolsOf(body), toolChoice: toolChoiceOf(body) } : {}),
     });
+    // The `user`'s limits are checked before anything streams (429 in OpenAI's shape).
+    await this.engine.stateless.admit(prepared);
     const meta = newMeta(prepared.resolution.modelConfigId);
 
     if (!body.stream) {
@@ -105,7 +107,7 @@ export class ChatCompletionsService {
     const session = await this.engine.createSession({ channel: 'api', peerId });
 
     if (!body.stream) {
-      const res = await this.engine.send(session.id, { text, model: model ?? undefined, wait: true }, { turnOptions });
+      const res = await this.engine.send(session.id, { text, model: model ?? undefined, wait: true, ...senderOf(body) }, { turnOptions });
       const msg = res.reply;
       if (!msg && res.queued) throw await this.noTurnError(session.id);
       if (msg && msg.status === 'error') throw await this.turnError(session.id, msg);
@@ -171,7 +173,7 @@ export class ChatCompletionsService {
     try {
       res = await this.engine.send(
         session.id,
-        { text, model: model ?? undefined },
+        { text, model: model ?? undefined, ...senderOf(body) },
         {
           turnOptions,
           onTurnStarted: (_turnId: string, messageId: string) => {
@@ -233,3 +235,8 @@ function newMeta(model: string): CompletionMeta {
   return { id: `chatcmpl-${randomUUID().replace(/-/g, '')}`, created: Math.floor(Date.now() / 1000), model };
 }
 
+/** `user` names the person speaking (an `api` account), not the conversation. */
+function senderOf(body: ChatCompletionRequest): { sender?: { peerId: string } } {
+  const user = body.user?.trim();
+  return user ? { sender: { peerId: user.slice(0, 200) } } : {};
+}

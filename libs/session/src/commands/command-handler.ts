@@ -10,7 +10,7 @@ import {
   type SessionUsage,
 } from '@switchboard/protocol';
 import type { SessionRecord } from '../store/session.store';
-import type { CommandExtension, SendHooks } from '../engine/engine.types';
+import { groupIdOf, type CommandExtension, type SendHooks } from '../engine/engine.types';
 import { clearsModelOverride, COMMANDS, type ParsedCommand } from './parse-command';
 
 /** What commands act on: the session's settings, its turns and its usage, nothing more. */
@@ -101,10 +101,11 @@ export async function handleCommand(
       default: {
         const ext = engine.commandExtensions.get(name);
         if (ext) {
-          const r = await ext.run({ sessionId: session.id, projectId: session.projectId, speaker: null, groupId: null, args, argText: command.argText });
+          const r = await ext.run({ sessionId: session.id, projectId: session.projectId, speaker: hooks.speaker ?? null, groupId: groupIdOf(session), args, argText: command.argText });
           return done(r.text, r.ok ?? true);
         }
         if (name === 'memory') return done('Memory is not enabled on this installation: nothing is remembered between conversations.', false);
+        if (name === 'whoami') return done('People are not set up on this installation: everyone is served alike.', false);
         return done(`Unknown command /${name}. ${shortHelp()}`, false);
       }
     }

@@ -30,6 +30,7 @@ export const COMMANDS = [
   { name: 'reset', description: "Clear this chat's history and model choice", usage: '/reset', aliases: ['new'] },
   { name: 'usage', description: 'Show tokens and cost of this chat', usage: '/usage' },
   { name: 'memory', description: 'Show what the assistant remembers', usage: '/memory' },
+  { name: 'whoami', description: 'Who you are to the assistant, and your limits', usage: '/whoami' },
   { name: 'stop', description: 'Stop the reply in progress', usage: '/stop' },
   { name: 'compact', description: 'Summarise older messages to free up context', usage: '/compact' },
   { name: 'status', description: "Show this chat's model, status and queue", usage: '/status' },

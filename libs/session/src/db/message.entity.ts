@@ -1,10 +1,11 @@
-import { Column, Entity, ForeignKey, PrimaryColumn, Unique } from 'typeorm';
+import { Column, Index, Entity, ForeignKey, PrimaryColumn, Unique } from 'typeorm';
 import type { MessageKind, MessageRole, MessageStatus, ModelSource } from '@switchboard/protocol';
 import { SessionEntity } from './session.entity';
 
 /** Row of `messages`: history in a provider-neutral form; JSON columns are text. */
 @Entity({ name: 'messages' })
 @Unique('uq_messages_session_seq', ['sessionId', 'seq'])
+@Index('idx_messages_person_created', ['personId', 'createdAt'])
 export class MessageEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -60,6 +61,9 @@ export class MessageEntity {
 
   @Column({ type: 'text', nullable: true })
   event!: string | null;
+
+  @Column({ name: 'person_id', type: 'varchar', length: 36, nullable: true })
+  personId!: string | null;
 
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;

@@ -30,6 +30,9 @@ export class QueuedMessageEntity {
   @Column({ name: 'turn_options', type: 'text', nullable: true })
   turnOptions!: string | null;
 
+  @Column({ name: 'person_id', type: 'varchar', length: 36, nullable: true })
+  personId!: string | null;
+
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;
 }

@@ -1,7 +1,8 @@
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
 import { runMigrations } from '@switchboard/persistence';
 
-const TABLES = ['access_pairings', 'access_users', 'jobs', 'messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'usage_records'];
+// Access (pairing, approved users) moved to libs/people with its migration.
+const TABLES = ['jobs', 'messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'usage_records'];
 
 async function tables(db: TestDatabase): Promise<string[]> {
   const rows: Array<{ name: string }> = await db.ds.query(
@@ -24,20 +25,20 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     expect(await tables(db)).toEqual([...TABLES, 'migrations'].sort());
     expect(await columns(db, 'sessions')).toEqual([
       'id', 'channel', 'peer_id', 'title', 'project_id', 'agent', 'status', 'version',
-      'last_model_config_id', 'current_turn_id', 'created_at', 'updated_at', 'last_activity_at',
+      'last_model_config_id', 'current_turn_id', 'created_at', 'updated_at', 'last_activity_at', 'person_id', 'group_key',
     ]);
     expect(await columns(db, 'messages')).toEqual([
       'id', 'session_id', 'seq', 'turn_id', 'role', 'kind', 'content', 'parts', 'status', 'model_config_id',
-      'model_source', 'model_label', 'warnings', 'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'event', 'created_at',
+      'model_source', 'model_label', 'warnings', 'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'event', 'created_at', 'person_id',
     ]);
     expect(await columns(db, 'session_config')).toEqual(['session_id', 'key', 'value']);
     expect(await columns(db, 'preferences')).toEqual(['key', 'value', 'updated_at']);
     expect(await columns(db, 'queued_messages')).toEqual([
-      'id', 'session_id', 'position', 'text', 'model_config_id', 'model_source', 'created_at', 'turn_options',
+      'id', 'session_id', 'position', 'text', 'model_config_id', 'model_source', 'created_at', 'turn_options', 'person_id',
     ]);
     expect(await columns(db, 'usage_records')).toEqual([
       'id', 'session_id', 'turn_id', 'message_id', 'role', 'model_config_id',
-      'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'created_at', 'channel', 'person',
+      'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'created_at', 'channel', 'person', 'person_id',
     ]);
   });
 
@@ -51,9 +52,11 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
       `SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
     );
     expect(rows.map((r) => r.name)).toEqual([
+      'idx_messages_person_created',
       'idx_queued_messages_session_position',
       'idx_sessions_last_activity_at',
       'idx_usage_records_created_at',
+      'idx_usage_records_person_created',
       'idx_usage_records_session',
     ]);
   });
@@ -94,10 +97,10 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     expect(await tables(db)).toEqual(['migrations']);
     expect(await runMigrations(db.ds)).toEqual([
       'InitSessions1763683200000',
-      'AddAccess1763769600000',
       'AddJobs1763856000000',
       'AddStatelessUsage1796600080000',
       'AddQueuedTurnOptions1796700000000',
+      'AddPeopleToSessions1796800001000',
     ]);
     expect(await tables(db)).toEqual([...TABLES, 'migrations'].sort());
   });
@@ -115,6 +118,7 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     await insertUsage('u2', null);
     await expect(insertUsage('u3', 'nope')).rejects.toThrow(/FOREIGN KEY/);
 
+    await db.ds.undoLastMigration(); // AddPeopleToSessions
     await db.ds.undoLastMigration(); // AddQueuedTurnOptions
     expect(await columns(db, 'queued_messages')).not.toContain('turn_options');
     await db.ds.undoLastMigration();
@@ -126,5 +130,32 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     await runMigrations(db.ds);
     await db.ds.query(`DELETE FROM sessions WHERE id = 's1'`);
     expect(await db.ds.query(`SELECT COUNT(*) AS n FROM usage_records`)).toEqual([{ n: 0 }]);
+  });
+
+  it('fills in whose each older conversation is: groups from negative Telegram ids (topics share the key), the owner elsewhere', async () => {
+    await db.ds.undoLastMigration(); // AddPeopleToSessions
+    const insert = (id: string, channel: string, peer: string) =>
+      db.ds.query(`INSERT INTO sessions (id, channel, peer_id, status, version, created_at, updated_at, last_activity_at) VALUES (?, ?, ?, 'idle', 1, 'x', 'x', 'x')`, [
+        id,
+        channel,
+        peer,
+      ]);
+    await insert('web', 'web', 'w1');
+    await insert('group', 'telegram', '-1001');
+    await insert('topic', 'telegram', '-1001:7');
+    await insert('private', 'telegram', '42');
+    await db.ds.query(`INSERT INTO messages (id, session_id, seq, role, kind, content, parts, status, warnings, created_at) VALUES ('m1', 'web', 1, 'user', 'text', 'hi', '[]', 'complete', '[]', 'x')`);
+    await runMigrations(db.ds);
+    const rows = await db.ds.query(`SELECT id, person_id, group_key FROM sessions ORDER BY id`);
+    expect(rows).toEqual([
+      { id: 'group', person_id: null, group_key: '-1001' },
+      // Without libs/people's accounts table the private chat's person is not known.
+      { id: 'private', person_id: null, group_key: null },
+      { id: 'topic', person_id: null, group_key: '-1001' },
+      { id: 'web', person_id: 'owner', group_key: null },
+    ]);
+    expect(await db.ds.query(`SELECT person_id FROM messages WHERE id = 'm1'`)).toEqual([{ person_id: 'owner' }]);
+    await db.ds.undoLastMigration();
+    expect(await columns(db, 'sessions')).not.toContain('group_key');
   });
 });

@@ -24,6 +24,11 @@ export class SessionEntity {
   @Column({ type: 'varchar', length: 100, nullable: true })
   agent!: string | null;
 
+  @Column({ name: 'person_id', type: 'varchar', length: 36, nullable: true })
+  personId!: string | null;
+  @Column({ name: 'group_key', type: 'varchar', length: 200, nullable: true })
+  groupKey!: string | null;
+
   @Column({ type: 'varchar', length: 16 })
   status!: SessionStatus;
 

@@ -5,6 +5,7 @@ import { SessionEntity } from './session.entity';
 @Entity({ name: 'usage_records' })
 @Index('idx_usage_records_session', ['sessionId'])
 @Index('idx_usage_records_created_at', ['createdAt'])
+@Index('idx_usage_records_person_created', ['personId', 'createdAt'])
 export class UsageRecordEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id!: string;
@@ -45,6 +46,9 @@ export class UsageRecordEntity {
   /** Who the call was made for (the OpenAI door's `user`), when the caller said. */
   @Column({ type: 'varchar', length: 200, nullable: true })
   person!: string | null;
+
+  @Column({ name: 'person_id', type: 'varchar', length: 36, nullable: true })
+  personId!: string | null;
 
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;

@@ -13,6 +13,8 @@ export interface DelegationRequest {
   abortSignal?: AbortSignal;
   /** Run on the offline demo model too (memory extraction diagnoses its reply); by default such roles return null. */
   offlineOk?: boolean;
+  /** Who caused the call (its usage counts toward their budget); by default the turn's speaker, else the conversation's person. */
+  personId?: string | null;
 }
 
 export interface DelegationResult {
@@ -26,6 +28,9 @@ export interface DelegationResult {
  * under the role, so per-role usage is exact.
  */
 export class Delegator {
+  /** The speakers of running turns: their delegated calls count toward them. */
+  private readonly turnSpeakers = new Map<string, string | null>();
+
   constructor(
     private readonly deps: {
       streamer: ModelStreamer;
@@ -41,6 +46,18 @@ export class Delegator {
   modelFor(role: DelegationRole): { id: string; usable: boolean } {
     const model = this.deps.catalog.forDelegation(role);
     return { id: model.id, usable: this.deps.catalog.providerType(model.provider) !== 'offline' && Boolean(this.deps.streamer.generate) };
+  }
+
+  /** While a turn runs, delegated calls made for it (by turn id) count toward its speaker; call the returned function when it ends. */
+  trackTurn(turnId: string, personId: string | null): () => void {
+    this.turnSpeakers.set(turnId, personId);
+    return () => this.turnSpeakers.delete(turnId);
+  }
+
+  private async personFor(req: DelegationRequest): Promise<string | null> {
+    if (req.personId !== undefined) return req.personId;
+    if (req.turnId && this.turnSpeakers.has(req.turnId)) return this.turnSpeakers.get(req.turnId) ?? null;
+    return req.sessionId ? ((await this.deps.repo.sessions.get(req.sessionId))?.personId ?? null) : null;
   }
 
   /** Runs the role's model; null when the role has no usable model (callers then fall back to deterministic work). */
@@ -63,6 +80,7 @@ export class Delegator {
     await this.deps.repo.usage.record({
       sessionId: req.sessionId,
       turnId: req.turnId ?? null,
+      personId: await this.personFor(req),
       role,
       modelConfigId,
       inputTokens: r.usage.inputTokens,

@@ -32,10 +32,12 @@ export async function generateTitle(
   reply: string,
   log: EngineLogger,
   titled: (updated: SessionRecord) => void,
+  personId: string | null = session.personId,
 ): Promise<void> {
   try {
     const r = await deps.delegator.run('classification', {
       sessionId: session.id,
+      personId,
       system: 'Give this conversation a short title (2 to 6 words, no quotes, no final punctuation). Reply with the title only.',
       messages: [{ role: 'user', content: `User: ${userText.slice(0, 2000)}\nAssistant: ${reply.slice(0, 1000)}` }],
       maxOutputTokens: 24,

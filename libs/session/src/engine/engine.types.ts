@@ -1,4 +1,4 @@
-import type { ServerEventMap, ServerEventName } from '@switchboard/protocol';
+import type { Channel, PersonRef, Sender, ServerEventMap, ServerEventName } from '@switchboard/protocol';
 import type { FallbackNotice, RunRequest, RunResult, TurnSpeaker } from '@switchboard/models';
 import type { UsageSample } from '../store/usage.store';
 
@@ -7,6 +7,36 @@ export interface EngineEventSink {
   emit<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void;
   /** Lets the engine skip building payloads nobody will read (the hot path); per event when given. */
   hasWatchers(sessionId: string, event?: ServerEventName): boolean;
+}
+
+/** A conversation as people see it: whose it is, or which group chat. */
+export interface ConversationAudience {
+  channel: Channel;
+  peerId: string;
+  groupKey: string | null;
+  personId: string | null;
+}
+
+/**
+ * What the engine asks about people (libs/people's PeopleService fits). Without it nobody is
+ * known: turns have no speaker and nothing is limited.
+ */
+export interface PeoplePort {
+  /** Whose a new conversation is: null for a group chat. */
+  conversationPerson(conversation: Omit<ConversationAudience, 'personId'>): Promise<string | null>;
+  /** Who is speaking: the sender the door names, else the conversation's own person. */
+  speakerFor(conversation: ConversationAudience, sender?: Sender | null): Promise<TurnSpeaker | null>;
+  /** A person as a speaker now (their role), or null. */
+  speaker(personId: string): Promise<TurnSpeaker | null>;
+  /** Refuses a message over the speaker's limits (RATE_LIMITED / BUDGET_EXCEEDED). */
+  admit(speaker: TurnSpeaker | null): Promise<void>;
+  /** The short form of people, for views. */
+  refs(ids: Iterable<string>): Promise<Map<string, PersonRef>>;
+}
+
+/** The group of a conversation as memory and tools name it: `channel:groupKey`. */
+export function groupIdOf(conversation: { channel: string; groupKey: string | null }): string | null {
+  return conversation.groupKey ? `${conversation.channel}:${conversation.groupKey}` : null;
 }
 
 /** The structured logger the engine writes to (pino fits). */
@@ -104,4 +134,6 @@ export interface TurnOptions {
 export interface SendHooks {
   onTurnStarted?: TurnStartedHook;
   turnOptions?: TurnOptions;
+  /** Who is sending (the engine resolves it from the request's sender when absent). */
+  speaker?: TurnSpeaker | null;
 }

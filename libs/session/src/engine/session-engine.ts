@@ -12,7 +12,7 @@ import type {
   UsageReport,
   UsageReportQuery,
 } from '@switchboard/protocol';
-import type { LoadedConfig, ModelCatalog, ModelResolution, ResolveModelInput, ToolSpec } from '@switchboard/models';
+import type { LoadedConfig, ModelCatalog, ModelResolution, ResolveModelInput, ToolSpec, TurnSpeaker } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
 import { parseCommand } from '../commands/parse-command';
@@ -35,6 +35,7 @@ import {
   type EngineEventSink,
   type EngineLogger,
   type ModelStreamer,
+  type PeoplePort,
   type TurnHooks,
   type SendHooks,
   type UsageObserver,
@@ -59,6 +60,8 @@ export interface SessionEngineOptions {
   onUsage?: UsageObserver;
   /** The app's one delegator, shared with memory extraction; the engine makes its own when absent. */
   delegator?: Delegator;
+  /** Who people are (speakers, their limits, whose a conversation is); absent: nobody is known or limited. */
+  people?: PeoplePort;
 }
 
 /**
@@ -74,6 +77,7 @@ export class SessionEngine implements CommandTarget {
   private readonly sessions: SessionService;
   private readonly queue: TurnQueue;
   private readonly context: ConversationContext;
+  private readonly people: PeoplePort | null;
   readonly commandExtensions: ReadonlyMap<string, CommandExtension>;
   /** Turns whose conversation the caller holds (the OpenAI door without a session key). */
   readonly stateless: StatelessTurns;
@@ -92,7 +96,8 @@ export class SessionEngine implements CommandTarget {
     this.commandExtensions = new Map((options.commands ?? []).map((c) => [c.name, c]));
 
     const choice = (this.choice = new ModelChoice(catalog, config));
-    const views = (this.views = new SessionEvents({ repo, catalog, choice, events, log }));
+    const people = (this.people = options.people ?? null);
+    const views = (this.views = new SessionEvents({ repo, catalog, choice, events, log, people }));
     const context = (this.context = new ConversationContext({ repo, catalog, config, choice, delegator, views, log }));
     const running = new Map<string, RunningTurn>();
     const work = new BackgroundWork();
@@ -101,10 +106,14 @@ export class SessionEngine implements CommandTarget {
       partialFlushMs: options.partialFlushMs ?? 400,
       afterTurn: (sessionId) => queue.drain(sessionId),
     });
-    const queue: TurnQueue = (this.queue = new TurnQueue({ repo, catalog, choice, views, log, running, work, launch: (started) => runner.launch(started) }));
-    this.sessions = new SessionService({ repo, catalog, config, choice, views, events, log, hooks, turns: queue });
+    const queue: TurnQueue = (this.queue = new TurnQueue({
+      repo, catalog, choice, views, log, running, work,
+      launch: (started) => runner.launch(started),
+      ...(people ? { people } : {}),
+    }));
+    this.sessions = new SessionService({ repo, catalog, config, choice, views, events, log, hooks, turns: queue, people });
     this.stateless = new StatelessTurns({
-      repo, catalog, config, streamer, hooks, tools, log,
+      repo, catalog, config, streamer, hooks, tools, log, people,
       defaultSystemPrompt: DEFAULT_SYSTEM_PROMPT,
       resolve: (peer, levels) => choice.resolveFor(peer, levels),
       agentFor: (peer) => choice.agentFor(peer),
@@ -136,8 +145,17 @@ export class SessionEngine implements CommandTarget {
   /** The single door for user text: commands, explicit models, queueing and turns. */
   async send(sessionId: string, req: SendMessageRequest, hooks: SendHooks = {}): Promise<SendMessageResponse> {
     const command = parseCommand(req.text);
-    if (command) return handleCommand(this, await this.repo.sessions.require(sessionId), command, req, hooks);
-    return this.queue.sendText(sessionId, req, hooks);
+    if (command) {
+      const session = await this.repo.sessions.require(sessionId);
+      const speaker = hooks.speaker !== undefined ? hooks.speaker : await this.speakerOf(session, req);
+      return handleCommand(this, session, command, req, { ...hooks, speaker });
+    }
+    return this.sendText(sessionId, req, hooks);
+  }
+
+  /** Who sends `req` in a conversation: the sender the door names, else the conversation's own person. */
+  private async speakerOf(session: SessionRecord, req: SendMessageRequest): Promise<TurnSpeaker | null> {
+    return this.people ? this.people.speakerFor(session, req.sender ?? null) : null;
   }
 
   /**
@@ -149,6 +167,11 @@ export class SessionEngine implements CommandTarget {
     req: SendMessageRequest,
     hooks: SendHooks & { job?: { model?: string | null } } = {},
   ): Promise<SendMessageResponse> {
+    return this.sendWithSpeaker(sessionId, req, hooks);
+  }
+
+  private async sendWithSpeaker(sessionId: string, req: SendMessageRequest, hooks: SendHooks & { job?: { model?: string | null } }): Promise<SendMessageResponse> {
+    if (hooks.speaker === undefined && this.people) hooks = { ...hooks, speaker: await this.speakerOf(await this.repo.sessions.require(sessionId), req) };
     return this.queue.sendText(sessionId, req, hooks);
   }
 

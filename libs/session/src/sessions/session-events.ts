@@ -1,16 +1,23 @@
-import { type Message, type Session, type SessionChangeKind } from '@switchboard/protocol';
+import { type Message, type PersonRef, type Session, type SessionChangeKind } from '@switchboard/protocol';
 import type { ModelCatalog } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
 import { SESSION_MODEL_KEY } from '../store/session-config.store';
-import type { EngineEventSink, EngineLogger } from '../engine/engine.types';
+import type { EngineEventSink, EngineLogger, PeoplePort } from '../engine/engine.types';
 import { errorText } from '../engine/error-text';
 import type { ModelChoice } from './model-choice';
 
 /** The session view (what every door shows) and the events that carry it to watchers. */
 export class SessionEvents {
   constructor(
-    private readonly deps: { repo: SessionRepository; catalog: ModelCatalog; choice: ModelChoice; events: EngineEventSink; log: EngineLogger },
+    private readonly deps: {
+      repo: SessionRepository;
+      catalog: ModelCatalog;
+      choice: ModelChoice;
+      events: EngineEventSink;
+      log: EngineLogger;
+      people?: PeoplePort | null;
+    },
   ) {}
 
   /** Stores a system event (e.g. "memory saved") in a session's history and pushes it to watchers. */
@@ -32,6 +39,8 @@ export class SessionEvents {
     const ids = records.map((s) => s.id);
     const overrides = await repo.config.getMany(ids, SESSION_MODEL_KEY);
     const queueLengths = await repo.queue.countMany(ids);
+    const personIds = records.flatMap((s) => (s.personId ? [s.personId] : []));
+    const people = personIds.length && this.deps.people ? await this.deps.people.refs(personIds) : new Map<string, PersonRef>();
     return records.map((s) => {
       const override = overrides.get(s.id) ?? null;
       const eff = choice.resolveFor(s, { session: override });
@@ -48,6 +57,8 @@ export class SessionEvents {
         lastModelConfigId: s.lastModelConfigId,
         effectiveModel: { ...eff, label: catalog.label(eff.modelConfigId) },
         queueLength: queueLengths.get(s.id) ?? 0,
+        person: (s.personId && people.get(s.personId)) || null,
+        group: s.groupKey,
         createdAt: s.createdAt,
         updatedAt: s.updatedAt,
         lastActivityAt: s.lastActivityAt,

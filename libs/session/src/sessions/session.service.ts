@@ -18,7 +18,7 @@ import { clearsModelOverride } from '../commands/parse-command';
 import type { SessionRepository } from '../store/session-repository';
 import { SESSION_MODEL_KEY } from '../store/session-config.store';
 import { DEFAULT_MODEL_PREFERENCE } from '../store/preference.store';
-import type { EngineEventSink, EngineLogger, TurnHooks } from '../engine/engine.types';
+import type { EngineEventSink, EngineLogger, PeoplePort, TurnHooks } from '../engine/engine.types';
 import { errorText } from '../engine/error-text';
 import type { ModelChoice } from './model-choice';
 import type { SessionEvents } from './session-events';
@@ -41,6 +41,7 @@ export interface SessionServiceDeps {
   log: EngineLogger;
   hooks: TurnHooks[];
   turns: TurnControl;
+  people?: PeoplePort | null;
 }
 
 /** Sessions and their settings: create, list, read, model choices, reset, delete, usage. */
@@ -57,7 +58,17 @@ export class SessionService {
         available: config.agents.map((a) => a.name),
       });
     }
-    const { session, created } = await repo.sessions.getOrCreate({ channel, peerId, title: req.title, projectId: req.projectId, agent: req.agent });
+    const groupKey = req.group ?? implicitGroupKey(channel, peerId);
+    const personId = this.deps.people ? await this.deps.people.conversationPerson({ channel, peerId, groupKey }) : null;
+    const { session, created } = await repo.sessions.getOrCreate({
+      channel,
+      peerId,
+      title: req.title,
+      projectId: req.projectId,
+      agent: req.agent,
+      personId,
+      groupKey,
+    });
     const view = await views.view(session);
     if (created) views.emitSession('created', view);
     return view;
@@ -178,7 +189,7 @@ export class SessionService {
     if (from && to && from >= to) {
       throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'to: must be after from', { field: 'to' });
     }
-    return this.deps.repo.usage.report({ from, to, channel: query.channel ?? null, limit: query.limit ?? 50 });
+    return this.deps.repo.usage.report({ from, to, channel: query.channel ?? null, personId: query.personId ?? null, limit: query.limit ?? 50 });
   }
 }
 
@@ -190,4 +201,11 @@ function usageBound(value: string, as: 'start' | 'end'): string {
     return day.toISOString();
   }
   return new Date(value).toISOString();
+}
+
+/** A Telegram chat with a negative id is a group (topics `chat:topic` share the chat's key), also when the door did not say so. */
+export function implicitGroupKey(channel: Channel, peerId: string): string | null {
+  if (channel !== 'telegram') return null;
+  const m = /^(-\d{1,20})(?::\d+)?$/.exec(peerId);
+  return m ? m[1] : null;
 }

@@ -37,6 +37,8 @@ export interface AppendMessageInput {
   warnings?: string[];
   usage?: Usage | null;
   event?: Record<string, unknown> | null;
+  /** Who sent a user message. */
+  personId?: string | null;
 }
 
 export interface MessagePatch {
@@ -70,11 +72,12 @@ interface MessageRow {
   cached_tokens: number | string | null;
   cost_usd: number | string | null;
   event: string | null;
+  person_id: string | null;
   created_at: string;
 }
 
 const COLUMNS = `"id", "session_id", "seq", "turn_id", "role", "kind", "content", "parts", "status", "model_config_id",
-  "model_source", "model_label", "warnings", "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "event", "created_at"`;
+  "model_source", "model_label", "warnings", "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "event", "person_id", "created_at"`;
 
 // What a model sees: conversation text, not commands or system events.
 const CONVERSATION_WHERE = `"session_id" = :sessionId AND "kind" = 'text' AND "role" IN ('user', 'assistant') AND TRIM("content") <> ''`;
@@ -105,6 +108,7 @@ function toRecord(row: MessageRow): MessageRecord {
             costUsd: Number(row.cost_usd ?? 0),
           },
     event: parseJson<Record<string, unknown> | null>(row.event, null),
+    personId: row.person_id,
     createdAt: row.created_at,
   };
 }
@@ -139,7 +143,7 @@ export class MessageStore {
           `INSERT INTO "messages" (${COLUMNS}) VALUES (:id, :sessionId,
              (SELECT COALESCE(MAX("seq"), 0) + 1 FROM "messages" WHERE "session_id" = :sessionId),
              :turnId, :role, :kind, :content, :parts, :status, :modelConfigId, :modelSource, :modelLabel, :warnings,
-             :inputTokens, :outputTokens, :cachedTokens, :costUsd, :event, :createdAt)
+             :inputTokens, :outputTokens, :cachedTokens, :costUsd, :event, :personId, :createdAt)
            RETURNING ${COLUMNS}`,
           {
             id,
@@ -156,6 +160,7 @@ export class MessageStore {
             warnings: JSON.stringify(input.warnings ?? []),
             ...usage,
             event: input.event ? JSON.stringify(input.event) : null,
+            personId: input.personId ?? null,
             createdAt,
           },
         );

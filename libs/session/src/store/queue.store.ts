@@ -15,6 +15,8 @@ export interface EnqueueInput {
   modelSource: ModelSource;
   /** Provider options the sender asked for, run with the message's turn (kept as JSON). */
   turnOptions?: TurnOptions | null;
+  /** Who sent it. */
+  personId?: string | null;
 }
 
 /** The head of a queue, with what its turn needs beyond the wire shape. */
@@ -26,10 +28,11 @@ interface QueuedRow {
   text: string;
   model_config_id: string;
   model_source: ModelSource;
+  person_id: string | null;
   created_at: string;
 }
 
-const COLUMNS = `"id", "session_id", "text", "model_config_id", "model_source", "created_at"`;
+const COLUMNS = `"id", "session_id", "text", "model_config_id", "model_source", "person_id", "created_at"`;
 // Stored positions are sparse (and go negative after "move to head"); ties fall back to arrival.
 const ORDER = `ORDER BY "position" ASC, "created_at" ASC, "id" ASC`;
 
@@ -41,6 +44,7 @@ function toRecord(row: QueuedRow, position: number): QueuedRecord {
     text: row.text,
     modelConfigId: row.model_config_id,
     modelSource: row.model_source,
+    personId: row.person_id,
     createdAt: row.created_at,
   };
 }
@@ -83,6 +87,7 @@ export class QueueStore {
             modelConfigId: input.modelConfigId,
             modelSource: input.modelSource,
             turnOptions: input.turnOptions ? JSON.stringify(input.turnOptions) : null,
+            personId: input.personId ?? null,
             createdAt,
           })
           .setParameter('positionSessionId', input.sessionId)
@@ -94,6 +99,7 @@ export class QueueStore {
           text: input.text,
           modelConfigId: input.modelConfigId,
           modelSource: input.modelSource,
+          personId: input.personId ?? null,
           createdAt,
         };
       });

@@ -15,6 +15,10 @@ export interface SessionRecord {
   title: string | null;
   projectId: string | null;
   agent: string | null;
+  /** Whose conversation this is (null: a group chat, or not known). */
+  personId: string | null;
+  /** The group chat this conversation belongs to (topics of one group share it), or null. */
+  groupKey: string | null;
   status: SessionStatus;
   version: number;
   lastModelConfigId: string | null;
@@ -35,6 +39,8 @@ export interface GetOrCreateSessionInput {
   title?: string | null;
   projectId?: string | null;
   agent?: string | null;
+  personId?: string | null;
+  groupKey?: string | null;
 }
 
 interface SessionRow {
@@ -44,6 +50,8 @@ interface SessionRow {
   title: string | null;
   project_id: string | null;
   agent: string | null;
+  person_id: string | null;
+  group_key: string | null;
   status: SessionStatus;
   version: number | string;
   last_model_config_id: string | null;
@@ -53,7 +61,7 @@ interface SessionRow {
   last_activity_at: string;
 }
 
-const COLUMNS = `"id", "channel", "peer_id", "title", "project_id", "agent", "status", "version",
+const COLUMNS = `"id", "channel", "peer_id", "title", "project_id", "agent", "person_id", "group_key", "status", "version",
   "last_model_config_id", "current_turn_id", "created_at", "updated_at", "last_activity_at"`;
 
 const PATCH_KEYS = ['title', 'projectId', 'agent', 'status', 'lastModelConfigId', 'currentTurnId', 'lastActivityAt'] as const;
@@ -80,6 +88,8 @@ function toRecord(row: SessionRow): SessionRecord {
     title: row.title,
     projectId: row.project_id,
     agent: row.agent,
+    personId: row.person_id,
+    groupKey: row.group_key,
     status: row.status,
     version: Number(row.version),
     lastModelConfigId: row.last_model_config_id,
@@ -123,6 +133,8 @@ export class SessionStore {
           title: input.title ?? null,
           projectId: input.projectId ?? null,
           agent: input.agent ?? null,
+          personId: input.personId ?? null,
+          groupKey: input.groupKey ?? null,
           status: 'idle',
           version: 1,
           lastModelConfigId: null,

@@ -91,7 +91,20 @@ describe('UsageStore', () => {
     it('is all zeros and empty lists with nothing in range', async () => {
       const zero = { inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0, calls: 0 };
       const r = await usage.report({ ...all, from: '2027-01-01T00:00:00.000Z' });
-      expect(r).toEqual({ from: '2027-01-01T00:00:00.000Z', to: null, channel: null, total: zero, primary: zero, delegation: {}, byModel: {}, byDay: [], sessionCount: 0, sessions: [] });
+      expect(r).toEqual({
+        from: '2027-01-01T00:00:00.000Z',
+        to: null,
+        channel: null,
+        personId: null,
+        total: zero,
+        primary: zero,
+        delegation: {},
+        byModel: {},
+        byPerson: {},
+        byDay: [],
+        sessionCount: 0,
+        sessions: [],
+      });
     });
 
     it('totals every conversation: per role, per model, per UTC day, and the same as the sum of the sessions', async () => {

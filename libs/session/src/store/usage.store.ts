@@ -23,8 +23,10 @@ export interface RecordUsageInput extends UsageSample {
   messageId?: string | null;
   /** A stateless call's channel (a session's rows take the session's). */
   channel?: Channel | null;
-  /** Who the call was made for (the OpenAI door's `user`). */
+  /** Who the call was made for (the OpenAI door's `user`, as given). */
   person?: string | null;
+  /** The person who caused the call (the speaker of its turn), whose limits it counts toward. */
+  personId?: string | null;
 }
 
 /** One stored model call. */
@@ -38,9 +40,22 @@ export interface UsageRange {
   from: string | null;
   to: string | null;
   channel: Channel | null;
+  /** Only calls this person caused. */
+  personId?: string | null;
   /** How many conversations to list. */
   limit: number;
 }
+
+/** What one person did lately: model calls since `since`, messages since `windowStart`. */
+export interface PersonActivityCounts {
+  tokens: number;
+  costUsd: number;
+  messages: number;
+  oldestMessageAt: string | null;
+}
+
+/** Calls without a known person, in `byPerson`. */
+export const UNATTRIBUTED_PERSON = 'unknown';
 
 interface SumRow {
   input_tokens: number | string | null;
@@ -99,6 +114,7 @@ export class UsageStore {
       messageId: input.messageId ?? null,
       channel: input.channel ?? null,
       person: input.person ?? null,
+      personId: input.personId ?? null,
       role: input.role,
       modelConfigId: input.modelConfigId,
       inputTokens: input.inputTokens,
@@ -111,9 +127,9 @@ export class UsageStore {
       await runWrite(this.manager, (m) =>
         selectRows(
           m,
-          `INSERT INTO "usage_records" ("id", "session_id", "turn_id", "message_id", "channel", "person", "role", "model_config_id",
+          `INSERT INTO "usage_records" ("id", "session_id", "turn_id", "message_id", "channel", "person", "person_id", "role", "model_config_id",
              "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "created_at")
-           VALUES (:id, :sessionId, :turnId, :messageId, :channel, :person, :role, :modelConfigId, :inputTokens, :outputTokens,
+           VALUES (:id, :sessionId, :turnId, :messageId, :channel, :person, :personId, :role, :modelConfigId, :inputTokens, :outputTokens,
              :cachedTokens, :costUsd, :createdAt)`,
           { ...entry },
         ),
@@ -147,6 +163,38 @@ export class UsageStore {
     return usage;
   }
 
+  /** What a person caused since the day started (model calls) and sent since `windowStart` (messages, queued ones too). */
+  async personActivity(personId: string, since: string, windowStart: string): Promise<PersonActivityCounts> {
+    const [calls] = await selectRows<{ tokens: number | string | null; cost: number | string | null }>(
+      this.manager,
+      `SELECT SUM("input_tokens" + "output_tokens") AS "tokens", SUM("cost_usd") AS "cost" FROM "usage_records" WHERE "person_id" = :personId AND "created_at" >= :since`,
+      { personId, since },
+    );
+    const sent = await selectRows<{ n: number | string; oldest: string | null }>(
+      this.manager,
+      `SELECT COUNT(*) AS "n", MIN("created_at") AS "oldest" FROM "messages" WHERE "person_id" = :personId AND "role" = 'user' AND "created_at" >= :windowStart
+       UNION ALL
+       SELECT COUNT(*) AS "n", MIN("created_at") AS "oldest" FROM "queued_messages" WHERE "person_id" = :personId AND "created_at" >= :windowStart`,
+      { personId, windowStart },
+    );
+    const oldest = sent.map((r) => r.oldest).filter((o): o is string => o !== null).sort()[0] ?? null;
+    return {
+      tokens: Number(calls?.tokens ?? 0),
+      costUsd: Number(calls?.cost ?? 0),
+      messages: sent.reduce((n, r) => n + Number(r.n), 0),
+      oldestMessageAt: oldest,
+    };
+  }
+
+  /** Moves what one person caused to another (their accounts were merged). */
+  async reassignPerson(fromPersonId: string, toPersonId: string): Promise<void> {
+    await runWrite(this.manager, async (m) => {
+      for (const table of ['usage_records', 'messages', 'queued_messages', 'sessions']) {
+        await selectRows(m, `UPDATE "${table}" SET "person_id" = :to WHERE "person_id" = :from`, { from: fromPersonId, to: toPersonId });
+      }
+    });
+  }
+
   /**
    * Usage across conversations in a range: totals, per role, per model, per UTC day, and the
    * most used conversations (by tokens). Four grouped queries; nothing is summed in memory
@@ -168,6 +216,10 @@ export class UsageStore {
       conditions.push(`COALESCE(u."channel", s."channel") = :channel`);
       params.channel = range.channel;
     }
+    if (range.personId) {
+      conditions.push(`u."person_id" = :personId`);
+      params.personId = range.personId;
+    }
     const from = `FROM "usage_records" u LEFT JOIN "sessions" s ON s."id" = u."session_id"${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
     // The conversation lists only count calls that belong to a conversation.
     const inSessions = `${from}${conditions.length ? ' AND' : ' WHERE'} u."session_id" IS NOT NULL`;
@@ -177,10 +229,12 @@ export class UsageStore {
       from: range.from,
       to: range.to,
       channel: range.channel,
+      personId: range.personId ?? null,
       total: emptyTotals(),
       primary: emptyTotals(),
       delegation: {},
       byModel: {},
+      byPerson: {},
       byDay: [],
       sessionCount: 0,
       sessions: [],
@@ -199,6 +253,9 @@ export class UsageStore {
       params,
     );
     report.byDay = days.map((d) => ({ day: d.day, total: totalsOf(d) }));
+
+    const people = await selectRows<SumRow & { person_id: string | null }>(this.manager, `SELECT u."person_id", ${SUMS} ${from} GROUP BY u."person_id"`, params);
+    for (const row of people) report.byPerson![row.person_id ?? UNATTRIBUTED_PERSON] = totalsOf(row);
 
     const [{ n }] = await selectRows<{ n: number | string }>(this.manager, `SELECT COUNT(DISTINCT u."session_id") AS "n" ${inSessions}`, params);
     report.sessionCount = Number(n);

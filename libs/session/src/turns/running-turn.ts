@@ -1,5 +1,5 @@
 import type { EngineRef, Message } from '@switchboard/protocol';
-import type { ModelResolution } from '@switchboard/models';
+import type { ModelResolution, TurnSpeaker } from '@switchboard/models';
 import type { SessionRecord } from '../store/session.store';
 import type { Deferred } from './deferred';
 import type { TurnOptions } from '../engine/engine.types';
@@ -29,6 +29,8 @@ export interface StartedTurn {
   titlePending: boolean;
   /** Provider options the sender asked for. */
   turnOptions?: TurnOptions | null;
+  /** Who sent the message (null: not known). */
+  speaker: TurnSpeaker | null;
 }
 
 /** Background work (turns, drains, titles) that `stop()` waits for. */

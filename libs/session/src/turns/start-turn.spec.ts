@@ -17,7 +17,7 @@ describe('startTurn', () => {
   async function start(sessionId: string, text: string, modelConfigId: string, source: 'session' | 'global' | 'explicit' = 'session') {
     return h.repo.transaction(async (tx) => {
       const claimed = (await tx.sessions.claim(sessionId, `turn-${text}`))!;
-      const started = await startTurn({ catalog: h.catalog, choice }, tx, claimed, `turn-${text}`, text, { modelConfigId, source, warnings: [] });
+      const started = await startTurn({ catalog: h.catalog, choice }, tx, claimed, `turn-${text}`, text, { modelConfigId, source, warnings: [] }, null);
       await tx.sessions.update(sessionId, { status: 'idle', currentTurnId: null });
       return started;
     });

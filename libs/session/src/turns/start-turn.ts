@@ -1,5 +1,5 @@
 import { MODEL_SOURCE_LABELS, type Message } from '@switchboard/protocol';
-import type { ModelCatalog, ModelResolution } from '@switchboard/models';
+import type { ModelCatalog, ModelResolution, TurnSpeaker } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
 import { TITLE_PENDING_KEY, deriveTitle } from '../delegation/titles';
@@ -17,6 +17,7 @@ export async function startTurn(
   turnId: string,
   text: string,
   resolution: ModelResolution,
+  speaker: TurnSpeaker | null,
 ): Promise<StartedTurn> {
   let switchMessage: Message | null = null;
   let switchEvent: StartedTurn['switchEvent'] = null;
@@ -37,7 +38,7 @@ export async function startTurn(
       });
     }
   }
-  const userMessage = await tx.messages.append({ sessionId: session.id, turnId, role: 'user', kind: 'text', content: text });
+  const userMessage = await tx.messages.append({ sessionId: session.id, turnId, role: 'user', kind: 'text', content: text, personId: speaker?.personId ?? null });
   const label = deps.catalog.label(resolution.modelConfigId);
   const assistantMessage = await tx.messages.append({
     sessionId: session.id,
@@ -62,5 +63,5 @@ export async function startTurn(
     titlePending = true;
   }
   const updated = await tx.sessions.update(session.id, patch);
-  return { session: updated, turnId, userMessage, assistantMessage, resolution, switchMessage, switchEvent, titlePending };
+  return { session: updated, turnId, userMessage, assistantMessage, resolution, switchMessage, switchEvent, titlePending, speaker };
 }

@@ -13,13 +13,14 @@ import {
   type ResolveModelInput,
   type ToolChoice,
   type ToolSpec,
+  type TurnSpeaker,
 } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import { PRIMARY_USAGE_ROLE } from '../store/usage.store';
 import { buildPrompt } from '../context/build-prompt';
 import { prepareSystemPrompt } from './prepare-system';
 import type { PeerRef } from '../sessions/agent-routing';
-import type { EngineLogger, ModelStreamer, TurnContext, TurnHooks, UsageObserver } from '../engine/engine.types';
+import type { EngineLogger, ModelStreamer, PeoplePort, TurnContext, TurnHooks, UsageObserver } from '../engine/engine.types';
 
 /** Server-side tools a stateless call may use: they read, and need no stored conversation. */
 const STATELESS_SERVER_TOOLS = new Set(['current_time', 'memory_search']);
@@ -45,6 +46,8 @@ export interface PreparedStatelessTurn {
   turnId: string;
   request: StatelessTurnRequest;
   resolution: ModelResolution;
+  /** Who the call is for, once admitted (the `user`'s person, else the owner). */
+  speaker?: TurnSpeaker | null;
 }
 
 export interface StatelessTurnHandlers {
@@ -82,6 +85,8 @@ export interface StatelessTurnsDeps {
   isStopped(): boolean;
   /** Told of the call's usage (metrics), as the delegator tells of its own. */
   onUsage?: UsageObserver;
+  /** Who people are and what they may send. */
+  people?: PeoplePort | null;
 }
 
 /**
@@ -105,8 +110,26 @@ export class StatelessTurns {
     return { turnId: randomUUID(), request, resolution };
   }
 
+  /**
+   * Who the call is for (the `user`'s person, created on first sight; without one, the owner)
+   * and whether they may make it: RATE_LIMITED / BUDGET_EXCEEDED before any model call.
+   */
+  async admit(prepared: PreparedStatelessTurn): Promise<void> {
+    const people = this.deps.people;
+    if (!people) {
+      prepared.speaker = null;
+      return;
+    }
+    const { channel, person } = prepared.request;
+    const conversation = { channel, peerId: '', groupKey: null };
+    const speaker = await people.speakerFor({ ...conversation, personId: await people.conversationPerson(conversation) }, person ? { peerId: person } : null);
+    await people.admit(speaker);
+    prepared.speaker = speaker;
+  }
+
   /** Runs a prepared call; provider failures become PROVIDER_ERROR / RATE_LIMITED with the partial text. */
   async run(prepared: PreparedStatelessTurn, handlers: StatelessTurnHandlers = {}): Promise<StatelessTurnResult> {
+    if (prepared.speaker === undefined) await this.admit(prepared);
     const { turnId, request, resolution } = prepared;
     const { deps } = this;
     const log = deps.log.child({ turnId, channel: request.channel, stateless: true });
@@ -135,7 +158,7 @@ export class StatelessTurns {
         agent: null,
         userText: lastUser,
         userMessageId: '',
-        speaker: null,
+        speaker: prepared.speaker ?? null,
         groupId: null,
         stateless: true,
       };
@@ -158,7 +181,7 @@ export class StatelessTurns {
         ...(serverTools
           ? {
               tools: serverTools,
-              toolContext: { sessionId: '', turnId, channel: request.channel, peerId: peer.peerId, projectId: null },
+              toolContext: { sessionId: '', turnId, channel: request.channel, peerId: peer.peerId, projectId: null, speaker: ctx.speaker, groupId: null },
               maxToolIterations: deps.config.limits.maxToolIterations,
               toolResultMaxChars: deps.config.limits.toolResultMaxChars,
             }
@@ -175,6 +198,7 @@ export class StatelessTurns {
         sessionId: null,
         channel: request.channel,
         person: request.person ?? null,
+        personId: prepared.speaker?.personId ?? null,
         turnId,
         role: PRIMARY_USAGE_ROLE,
         modelConfigId: answeredBy,

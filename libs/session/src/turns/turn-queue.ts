@@ -4,7 +4,7 @@ import { validateModelRef, type ModelCatalog } from '@switchboard/models';
 import { clearsModelOverride } from '../commands/parse-command';
 import type { SessionRepository } from '../store/session-repository';
 import { SESSION_MODEL_KEY } from '../store/session-config.store';
-import type { EngineLogger, SendHooks, TurnStartedHook } from '../engine/engine.types';
+import type { EngineLogger, PeoplePort, SendHooks, TurnStartedHook } from '../engine/engine.types';
 import { errorText } from '../engine/error-text';
 import type { ModelChoice } from '../sessions/model-choice';
 import type { SessionEvents } from '../sessions/session-events';
@@ -24,6 +24,8 @@ export interface TurnQueueDeps {
   work: BackgroundWork;
   /** Starts a claimed turn in the background (the turn runner). */
   launch(started: StartedTurn): RunningTurn;
+  /** Who people are and what they may send; absent: nobody is known or limited. */
+  people?: PeoplePort;
 }
 
 /**
@@ -149,6 +151,9 @@ export class TurnQueue implements TurnControl {
     const explicit = req.model && !clearsOverride ? validateModelRef(catalog, req.model).id : null;
     // Level 3: a scheduled job's model or tier (falls through with a warning when it no longer resolves).
     const job = hooks.job?.model ?? null;
+    const speaker = hooks.speaker ?? null;
+    // A message over its sender's limits is refused before anything is stored (scheduled jobs are the owner's own).
+    if (!hooks.job && this.deps.people) await this.deps.people.admit(speaker);
     const turnId = randomUUID();
 
     const outcome = await repo.transaction(async (tx) => {
@@ -166,13 +171,14 @@ export class TurnQueue implements TurnControl {
           modelConfigId: snapshot.modelConfigId,
           modelSource: snapshot.source,
           turnOptions: hooks.turnOptions ?? null,
+          personId: speaker?.personId ?? null,
         });
         const session = await tx.sessions.update(sessionId, {});
         return { kind: 'queued' as const, queued, session };
       }
       const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
       const resolution = choice.resolveFor(claimed, { explicit, job, session: override });
-      const started = await startTurn(this.deps, tx, claimed, turnId, req.text, resolution);
+      const started = await startTurn(this.deps, tx, claimed, turnId, req.text, resolution, speaker);
       return { kind: 'started' as const, started: { ...started, turnOptions: hooks.turnOptions ?? null } };
     });
 
@@ -216,7 +222,9 @@ export class TurnQueue implements TurnControl {
       await tx.queue.remove(sessionId, head.id);
       const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
       const resolution = choice.resolveFor(claimed, { queued: head.modelConfigId, session: override });
-      const started = await startTurn(this.deps, tx, claimed, turnId, head.text, resolution);
+      // The sender as they are now (their role may have changed while the message waited).
+      const speaker = head.personId && this.deps.people ? await this.deps.people.speaker(head.personId) : null;
+      const started = await startTurn(this.deps, tx, claimed, turnId, head.text, resolution, speaker);
       return { head, started: { ...started, turnOptions: head.turnOptions } };
     });
     if (!outcome) return;

@@ -2,7 +2,7 @@ import type { ContentPart, Message } from '@switchboard/protocol';
 import type { AgentConfig, LoadedConfig, ModelCatalog, ToolSpec } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
-import type { EngineEventSink, EngineLogger, ModelStreamer, TurnContext, TurnHooks } from '../engine/engine.types';
+import { groupIdOf, type EngineEventSink, type EngineLogger, type ModelStreamer, type TurnContext, type TurnHooks } from '../engine/engine.types';
 import { errorText, shortError } from '../engine/error-text';
 import { buildPrompt } from '../context/build-prompt';
 import { DEFAULT_SYSTEM_PROMPT, type ConversationContext } from '../context/conversation-context';
@@ -80,10 +80,14 @@ export class TurnRunner {
       });
     }
     this.deps.views.emitSessionLazy('status_change', started.session);
-    const run = this.run(turn, started).catch((err) => {
-      this.deps.log.error({ sessionId, turnId: turn.turnId, err: errorText(err) }, 'turn failed unexpectedly');
-      turn.done.reject(err);
-    });
+    // Delegated calls made for this turn (compaction, tool summaries) count toward its speaker.
+    const release = this.deps.delegator.trackTurn(turn.turnId, started.speaker?.personId ?? null);
+    const run = this.run(turn, started)
+      .catch((err) => {
+        this.deps.log.error({ sessionId, turnId: turn.turnId, err: errorText(err) }, 'turn failed unexpectedly');
+        turn.done.reject(err);
+      })
+      .finally(release);
     this.deps.work.track(run);
     return turn;
   }
@@ -103,8 +107,8 @@ export class TurnRunner {
       agent: started.session.agent,
       userText: started.userMessage.content,
       userMessageId: started.userMessage.id,
-      speaker: null,
-      groupId: null,
+      speaker: started.speaker,
+      groupId: groupIdOf(started.session),
     };
     const system = await prepareSystemPrompt(agent?.systemPrompt ?? this.deps.config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, this.deps.hooks, ctx, log);
     const contextWindow = model?.contextWindow ?? 8192;
@@ -134,7 +138,7 @@ export class TurnRunner {
         ...(started.turnOptions?.callSettings ? { callSettings: started.turnOptions.callSettings } : {}),
         ...(started.turnOptions?.maxOutputTokens !== undefined ? { maxOutputTokens: started.turnOptions.maxOutputTokens } : {}),
         tools: this.toolsFor(agent),
-        toolContext: { sessionId, turnId, channel: ctx.channel, peerId: ctx.peerId, projectId: ctx.projectId },
+        toolContext: { sessionId, turnId, channel: ctx.channel, peerId: ctx.peerId, projectId: ctx.projectId, speaker: ctx.speaker, groupId: ctx.groupId },
         maxToolIterations: this.deps.config.limits.maxToolIterations,
         toolResultMaxChars: this.deps.config.limits.toolResultMaxChars,
         summariseToolResult: (toolName, raw) => summariseToolResult(this.deps.delegator, this.deps.config.limits.toolResultMaxChars, { sessionId, turnId, toolName, raw }),
@@ -188,7 +192,15 @@ export class TurnRunner {
         ...(answeredBy !== turn.resolution.modelConfigId ? { modelConfigId: answeredBy, modelLabel: this.deps.catalog.label(answeredBy) } : {}),
       });
       if (usage) {
-        await tx.usage.record({ sessionId, turnId, messageId: turn.assistantMessageId, role: 'primary', modelConfigId: answeredBy, ...usage });
+        await tx.usage.record({
+          sessionId,
+          turnId,
+          messageId: turn.assistantMessageId,
+          personId: started.speaker?.personId ?? null,
+          role: 'primary',
+          modelConfigId: answeredBy,
+          ...usage,
+        });
       }
       const errorEvent = errorMessage
         ? await tx.messages.append({
@@ -239,7 +251,7 @@ export class TurnRunner {
       }
       if (started.titlePending) {
         const titled = (updated: SessionRecord) => this.deps.views.emitSessionLazy('title_change', updated);
-        this.deps.work.track(generateTitle(this.deps, session, started.userMessage.content, text, log, titled));
+        this.deps.work.track(generateTitle(this.deps, session, started.userMessage.content, text, log, titled, started.speaker?.personId ?? null));
       }
     }
     await this.deps.afterTurn(sessionId);
