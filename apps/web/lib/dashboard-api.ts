@@ -29,6 +29,11 @@ export type ApiClient = Pick<
   | 'getUsageReport'
   | 'listModels'
   | 'setDefaultModel'
+  | 'listPeople'
+  | 'getPerson'
+  | 'updatePerson'
+  | 'addIdentity'
+  | 'removeIdentity'
 >;
 
 /** The memory page's calls: the typed client's memory routes under short names (a fake in component tests). */

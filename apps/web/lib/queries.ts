@@ -1,6 +1,6 @@
 'use client';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
-import type { Message, ModelsResponse, Session, SessionUsage } from '@switchboard/protocol';
+import type { Message, ModelsResponse, PeopleResponse, Session, SessionUsage } from '@switchboard/protocol';
 import { useApi } from './api-context';
 import {
   findSession,
@@ -134,4 +134,10 @@ export function useModels() {
 export function useUsage(sessionId: string, enabled = true) {
   const api = useApi();
   return useQuery<SessionUsage>({ queryKey: queryKeys.usage(sessionId), queryFn: () => api.client.getUsage(sessionId), enabled });
+}
+
+/** People (the owner first), with their accounts, limits and usage today. */
+export function usePeople(options: { refetchInterval?: number } = {}) {
+  const api = useApi();
+  return useQuery<PeopleResponse>({ queryKey: queryKeys.people, queryFn: () => api.client.listPeople(), staleTime: 15_000, ...options });
 }

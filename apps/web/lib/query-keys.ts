@@ -7,6 +7,8 @@ export const queryKeys = {
   queue: (id: string) => ['queue', id] as const,
   usage: (id: string) => ['usage', id] as const,
   usageAll: ['usage-all'] as const,
+  usageReport: (filter: { personId?: string }) => ['usage-all', filter] as const,
+  people: ['people'] as const,
   models: ['models'] as const,
   memories: (filter: object) => ['memories', filter] as const,
   memoriesAll: ['memories'] as const,

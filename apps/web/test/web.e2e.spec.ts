@@ -284,7 +284,8 @@ describe('web dashboard (e2e, headless Chromium)', () => {
     await page.locator('.chart__rows').waitFor();
     const after = await env.client.getUsageReport();
     // Side work may land while the page loads: the page shows a count between the two reports.
-    const shown = Number(/(\d+) model calls/.exec((await page.getByTestId('usage-totals').textContent()) ?? '')?.[1]);
+    // The first stat's line under the figure (the whole card's text runs the token figure into it).
+    const shown = Number(/^(\d+) model calls/.exec((await page.getByTestId('usage-totals').locator('.stat__sub').first().textContent()) ?? '')?.[1]);
     expect(shown).toBeGreaterThanOrEqual(before.total.calls);
     expect(shown).toBeLessThanOrEqual(after.total.calls);
     expect(after.total.calls).toBeGreaterThan(0);
@@ -306,10 +307,10 @@ describe('web dashboard (e2e, headless Chromium)', () => {
     await page.locator(`[data-memory-id="${projectId}"]`).waitFor();
     await env.shot(page, '08-memory');
 
-    await page.getByRole('radio', { name: 'Project · switchboard' }).click();
+    await page.getByRole('combobox', { name: 'Scope' }).selectOption('project:switchboard');
     await item.waitFor({ state: 'detached' });
     await page.locator(`[data-memory-id="${projectId}"]`).waitFor();
-    await page.getByRole('radio', { name: 'Global' }).click();
+    await page.getByRole('combobox', { name: 'Scope' }).selectOption('global');
     await item.waitFor();
     await page.getByLabel('Search memories').fill('coffee');
     await item.waitFor();

@@ -7,16 +7,18 @@ import { useApi } from '../../lib/api-context';
 import { apiErrorOf } from '../../lib/api-errors';
 import { mergeMessageEvent, type MessagesCache } from '../../lib/cache-merge';
 import { sessionTitle } from '../../lib/format';
+import { limitNotice, OWNER_PERSON_ID, type LimitNotice } from '../../lib/people';
 import { storeSessions, useEphemeral, useLoadEarlier, useMessages, useModels, useQueue, useSession } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
 import { commandEcho, mergeTranscript } from '../../lib/transcript';
-import { AlertIcon, ChevronLeftIcon, SparkIcon } from '../shell/icons';
+import { AlertIcon, ChevronLeftIcon, PeopleIcon, PersonIcon, SparkIcon } from '../shell/icons';
 import { ChannelBadge } from './channel-badge';
 import { Composer, type ComposerHandle } from './composer';
 import { usePreloadMarkdown } from './markdown';
 import { ModelPicker } from './model-picker';
 import { QueuePanel } from './queue-panel';
 import { Transcript } from './transcript';
+import { LimitNoticeLine } from './limit-notice';
 
 const EMPTY: Message[] = [];
 
@@ -44,6 +46,8 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   const ephemeral = useEphemeral(sessionId);
   const composer = useRef<ComposerHandle>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // A refusal by the person's limits: said on the composer, in words, instead of a generic error.
+  const [limit, setLimit] = useState<LimitNotice | null>(null);
 
   const loadEarlier = useLoadEarlier(sessionId);
   const stored = messagesQuery.data?.messages ?? EMPTY;
@@ -65,6 +69,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
 
   const send = async (text: string) => {
     setNotice(null);
+    setLimit(null);
     try {
       const res = await api.client.sendMessage(sessionId, { text });
       if (res.command) {
@@ -85,7 +90,11 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
       }
       if (res.queued) void qc.invalidateQueries({ queryKey: queryKeys.queue(sessionId) });
     } catch (err) {
-      setNotice(apiErrorOf(err).message);
+      const info = apiErrorOf(err);
+      const refused = limitNotice(info);
+      if (refused) setLimit(refused);
+      else setNotice(info.message);
+      // Rethrown: the composer keeps the text the user typed.
       throw err;
     }
   };
@@ -144,6 +153,18 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
           <div className="conversation__sub">
             <ChannelBadge channel={session.channel} />
             {running ? <span className="status status--running">Replying…</span> : session.status === 'interrupted' ? <span className="status">Interrupted</span> : null}
+            {session.person ? (
+              <span className="who" title="Whose conversation this is" data-testid="conversation-person">
+                <PersonIcon size={14} />
+                {session.person.displayName}
+                {session.person.id === OWNER_PERSON_ID ? <span className="muted"> (you)</span> : null}
+              </span>
+            ) : session.group ? (
+              <span className="who" title={`A group chat (${session.group}): its members share the group's memories`} data-testid="conversation-group">
+                <PeopleIcon size={14} />
+                Group chat
+              </span>
+            ) : null}
             {session.projectId ? <span className="muted small">Project · {session.projectId}</span> : null}
           </div>
         </div>
@@ -163,6 +184,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
             {notice}
           </p>
         ) : null}
+        {limit ? <LimitNoticeLine notice={limit} onDismiss={() => setLimit(null)} /> : null}
         <Composer ref={composer} onSend={send} onStop={stop} running={running} />
       </div>
     </section>

@@ -1,30 +1,81 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
-import type { ListMemoriesQuery, Memory, MemorySettings } from '@switchboard/protocol';
+import type { CreateMemoryRequest, ListMemoriesQuery, Memory, MemorySettings, Person } from '@switchboard/protocol';
 import { useApi } from '../../lib/api-context';
 import { apiErrorOf } from '../../lib/api-errors';
 import { relativeTime } from '../../lib/format';
-import { useSessionList } from '../../lib/queries';
+import { groupOptions, OWNER_PERSON_ID, personName, scopeChip, sortPeople, type GroupOption } from '../../lib/people';
+import { usePeople, useSessionList } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
-import { CheckIcon, EditIcon, MemoryIcon, PlusIcon, SearchIcon, TrashIcon } from '../shell/icons';
+import { ArrowUpIcon, CheckIcon, EditIcon, MemoryIcon, PlusIcon, SearchIcon, TrashIcon } from '../shell/icons';
 
 export const MEMORY_MAX_CHARS = 1000;
 
-/** A scope filter: every memory, the global ones, or one project's. */
-export type ScopeFilter = { kind: 'all' } | { kind: 'global' } | { kind: 'project'; projectId: string };
+/** A scope filter: every memory, the global ones, or one person's, group's or project's. */
+export type ScopeFilter =
+  | { kind: 'all' }
+  | { kind: 'global' }
+  | { kind: 'person'; personId: string }
+  | { kind: 'group'; groupId: string }
+  | { kind: 'project'; projectId: string };
+
+/** The line shown wherever a memory becomes global. */
+export const GLOBAL_NOTE = 'Global memories are shared with everyone who talks to the assistant.';
 
 /** The list query for a filter and a search text. */
 export function memoryQuery(filter: ScopeFilter, q: string): ListMemoriesQuery {
   const query: ListMemoriesQuery = { limit: 200 };
-  if (filter.kind === 'global') query.scope = 'global';
-  if (filter.kind === 'project') {
-    query.scope = 'project';
-    query.projectId = filter.projectId;
-  }
+  if (filter.kind !== 'all') query.scope = filter.kind;
+  if (filter.kind === 'project') query.projectId = filter.projectId;
+  if (filter.kind === 'person') query.personId = filter.personId;
+  if (filter.kind === 'group') query.groupId = filter.groupId;
   const text = q.trim();
   if (text) query.q = text.slice(0, 500);
   return query;
+}
+
+/** A filter as a select value (`person:<id>`, ...) and back. */
+export function filterKey(filter: ScopeFilter): string {
+  switch (filter.kind) {
+    case 'all':
+    case 'global':
+      return filter.kind;
+    case 'person':
+      return `person:${filter.personId}`;
+    case 'group':
+      return `group:${filter.groupId}`;
+    case 'project':
+      return `project:${filter.projectId}`;
+  }
+}
+export function parseFilterKey(key: string): ScopeFilter {
+  const at = key.indexOf(':');
+  const kind = at < 0 ? key : key.slice(0, at);
+  const id = key.slice(at + 1);
+  if (kind === 'person') return { kind, personId: id };
+  if (kind === 'group') return { kind, groupId: id };
+  if (kind === 'project') return { kind, projectId: id };
+  return kind === 'global' ? { kind: 'global' } : { kind: 'all' };
+}
+
+/** Where a new memory goes: the filter's person, group or project; otherwise the owner's own memory. */
+export function defaultTarget(filter: ScopeFilter): ScopeFilter {
+  return filter.kind === 'person' || filter.kind === 'group' || filter.kind === 'project' ? filter : { kind: 'person', personId: OWNER_PERSON_ID };
+}
+
+/** The create request for a text and a target scope. */
+export function createRequest(content: string, target: ScopeFilter): CreateMemoryRequest {
+  switch (target.kind) {
+    case 'person':
+      return { content, scope: 'person', personId: target.personId };
+    case 'group':
+      return { content, scope: 'group', groupId: target.groupId };
+    case 'project':
+      return { content, scope: 'project', projectId: target.projectId };
+    default:
+      return { content, scope: 'global' };
+  }
 }
 
 /** Project names to filter by: from the conversations and from the memories themselves. */
@@ -63,10 +114,25 @@ function Switch({ label, description, checked, onChange, disabled }: { label: st
   );
 }
 
-function MemoryCard({ memory, onSave, onDelete }: { memory: Memory; onSave: (content: string) => Promise<void>; onDelete: () => Promise<void> }) {
+interface MemoryCardProps {
+  memory: Memory;
+  /** Whose it is, in words ("You", "Ann", "Group · Family", ...). */
+  chip: string;
+  onSave: (content: string) => Promise<void>;
+  onDelete: () => Promise<void>;
+  onPromote: () => Promise<void>;
+}
+
+function chipClass(memory: Memory): string {
+  if (memory.scope === 'person') return memory.personId === OWNER_PERSON_ID ? 'badge--you' : 'badge--person';
+  return `badge--${memory.scope}`;
+}
+
+function MemoryCard({ memory, chip, onSave, onDelete, onPromote }: MemoryCardProps) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(memory.content);
   const [confirm, setConfirm] = useState(false);
+  const [promoting, setPromoting] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -113,7 +179,9 @@ function MemoryCard({ memory, onSave, onDelete }: { memory: Memory; onSave: (con
         <p className="memory__text">{memory.content}</p>
       )}
       <div className="memory__row">
-        <span className={`badge ${memory.scope === 'global' ? 'badge--global' : 'badge--project'}`}>{memory.scope === 'global' ? 'Global' : `Project · ${memory.projectId}`}</span>
+        <span className={`badge ${chipClass(memory)}`} data-testid="memory-scope">
+          {chip}
+        </span>
         {memory.category ? <span className="pill pill--muted">{memory.category}</span> : null}
         {memory.tags.map((t) => (
           <span key={t} className="tag">
@@ -124,8 +192,13 @@ function MemoryCard({ memory, onSave, onDelete }: { memory: Memory; onSave: (con
           {memory.source === 'user' ? 'added by you' : memory.source === 'tool' ? 'saved by a tool' : 'learned from a conversation'} · {relativeTime(memory.updatedAt)}
         </span>
         <span className="spacer" />
-        {!editing && !confirm ? (
+        {!editing && !confirm && !promoting ? (
           <>
+            {memory.scope !== 'global' ? (
+              <button type="button" className="icon-button" onClick={() => setPromoting(true)} aria-label="Make global" title="Make global (share with everyone)">
+                <ArrowUpIcon size={16} />
+              </button>
+            ) : null}
             <button type="button" className="icon-button" onClick={() => setEditing(true)} aria-label="Edit memory" title="Edit">
               <EditIcon size={16} />
             </button>
@@ -146,6 +219,17 @@ function MemoryCard({ memory, onSave, onDelete }: { memory: Memory; onSave: (con
           </span>
         ) : null}
       </div>
+      {promoting ? (
+        <div className="promote" role="group" aria-label="Confirm making this memory global">
+          <p className="promote__note">{GLOBAL_NOTE}</p>
+          <button type="button" className="btn btn--primary btn--sm" disabled={busy} onClick={() => void run(onPromote, () => setPromoting(false))} autoFocus>
+            Make global
+          </button>
+          <button type="button" className="btn btn--ghost btn--sm" onClick={() => setPromoting(false)}>
+            Cancel
+          </button>
+        </div>
+      ) : null}
       {error ? (
         <p className="notice notice--error" role="alert">
           {error}
@@ -155,17 +239,47 @@ function MemoryCard({ memory, onSave, onDelete }: { memory: Memory; onSave: (con
   );
 }
 
-function AddMemory({ filter, onAdd }: { filter: ScopeFilter; onAdd: (content: string) => Promise<void> }) {
+/** The scopes a new memory can go to: the owner's own, global, and the filter's person, group or project. */
+function targetOptions(filter: ScopeFilter, people: readonly Person[] | undefined, groups: readonly GroupOption[]): Array<{ key: string; label: string }> {
+  const options = [
+    { key: `person:${OWNER_PERSON_ID}`, label: 'Only you' },
+    { key: 'global', label: 'Global (everyone)' },
+  ];
+  if (filter.kind === 'person' && filter.personId !== OWNER_PERSON_ID) options.push({ key: filterKey(filter), label: personName(people, filter.personId) });
+  if (filter.kind === 'group') options.push({ key: filterKey(filter), label: `Group · ${groups.find((g) => g.groupId === filter.groupId)?.name ?? filter.groupId}` });
+  if (filter.kind === 'project') options.push({ key: filterKey(filter), label: `Project · ${filter.projectId}` });
+  return options;
+}
+
+function placeholderFor(target: ScopeFilter, people: readonly Person[] | undefined, groups: readonly GroupOption[]): string {
+  switch (target.kind) {
+    case 'person':
+      return target.personId === OWNER_PERSON_ID ? 'Something the assistant should remember about you…' : `Something to remember about ${personName(people, target.personId)}…`;
+    case 'group':
+      return `Something to remember in ${groups.find((g) => g.groupId === target.groupId)?.name ?? 'this group'}…`;
+    case 'project':
+      return `Something to remember for ${target.projectId}…`;
+    default:
+      return 'Something everyone who talks to the assistant may know…';
+  }
+}
+
+function AddMemory({ filter, people, groups, onAdd }: { filter: ScopeFilter; people: readonly Person[] | undefined; groups: readonly GroupOption[]; onAdd: (content: string, target: ScopeFilter) => Promise<void> }) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<{ for: string; key: string } | null>(null);
+  // The target follows the filter until the user picks one for this filter.
+  const key = chosen && chosen.for === filterKey(filter) ? chosen.key : filterKey(defaultTarget(filter));
+  const target = parseFilterKey(key);
+  const options = targetOptions(filter, people, groups);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
     setBusy(true);
     setError(null);
     try {
-      await onAdd(text.trim());
+      await onAdd(text.trim(), target);
       setText('');
     } catch (err) {
       const info = apiErrorOf(err);
@@ -180,16 +294,25 @@ function AddMemory({ filter, onAdd }: { filter: ScopeFilter; onAdd: (content: st
       <label htmlFor="add-memory" className="visually-hidden">
         New memory
       </label>
-      <input
-        id="add-memory"
-        value={text}
-        maxLength={MEMORY_MAX_CHARS}
-        onChange={(e) => setText(e.target.value)}
-        placeholder={filter.kind === 'project' ? `Something to remember for ${filter.projectId}…` : 'Something the assistant should remember about you…'}
-      />
+      <input id="add-memory" value={text} maxLength={MEMORY_MAX_CHARS} onChange={(e) => setText(e.target.value)} placeholder={placeholderFor(target, people, groups)} />
+      <label htmlFor="add-memory-scope" className="visually-hidden">
+        Remember for
+      </label>
+      <select id="add-memory-scope" className="add-memory__scope" value={key} onChange={(e) => setChosen({ for: filterKey(filter), key: e.target.value })}>
+        {options.map((o) => (
+          <option key={o.key} value={o.key}>
+            {o.label}
+          </option>
+        ))}
+      </select>
       <button type="submit" className="btn btn--sm" disabled={busy || !text.trim()}>
         <PlusIcon size={14} /> Remember
       </button>
+      {target.kind === 'global' ? (
+        <p className="add-memory__note muted small" role="note">
+          {GLOBAL_NOTE}
+        </p>
+      ) : null}
       {error ? (
         <p className="notice notice--error" role="alert">
           {error}
@@ -211,10 +334,25 @@ export function MemoryPage() {
   const all = useQuery({ queryKey: queryKeys.memories({ all: true }), queryFn: () => api.memory.list({ limit: 500 }), staleTime: 60_000 });
   const settings = useQuery({ queryKey: queryKeys.memorySettings, queryFn: () => api.memory.settings() });
   const sessions = useSessionList();
+  const peopleQuery = usePeople();
+  const people = peopleQuery.data?.people;
   const projects = useMemo(
     () => projectNames((sessions.data?.sessions ?? []).map((s) => s.projectId), all.data?.memories ?? []),
     [sessions.data, all.data],
   );
+  const groups = useMemo(() => groupOptions(sessions.data?.sessions ?? [], all.data?.memories ?? []), [sessions.data, all.data]);
+  const personOptions = useMemo(() => {
+    const known = sortPeople(people ?? []).map((p) => ({ id: p.id, name: p.id === OWNER_PERSON_ID ? `${p.displayName} (you)` : p.displayName }));
+    const ids = new Set(known.map((p) => p.id));
+    // People the list does not know (yet): by id, so their memories can still be found.
+    for (const m of all.data?.memories ?? []) {
+      if (m.personId && !ids.has(m.personId)) {
+        ids.add(m.personId);
+        known.push({ id: m.personId, name: m.personId });
+      }
+    }
+    return known;
+  }, [people, all.data]);
 
   const saveSettings = useMutation({
     mutationFn: (patch: Partial<MemorySettings>) => api.memory.updateSettings(patch),
@@ -233,20 +371,32 @@ export function MemoryPage() {
     qc.setQueriesData<{ memories: Memory[] }>({ queryKey: queryKeys.memoriesAll }, (d) => (d ? { memories: d.memories.map((m) => (m.id === id ? updated : m)) } : d));
     void refresh();
   };
-  const add = async (content: string) => {
-    await api.memory.create(filter.kind === 'project' ? { content, scope: 'project', projectId: filter.projectId } : { content, scope: 'global' });
+  const promote = async (id: string) => {
+    await api.memory.update(id, { scope: 'global' });
+    void refresh();
+  };
+  const add = async (content: string, target: ScopeFilter) => {
+    await api.memory.create(createRequest(content, target));
     void refresh();
   };
 
   const unavailable = list.error && apiErrorOf(list.error).status === 404;
   const memories = list.data?.memories ?? [];
-  const filterKey = filter.kind === 'project' ? `project:${filter.projectId}` : filter.kind;
+  const current = filterKey(filter);
+  const emptyText = q
+    ? 'No memory matches that search.'
+    : filter.kind === 'person' && filter.personId === OWNER_PERSON_ID
+      ? 'Nothing remembered about you yet.'
+      : 'Nothing remembered here yet.';
 
   return (
     <div className="page">
       <header className="page__head">
         <h1>Memory</h1>
-        <p className="muted">What the assistant remembers across conversations. Global memories are about you; project memories belong to one project.</p>
+        <p className="muted">
+          What the assistant remembers across conversations. A person&rsquo;s memories are used only when they are speaking; a group&rsquo;s only in that group; a
+          project&rsquo;s only in its conversations. Global memories are shared with everyone.
+        </p>
       </header>
 
       {unavailable ? (
@@ -272,14 +422,38 @@ export function MemoryPage() {
           </section>
 
           <div className="toolbar">
-            <div className="segmented" role="radiogroup" aria-label="Scope">
-              {[{ key: 'all', label: 'All', f: { kind: 'all' } as ScopeFilter }, { key: 'global', label: 'Global', f: { kind: 'global' } as ScopeFilter }, ...projects.map((p) => ({ key: `project:${p}`, label: `Project · ${p}`, f: { kind: 'project', projectId: p } as ScopeFilter }))].map(
-                (o) => (
-                  <button key={o.key} type="button" role="radio" aria-checked={filterKey === o.key} className={filterKey === o.key ? 'is-on' : undefined} onClick={() => setFilter(o.f)}>
-                    {o.label}
-                  </button>
-                ),
-              )}
+            <div className="scope-filter">
+              <select aria-label="Scope" value={current} onChange={(e) => setFilter(parseFilterKey(e.target.value))}>
+                <option value="all">All memories</option>
+                <option value="global">Global</option>
+                {personOptions.length ? (
+                  <optgroup label="People">
+                    {personOptions.map((p) => (
+                      <option key={p.id} value={`person:${p.id}`}>
+                        Person · {p.name}
+                      </option>
+                    ))}
+                  </optgroup>
+                ) : null}
+                {groups.length ? (
+                  <optgroup label="Groups">
+                    {groups.map((g) => (
+                      <option key={g.groupId} value={`group:${g.groupId}`}>
+                        Group · {g.name}
+                      </option>
+                    ))}
+                  </optgroup>
+                ) : null}
+                {projects.length ? (
+                  <optgroup label="Projects">
+                    {projects.map((p) => (
+                      <option key={p} value={`project:${p}`}>
+                        Project · {p}
+                      </option>
+                    ))}
+                  </optgroup>
+                ) : null}
+              </select>
             </div>
             <div className="search">
               <SearchIcon size={15} aria-hidden />
@@ -287,7 +461,7 @@ export function MemoryPage() {
             </div>
           </div>
 
-          <AddMemory filter={filter} onAdd={add} />
+          <AddMemory filter={filter} people={people} groups={groups} onAdd={add} />
 
           {list.isPending ? (
             <div className="skeleton-list">
@@ -299,12 +473,12 @@ export function MemoryPage() {
           ) : memories.length === 0 ? (
             <div className="empty">
               <MemoryIcon size={26} />
-              <p>{q ? 'No memory matches that search.' : 'Nothing remembered here yet.'}</p>
+              <p>{emptyText}</p>
             </div>
           ) : (
             <ul className="memories" aria-label="Memories" aria-busy={list.isFetching}>
               {memories.map((m) => (
-                <MemoryCard key={m.id} memory={m} onSave={(c) => save(m.id, c)} onDelete={() => remove(m.id)} />
+                <MemoryCard key={m.id} memory={m} chip={scopeChip(m, people, groups)} onSave={(c) => save(m.id, c)} onDelete={() => remove(m.id)} onPromote={() => promote(m.id)} />
               ))}
             </ul>
           )}

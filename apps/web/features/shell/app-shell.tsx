@@ -6,11 +6,12 @@ import { authClient } from '../../lib/auth-client';
 import { useConnectivity } from '../../lib/connectivity';
 import { applyTheme, readThemeChoice } from '../../lib/theme';
 import { useLiveStatus, useRuntime } from './app-providers';
-import { ChartIcon, ChatIcon, LogoMark, LogoutIcon, MemoryIcon, MoonIcon, SettingsIcon, SunIcon } from './icons';
+import { ChartIcon, ChatIcon, LogoMark, LogoutIcon, MemoryIcon, MoonIcon, PeopleIcon, SettingsIcon, SunIcon } from './icons';
 import { ApiUnreachable } from './api-unreachable';
 
 const NAV = [
   { href: '/chat', label: 'Chat', Icon: ChatIcon },
+  { href: '/people', label: 'People', Icon: PeopleIcon },
   { href: '/usage', label: 'Usage', Icon: ChartIcon },
   { href: '/memory', label: 'Memory', Icon: MemoryIcon },
   { href: '/settings', label: 'Settings', Icon: SettingsIcon },

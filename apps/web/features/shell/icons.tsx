@@ -129,6 +129,25 @@ export const CpuIcon = make(
     <path d="M9 2v4M15 2v4M9 18v4M15 18v4M2 9h4M2 15h4M18 9h4M18 15h4" />
   </>,
 );
+export const PeopleIcon = make(
+  <>
+    <circle cx="9" cy="8" r="3.2" />
+    <path d="M3 19.5c.6-3.2 3-5 6-5s5.4 1.8 6 5" />
+    <path d="M16 5.2a3 3 0 0 1 0 5.6M17.5 14.7c1.9.6 3.1 2.2 3.5 4.8" />
+  </>,
+);
+export const PersonIcon = make(
+  <>
+    <circle cx="12" cy="8" r="3.5" />
+    <path d="M5 20c.7-3.6 3.4-5.6 7-5.6s6.3 2 7 5.6" />
+  </>,
+);
+export const LinkIcon = make(
+  <>
+    <path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" />
+    <path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" />
+  </>,
+);
 export const LogoMark = make(
   <>
     <circle cx="6" cy="6" r="2.2" />

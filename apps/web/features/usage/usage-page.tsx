@@ -1,11 +1,13 @@
 'use client';
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { UsageTotals } from '@switchboard/protocol';
 import { useApi } from '../../lib/api-context';
 import { apiErrorOf } from '../../lib/api-errors';
 import { formatCost, formatTokens, sessionTitle } from '../../lib/format';
-import { useModels } from '../../lib/queries';
+import { OWNER_PERSON_ID, sortPeople, usagePersonName } from '../../lib/people';
+import { useModels, usePeople } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
 import { addTotals, tokensOf, zeroTotals } from '../../lib/usage';
 import { ChannelBadge } from '../chat/channel-badge';
@@ -133,24 +135,51 @@ function RoleBar({ primary, delegation }: { primary: UsageTotals; delegation: Re
 export function UsagePage() {
   const api = useApi();
   const models = useModels();
+  const peopleQuery = usePeople();
+  const people = peopleQuery.data ? sortPeople(peopleQuery.data.people) : undefined;
+  const [personId, setPersonId] = useState('');
   const usage = useQuery({
-    queryKey: queryKeys.usageAll,
-    queryFn: () => api.client.getUsageReport({ limit: REPORT_SESSIONS }),
+    queryKey: queryKeys.usageReport(personId ? { personId } : {}),
+    queryFn: () => api.client.getUsageReport({ limit: REPORT_SESSIONS, ...(personId ? { personId } : {}) }),
     placeholderData: (prev) => prev,
   });
   const report = usage.data;
   const labelOf = (id: string) => models.data?.models.find((m) => m.id === id)?.label ?? id;
   const delegationTotal = report ? Object.values(report.delegation).reduce(addTotals, zeroTotals()) : zeroTotals();
+  const byPerson = report?.byPerson ? Object.entries(report.byPerson).sort((a, b) => tokensOf(b[1]) - tokensOf(a[1])) : [];
+  const who = personId ? usagePersonName(people, personId) : null;
 
   return (
     <div className="page">
       <header className="page__head">
         <h1>Usage</h1>
         <p className="muted">
-          Tokens and estimated cost across all conversations
+          Tokens and estimated cost {who ? `caused by ${who}` : 'across all conversations'}
           {report ? ` (${report.sessionCount} with model calls${report.sessionCount > report.sessions.length ? `; the ${report.sessions.length} most used are listed` : ''})` : ''}.
         </p>
       </header>
+      <div className="toolbar">
+        <div className="field-row usage-filter">
+          <label htmlFor="usage-person" className="field-label">
+            Person
+          </label>
+          <select id="usage-person" value={personId} onChange={(e) => setPersonId(e.target.value)}>
+            <option value="">Everyone</option>
+            {(people ?? []).map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.displayName}
+                {p.id === OWNER_PERSON_ID ? ' (you)' : ''}
+              </option>
+            ))}
+            {personId && !(people ?? []).some((p) => p.id === personId) ? <option value={personId}>{usagePersonName(people, personId)}</option> : null}
+          </select>
+          {usage.isFetching && report ? (
+            <span className="muted small" role="status">
+              Updating…
+            </span>
+          ) : null}
+        </div>
+      </div>
       {usage.isPending && !report ? (
         <div className="skeleton-list">
           <div className="skeleton" />
@@ -166,6 +195,35 @@ export function UsagePage() {
             <Stat label="Output" value={formatTokens(report.total.outputTokens)} />
             <Stat label="Estimated cost" value={formatCost(report.total.costUsd)} sub={`${formatCost(delegationTotal.costUsd)} on delegation`} />
           </div>
+
+          {byPerson.length > 0 && !personId ? (
+            <section className="card" aria-labelledby="by-person">
+              <h2 id="by-person">By person</h2>
+              <table className="table table--compact" data-testid="usage-by-person">
+                <HeadRow columns={['Person', 'Calls', 'Tokens', 'Cost']} />
+                <tbody>
+                  {byPerson.map(([id, total]) => (
+                    <tr key={id}>
+                      <td>
+                        {id === 'unknown' ? (
+                          <span className="muted" title="Calls without a known speaker (older history, a group member the door did not name)">
+                            Unattributed
+                          </span>
+                        ) : (
+                          <button type="button" className="link-button" onClick={() => setPersonId(id)} title="Show only this person's usage">
+                            {usagePersonName(people, id)}
+                          </button>
+                        )}
+                      </td>
+                      <td className="num">{total.calls}</td>
+                      <td className="num">{formatTokens(tokensOf(total))}</td>
+                      <td className="num">{formatCost(total.costUsd)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : null}
 
           <section className="card" aria-labelledby="by-conversation">
             <h2 id="by-conversation">By conversation</h2>

@@ -1,5 +1,5 @@
 /** Plain protocol objects for unit tests of the dashboard. */
-import type { Message, ModelsResponse, QueuedMessage, Session } from '@switchboard/protocol';
+import type { Message, ModelsResponse, Person, QueuedMessage, Session } from '@switchboard/protocol';
 
 const T0 = Date.parse('2026-01-01T10:00:00.000Z');
 export const iso = (offsetSeconds: number): string => new Date(T0 + offsetSeconds * 1000).toISOString();
@@ -71,6 +71,20 @@ export function models(overrides: Partial<ModelsResponse> = {}): ModelsResponse 
       { id: 'fakeanthropic', type: 'anthropic', baseUrl: null, hasApiKey: false },
     ],
     offlineOnly: false,
+    ...overrides,
+  };
+}
+
+export function person(overrides: Partial<Person> & { id: string }): Person {
+  return {
+    displayName: overrides.id,
+    role: 'member',
+    identities: [],
+    limits: { messagesPerMinute: null, tokensPerDay: null, costPerDayUsd: null },
+    limitOverrides: {},
+    usage: { day: '2026-01-01', tokens: 0, costUsd: 0, messagesLastMinute: 0, resetsAt: '2026-01-02T00:00:00.000Z' },
+    createdAt: iso(0),
+    updatedAt: iso(0),
     ...overrides,
   };
 }
