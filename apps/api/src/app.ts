@@ -25,6 +25,8 @@ export interface StartApiOptions {
   logger?: Logger;
   /** Where the default logger writes (defaults to stdout); its lines are scrubbed like every log line. */
   logDestination?: DestinationStream;
+  /** What time it is, for daily budgets (tests move it across a day boundary). */
+  clock?: () => Date;
 }
 
 export interface RunningApi {
@@ -68,7 +70,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   if (fixedModes.length) logger.warn({ files: fixedModes }, 'data files were readable by other users: made private (0600, directory 0700)');
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot({ env, token: tokenInfo.token, config, logger }),
+    AppModule.forRoot({ env, token: tokenInfo.token, config, logger, ...(options.clock ? { clock: options.clock } : {}) }),
     new FastifyAdapter({
       bodyLimit: LIMITS.maxBodyBytes,
       logger: false,

@@ -28,14 +28,22 @@ export interface TestApi {
 
 /** Starts the real API on port 0 with a temp data dir and the fake LLM behind it. */
 export async function startTestApi(
-  opts: { config?: (fake: FakeLlmServer) => Record<string, unknown>; fake?: FakeLlmServer; dataDir?: string; logger?: Logger; logDestination?: DestinationStream; env?: Record<string, string> } = {},
+  opts: {
+    config?: (fake: FakeLlmServer) => Record<string, unknown>;
+    fake?: FakeLlmServer;
+    dataDir?: string;
+    logger?: Logger;
+    logDestination?: DestinationStream;
+    env?: Record<string, string>;
+    clock?: () => Date;
+  } = {},
 ): Promise<TestApi> {
   const fake = opts.fake ?? (await startFakeLlm({ apiKey: FAKE_KEY }));
   const { dataDir, env: baseEnv } = apiTestEnv((opts.config ?? testConfig)(fake), { token: TEST_TOKEN, logLevel: 'silent', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
   const env = { ...baseEnv, ...opts.env };
   const sockets: SwitchboardSocket[] = [];
   const t: TestApi = {
-    api: await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) }),
+    api: await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.logDestination ? { logDestination: opts.logDestination } : {}), ...(opts.clock ? { clock: opts.clock } : {}) }),
     client: null as unknown as SwitchboardClient,
     dataDir,
     fake,
@@ -48,7 +56,7 @@ export async function startTestApi(
     async restart() {
       for (const s of sockets.splice(0)) s.close();
       await t.api.close();
-      t.api = await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.logDestination ? { logDestination: opts.logDestination } : {}) });
+      t.api = await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.logDestination ? { logDestination: opts.logDestination } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
       t.client = clientFor(t.api.url);
     },
     async close() {

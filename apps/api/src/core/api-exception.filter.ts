@@ -53,7 +53,17 @@ export function toSwitchboardError(err: unknown): SwitchboardError {
 /** OpenAI-style error body for the OpenAI-compatible door. */
 export function openAiErrorBody(err: SwitchboardError): { error: { message: string; type: string; code: string; param: string | null } } {
   const status = httpStatusFor(err.code);
-  const type = status === 401 ? 'authentication_error' : status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+  // A spent budget is OpenAI's `insufficient_quota` (same 429, but retrying soon does not help).
+  const type =
+    status === 401
+      ? 'authentication_error'
+      : err.code === ErrorCode.BUDGET_EXCEEDED
+        ? 'insufficient_quota'
+        : status === 429
+          ? 'rate_limit_error'
+          : status >= 500
+            ? 'api_error'
+            : 'invalid_request_error';
   const param = typeof err.details?.field === 'string' ? (err.details.field as string) : err.code === ErrorCode.INVALID_MODEL ? 'model' : null;
   return { error: { message: err.message, type, code: err.code === ErrorCode.INVALID_MODEL ? 'model_not_found' : err.code.toLowerCase(), param } };
 }
@@ -64,6 +74,12 @@ export function sendError(reply: ReplyLike, url: string | undefined, err: Switch
   if (err.code === ErrorCode.QUEUE_FULL || err.code === ErrorCode.RATE_LIMITED) {
     const wait = err.details?.retryAfterSeconds;
     reply.header('retry-after', String(typeof wait === 'number' ? wait : 1));
+  }
+  if (err.code === ErrorCode.BUDGET_EXCEEDED) {
+    const resetsAt = typeof err.details?.resetsAt === 'string' ? Date.parse(err.details.resetsAt) : NaN;
+    if (Number.isFinite(resetsAt)) reply.header('retry-after', String(Math.max(1, Math.ceil((resetsAt - Date.now()) / 1000))));
+    // OpenAI's clients retry a 429 by themselves; a spent budget will not come back within their backoff.
+    reply.header('x-should-retry', 'false');
   }
   reply.status(httpStatusFor(err.code)).header('content-type', 'application/json; charset=utf-8').send(body);
 }

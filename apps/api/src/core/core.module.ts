@@ -3,16 +3,18 @@ import type { Logger } from 'pino';
 import type { LoadedConfig } from '@switchboard/models';
 import type { ApiEnv } from '../config/api-env';
 import { AuthFailureLimiter } from './auth-failure-limiter';
-import { API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER } from './tokens';
+import { API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER, CLOCK } from './tokens';
 
 export interface CoreModuleOptions {
   env: ApiEnv;
   token: string;
   config: LoadedConfig;
   logger: Logger;
+  /** What time it is, for daily budgets (tests move it); the system clock by default. */
+  clock?: () => Date;
 }
 
-const SHARED = [API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER, AuthFailureLimiter];
+const SHARED = [API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER, CLOCK, AuthFailureLimiter];
 
 /** The values every feature reads (validated env, token, config, logger) and the auth-failure limiter; global, like a config module. */
 @Module({})
@@ -26,6 +28,7 @@ export class CoreModule {
         { provide: API_TOKEN, useValue: options.token },
         { provide: LOADED_CONFIG, useValue: options.config },
         { provide: LOGGER, useValue: options.logger },
+        { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
         // Token auth is the request gate's (core/request-gate.ts), before any body is read; the gateway shares the limiter.
         { provide: AuthFailureLimiter, useValue: new AuthFailureLimiter(options.env.limits.authFailuresPerMinute) },
       ],

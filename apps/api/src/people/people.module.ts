@@ -5,7 +5,7 @@ import { PeopleService, RATE_WINDOW_MS, roleLimitsFrom, utcDayStart } from '@swi
 import type { TransactionRunner } from '@switchboard/persistence';
 import { SessionRepository } from '@switchboard/session/server';
 import { MemoryService } from '@switchboard/memory/server';
-import { LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
+import { CLOCK, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
 import { DatabaseModule } from '../database/database.module';
 import { MemoryModule } from '../memory/memory.module';
 import { PeopleController } from './people.controller';
@@ -30,10 +30,11 @@ class PeopleLifecycle implements OnModuleInit {
   providers: [
     {
       provide: PeopleService,
-      inject: [TRANSACTION_RUNNER, SessionRepository, MemoryService, LOADED_CONFIG, LOGGER],
-      useFactory: (tx: TransactionRunner, repo: SessionRepository, memory: MemoryService, config: LoadedConfig, logger: Logger) =>
+      inject: [TRANSACTION_RUNNER, SessionRepository, MemoryService, LOADED_CONFIG, LOGGER, CLOCK],
+      useFactory: (tx: TransactionRunner, repo: SessionRepository, memory: MemoryService, config: LoadedConfig, logger: Logger, clock: () => Date) =>
         new PeopleService({
           tx,
+          clock,
           roleLimits: roleLimitsFrom(config.people.roles),
           activity: async (personId, now) => {
             const counts = await repo.usage.personActivity(personId, utcDayStart(now).toISOString(), new Date(now.getTime() - RATE_WINDOW_MS).toISOString());
