@@ -17,8 +17,8 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },
   moduleNameMapper: {
-    '^@switchboard/(models|session|protocol|memory|persistence|people)$': '<rootDir>/libs/$1/src/index.ts',
-    '^@switchboard/(models|session|protocol|memory|people)/server$': '<rootDir>/libs/$1/src/server.ts',
+    '^@switchboard/(models|session|protocol|memory|persistence|people|jobs)$': '<rootDir>/libs/$1/src/index.ts',
+    '^@switchboard/(models|session|protocol|memory|people|jobs)/server$': '<rootDir>/libs/$1/src/server.ts',
     '^@switchboard/protocol/client$': '<rootDir>/libs/protocol/src/client.ts',
     '^@switchboard/tools/fake-llm$': '<rootDir>/tools/src/fake-llm/index.ts',
     '^@switchboard/tools/cli$': '<rootDir>/tools/src/cli/switchboard.ts',

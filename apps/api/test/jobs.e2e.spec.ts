@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SwitchboardApiError, type Job, type Message, type ServerEventMap } from '@switchboard/protocol';
 import { createSqliteDataSource } from '@switchboard/persistence';
-import { JobStore, sessionEntities, sessionMigrations } from '@switchboard/session/server';
+import { JobStore } from '@switchboard/jobs/server';
+import { databaseEntities, databaseMigrations } from '../src/database/schema';
 import { startApi } from '../src/app';
 import { clientFor, eventually, lastTurnRequest, rawRequest, startTestApi, testConfig, type TestApi } from './harness';
 
@@ -293,7 +294,7 @@ describe('scheduled jobs across restarts (e2e)', () => {
   /** Stops the API, lets `edit` change the database directly, and starts it again on the same data. */
   async function restartWithEdit(edit: (jobs: JobStore) => Promise<void>): Promise<number> {
     await t.api.close();
-    const ds = createSqliteDataSource({ file: join(t.dataDir, 'switchboard.sqlite'), entities: sessionEntities, migrations: sessionMigrations });
+    const ds = createSqliteDataSource({ file: join(t.dataDir, 'switchboard.sqlite'), entities: databaseEntities, migrations: databaseMigrations });
     await ds.initialize();
     try {
       await edit(new JobStore(ds.manager));

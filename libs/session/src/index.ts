@@ -1,5 +1,5 @@
 /** Pure code of libs/session (safe for the browser): the command parser, the conversation summary, peer globs, agent routing. */
 export * from './commands/parse-command';
-export * from './summary/build-conversation-summary';
+export * from './context/build-conversation-summary';
 export * from './peer-match';
 export * from './sessions/agent-routing';

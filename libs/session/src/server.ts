@@ -15,4 +15,3 @@ export { SessionEngine, type SessionEngineOptions } from './engine/session-engin
 export { Delegator, type DelegationRequest, type DelegationResult } from './delegation/delegator';
 export { buildPrompt, type BuildPromptInput, type BuiltPrompt } from './context/build-prompt';
 export * from './turns/stateless-turn';
-export * from './jobs';

@@ -4,18 +4,17 @@ import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { Job, JobRunStatus, Message } from '@switchboard/protocol';
 import { ConfigError, type LoadedConfig } from '@switchboard/models';
+import { SessionEngine, SessionRepository } from '@switchboard/session/server';
 import {
   DEFAULT_MISSED_RUN_GRACE_MS,
   JobStore,
-  SessionEngine,
-  SessionRepository,
   describeDuration,
   jobSpecFrom,
   nextRunAt,
   planDueRun,
   scheduleOf,
   type ConfigJobInput,
-} from '@switchboard/session/server';
+} from '@switchboard/jobs/server';
 import type { ApiEnv } from '../config/api-env';
 import { API_ENV, DATA_SOURCE, LOADED_CONFIG, LOGGER } from '../core/tokens';
 import { RetentionSweeper } from './retention-sweeper';

@@ -10,9 +10,9 @@ import {
   type UpdateJobRequest,
 } from '@switchboard/protocol';
 import { ModelCatalog, validateModelRef } from '@switchboard/models';
+import { SessionEngine } from '@switchboard/session/server';
 import {
   JobStore,
-  SessionEngine,
   jobSpecFrom,
   nextRunAt,
   scheduleIssues,
@@ -21,7 +21,7 @@ import {
   type JobPatch,
   type JobSchedule,
   type JobTarget,
-} from '@switchboard/session/server';
+} from '@switchboard/jobs/server';
 import { DATA_SOURCE, LOGGER } from '../core/tokens';
 import { JobScheduler } from './job-scheduler';
 

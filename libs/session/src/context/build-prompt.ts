@@ -1,5 +1,5 @@
 import { estimateTokens, type ChatMessage } from '@switchboard/models';
-import { buildConversationSummary } from '../summary/build-conversation-summary';
+import { buildConversationSummary } from './build-conversation-summary';
 
 export interface BuildPromptInput {
   system: string;

@@ -1,6 +1,6 @@
 import type { Message } from '@switchboard/protocol';
 import { estimateTokens, type ChatMessage, type LoadedConfig, type ModelCatalog } from '@switchboard/models';
-import { buildConversationSummary } from '../summary/build-conversation-summary';
+import { buildConversationSummary } from './build-conversation-summary';
 import type { SessionRepository } from '../store/session-repository';
 import { SESSION_MODEL_KEY } from '../store/session-config.store';
 import type { EngineLogger } from '../engine/engine.types';

@@ -1,8 +1,8 @@
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
 import { runMigrations } from '@switchboard/persistence';
 
-// Access (pairing, approved users) moved to libs/people with its migration.
-const TABLES = ['jobs', 'messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'usage_records'];
+// Access (pairing, approved users) moved to libs/people, jobs to libs/jobs, each with its migration.
+const TABLES = ['messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'usage_records'];
 
 async function tables(db: TestDatabase): Promise<string[]> {
   const rows: Array<{ name: string }> = await db.ds.query(
@@ -93,11 +93,10 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
 
   it('is reversible: down drops every table and up builds them again', async () => {
     expect(await runMigrations(db.ds)).toEqual([]);
-    for (let i = 0; i < 5; i++) await db.ds.undoLastMigration();
+    for (let i = 0; i < 4; i++) await db.ds.undoLastMigration();
     expect(await tables(db)).toEqual(['migrations']);
     expect(await runMigrations(db.ds)).toEqual([
       'InitSessions1763683200000',
-      'AddJobs1763856000000',
       'AddStatelessUsage1796600080000',
       'AddQueuedTurnOptions1796700000000',
       'AddPeopleToSessions1796800001000',

@@ -1,5 +1,3 @@
-import { AddJobs1763856000000 } from '../jobs/1763856000000-add-jobs.migration';
-import { JobEntity } from '../jobs/job.entity';
 import { MessageEntity } from './message.entity';
 import { InitSessions1763683200000 } from './migrations/1763683200000-init-sessions.migration';
 import { AddStatelessUsage1796600080000 } from './migrations/1796600080000-add-stateless-usage.migration';
@@ -19,8 +17,7 @@ export const sessionEntities = [
   PreferenceEntity,
   QueuedMessageEntity,
   UsageRecordEntity,
-  JobEntity,
 ];
 
 /** The migrations of libs/session, oldest first. */
-export const sessionMigrations = [InitSessions1763683200000, AddJobs1763856000000, AddStatelessUsage1796600080000, AddQueuedTurnOptions1796700000000, AddPeopleToSessions1796800001000];
+export const sessionMigrations = [InitSessions1763683200000, AddStatelessUsage1796600080000, AddQueuedTurnOptions1796700000000, AddPeopleToSessions1796800001000];

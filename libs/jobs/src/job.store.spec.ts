@@ -1,4 +1,4 @@
-import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { openTestDatabase, type TestDatabase } from './testing/test-database';
 import { JobStore, type ConfigJobInput, type NewJobInput } from './job.store';
 
 const T0 = new Date('2026-01-01T10:00:00.000Z');

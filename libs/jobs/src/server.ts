@@ -1,0 +1,5 @@
+/** Server-only code of libs/jobs: the `jobs` table, its migration and store. */
+export * from './index';
+export * from './job.store';
+export { JobEntity } from './job.entity';
+export { jobsEntities, jobsMigrations } from './jobs-schema';
