@@ -12,11 +12,11 @@ import type {
   UsageReport,
   UsageReportQuery,
 } from '@switchboard/protocol';
-import type { LoadedConfig, ModelCatalog, ModelResolution, ResolveModelInput, ToolSpec, TurnSpeaker } from '@switchboard/models';
+import type { LoadedConfig, ModelCatalog, ModelResolution, ResolveModelInput, ToolSpec } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
-import { parseCommand } from '../commands/parse-command';
-import { handleCommand, type CommandTarget } from '../commands/command-handler';
+import type { CommandTarget } from '../commands/command-handler';
+import { Conversation, type JobSendHooks } from '../conversation';
 import { ConversationContext, DEFAULT_SYSTEM_PROMPT } from '../context/conversation-context';
 import { Delegator } from '../delegation/delegator';
 import type { PeerRef } from '../sessions/agent-routing';
@@ -77,7 +77,7 @@ export class SessionEngine implements CommandTarget {
   private readonly sessions: SessionService;
   private readonly queue: TurnQueue;
   private readonly context: ConversationContext;
-  private readonly people: PeoplePort | null;
+  private readonly conversation: Conversation;
   readonly commandExtensions: ReadonlyMap<string, CommandExtension>;
   /** Turns whose conversation the caller holds (the OpenAI door without a session key). */
   readonly stateless: StatelessTurns;
@@ -96,7 +96,7 @@ export class SessionEngine implements CommandTarget {
     this.commandExtensions = new Map((options.commands ?? []).map((c) => [c.name, c]));
 
     const choice = (this.choice = new ModelChoice(catalog, config));
-    const people = (this.people = options.people ?? null);
+    const people = options.people ?? null;
     const views = (this.views = new SessionEvents({ repo, catalog, choice, events, log, people }));
     const context = (this.context = new ConversationContext({ repo, catalog, config, choice, delegator, views, log }));
     const running = new Map<string, RunningTurn>();
@@ -112,6 +112,7 @@ export class SessionEngine implements CommandTarget {
       ...(people ? { people } : {}),
     }));
     this.sessions = new SessionService({ repo, catalog, config, choice, views, events, log, hooks, turns: queue, people });
+    this.conversation = new Conversation({ repo, queue, people, commands: this });
     this.stateless = new StatelessTurns({
       repo, catalog, config, streamer, hooks, tools, log, people,
       defaultSystemPrompt: DEFAULT_SYSTEM_PROMPT,
@@ -143,36 +144,16 @@ export class SessionEngine implements CommandTarget {
   // ---------------------------------------------------------------- the door
 
   /** The single door for user text: commands, explicit models, queueing and turns. */
-  async send(sessionId: string, req: SendMessageRequest, hooks: SendHooks = {}): Promise<SendMessageResponse> {
-    const command = parseCommand(req.text);
-    if (command) {
-      const session = await this.repo.sessions.require(sessionId);
-      const speaker = hooks.speaker !== undefined ? hooks.speaker : await this.speakerOf(session, req);
-      return handleCommand(this, session, command, req, { ...hooks, speaker });
-    }
-    return this.sendText(sessionId, req, hooks);
-  }
-
-  /** Who sends `req` in a conversation: the sender the door names, else the conversation's own person. */
-  private async speakerOf(session: SessionRecord, req: SendMessageRequest): Promise<TurnSpeaker | null> {
-    return this.people ? this.people.speakerFor(session, req.sender ?? null) : null;
+  send(sessionId: string, req: SendMessageRequest, hooks: SendHooks = {}): Promise<SendMessageResponse> {
+    return this.conversation.send(sessionId, req, hooks);
   }
 
   /**
    * Sends text as a conversation message (no command parsing). `onTurnStarted` is called when
    * the message's turn starts — at once, or when it leaves the queue.
    */
-  sendText(
-    sessionId: string,
-    req: SendMessageRequest,
-    hooks: SendHooks & { job?: { model?: string | null } } = {},
-  ): Promise<SendMessageResponse> {
-    return this.sendWithSpeaker(sessionId, req, hooks);
-  }
-
-  private async sendWithSpeaker(sessionId: string, req: SendMessageRequest, hooks: SendHooks & { job?: { model?: string | null } }): Promise<SendMessageResponse> {
-    if (hooks.speaker === undefined && this.people) hooks = { ...hooks, speaker: await this.speakerOf(await this.repo.sessions.require(sessionId), req) };
-    return this.queue.sendText(sessionId, req, hooks);
+  sendText(sessionId: string, req: SendMessageRequest, hooks: JobSendHooks = {}): Promise<SendMessageResponse> {
+    return this.conversation.sendText(sessionId, req, hooks);
   }
 
   // ---------------------------------------------------------------- sessions (sessions/)
