@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { LoadedConfig } from '@switchboard/models';
 import type { ApiEnv } from '../config/api-env';
 import { AuthFailureLimiter } from './auth-failure-limiter';
+import { InternalEvents } from './internal-events';
 import { API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER, CLOCK } from './tokens';
 
 export interface CoreModuleOptions {
@@ -14,7 +15,7 @@ export interface CoreModuleOptions {
   clock?: () => Date;
 }
 
-const SHARED = [API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER, CLOCK, AuthFailureLimiter];
+const SHARED = [API_ENV, API_TOKEN, LOADED_CONFIG, LOGGER, CLOCK, AuthFailureLimiter, InternalEvents];
 
 /** The values every feature reads (validated env, token, config, logger) and the auth-failure limiter; global, like a config module. */
 @Module({})
@@ -29,6 +30,8 @@ export class CoreModule {
         { provide: LOADED_CONFIG, useValue: options.config },
         { provide: LOGGER, useValue: options.logger },
         { provide: CLOCK, useValue: options.clock ?? (() => new Date()) },
+        // Features react to each other's events through this bus instead of reaching into each other.
+        { provide: InternalEvents, useValue: new InternalEvents() },
         // Token auth is the request gate's (core/request-gate.ts), before any body is read; the gateway shares the limiter.
         { provide: AuthFailureLimiter, useValue: new AuthFailureLimiter(options.env.limits.authFailuresPerMinute) },
       ],

@@ -4,13 +4,12 @@ import { ModelCatalog, type LoadedConfig } from '@switchboard/models';
 import { FailoverRunner, ModelRunner } from '@switchboard/models/server';
 import { Delegator, SessionRepository } from '@switchboard/session/server';
 import { LOADED_CONFIG, LOGGER } from '../core/tokens';
+import { InternalEvents } from '../core/internal-events';
 import { DatabaseModule } from '../database/database.module';
-import { MetricsModule } from '../metrics/metrics.module';
-import { MetricsService } from '../metrics/metrics.service';
 
 /** The model catalog, the runners and the Delegator: what turns and delegated work (memory extraction included) call models through. */
 @Module({
-  imports: [DatabaseModule, MetricsModule],
+  imports: [DatabaseModule],
   providers: [
     {
       provide: ModelCatalog,
@@ -31,9 +30,9 @@ import { MetricsService } from '../metrics/metrics.service';
       // The one way to delegate side work (compaction, titles, tool summaries, memory extraction):
       // failover, the depth guard and per-role usage for every delegated call.
       provide: Delegator,
-      inject: [FailoverRunner, ModelCatalog, SessionRepository, LOADED_CONFIG, LOGGER, MetricsService],
-      useFactory: (runner: FailoverRunner, catalog: ModelCatalog, repo: SessionRepository, config: LoadedConfig, logger: Logger, metrics: MetricsService) =>
-        new Delegator({ streamer: runner, catalog, repo, limits: config.limits, log: logger, onUsage: (u) => metrics.recordUsage(u) }),
+      inject: [FailoverRunner, ModelCatalog, SessionRepository, LOADED_CONFIG, LOGGER, InternalEvents],
+      useFactory: (runner: FailoverRunner, catalog: ModelCatalog, repo: SessionRepository, config: LoadedConfig, logger: Logger, events: InternalEvents) =>
+        new Delegator({ streamer: runner, catalog, repo, limits: config.limits, log: logger, onUsage: (u) => void events.emit('usage.recorded', u) }),
     },
   ],
   exports: [ModelCatalog, ModelRunner, FailoverRunner, Delegator],

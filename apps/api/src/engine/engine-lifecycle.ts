@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { WalCheckpointer } from '@switchboard/persistence';
-import { SessionEngine } from '@switchboard/session/server';
+import { SessionEngine, SessionRepository } from '@switchboard/session/server';
+import { InternalEvents } from '../core/internal-events';
 import { DATA_SOURCE, LOGGER } from '../core/tokens';
 
 /** Owns the engine's lifecycle: recovery on start, graceful stop on shutdown. */
@@ -12,9 +13,15 @@ export class EngineLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly engine: SessionEngine,
+    private readonly repo: SessionRepository,
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    internal: InternalEvents,
+  ) {
+    // What other features tell conversations: memory's notices, and people merged into one.
+    internal.on('memory.saved', (e) => this.engine.appendSystemEvent(e.sessionId, 'memory_saved', e.text, { memoryIds: e.memoryIds }));
+    internal.on('person.merged', (e) => this.repo.usage.reassignPerson(e.from, e.to));
+  }
 
   async onModuleInit(): Promise<void> {
     // SQLite's checkpoints run on a background thread, not inside a turn's COMMIT.

@@ -9,7 +9,7 @@ import { MemoryModule } from '../memory/memory.module';
 import { PeopleModule } from '../people/people.module';
 import { PeopleService } from '@switchboard/people/server';
 import { MetricsModule } from '../metrics/metrics.module';
-import { MetricsService } from '../metrics/metrics.service';
+import { InternalEvents } from '../core/internal-events';
 import { DelegationModule } from './delegation.module';
 import { ENGINE_EXTENSIONS, engineExtensionsProvider, type EngineExtensions } from './engine-extensions';
 import { EngineLifecycle } from './engine-lifecycle';
@@ -27,7 +27,7 @@ import { EventHubModule } from './event-hub.module';
     engineExtensionsProvider,
     {
       provide: SessionEngine,
-      inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator, MetricsService, PeopleService],
+      inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator, InternalEvents, PeopleService],
       useFactory: (
         repo: SessionRepository,
         catalog: ModelCatalog,
@@ -37,7 +37,7 @@ import { EventHubModule } from './event-hub.module';
         logger: Logger,
         ext: EngineExtensions,
         delegator: Delegator,
-        metrics: MetricsService,
+        internal: InternalEvents,
         people: PeopleService,
       ) =>
         new SessionEngine({
@@ -53,7 +53,7 @@ import { EventHubModule } from './event-hub.module';
           delegator,
           people,
           // Usage that no turn event carries (stateless OpenAI-door calls) reaches the metrics this way.
-          onUsage: (u) => metrics.recordUsage(u),
+          onUsage: (u) => void internal.emit('usage.recorded', u),
         }),
     },
     EngineLifecycle,

@@ -1,12 +1,12 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit, type Provider } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { LoadedConfig } from '@switchboard/models';
 import { routeAgent } from '@switchboard/session';
 import type { TransactionRunner } from '@switchboard/persistence';
-import { Delegator, SessionEngine } from '@switchboard/session/server';
+import { Delegator } from '@switchboard/session/server';
+import { InternalEvents } from '../core/internal-events';
 import { MemoryService, MemorySettingsStore, MemoryStore, type MemoryTurnContext } from '@switchboard/memory/server';
 import { DATA_SOURCE, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
 import { MetricsService } from '../metrics/metrics.service';
@@ -26,7 +26,14 @@ export class MemoryLifecycle implements OnModuleInit, BeforeApplicationShutdown 
     private readonly memory: MemoryService,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    internal: InternalEvents,
+  ) {
+    // A person's only account moved to someone else: their memories follow.
+    internal.on('person.merged', async (e) => {
+      const moved = await this.memory.reassignPerson(e.from, e.to);
+      this.logger.info({ from: e.from, to: e.to, memories: moved }, 'memories moved to the person an account was linked to');
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     registerMemoryMetrics(this.memory, this.metrics);
@@ -88,17 +95,16 @@ function actionOf(reason: string): string {
 export const memoryProviders: Provider[] = [
   {
     provide: MemoryService,
-    inject: [DATA_SOURCE, TRANSACTION_RUNNER, Delegator, LOADED_CONFIG, LOGGER, ModuleRef],
-    useFactory: (ds: DataSource, tx: TransactionRunner, delegator: Delegator, config: LoadedConfig, logger: Logger, moduleRef: ModuleRef) => {
+    inject: [DATA_SOURCE, TRANSACTION_RUNNER, Delegator, LOADED_CONFIG, LOGGER, InternalEvents],
+    useFactory: (ds: DataSource, tx: TransactionRunner, delegator: Delegator, config: LoadedConfig, logger: Logger, internal: InternalEvents) => {
       // The same serialised runner as the session stores: one lock over the shared SQLite connection.
       return new MemoryService({
         store: MemoryStore.create(ds, tx),
         settings: new MemorySettingsStore(ds, tx),
         // Extraction is delegated work like any other: failover, depth guard, usage under its role.
         delegate: delegator,
-        // The engine depends on memory (hooks); memory reaches the engine lazily, at call time.
-        notify: (sessionId, text, memoryIds) =>
-          moduleRef.get(SessionEngine, { strict: false }).appendSystemEvent(sessionId, 'memory_saved', text, { memoryIds }),
+        // The engine depends on memory (hooks); memory tells conversations through an internal event.
+        notify: (sessionId, text, memoryIds) => internal.emit('memory.saved', { sessionId, text, memoryIds }),
         allowed: (ctx) => memoryAllowedFor(config, ctx),
         logger: logger.child({ component: 'memory' }),
       });

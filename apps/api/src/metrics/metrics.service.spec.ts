@@ -1,4 +1,5 @@
 import type { Message } from '@switchboard/protocol';
+import { InternalEvents } from '../core/internal-events';
 import { EventHub } from '../engine/event-hub';
 import { MetricsService } from './metrics.service';
 
@@ -31,11 +32,13 @@ function value(text: string, series: string): number | undefined {
 describe('MetricsService', () => {
   let hub: EventHub;
   let metrics: MetricsService;
+  let internal: InternalEvents;
   const text = async () => (await metrics.render()).body;
 
   beforeEach(() => {
     hub = new EventHub();
-    metrics = new MetricsService(hub);
+    internal = new InternalEvents();
+    metrics = new MetricsService(hub, internal);
   });
   afterEach(() => metrics.onApplicationShutdown());
 
@@ -62,8 +65,9 @@ describe('MetricsService', () => {
   });
 
   it('records delegated usage by role', async () => {
-    metrics.recordUsage({ role: 'compaction', modelConfigId: 'quick', inputTokens: 300, outputTokens: 40, cachedTokens: 0, costUsd: 0.0002 });
-    metrics.recordUsage({ role: 'compaction', modelConfigId: 'quick', inputTokens: 100, outputTokens: 10, cachedTokens: 5, costUsd: 0.0001 });
+    // Delegated usage arrives as an internal event.
+    await internal.emit('usage.recorded', { role: 'compaction', modelConfigId: 'quick', inputTokens: 300, outputTokens: 40, cachedTokens: 0, costUsd: 0.0002 });
+    await internal.emit('usage.recorded', { role: 'compaction', modelConfigId: 'quick', inputTokens: 100, outputTokens: 10, cachedTokens: 5, costUsd: 0.0001 });
     const out = await text();
     expect(value(out, 'switchboard_tokens_total{model="quick",role="compaction",kind="input"}')).toBe(400);
     expect(value(out, 'switchboard_tokens_total{model="quick",role="compaction",kind="cached"}')).toBe(5);
@@ -89,7 +93,7 @@ describe('MetricsService', () => {
   });
 
   it('has a registry of its own with the process metrics, so two can live in one process', async () => {
-    const other = new MetricsService(hub);
+    const other = new MetricsService(hub, new InternalEvents());
     try {
       hub.emit('message.completed', { sessionId: 's1', turnId: 't1', message: message({}) });
       for (const m of [metrics, other]) {

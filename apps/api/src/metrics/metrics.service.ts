@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Message, ServerEventMap, ServerEventName } from '@switchboard/protocol';
 import type { UsageSample } from '@switchboard/session/server';
+import { InternalEvents } from '../core/internal-events';
 import { EventHub } from '../engine/event-hub';
 
 
@@ -70,7 +71,8 @@ export class MetricsService implements OnApplicationShutdown {
     registers: [this.registry],
   });
 
-  constructor(hub: EventHub) {
+  constructor(hub: EventHub, internal: InternalEvents) {
+    internal.on('usage.recorded', (sample) => this.recordUsage(sample));
     collectDefaultMetrics({ register: this.registry });
     // Subscribed at construction, before the engine starts (recovery can resume queued turns).
     // Only the events metrics read: the engine then skips building session views for them.

@@ -1,13 +1,11 @@
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
-import type { Logger } from 'pino';
 import type { LoadedConfig } from '@switchboard/models';
 import { PeopleService, RATE_WINDOW_MS, roleLimitsFrom, utcDayStart } from '@switchboard/people/server';
 import type { TransactionRunner } from '@switchboard/persistence';
 import { SessionRepository } from '@switchboard/session/server';
-import { MemoryService } from '@switchboard/memory/server';
-import { CLOCK, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
+import { InternalEvents } from '../core/internal-events';
+import { CLOCK, LOADED_CONFIG, TRANSACTION_RUNNER } from '../core/tokens';
 import { DatabaseModule } from '../database/database.module';
-import { MemoryModule } from '../memory/memory.module';
 import { PeopleController } from './people.controller';
 
 /** Loads people (and makes sure the owner exists) before any door takes a message. */
@@ -25,13 +23,13 @@ class PeopleLifecycle implements OnModuleInit {
  * is speaking and whether they may send (its PeoplePort); access approvals create members.
  */
 @Module({
-  imports: [DatabaseModule, MemoryModule],
+  imports: [DatabaseModule],
   controllers: [PeopleController],
   providers: [
     {
       provide: PeopleService,
-      inject: [TRANSACTION_RUNNER, SessionRepository, MemoryService, LOADED_CONFIG, LOGGER, CLOCK],
-      useFactory: (tx: TransactionRunner, repo: SessionRepository, memory: MemoryService, config: LoadedConfig, logger: Logger, clock: () => Date) =>
+      inject: [TRANSACTION_RUNNER, SessionRepository, LOADED_CONFIG, CLOCK, InternalEvents],
+      useFactory: (tx: TransactionRunner, repo: SessionRepository, config: LoadedConfig, clock: () => Date, internal: InternalEvents) =>
         new PeopleService({
           tx,
           clock,
@@ -40,11 +38,8 @@ class PeopleLifecycle implements OnModuleInit {
             const counts = await repo.usage.personActivity(personId, utcDayStart(now).toISOString(), new Date(now.getTime() - RATE_WINDOW_MS).toISOString());
             return { messagesLastMinute: counts.messages, oldestInWindowAt: counts.oldestMessageAt, tokensToday: counts.tokens, costTodayUsd: counts.costUsd };
           },
-          onMerged: async (from, to) => {
-            const moved = await memory.reassignPerson(from, to);
-            await repo.usage.reassignPerson(from, to);
-            logger.info({ from, to, memories: moved }, 'accounts merged: one person’s memories and usage moved to another');
-          },
+          // Memory and the conversations' usage follow the person (their features listen).
+          onMerged: (from, to) => internal.emit('person.merged', { from, to }),
         }),
     },
     PeopleLifecycle,
