@@ -34,14 +34,8 @@ export class TelegramStartError extends Error {
   override name = 'TelegramStartError';
 }
 
-/** `/whoami` (answered by the API): in the menu even while the shared list does not name it yet. */
-const WHOAMI = { command: 'whoami', description: 'Who you are to the assistant, your limits' };
-
-/** The commands menu, from the one command list every door shares. */
-export const BOT_COMMANDS = [
-  ...COMMANDS.map((c) => ({ command: c.name as string, description: c.description as string })),
-  ...((COMMANDS as readonly { name: string }[]).some((c) => c.name === WHOAMI.command) ? [] : [WHOAMI]),
-];
+/** The commands menu (with /whoami and /memory, answered by the API), from the one command list every door shares. */
+export const BOT_COMMANDS = COMMANDS.map((c) => ({ command: c.name, description: c.description }));
 
 async function initBot(bot: Bot<BotContext>, logger: Logger, describe: (err: unknown) => string): Promise<void> {
   let delay = 1000;
