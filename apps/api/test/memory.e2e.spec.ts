@@ -64,7 +64,8 @@ describe('memory (e2e)', () => {
     await turn(s.id, 'Hello! I live in Lisbon, by the way.');
 
     const [m] = (await listMemories()).memories;
-    expect(m).toMatchObject({ content: 'User lives in Lisbon', scope: 'global', source: 'extracted', sourceSessionId: s.id, tags: ['home'] });
+    // The API token is the owner's: the fact is the owner's own (before people existed it went to global, shared with everyone).
+    expect(m).toMatchObject({ content: 'User lives in Lisbon', scope: 'person', personId: 'owner', source: 'extracted', sourceSessionId: s.id, tags: ['home'] });
     const [req] = extractionRequests();
     expect(req.model).toBe('fake-quick');
     expect(systemOf(req)).toContain('at most 1000 characters');
@@ -76,7 +77,7 @@ describe('memory (e2e)', () => {
     expect(usage.delegation.memory_extraction).toMatchObject({ calls: 1 });
 
     const next = await turn(s.id, 'What city should I explore this weekend near home?');
-    expect(systemOf(next)).toMatch(/<memory>\n[\s\S]*- User lives in Lisbon \(global\)\n<\/memory>/);
+    expect(systemOf(next)).toMatch(/<memory>\n[\s\S]*- User lives in Lisbon \(person\)\n<\/memory>/);
 
     // Queue depth, flushes and drops are metrics, in JSON and on the Prometheus scrape.
     const metrics = await api<{ queue: { depth: number; flushes: number; drops: number } }>('GET', '/api/v1/memories/metrics');
@@ -114,7 +115,8 @@ describe('memory (e2e)', () => {
   });
 
   it('contradictions kept side by side: a change supersedes the old memory', async () => {
-    await api('POST', '/api/v1/memories', { content: 'User lives in Lisbon' });
+    // The owner's own fact (a global one is shared with everyone: a turn never rewrites it).
+    await api('POST', '/api/v1/memories', { content: 'User lives in Lisbon', scope: 'person', personId: 'owner' });
     t.fake.addRule({ match: /EXTRACT MEMORIES[\s\S]*moved to Porto/, reply: extraction(fact('User lives in Porto')) });
     const s = await newSession();
     await turn(s.id, 'Big news: I moved to Porto.');
@@ -234,6 +236,74 @@ describe('memory (e2e)', () => {
     expect((await api('PUT', '/api/v1/settings/memory', { enabled: 'yes' })).status).toBe(400);
     expect((await rawRequest(t.api.url, 'GET', '/api/v1/memories')).status).toBe(401);
     expect((await listMemories()).memories).toEqual([]);
+  });
+
+  it('person and group scopes: listed by owner, created with the id their scope needs, moved (promoted to global) with PATCH', async () => {
+    const GROUP = 'telegram:-1001234';
+    const alice = await api<MemoryDecision>('POST', '/api/v1/memories', { content: 'Alice plays the oboe', scope: 'person', personId: 'p-alice' });
+    expect(alice.status).toBe(201);
+    expect(alice.json.memory).toMatchObject({ scope: 'person', personId: 'p-alice', groupId: null, projectId: null });
+    const club = await api<MemoryDecision>('POST', '/api/v1/memories', { content: 'The club meets at the school', scope: 'group', groupId: GROUP });
+    expect(club.json.memory).toMatchObject({ scope: 'group', groupId: GROUP, personId: null });
+    await api('POST', '/api/v1/memories', { content: 'The office closes at six' });
+    const ids = async (query: string) => (await listMemories(query)).memories.map((m) => m.content).sort();
+    expect(await ids('?scope=person&personId=p-alice')).toEqual(['Alice plays the oboe']);
+    expect(await ids('?personId=p-alice')).toEqual(['Alice plays the oboe']);
+    expect(await ids('?personId=p-bob')).toEqual([]);
+    expect(await ids('?scope=person')).toEqual(['Alice plays the oboe']);
+    expect(await ids(`?groupId=${encodeURIComponent(GROUP)}`)).toEqual(['The club meets at the school']);
+    expect(await ids('?scope=group')).toEqual(['The club meets at the school']);
+    expect(await ids('?scope=global')).toEqual(['The office closes at six']);
+
+    // Inconsistent filters and bodies: coded 400s that change nothing.
+    for (const query of ['?personId=p-alice&groupId=telegram:-1', '?scope=global&personId=p-alice', '?scope=person&groupId=telegram:-1', '?scope=group&projectId=alpha', '?personId=p-alice&projectId=alpha']) {
+      const r = await api('GET', `/api/v1/memories${query}`);
+      expect({ query, status: r.status, code: r.json.error?.code }).toEqual({ query, status: 400, code: 'VALIDATION_FAILED' });
+    }
+    const badCreates: Array<[Record<string, unknown>, string]> = [
+      [{ content: 'User likes tea', scope: 'person' }, 'personId'],
+      [{ content: 'User likes tea', scope: 'group' }, 'groupId'],
+      [{ content: 'User likes tea', scope: 'group', groupId: 'no-channel' }, 'groupId'],
+      [{ content: 'User likes tea', personId: 'p-alice' }, 'personId'],
+      [{ content: 'User likes tea', scope: 'project', projectId: 'alpha', personId: 'p-alice' }, 'personId'],
+    ];
+    for (const [body, field] of badCreates) {
+      const r = await api('POST', '/api/v1/memories', body);
+      expect({ body, status: r.status, error: r.json.error }).toMatchObject({ body, status: 400, error: { code: 'VALIDATION_FAILED', details: { field } } });
+    }
+    expect((await api('PATCH', `/api/v1/memories/${alice.json.memory!.id}`, { scope: 'group' })).json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'groupId' } });
+    expect((await api('PATCH', `/api/v1/memories/${alice.json.memory!.id}`, { scope: 'global', personId: 'p-alice' })).status).toBe(400);
+    expect((await listMemories()).memories).toHaveLength(3);
+
+    // Promote Alice's memory: everyone's now. Bob's copy cannot follow it there (nor be added again).
+    const bob = await api<MemoryDecision>('POST', '/api/v1/memories', { content: 'Alice plays the oboe', scope: 'person', personId: 'p-bob' });
+    expect(bob.status).toBe(201);
+    const promoted = await api<Memory>('PATCH', `/api/v1/memories/${alice.json.memory!.id}`, { scope: 'global' });
+    expect(promoted.status).toBe(200);
+    expect(promoted.json).toMatchObject({ id: alice.json.memory!.id, scope: 'global', personId: null });
+    expect((await api('POST', '/api/v1/memories', { content: 'Alice plays the oboe', scope: 'person', personId: 'p-carol' })).json.error).toMatchObject({
+      code: 'MEMORY_REJECTED',
+      details: { reason: 'DUPLICATE' },
+    });
+    const clash = await api('PATCH', `/api/v1/memories/${bob.json.memory!.id}`, { scope: 'global' });
+    expect(clash.status).toBe(422);
+    expect(clash.json.error).toMatchObject({ code: 'MEMORY_REJECTED', details: { reason: 'DUPLICATE', existingId: alice.json.memory!.id } });
+    const moved = await api<Memory>('PATCH', `/api/v1/memories/${club.json.memory!.id}`, { scope: 'person', personId: 'p-bob', content: 'Bob meets the club at the school' });
+    expect(moved.json).toMatchObject({ scope: 'person', personId: 'p-bob', groupId: null, content: 'Bob meets the club at the school' });
+    expect(await ids('?personId=p-bob')).toEqual(['Alice plays the oboe', 'Bob meets the club at the school']);
+    expect(await ids('?scope=group')).toEqual([]);
+  });
+
+  it("the owner's turns read the owner's memories and global ones, never another person's or a group's", async () => {
+    await api('POST', '/api/v1/memories', { content: 'Alice keeps bees on the roof', scope: 'person', personId: 'p-alice' });
+    await api('POST', '/api/v1/memories', { content: 'The owner keeps bees at the lake', scope: 'person', personId: 'owner' });
+    await api('POST', '/api/v1/memories', { content: 'The club keeps bees at the school', scope: 'group', groupId: 'telegram:-1001234' });
+    await api('POST', '/api/v1/memories', { content: 'Everyone keeps bees in May' });
+    const system = systemOf(await turn((await newSession()).id, 'Where do I keep my bees? roof lake school May'));
+    expect(system).toContain('The owner keeps bees at the lake (person)');
+    expect(system).toContain('Everyone keeps bees in May (global)');
+    expect(system).not.toContain('Alice');
+    expect(system).not.toContain('club');
   });
 });
 

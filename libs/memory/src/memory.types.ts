@@ -20,6 +20,8 @@ export interface MemoryLike {
   content: string;
   scope: MemoryScope;
   projectId: string | null;
+  personId?: string | null;
+  groupId?: string | null;
 }
 
 /** The gate's verdict on a candidate; `accepted`, `merged` and `superseded` all store something. */
@@ -43,6 +45,8 @@ export const GateReason = {
   JUNK: 'JUNK',
   /** a project memory from a session without a project */
   NO_PROJECT: 'NO_PROJECT',
+  /** a memory whose owner is not known or not allowed: a personal fact of an unknown speaker, a group fact outside a group, a global memory by a member */
+  NOT_ALLOWED: 'NOT_ALLOWED',
   /** not grounded in what the user said (assistant text is never a source of facts) */
   NOT_FROM_USER: 'NOT_FROM_USER',
   /** it repeats a memory that was injected into the prompt */

@@ -4,6 +4,7 @@ export { MemoryEntity } from './db/memory.entity';
 export { MemoryHistoryEntity, type MemoryHistoryAction } from './db/memory-history.entity';
 export { MemorySettingEntity } from './db/memory-setting.entity';
 export { InitMemory1763856000000 } from './db/migrations/1763856000000-init-memory.migration';
+export { AddMemoryOwners1796800002000 } from './db/migrations/1796800002000-add-memory-owners.migration';
 export { memoryEntities, memoryMigrations } from './db/memory-schema';
 export * from './db/fts/sqlite-memory-fts';
 export * from './store/transaction';

@@ -12,12 +12,16 @@ import { redactSecrets } from '../secrets/detect-secrets';
 import { MemorySettingsStore } from '../store/memory-settings.store';
 import { MemoryStore, type MemoryRecord } from '../store/memory.store';
 import { serialTransactionRunner } from '../store/transaction';
-import { MemoryService, type DecisionEvent, type MemoryModelClient } from '../service/memory.service';
+import { MemoryService, readableFor, type DecisionEvent, type MemoryAudience, type MemoryModelClient } from '../service/memory.service';
 import type { MemoryLogger } from '../queue/debounce-queue';
 import { contentHash } from '../text/normalise-text';
 import { textOverlap } from '../text/similarity';
 import { FIXTURE_CONVERSATIONS, FIXTURE_QUERIES, type FixtureConversation } from './memory-fixtures';
 import { syntheticMemories, syntheticQueries } from './synthetic-corpus';
+
+/** Every fixture conversation is the owner's, in a private chat (other people's memories are distractors). */
+const OWNER = { personId: 'owner', role: 'owner' as const };
+const ownerIn = (projectId: string | null): MemoryAudience => ({ speaker: OWNER, groupId: null, projectId });
 
 export interface MemoryBenchOptions {
   /** Memories in the store when retrieval is measured (fixture memories included). */
@@ -94,7 +98,7 @@ export function scriptedExtractionModel(conversations: readonly FixtureConversat
 /** The known memories listed in the prompt, content → id (the model can only name what it was shown). */
 function knownIds(prompt: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const m of prompt.matchAll(/^- \[([^\]]+)\] \((?:global|project)\) (.*)$/gm)) out.set(m[2], m[1]);
+  for (const m of prompt.matchAll(/^- \[([^\]]+)\] \((?:global|project|person|group)\) (.*)$/gm)) out.set(m[2], m[1]);
   return out;
 }
 
@@ -189,7 +193,7 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
     const play = async (conv: FixtureConversation, session: string) => {
       current = session;
       for (const [user, assistant] of conv.turns) {
-        const ctx = { sessionId: session, turnId: `t${++turnNo}`, projectId: conv.project, userText: user, userMessageId: `m${turnNo}` };
+        const ctx = { sessionId: session, turnId: `t${++turnNo}`, projectId: conv.project, speaker: OWNER, userText: user, userMessageId: `m${turnNo}` };
         await service.prepareTurn(ctx);
         await service.turnCompleted({ ...ctx, reply: { content: assistant } });
       }
@@ -205,7 +209,7 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
     const extractionFalsePositives: MemoryBenchResult['extractionFalsePositives'] = [];
     for (const conv of FIXTURE_CONVERSATIONS) {
       await play(conv, conv.id);
-      const visible = (await store.recent({ scope: 'session', projectId: conv.project }, 100_000)).map((m) => m.content);
+      const visible = (await store.recent(readableFor(ownerIn(conv.project)), 100_000)).map((m) => m.content);
       for (const gold of conv.gold) {
         goldTotal++;
         if (visible.some((v) => sameFact(v, gold))) goldFound++;
@@ -246,7 +250,7 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
       for (let j = i + 1; j < after.length; j++) {
         const a = after[i];
         const b = after[j];
-        if (a.scope === b.scope && a.projectId === b.projectId && sameFact(a.content, b.content)) duplicatePairs++;
+        if (a.scope === b.scope && a.projectId === b.projectId && a.personId === b.personId && a.groupId === b.groupId && sameFact(a.content, b.content)) duplicatePairs++;
       }
     }
     const duplicatesOnReplay = Math.max(0, after.length - before.length) + duplicatePairs;
@@ -270,27 +274,31 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
 
     let leaks = 0;
     const checkScope = (records: readonly MemoryRecord[], project: string | null) => {
-      for (const m of records) if (m.scope === 'project' && m.projectId !== project) leaks++;
+      for (const m of records) {
+        if (m.scope === 'project' && m.projectId !== project) leaks++;
+        // Another person's memories and group chats' never reach the owner's private turns.
+        if ((m.scope === 'person' && m.personId !== OWNER.personId) || m.scope === 'group') leaks++;
+      }
     };
     let hits = 0;
     const retrievalMisses: MemoryBenchResult['retrievalMisses'] = [];
     for (const q of FIXTURE_QUERIES) {
-      const got = await service.retrieve(q.text, q.project);
+      const got = await service.retrieve(q.text, ownerIn(q.project));
       checkScope(got, q.project);
-      checkScope((await store.search(q.text, { scope: 'session', projectId: q.project }, 50)).map((h) => h.record), q.project);
+      checkScope((await store.search(q.text, readableFor(ownerIn(q.project)), 50)).map((h) => h.record), q.project);
       const top5 = got.slice(0, 5).map((m) => m.content);
       if (top5.some((c) => sameFact(c, q.expect))) hits++;
       else retrievalMisses.push({ query: q.text, expected: q.expect, got: top5 });
     }
 
     const queries = [...FIXTURE_QUERIES.map((q) => ({ project: q.project, text: q.text })), ...syntheticQueries(latencyQueries + 50)];
-    for (const q of queries.slice(0, 50)) await service.prepareTurn({ sessionId: 'warm', turnId: 'warm', projectId: q.project, userText: q.text, userMessageId: 'w' });
+    for (const q of queries.slice(0, 50)) await service.prepareTurn({ sessionId: 'warm', turnId: 'warm', projectId: q.project, speaker: OWNER, userText: q.text, userMessageId: 'w' });
     const times: number[] = [];
     for (const [i, q] of queries.slice(0, latencyQueries).entries()) {
       const start = performance.now();
-      await service.prepareTurn({ sessionId: 'lat', turnId: `lat-${i}`, projectId: q.project, userText: q.text, userMessageId: 'l' });
+      await service.prepareTurn({ sessionId: 'lat', turnId: `lat-${i}`, projectId: q.project, speaker: OWNER, userText: q.text, userMessageId: 'l' });
       times.push(performance.now() - start);
-      checkScope(await service.retrieve(q.text, q.project), q.project);
+      checkScope(await service.retrieve(q.text, ownerIn(q.project)), q.project);
     }
     times.sort((a, b) => a - b);
     leaks += service.metrics().retrieval.scopeViolations;

@@ -53,17 +53,28 @@ function pick<T>(r: () => number, items: readonly T[]): T {
 
 export const SYNTHETIC_PROJECTS = Array.from({ length: 200 }, (_, i) => (i === 0 ? 'alpha' : i === 1 ? 'beta' : `proj-${String(i).padStart(3, '0')}`));
 
-/** `count` plausible distractor memories: 35% global, the rest spread over 200 projects (alpha and beta among them). */
+/** Who a personal distractor belongs to: the owner (half), everyone (a quarter), other people and group chats (the rest). */
+function personalOwner(r: () => number): Pick<NewMemoryInput, 'scope' | 'projectId' | 'personId' | 'groupId'> {
+  const u = r();
+  if (u < 0.25) return { scope: 'global', projectId: null };
+  if (u < 0.75) return { scope: 'person', projectId: null, personId: 'owner' };
+  if (u < 0.9) return { scope: 'person', projectId: null, personId: `member-${Math.floor(r() * 20)}` };
+  return { scope: 'group', projectId: null, groupId: `telegram:-100${Math.floor(r() * 10)}` };
+}
+
+/**
+ * `count` plausible distractor memories: 35% personal facts (the owner's, shared, other people's
+ * and group chats'), the rest spread over 200 projects (alpha and beta among them).
+ */
 export function syntheticMemories(count: number, seed = 42): NewMemoryInput[] {
   const r = prng(seed);
   const out: NewMemoryInput[] = [];
   for (let i = 0; i < count; i++) {
-    const global = r() < 0.35;
-    const content = global ? pick(r, GLOBAL_TEMPLATES)(r) : pick(r, PROJECT_TEMPLATES)(r);
+    const personal = r() < 0.35;
+    const content = personal ? pick(r, GLOBAL_TEMPLATES)(r) : pick(r, PROJECT_TEMPLATES)(r);
     out.push({
       content: `${content} (#${i})`,
-      scope: global ? 'global' : 'project',
-      projectId: global ? null : pick(r, SYNTHETIC_PROJECTS),
+      ...(personal ? personalOwner(r) : { scope: 'project', projectId: pick(r, SYNTHETIC_PROJECTS) }),
       category: null,
       tags: [],
       confidence: Math.round((0.6 + r() * 0.4) * 100) / 100,

@@ -6,9 +6,11 @@ import type { MemoryOrigin } from '../memory.types';
 @Entity({ name: 'memories' })
 @Unique('uq_memories_doc_id', ['docId'])
 @Index('idx_memories_scope_recent', ['scope', 'projectId', 'updatedAt'])
+@Index('idx_memories_person_recent', ['scope', 'personId', 'updatedAt'])
+@Index('idx_memories_group_recent', ['scope', 'groupId', 'updatedAt'])
 @Index('idx_memories_content_hash', ['contentHash'])
 // Covers the scope check of full-text hits: ranking never reads the table.
-@Index('idx_memories_doc_scope', ['docId', 'supersededBy', 'scope', 'projectId'])
+@Index('idx_memories_doc_scope', ['docId', 'supersededBy', 'scope', 'projectId', 'personId', 'groupId'])
 // Partial: only superseded rows are indexed, so no query for active rows ("IS NULL") is tempted into it.
 @Index('idx_memories_superseded_by', ['supersededBy'], { where: '"superseded_by" IS NOT NULL' })
 export class MemoryEntity {
@@ -30,6 +32,14 @@ export class MemoryEntity {
 
   @Column({ name: 'project_id', type: 'varchar', length: 200, nullable: true })
   projectId!: string | null;
+
+  /** The person a `person` memory belongs to (null for every other scope). */
+  @Column({ name: 'person_id', type: 'varchar', length: 64, nullable: true })
+  personId!: string | null;
+
+  /** The group chat (`channel:groupKey`) a `group` memory belongs to (null for every other scope). */
+  @Column({ name: 'group_id', type: 'varchar', length: 250, nullable: true })
+  groupId!: string | null;
 
   @Column({ type: 'varchar', length: 50, nullable: true })
   category!: string | null;

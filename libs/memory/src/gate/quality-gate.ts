@@ -60,6 +60,10 @@ export interface GateInput {
   candidate: MemoryCandidate;
   /** The project of the session the candidate comes from (never taken from the model). */
   projectId: string | null;
+  /** The person a `person` candidate belongs to (the speaker; never taken from the model). */
+  personId?: string | null;
+  /** The group chat a `group` candidate belongs to. */
+  groupId?: string | null;
   /** The user's own words the candidate must be grounded in; null when the user stated the memory directly. */
   sourceText: string | null;
   /** Memories that were injected into the prompt of the turns the candidate comes from. */
@@ -118,15 +122,29 @@ export function evaluateCandidate(input: GateInput): GateDecision {
   });
 
   if (candidate.scope === 'project' && !projectId) return decide('rejected', GateReason.NO_PROJECT);
+  // A personal fact needs its person, a group fact its group: never stored without an owner.
+  if ((candidate.scope === 'person' && !input.personId) || (candidate.scope === 'group' && !input.groupId)) return decide('rejected', GateReason.NOT_ALLOWED);
   if (input.sourceText !== null && grounding(content, input.sourceText) < config.minGrounding) {
     return decide('rejected', GateReason.NOT_FROM_USER);
   }
 
   const injectedIds = new Set(input.injected.map((m) => m.id));
   const seenReason = (m: MemoryLike) => (injectedIds.has(m.id) ? GateReason.ALREADY_KNOWN : GateReason.NEAR_DUPLICATE);
-  // Merge and supersede only within the candidate's own scope: a project fact never rewrites a global one.
-  const writable = (m: MemoryLike) =>
-    m.scope === candidate.scope && (candidate.scope === 'global' ? m.projectId === null : m.projectId === projectId);
+  // Merge and supersede only within the candidate's own scope and owner: a project fact never
+  // rewrites a global one, nor one person's fact another person's.
+  const writable = (m: MemoryLike) => {
+    if (m.scope !== candidate.scope) return false;
+    switch (candidate.scope) {
+      case 'global':
+        return m.projectId === null;
+      case 'project':
+        return m.projectId === projectId;
+      case 'person':
+        return !!input.personId && m.personId === input.personId;
+      case 'group':
+        return !!input.groupId && m.groupId === input.groupId;
+    }
+  };
 
   const form = normalisedForm(content);
   const exact = input.exact.find((m) => normalisedForm(m.content) === form);

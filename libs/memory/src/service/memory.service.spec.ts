@@ -25,6 +25,8 @@ function logCollector() {
   return { lines, logger };
 }
 
+/** The owner, speaking in a private conversation (what every turn was before people existed). */
+const OWNER = { personId: 'owner', role: 'owner' as const };
 const json = (...memories: Array<Record<string, unknown>>) => JSON.stringify({ memories });
 const fact = (content: string, extra: Record<string, unknown> = {}) => ({ content, scope: 'global', confidence: 0.9, ...extra });
 
@@ -56,7 +58,7 @@ describe('MemoryService', () => {
 
   /** Runs one turn through the hooks: prepare (injection), then completed (queued), then flush. */
   const turn = async (sessionId: string, projectId: string | null, userText: string, reply = 'OK.') => {
-    const ctx = { sessionId, turnId: `t${++turnNo}`, projectId, userText, userMessageId: `m${turnNo}` };
+    const ctx = { sessionId, turnId: `t${++turnNo}`, projectId, speaker: OWNER, userText, userMessageId: `m${turnNo}` };
     const prepared = await svc.prepareTurn(ctx);
     await svc.turnCompleted({ ...ctx, reply: { content: reply } });
     await svc.flush(sessionId);
@@ -78,7 +80,8 @@ describe('MemoryService', () => {
     await make([['I live in Lisbon', json(fact('User lives in Lisbon', { category: 'bio', tags: ['home'] }))]]);
     await turn('s1', null, 'By the way, I live in Lisbon.');
     const [m] = await svc.list({});
-    expect(m).toMatchObject({ content: 'User lives in Lisbon', scope: 'global', source: 'extracted', sourceSessionId: 's1', sourceMessageId: 'm1', tags: ['home'] });
+    // The owner's fact is the owner's (before people existed it was global: shared with everyone).
+    expect(m).toMatchObject({ content: 'User lives in Lisbon', scope: 'person', personId: 'owner', source: 'extracted', sourceSessionId: 's1', sourceMessageId: 'm1', tags: ['home'] });
     expect(notices).toEqual([{ sessionId: 's1', text: 'Remembered: User lives in Lisbon', ids: [m.id] }]);
     expect(usage).toEqual([{ sessionId: 's1', role: 'memory_extraction', modelConfigId: 'quick', inputTokens: 100, outputTokens: 20, cachedTokens: 0, costUsd: 0.001 }]);
     expect(script.prompts[0].user).toContain('[user] By the way, I live in Lisbon.');
@@ -87,7 +90,7 @@ describe('MemoryService', () => {
 
   describe('a conversation deleted before its extraction ran', () => {
     const completeTurn = async (sessionId: string, userText: string) => {
-      const ctx = { sessionId, turnId: `t${++turnNo}`, projectId: null, userText, userMessageId: `m${turnNo}` };
+      const ctx = { sessionId, turnId: `t${++turnNo}`, projectId: null, speaker: OWNER, userText, userMessageId: `m${turnNo}` };
       await svc.prepareTurn(ctx);
       await svc.turnCompleted({ ...ctx, reply: { content: 'OK.' } });
     };
@@ -191,7 +194,8 @@ describe('MemoryService', () => {
 
     it('merges a richer statement into the existing memory instead of adding one', async () => {
       await make([['oat milk', json(fact('User drinks coffee with oat milk'))]]);
-      const first = await svc.createFromUser({ content: 'User drinks coffee' });
+      // The owner's own fact (a global one is shared with everyone: the owner's turns never rewrite it).
+      const first = await svc.createFromUser({ content: 'User drinks coffee', scope: 'person', personId: 'owner' });
       await turn('s1', null, 'I drink my coffee with oat milk.');
       expect((await svc.list({})).map((m) => [m.id, m.content])).toEqual([[first.memory!.id, 'User drinks coffee with oat milk']]);
       expect((await db.store.history(first.memory!.id)).map((h) => h.action)).toEqual(['created', 'merged']);
@@ -201,7 +205,7 @@ describe('MemoryService', () => {
   describe('contradictions kept side by side', () => {
     it('a contradiction supersedes the old memory: kept in history, out of retrieval', async () => {
       await make([['moved to Porto', json(fact('User lives in Porto'))]]);
-      const old = await svc.createFromUser({ content: 'User lives in Lisbon' });
+      const old = await svc.createFromUser({ content: 'User lives in Lisbon', scope: 'person', personId: 'owner' });
       await turn('s1', null, 'Big news: I moved to Porto last week.');
       expect((await svc.list({})).map((m) => m.content)).toEqual(['User lives in Porto']);
       const system = await turn('s2', null, 'Where do I live?');
@@ -213,7 +217,7 @@ describe('MemoryService', () => {
     it('an update naming its target supersedes that memory', async () => {
       const existing = { id: '' };
       await make([['Helix', '']]);
-      existing.id = (await svc.createFromUser({ content: 'User uses Neovim as their editor' })).memory!.id;
+      existing.id = (await svc.createFromUser({ content: 'User uses Neovim as their editor', scope: 'person', personId: 'owner' })).memory!.id;
       await make([['Helix', json(fact('User switched to Helix as their editor', { target: existing.id }))]]);
       await turn('s1', null, 'I switched to Helix as my editor.');
       expect((await svc.list({})).map((m) => m.content)).toEqual(['User switched to Helix as their editor']);
@@ -246,7 +250,7 @@ describe('MemoryService', () => {
       expect(await turn('sb', 'B', 'Where does the service deploy to? Fly.io?')).not.toContain('Fly.io');
       expect(await turn('sn', null, 'Where does the service deploy to? Fly.io?')).not.toContain('Fly.io');
       const [search, , forget] = memoryTools(svc);
-      const toolCtx = { sessionId: 'sb', turnId: 'tx', channel: 'api', peerId: 'p', projectId: 'B' };
+      const toolCtx = { sessionId: 'sb', turnId: 'tx', channel: 'api', peerId: 'p', projectId: 'B', speaker: OWNER };
       expect((await search.execute({ query: 'deploy Fly.io' }, toolCtx)).memories).toEqual([]);
       expect(await forget.execute({ id: a.id }, toolCtx)).toEqual({ forgotten: false });
       expect(await svc.list({ projectId: 'B' })).toEqual([]);
@@ -315,7 +319,7 @@ describe('MemoryService', () => {
       expect(await turn('nomem', null, 'I bake sourdough bread every weekend, and rye bread too.')).toBe('');
       expect(script.prompts).toHaveLength(0);
       // Tools run during a turn: between prepare and completed.
-      await svc.prepareTurn({ sessionId: 'nomem', turnId: 'tool-turn', projectId: null, userText: 'remember rye bread', userMessageId: 'm' });
+      await svc.prepareTurn({ sessionId: 'nomem', turnId: 'tool-turn', projectId: null, speaker: OWNER, userText: 'remember rye bread', userMessageId: 'm' });
       const [search, save] = memoryTools(svc);
       const ctx = { sessionId: 'nomem', turnId: 'tool-turn', channel: 'api', peerId: 'p', projectId: null };
       expect(await search.execute({ query: 'rye bread' }, ctx)).toEqual({ memories: [] });
@@ -327,7 +331,7 @@ describe('MemoryService', () => {
     it('debounces turns of a session into one extraction and flushes on close', async () => {
       await make([['tennis', json(fact('User plays tennis on Sundays'), fact('User is learning Italian'))]]);
       for (const text of ['I play tennis on Sundays.', 'Also, I am learning Italian.']) {
-        const ctx = { sessionId: 's1', turnId: `t${++turnNo}`, projectId: null, userText: text, userMessageId: `m${turnNo}` };
+        const ctx = { sessionId: 's1', turnId: `t${++turnNo}`, projectId: null, speaker: OWNER, userText: text, userMessageId: `m${turnNo}` };
         await svc.prepareTurn(ctx);
         await svc.turnCompleted({ ...ctx, reply: { content: 'Nice.' } });
       }
@@ -342,7 +346,7 @@ describe('MemoryService', () => {
     it('merges overflowing turns into the batch instead of losing them', async () => {
       await make([['turn 5', json(fact('User has five cats'))]], { maxDepth: 2 });
       for (let i = 1; i <= 5; i++) {
-        const ctx = { sessionId: 's1', turnId: `t${++turnNo}`, projectId: null, userText: `turn ${i}: I have ${i} cats`, userMessageId: `m${turnNo}` };
+        const ctx = { sessionId: 's1', turnId: `t${++turnNo}`, projectId: null, speaker: OWNER, userText: `turn ${i}: I have ${i} cats`, userMessageId: `m${turnNo}` };
         await svc.turnCompleted({ ...ctx, reply: { content: 'ok' } });
       }
       expect(svc.metrics().queue).toMatchObject({ depth: 2, drops: 3 });
@@ -356,7 +360,7 @@ describe('MemoryService', () => {
       await make([]);
       const [search, save, forget] = memoryTools(svc);
       const ctx = { sessionId: 's1', turnId: 'tool-turn', channel: 'api', peerId: 'p', projectId: 'A' };
-      await svc.prepareTurn({ sessionId: 's1', turnId: 'tool-turn', projectId: 'A', userText: 'Remember that I run marathons', userMessageId: 'm' });
+      await svc.prepareTurn({ sessionId: 's1', turnId: 'tool-turn', projectId: 'A', speaker: OWNER, userText: 'Remember that I run marathons', userMessageId: 'm' });
       const saved = await save.execute({ content: 'User runs marathons' }, ctx);
       expect(saved).toMatchObject({ saved: true, action: 'accepted', reason: 'NEW' });
       expect(await save.execute({ content: 'User runs marathons' }, ctx)).toMatchObject({ saved: false, reason: 'DUPLICATE' });

@@ -7,10 +7,11 @@ import {
   type Memory,
   type MemoryDecision,
   type MemoryMetrics,
+  type MemoryScope,
   type MemorySettings,
   type UpdateMemoryRequest,
 } from '@switchboard/protocol';
-import type { ChatMessage } from '@switchboard/models';
+import type { ChatMessage, TurnSpeaker } from '@switchboard/models';
 import { buildExtractionPrompt, type ExtractionTurn } from '../extraction/extraction-prompt';
 import { parseExtractionResponse, type ParsedExtraction } from '../extraction/parse-extraction';
 import { DEFAULT_GATE_CONFIG, GATE_NEIGHBOURS, evaluateCandidate, precheckCandidate } from '../gate/quality-gate';
@@ -27,7 +28,17 @@ import {
 import { contentHash, factTokens, normaliseWhitespace } from '../text/normalise-text';
 import { grounding } from '../text/similarity';
 import { MemorySettingsStore } from '../store/memory-settings.store';
-import { inScope, toMemory, type MemoryRecord, type MemoryScopeFilter, type MemoryStore, type NewMemoryInput } from '../store/memory.store';
+import {
+  inScope,
+  normaliseOwner,
+  ownerFilter,
+  toMemory,
+  type MemoryOwner,
+  type MemoryRecord,
+  type MemoryScopeFilter,
+  type MemoryStore,
+  type NewMemoryInput,
+} from '../store/memory.store';
 
 /** The delegated model call extraction needs (libs/models' ModelRunner implements it). */
 export interface MemoryModelClient {
@@ -46,7 +57,15 @@ export interface MemoryDelegate {
   /** Null when the role has no model to run. */
   run(
     role: 'memory_extraction',
-    req: { sessionId: string; system: string; messages: ChatMessage[]; maxOutputTokens?: number; offlineOk?: boolean },
+    req: {
+      sessionId: string;
+      /** The person the call is made for (the speaker): its usage counts toward them. */
+      personId?: string | null;
+      system: string;
+      messages: ChatMessage[];
+      maxOutputTokens?: number;
+      offlineOk?: boolean;
+    },
   ): Promise<{ text: string; modelConfigId: string } | null>;
 }
 
@@ -71,7 +90,50 @@ export interface MemoryTurnContext {
   channel?: string;
   peerId?: string;
   agent?: string | null;
+  /** Who is speaking (null or absent: the door could not say). */
+  speaker?: TurnSpeaker | null;
+  /** The group chat (`channel:groupKey`) of the conversation; null or absent for a private one. */
+  groupId?: string | null;
 }
+
+/** Whom a turn is for: the speaker, the group chat it happens in, the conversation's project. */
+export interface MemoryAudience {
+  speaker: TurnSpeaker | null;
+  groupId: string | null;
+  projectId: string | null;
+}
+
+/**
+ * What a turn may read: global, the project's, the group's (in a group chat) and the speaker's own
+ * memories — the speaker's only in a private conversation, since a group reads the reply too.
+ */
+export function readableFor(audience: MemoryAudience): MemoryScopeFilter {
+  return {
+    scope: 'turn',
+    personId: audience.groupId === null ? (audience.speaker?.personId ?? null) : null,
+    groupId: audience.groupId,
+    projectId: audience.projectId,
+  };
+}
+
+/**
+ * Whether the speaker of a turn may forget a memory: their own person memories and their group's;
+ * an owner-role speaker also global and project ones. Never another person's memories.
+ */
+export function mayForget(memory: Pick<MemoryOwner, 'scope' | 'personId' | 'groupId'>, audience: Pick<MemoryAudience, 'speaker' | 'groupId'>): boolean {
+  switch (memory.scope) {
+    case 'person':
+      return audience.speaker !== null && memory.personId === audience.speaker.personId;
+    case 'group':
+      return audience.groupId !== null && memory.groupId === audience.groupId;
+    case 'global':
+    case 'project':
+      return audience.speaker?.role === 'owner';
+  }
+}
+
+/** Who acts through the management API: absent means the owner (the API token is the owner's). */
+export type MemoryActor = TurnSpeaker;
 
 /** A decision as observed by metrics, logs and the bench. */
 export interface DecisionEvent {
@@ -111,6 +173,8 @@ export interface MemoryServiceOptions {
 interface ExtractionEvent {
   sessionId: string;
   projectId: string | null;
+  speaker: TurnSpeaker | null;
+  groupId: string | null;
   turns: Array<ExtractionTurn & { messageId?: string }>;
   injectedIds: string[];
 }
@@ -118,6 +182,8 @@ interface ExtractionEvent {
 interface TurnState {
   sessionId: string;
   projectId: string | null;
+  speaker: TurnSpeaker | null;
+  groupId: string | null;
   userText: string;
   injectedIds: string[];
   /** False when memory does not apply to the turn (an agent profile with memory off). */
@@ -139,6 +205,7 @@ const REJECTION_MESSAGES: Record<string, string> = {
   JUNK: 'This does not look like a lasting fact or preference.',
   LOW_CONFIDENCE: 'The memory was not confident enough to store.',
   NO_PROJECT: 'A project memory needs a project.',
+  NOT_ALLOWED: 'This memory needs an owner it may be stored for.',
   NOT_FROM_USER: 'The memory is not grounded in what the user said.',
 };
 
@@ -234,12 +301,13 @@ export class MemoryService {
 
   /** Retrieves the memories for a turn and returns the system-prompt section; remembers what was injected. */
   async prepareTurn(ctx: MemoryTurnContext): Promise<{ system?: string }> {
-    const turn = { sessionId: ctx.sessionId, projectId: ctx.projectId, userText: ctx.userText };
+    const audience = audienceOf(ctx);
+    const turn = { sessionId: ctx.sessionId, ...audience, userText: ctx.userText };
     if (!(await this.active(ctx))) {
       this.trackTurn(ctx.turnId, { ...turn, injectedIds: [], allowed: false });
       return {};
     }
-    const memories = await this.retrieve(ctx.userText, ctx.projectId);
+    const memories = await this.retrieve(ctx.userText, audience);
     this.trackTurn(ctx.turnId, { ...turn, injectedIds: memories.map((m) => m.id), allowed: true });
     this.log.debug({ sessionId: ctx.sessionId, turnId: ctx.turnId, injected: memories.length }, 'memories injected');
     const section = formatMemorySection(memories);
@@ -253,7 +321,7 @@ export class MemoryService {
     if (!(await this.active(ctx))) return;
     this.queue.enqueue(ctx.sessionId, {
       sessionId: ctx.sessionId,
-      projectId: ctx.projectId,
+      ...audienceOf(ctx),
       turns: [
         { role: 'user', content: ctx.userText, messageId: ctx.userMessageId },
         { role: 'assistant', content: ctx.reply.content },
@@ -274,9 +342,12 @@ export class MemoryService {
 
   // ------------------------------------------------------------------ retrieval
 
-  /** Global memories plus the project's, ranked by relevance to the text, confidence and recency, within the token budget. */
-  async retrieve(text: string, projectId: string | null): Promise<RetrievedMemory[]> {
-    const filter: MemoryScopeFilter = { scope: 'session', projectId };
+  /**
+   * What the turn may read (the speaker's own memories in a private chat, the group's in a group,
+   * the project's, global), ranked by relevance to the text, confidence and recency, within the token budget.
+   */
+  async retrieve(text: string, audience: MemoryAudience): Promise<RetrievedMemory[]> {
+    const filter = readableFor(audience);
     const recent = await this.store.recent(filter, 30);
     // Nothing active in scope (a new install, a new project): the search could find nothing either.
     const hits = recent.length > 0 ? await this.store.search(text, filter, 30) : [];
@@ -287,7 +358,7 @@ export class MemoryService {
     const safe = [...pool.values()].filter((m) => {
       if (inScope(m, filter)) return true;
       this.counters.retrieval.scopeViolations++;
-      this.log.error({ memoryId: m.id, projectId }, 'memory outside the session scope was returned by a query; dropped');
+      this.log.error({ memoryId: m.id, scope: m.scope, projectId: audience.projectId }, 'memory outside the turn\'s scope was returned by a query; dropped');
       return false;
     });
     const packed = packWithinBudget(rankMemories(safe, Date.now(), this.retrievalConfig), this.retrievalConfig);
@@ -322,14 +393,20 @@ export class MemoryService {
       this.log.debug({ sessionId }, 'no extraction model configured: nothing extracted');
       return;
     }
-    const projectId = events.at(-1)!.projectId;
+    // The newest turn says whom the batch is for (a session's project, group and speaker rarely change).
+    const { projectId, speaker, groupId } = events.at(-1)!;
+    if (speaker === null && groupId === null) {
+      this.log.info({ sessionId, turns: events.length }, 'speaker unknown in a private conversation: nothing extracted (a fact needs an owner)');
+      return;
+    }
+    const audience: MemoryAudience = { projectId, speaker, groupId };
     const turns = events.flatMap((e) => e.turns);
     const userTurns = turns.filter((t) => t.role === 'user');
     if (factTokens(userTurns.map((t) => t.content).join(' ')).length === 0) {
       this.log.debug({ sessionId, turns: userTurns.length }, 'user turns hold no fact (greetings, thanks): nothing extracted');
       return;
     }
-    const known = await this.store.getMany([...new Set(events.flatMap((e) => e.injectedIds))], { scope: 'session', projectId });
+    const known = await this.store.getMany([...new Set(events.flatMap((e) => e.injectedIds))], readableFor(audience));
     const prompt = buildExtractionPrompt({ turns, known, hasProject: projectId !== null, maxChars: this.gateConfig.maxChars });
     this.counters.extraction.runs++;
     const t0 = performance.now();
@@ -341,7 +418,7 @@ export class MemoryService {
       if (delegate) {
         // The delegator records the usage under the role (and fails over like every delegated call).
         // The offline demo model runs too: its reply is diagnosed like any other.
-        const r = await delegate.run('memory_extraction', { sessionId, ...request, offlineOk: true });
+        const r = await delegate.run('memory_extraction', { sessionId, personId: speaker?.personId ?? null, ...request, offlineOk: true });
         if (!r) return;
         text = r.text;
         usedModel = r.modelConfigId;
@@ -379,12 +456,16 @@ export class MemoryService {
     const sourceText = userTurns.map((t) => t.content).join('\n');
     const saved: MemoryRecord[] = [];
     const reasons: Record<string, number> = {};
-    for (const candidate of parsed.candidates) {
-      const sourceMessageId = bestSource(candidate.content, userTurns);
+    for (const extracted of parsed.candidates) {
+      const sourceMessageId = bestSource(extracted.content, userTurns);
+      // A fact belongs to whoever said it: the speaker's in a private chat, the group's in a group; never global.
+      const candidate: MemoryCandidate = { ...extracted, scope: extracted.scope === 'project' ? 'project' : groupId !== null ? 'group' : 'person' };
       const { decision, memory } = await this.applyCandidate(candidate, {
         origin: 'extracted',
         sessionId,
         projectId,
+        personId: speaker?.personId ?? null,
+        groupId,
         sourceText,
         injected: known,
         sourceMessageId,
@@ -420,6 +501,10 @@ export class MemoryService {
       origin: MemoryOrigin;
       sessionId: string | null;
       projectId: string | null;
+      /** The person a `person` candidate belongs to. */
+      personId?: string | null;
+      /** The group chat a `group` candidate belongs to. */
+      groupId?: string | null;
       sourceText: string | null;
       injected: readonly MemoryLike[];
       sourceMessageId: string | null;
@@ -431,9 +516,23 @@ export class MemoryService {
       return { decision: pre, memory: null };
     }
     const projectId = ctx.projectId;
-    // What the candidate is compared with: its own scope, plus global memories for a project candidate.
-    const readable: MemoryScopeFilter = candidate.scope === 'project' ? { scope: 'session', projectId } : { scope: 'global' };
-    const writable: MemoryScopeFilter = candidate.scope === 'project' && projectId ? { scope: 'project', projectId } : { scope: 'global' };
+    const personId = ctx.personId ?? null;
+    const groupId = ctx.groupId ?? null;
+    // What the candidate is compared with: its own scope and owner, plus global memories (a fact
+    // everyone shares is not stored again for one of them); a project fact also with what the
+    // speaker (or the group) already has, so a personal fact is not copied into each project.
+    const readable: MemoryScopeFilter =
+      candidate.scope === 'project'
+        ? { scope: 'turn', projectId, personId, groupId }
+        : {
+            scope: 'turn',
+            projectId: null,
+            personId: candidate.scope === 'person' ? personId : null,
+            groupId: candidate.scope === 'group' ? groupId : null,
+          };
+    // Where it may merge or supersede: its own scope and owner only (an owner-less candidate is refused by the gate).
+    const hasOwner = (candidate.scope !== 'project' || projectId) && (candidate.scope !== 'person' || personId) && (candidate.scope !== 'group' || groupId);
+    const writable: MemoryScopeFilter = hasOwner ? ownerFilter(normaliseOwner({ scope: candidate.scope, projectId, personId, groupId })) : { scope: 'global' };
     const content = normaliseWhitespace(candidate.content);
     const outcome = await this.store.transaction(async (s) => {
       const [exact, hits, target] = await Promise.all([
@@ -444,6 +543,8 @@ export class MemoryService {
       const decision = evaluateCandidate({
         candidate,
         projectId,
+        personId,
+        groupId,
         sourceText: ctx.sourceText,
         injected: ctx.injected.filter((m) => inScope(m, readable)),
         exact,
@@ -455,6 +556,8 @@ export class MemoryService {
         content: decision.content,
         scope: candidate.scope,
         projectId: candidate.scope === 'project' ? projectId : null,
+        personId: candidate.scope === 'person' ? personId : null,
+        groupId: candidate.scope === 'group' ? groupId : null,
         category: candidate.category,
         tags: candidate.tags,
         confidence: candidate.confidence,
@@ -523,22 +626,27 @@ export class MemoryService {
 
   // ------------------------------------------------------------------ management
 
-  /** Lists memories by scope, project and relevance to `q`. */
+  /** Lists memories by scope and owner (project, person, group) and relevance to `q`. */
   async list(query: ListMemoriesQuery): Promise<Memory[]> {
     const filter = filterFor(query);
     const rows = await this.store.list(filter, { q: query.q, limit: query.limit ?? 100 });
     return rows.map((r) => toMemory(r.record, r.score));
   }
 
-  /** A memory the user states (API): the same gate (secrets, duplicates), refused with MEMORY_REJECTED. */
-  async createFromUser(body: CreateMemoryRequest): Promise<MemoryDecision> {
+  /**
+   * A memory the user states (API): the same gate (secrets, duplicates), refused with MEMORY_REJECTED.
+   * Without an actor the owner acts (the API token is the owner's); a member actor may only add
+   * their own memories, never a global one nor another person's.
+   */
+  async createFromUser(body: CreateMemoryRequest, actor?: MemoryActor | null): Promise<MemoryDecision> {
     const scope = body.scope ?? 'global';
-    if (scope === 'project' && !body.projectId) {
-      throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'projectId: required when scope is "project"', { field: 'projectId' });
-    }
-    if (scope === 'global' && body.projectId) {
-      throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'projectId: only a project memory has a project', { field: 'projectId' });
-    }
+    const owner = ownerOf(scope, {
+      projectId: body.projectId,
+      // A member stating a personal fact states their own.
+      personId: body.personId ?? (scope === 'person' && actor && actor.role !== 'owner' ? actor.personId : undefined),
+      groupId: body.groupId,
+    });
+    assertActorMayWrite(actor, owner);
     const candidate: MemoryCandidate = {
       content: body.content,
       scope,
@@ -550,7 +658,9 @@ export class MemoryService {
     const { decision, memory } = await this.applyCandidate(candidate, {
       origin: 'user',
       sessionId: null,
-      projectId: body.projectId ?? null,
+      projectId: owner.projectId,
+      personId: owner.personId,
+      groupId: owner.groupId,
       sourceText: null,
       injected: [],
       sourceMessageId: null,
@@ -559,14 +669,32 @@ export class MemoryService {
     return { action: decision.action, reason: decision.reason, memory: memory ? toMemory(memory) : null };
   }
 
-  /** Edits a memory (content through the secret, length and duplicate checks); history keeps the old version. */
-  async update(id: string, body: UpdateMemoryRequest): Promise<Memory> {
+  /**
+   * Edits a memory (content through the secret, length and duplicate checks) or moves it to another
+   * scope (`scope` with the id it needs; e.g. promote a person memory to global). History keeps the
+   * old version. A member actor may only edit and move their own memories, never to global.
+   */
+  async update(id: string, body: UpdateMemoryRequest, actor?: MemoryActor | null): Promise<Memory> {
     const current = await this.store.get(id, { scope: 'all' });
     if (!current) throw notFound(id);
+    const moving = body.scope !== undefined || body.projectId !== undefined || body.personId !== undefined || body.groupId !== undefined;
+    const scope = body.scope ?? current.scope;
+    const same = scope === current.scope;
+    const requested = moving
+      ? ownerOf(scope, {
+          projectId: body.projectId ?? (same ? (current.projectId ?? undefined) : undefined),
+          personId: body.personId ?? (same ? (current.personId ?? undefined) : undefined),
+          groupId: body.groupId ?? (same ? (current.groupId ?? undefined) : undefined),
+        })
+      : null;
+    // Naming the owner it already has is not a move.
+    const target = requested && !sameOwner(requested, current) ? requested : null;
+    assertActorMayWrite(actor, current);
+    if (target) assertActorMayWrite(actor, target);
     if (body.content !== undefined || body.tags !== undefined || body.category !== undefined) {
       const candidate: MemoryCandidate = {
         content: body.content ?? current.content,
-        scope: current.scope,
+        scope,
         confidence: 1,
         category: body.category !== undefined ? body.category : current.category,
         tags: body.tags ?? current.tags,
@@ -575,17 +703,34 @@ export class MemoryService {
       const pre = precheckCandidate(candidate, { ...this.gateConfig, minConfidence: 0 });
       if (pre && pre.reason !== 'JUNK') throw rejection(pre);
     }
-    const own: MemoryScopeFilter = current.scope === 'project' ? { scope: 'project', projectId: current.projectId } : { scope: 'global' };
+    const own = ownerFilter(current);
     const updated = await this.store.transaction(async (s) => {
-      if (body.content !== undefined) {
-        const clash = (await s.findByHash(contentHash(body.content), own)).find((m) => m.id !== id);
-        if (clash) throw rejection({ action: 'rejected', reason: 'DUPLICATE', content: body.content, targetId: clash.id });
+      if (body.content !== undefined || target) {
+        // No two memories of one owner say the same thing: checked where the memory ends up.
+        const content = body.content ?? current.content;
+        const clash = (await s.findByHash(contentHash(content), ownerFilter(target ?? current))).find((m) => m.id !== id);
+        if (clash) throw rejection({ action: 'rejected', reason: 'DUPLICATE', content, targetId: clash.id });
       }
-      return s.update(id, { content: body.content, category: body.category, tags: body.tags }, own, 'updated', { reason: 'USER_EDIT' });
+      return s.update(id, { content: body.content, category: body.category, tags: body.tags, ...(target ? { owner: target } : {}) }, own, 'updated', {
+        reason: target ? 'USER_MOVE' : 'USER_EDIT',
+      });
     });
     if (!updated) throw notFound(id);
-    this.log.info({ memoryId: id, contentChanged: body.content !== undefined }, 'memory edited');
+    this.log.info(
+      { memoryId: id, contentChanged: body.content !== undefined, ...(target ? { from: current.scope, to: target.scope } : {}) },
+      target ? 'memory moved' : 'memory edited',
+    );
     return toMemory(updated);
+  }
+
+  /**
+   * Moves every memory of one person to another, in one transaction (an account linked to another
+   * person takes its memories along); exact duplicates are merged. Returns how many memories moved.
+   */
+  async reassignPerson(fromPersonId: string, toPersonId: string): Promise<number> {
+    const moved = await this.store.reassignPerson(fromPersonId, toPersonId, { reason: 'PERSON_LINKED' });
+    if (moved > 0) this.log.info({ fromPersonId, toPersonId, memories: moved }, 'person memories moved to another person');
+    return moved;
   }
 
   /** Hard delete: the memory, its older versions, its full-text entry and its history content. */
@@ -598,6 +743,12 @@ export class MemoryService {
   /** Memories saved by a tool call in a turn: grounded in that turn's user text when it is known. */
   turnSourceText(turnId: string): string | null {
     return this.turns.get(turnId)?.userText ?? null;
+  }
+
+  /** The speaker and group a turn was prepared for (tools fall back to it when their context lacks them). */
+  turnAudience(turnId: string): Pick<MemoryAudience, 'speaker' | 'groupId'> | null {
+    const state = this.turns.get(turnId);
+    return state ? { speaker: state.speaker, groupId: state.groupId } : null;
   }
 
   /** Whether the memory tools may act in a turn: memory is on, and on for the turn's agent. */
@@ -616,14 +767,70 @@ export class MemoryService {
   }
 }
 
-/** The store filter for a list query: `projectId` alone means that project's memories. */
-export function filterFor(query: Pick<ListMemoriesQuery, 'scope' | 'projectId'>): MemoryScopeFilter {
-  if (query.scope === 'global') {
-    if (query.projectId) throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'projectId: only applies to scope "project"', { field: 'projectId' });
-    return { scope: 'global' };
+const OWNER_FIELD = { project: 'projectId', person: 'personId', group: 'groupId' } as const;
+type OwnerField = (typeof OWNER_FIELD)[keyof typeof OWNER_FIELD];
+const OWNER_FIELDS: OwnerField[] = ['projectId', 'personId', 'groupId'];
+const SCOPE_OF_FIELD: Record<OwnerField, Exclude<MemoryScope, 'global'>> = { projectId: 'project', personId: 'person', groupId: 'group' };
+
+function invalid(field: string, message: string): SwitchboardError {
+  return new SwitchboardError(ErrorCode.VALIDATION_FAILED, `${field}: ${message}`, { field });
+}
+
+/**
+ * The store filter for a list query. `projectId`, `personId` or `groupId` alone means that
+ * project's, person's or group's memories; with `scope` it must be the id that scope has; a scope
+ * without its id lists every project's (person's, group's) memories; nothing lists everything.
+ */
+export function filterFor(query: Pick<ListMemoriesQuery, 'scope' | 'projectId' | 'personId' | 'groupId'>): MemoryScopeFilter {
+  const given = OWNER_FIELDS.filter((f) => query[f] !== undefined);
+  if (given.length > 1) throw invalid(given[1], `give one of ${given.join(' and ')} (a memory has one owner)`);
+  const scope = query.scope ?? (given.length === 1 ? SCOPE_OF_FIELD[given[0]] : undefined);
+  if (scope === undefined) return { scope: 'all' };
+  if (given.length === 1 && (scope === 'global' || OWNER_FIELD[scope] !== given[0])) throw invalid(given[0], `only applies to scope "${SCOPE_OF_FIELD[given[0]]}"`);
+  switch (scope) {
+    case 'global':
+      return { scope: 'global' };
+    case 'project':
+      return { scope: 'project', projectId: query.projectId ?? null };
+    case 'person':
+      return { scope: 'person', personId: query.personId ?? null };
+    case 'group':
+      return { scope: 'group', groupId: query.groupId ?? null };
   }
-  if (query.scope === 'project' || query.projectId) return { scope: 'project', projectId: query.projectId ?? null };
-  return { scope: 'all' };
+}
+
+/** A group id names a channel and a group on it: `telegram:-1001234`. */
+const GROUP_ID = /^[a-z][a-z0-9_-]*:\S+$/;
+
+/** The owner a scope and its ids describe; VALIDATION_FAILED when an id is missing or belongs to another scope. */
+export function ownerOf(scope: MemoryScope, ids: { projectId?: string; personId?: string; groupId?: string }): MemoryOwner {
+  const needed = scope === 'global' ? null : OWNER_FIELD[scope];
+  for (const field of OWNER_FIELDS) {
+    if (field !== needed && ids[field] !== undefined) {
+      throw invalid(field, needed ? `a ${scope} memory has no ${field}` : `only a ${SCOPE_OF_FIELD[field]} memory has a ${field}`);
+    }
+  }
+  if (needed && !ids[needed]) throw invalid(needed, `required when scope is "${scope}"`);
+  if (scope === 'group' && !GROUP_ID.test(ids.groupId!)) throw invalid('groupId', 'a group id is "channel:group", e.g. "telegram:-1001234"');
+  return normaliseOwner({ scope, ...ids });
+}
+
+/** A member acting on memories: only their own; never a global memory, never another person's. */
+function assertActorMayWrite(actor: MemoryActor | null | undefined, owner: Pick<MemoryOwner, 'scope' | 'personId'>): void {
+  if (!actor || actor.role === 'owner') return;
+  if (owner.scope === 'global') throw new SwitchboardError(ErrorCode.FORBIDDEN, 'Only the owner creates or changes global memories (shared with everyone).', { scope: 'global' });
+  if (owner.scope === 'person' && owner.personId !== actor.personId) {
+    throw new SwitchboardError(ErrorCode.FORBIDDEN, "A member can only manage their own memories, never another person's.", { scope: 'person' });
+  }
+}
+
+function sameOwner(a: MemoryOwner, b: MemoryOwner): boolean {
+  return a.scope === b.scope && a.projectId === b.projectId && a.personId === b.personId && a.groupId === b.groupId;
+}
+
+/** A turn context's audience (absent fields: unknown speaker, private conversation). */
+function audienceOf(ctx: MemoryTurnContext): MemoryAudience {
+  return { speaker: ctx.speaker ?? null, groupId: ctx.groupId ?? null, projectId: ctx.projectId };
 }
 
 function rejection(decision: GateDecision): SwitchboardError {

@@ -1,5 +1,6 @@
 import { openMemoryTestDb, type MemoryTestDb } from '../testing/memory-test-db';
-import type { NewMemoryInput } from './memory.store';
+import { memoryMigrations } from '../db/memory-schema';
+import { inScope, type MemoryScopeFilter, type NewMemoryInput } from './memory.store';
 
 const input = (content: string, over: Partial<NewMemoryInput> = {}): NewMemoryInput => ({
   content,
@@ -41,7 +42,7 @@ describe('memory migration', () => {
 
   it('is reversible: down drops every memory table (FTS included) and up builds them again', async () => {
     await db.store.create(input('User likes green tea'), meta);
-    await db.ds.undoLastMigration();
+    for (const _ of memoryMigrations) await db.ds.undoLastMigration();
     expect(await tables(db)).toEqual(['migrations']);
     await db.ds.runMigrations();
     expect(await tables(db)).toContain('memories_fts');
@@ -74,7 +75,7 @@ describe('MemoryStore', () => {
     const a = await db.store.create(input('The build uses pnpm workspaces', { scope: 'project', projectId: 'A' }), meta);
     const b = await db.store.create(input('The build uses cargo workspaces', { scope: 'project', projectId: 'B' }), meta);
     const g = await db.store.create(input('User writes commit messages in English'), meta);
-    const forB = { scope: 'session' as const, projectId: 'B' };
+    const forB = { scope: 'turn' as const, personId: null, groupId: null, projectId: 'B' };
     expect((await db.store.search('build workspaces pnpm', forB, 10)).map((h) => h.record.id).sort()).toEqual([b.id].sort());
     expect(await db.store.get(a.id, forB)).toBeNull();
     expect(await db.store.getMany([a.id, b.id, g.id], forB)).toHaveLength(2);
@@ -83,8 +84,104 @@ describe('MemoryStore', () => {
     expect(await db.store.count(forB)).toBe(2);
     expect((await db.store.list({ scope: 'project', projectId: 'B' }, { limit: 10 })).map((r) => r.record.id)).toEqual([b.id]);
     // A session without a project sees only global memories.
-    expect((await db.store.recent({ scope: 'session', projectId: null }, 10)).map((m) => m.id)).toEqual([g.id]);
+    expect((await db.store.recent({ scope: 'turn', personId: null, groupId: null, projectId: null }, 10)).map((m) => m.id)).toEqual([g.id]);
     expect(await db.store.get(g.id, { scope: 'project', projectId: 'B' })).toBeNull();
+  });
+
+  describe('person and group scopes', () => {
+    const turn = (over: Partial<{ personId: string | null; groupId: string | null; projectId: string | null }> = {}): MemoryScopeFilter => ({
+      scope: 'turn',
+      personId: null,
+      groupId: null,
+      projectId: null,
+      ...over,
+    });
+    const seed = async () => ({
+      alice: await db.store.create(input('Alice keeps bees on the roof', { scope: 'person', personId: 'alice' }), meta),
+      bob: await db.store.create(input('Bob keeps bees in the garden', { scope: 'person', personId: 'bob' }), meta),
+      owner: await db.store.create(input('Owner keeps bees at the lake', { scope: 'person', personId: 'owner' }), meta),
+      group: await db.store.create(input('The club keeps bees at the school', { scope: 'group', groupId: 'telegram:-100' }), meta),
+      other: await db.store.create(input('The choir keeps bees at the church', { scope: 'group', groupId: 'telegram:-200' }), meta),
+      project: await db.store.create(input('The project keeps bees in CI', { scope: 'project', projectId: 'A' }), meta),
+      global: await db.store.create(input('Everyone keeps bees somewhere', { scope: 'global' }), meta),
+    });
+    const ids = (rows: Array<{ id: string }>) => rows.map((r) => r.id).sort();
+
+    it('a private turn reads the speaker\'s memories, the project\'s and global: never another person\'s or a group\'s', async () => {
+      const m = await seed();
+      const forAlice = turn({ personId: 'alice', projectId: 'A' });
+      const visible = ids([m.alice, m.project, m.global]);
+      expect(ids((await db.store.search('bees keeps', forAlice, 20)).map((h) => h.record))).toEqual(visible);
+      expect(ids(await db.store.recent(forAlice, 20))).toEqual(visible);
+      expect(await db.store.count(forAlice)).toBe(3);
+      expect(ids(await db.store.getMany(Object.values(m).map((r) => r.id), forAlice))).toEqual(visible);
+      expect(await db.store.get(m.bob.id, forAlice)).toBeNull();
+      expect(await db.store.get(m.owner.id, forAlice)).toBeNull();
+      expect(await db.store.findByHash(m.bob.contentHash, forAlice)).toEqual([]);
+      expect(await db.store.hardDelete(m.bob.id, forAlice, meta)).toBe(0);
+      expect(await db.store.update(m.owner.id, { content: 'x y z' }, forAlice, 'updated', meta)).toBeNull();
+      for (const r of Object.values(m)) expect(inScope(r, forAlice)).toBe(visible.includes(r.id));
+    });
+
+    it('a group turn reads the group\'s memories, the project\'s and global, and nobody\'s personal ones (not even the speaker\'s)', async () => {
+      const m = await seed();
+      const inGroup = turn({ personId: 'alice', groupId: 'telegram:-100' });
+      const visible = ids([m.group, m.global]);
+      expect(ids((await db.store.search('bees keeps', inGroup, 20)).map((h) => h.record))).toEqual(visible);
+      expect(ids(await db.store.recent(inGroup, 20))).toEqual(visible);
+      expect(await db.store.count(inGroup)).toBe(2);
+      for (const r of Object.values(m)) expect(inScope(r, inGroup)).toBe(visible.includes(r.id));
+    });
+
+    it('an unknown speaker reads only shared memories; management filters read one owner or every owner of a scope', async () => {
+      const m = await seed();
+      expect(ids(await db.store.recent(turn(), 20))).toEqual([m.global.id]);
+      expect(ids(await db.store.recent({ scope: 'person', personId: 'bob' }, 20))).toEqual([m.bob.id]);
+      expect(ids(await db.store.recent({ scope: 'person', personId: null }, 20))).toEqual(ids([m.alice, m.bob, m.owner]));
+      expect(ids(await db.store.recent({ scope: 'group', groupId: 'telegram:-200' }, 20))).toEqual([m.other.id]);
+      expect(ids(await db.store.recent({ scope: 'group', groupId: null }, 20))).toEqual(ids([m.group, m.other]));
+      expect(ids(await db.store.recent({ scope: 'global' }, 20))).toEqual([m.global.id]);
+      expect(await db.store.count({ scope: 'all' })).toBe(7);
+    });
+
+    it('stores owner ids only for their scope and refuses a person or group memory without its owner', async () => {
+      const m = await db.store.create(input('User likes tea', { scope: 'global', personId: 'alice', groupId: 'telegram:-1', projectId: 'A' }), meta);
+      expect(m).toMatchObject({ scope: 'global', personId: null, groupId: null, projectId: null });
+      await expect(db.store.create(input('User likes tea', { scope: 'person' }), meta)).rejects.toThrow(/person id/);
+      await expect(db.store.create(input('User likes tea', { scope: 'group' }), meta)).rejects.toThrow(/group id/);
+    });
+
+    it('moves a memory to another scope and keeps its history', async () => {
+      const m = await db.store.create(input('User likes tea', { scope: 'person', personId: 'alice' }), meta);
+      const moved = await db.store.update(m.id, { owner: { scope: 'global', projectId: null, personId: null, groupId: null } }, { scope: 'person', personId: 'alice' }, 'updated', meta);
+      expect(moved).toMatchObject({ scope: 'global', personId: null });
+      expect(await db.store.get(m.id, { scope: 'person', personId: 'alice' })).toBeNull();
+      expect((await db.store.get(m.id, { scope: 'global' }))?.content).toBe('User likes tea');
+      expect((await db.store.history(m.id)).map((h) => h.action)).toEqual(['created', 'updated']);
+    });
+
+    it('reassignPerson moves every memory of a person (older versions too) and merges exact duplicates', async () => {
+      const old = await db.store.create(input('User lives in Berlin', { scope: 'person', personId: 'tg-alice' }), meta);
+      const current = await db.store.supersede(old.id, input('User lives in Lisbon', { scope: 'person', personId: 'tg-alice' }), { scope: 'all' }, meta);
+      const twin = await db.store.create(input('User plays the cello', { scope: 'person', personId: 'tg-alice' }), meta);
+      const theirs = await db.store.create(input('user plays the cello.', { scope: 'person', personId: 'alice' }), meta);
+      const bob = await db.store.create(input('User plays the drums', { scope: 'person', personId: 'bob' }), meta);
+      expect(await db.store.reassignPerson('tg-alice', 'alice', { reason: 'PERSON_LINKED' })).toBe(2);
+      expect(await db.store.count({ scope: 'person', personId: 'tg-alice' })).toBe(0);
+      expect(ids(await db.store.recent({ scope: 'person', personId: 'alice' }, 10))).toEqual(ids([current!, theirs]));
+      expect(ids(await db.store.recent({ scope: 'person', personId: 'bob' }, 10))).toEqual([bob.id]);
+      const rows: Array<{ id: string; person_id: string; superseded_by: string | null }> = await db.ds.query(`SELECT id, person_id, superseded_by FROM memories`);
+      expect(rows.filter((r) => r.person_id === 'tg-alice')).toEqual([]);
+      expect(rows.find((r) => r.id === twin.id)?.superseded_by).toBe(theirs.id);
+      expect(rows.find((r) => r.id === old.id)?.person_id).toBe('alice');
+      expect((await db.store.history(twin.id)).map((h) => [h.action, h.relatedId])).toEqual([
+        ['created', null],
+        ['superseded', theirs.id],
+      ]);
+      // Deleting the survivor takes the merged duplicate with it (nothing of it lingers).
+      expect(await db.store.hardDelete(theirs.id, { scope: 'all' }, meta)).toBe(2);
+      expect(await db.store.reassignPerson('nobody', 'alice', meta)).toBe(0);
+    });
   });
 
   it('treats FTS syntax in user text as plain words (quotes, *, NEAR, -, parentheses, column filters)', async () => {

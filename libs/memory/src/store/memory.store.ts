@@ -5,24 +5,41 @@ import { MemoryEntity } from '../db/memory.entity';
 import { MemoryHistoryEntity, type MemoryHistoryAction } from '../db/memory-history.entity';
 import { SqliteMemorySearch, type MemorySearchIndex, type ScopePredicate } from '../db/fts/sqlite-memory-fts';
 import type { MemoryOrigin } from '../memory.types';
-import { contentHash, normaliseWhitespace } from '../text/normalise-text';
+import { contentHash, normalisedForm, normaliseWhitespace } from '../text/normalise-text';
 import type { MemoryTransactionRunner } from './transaction';
 
 /**
  * Which memories a read or write may touch. Every store method takes one: there is no way to
- * query memories without saying whose they are. `session` is what a conversation may see:
- * global memories plus its own project's.
+ * query memories without saying whose they are.
+ *
+ * `turn` is what one turn may read: `global`, the conversation's project (when it has one), its
+ * group (when it is a group chat) and the speaker's own `person` memories — the latter only in a
+ * private conversation, since a group reads the reply too. A null id leaves that part out.
  */
 export type MemoryScopeFilter =
   | { scope: 'global' }
   /** one project's memories; `projectId: null` means every project (management listing) */
   | { scope: 'project'; projectId: string | null }
-  | { scope: 'session'; projectId: string | null }
+  /** one person's memories; `personId: null` means every person's (management listing) */
+  | { scope: 'person'; personId: string | null }
+  /** one group chat's memories; `groupId: null` means every group's (management listing) */
+  | { scope: 'group'; groupId: string | null }
+  | { scope: 'turn'; personId: string | null; groupId: string | null; projectId: string | null }
   /** everything (the owner's management view) */
   | { scope: 'all' };
 
+/** Whose a memory is: its scope and the id that scope needs (the others are null). */
+export interface MemoryOwner {
+  scope: MemoryScope;
+  projectId: string | null;
+  personId: string | null;
+  groupId: string | null;
+}
+
 /** A stored memory: the wire shape plus what only the store and the gate need. */
 export interface MemoryRecord extends Memory {
+  personId: string | null;
+  groupId: string | null;
   contentHash: string;
   docId: number;
   supersededBy: string | null;
@@ -32,6 +49,10 @@ export interface NewMemoryInput {
   content: string;
   scope: MemoryScope;
   projectId: string | null;
+  /** Required with scope `person`. */
+  personId?: string | null;
+  /** Required with scope `group` (`channel:groupKey`). */
+  groupId?: string | null;
   category: string | null;
   tags: string[];
   confidence: number;
@@ -47,6 +68,8 @@ export interface MemoryPatch {
   confidence?: number;
   sourceSessionId?: string | null;
   sourceMessageId?: string | null;
+  /** Moves the memory to another scope (or another person, group or project). */
+  owner?: MemoryOwner;
 }
 
 /** Why a change happened (a gate reason code or `USER_EDIT`...) and in which session. */
@@ -73,6 +96,8 @@ interface MemoryRow {
   content_hash: string;
   scope: MemoryScope;
   project_id: string | null;
+  person_id: string | null;
+  group_id: string | null;
   category: string | null;
   tags: string;
   confidence: number | string;
@@ -84,7 +109,7 @@ interface MemoryRow {
   updated_at: string;
 }
 
-const COLUMNS = `m."id", m."doc_id", m."content", m."content_hash", m."scope", m."project_id", m."category", m."tags", m."confidence",
+const COLUMNS = `m."id", m."doc_id", m."content", m."content_hash", m."scope", m."project_id", m."person_id", m."group_id", m."category", m."tags", m."confidence",
   m."source", m."source_session_id", m."source_message_id", m."superseded_by", m."created_at", m."updated_at"`;
 
 function toRecord(row: MemoryRow): MemoryRecord {
@@ -100,6 +125,8 @@ function toRecord(row: MemoryRow): MemoryRecord {
     content: row.content,
     scope: row.scope,
     projectId: row.project_id,
+    personId: row.person_id,
+    groupId: row.group_id,
     category: row.category,
     tags,
     confidence: Number(row.confidence),
@@ -121,6 +148,8 @@ export function toMemory(record: MemoryRecord, score?: number): Memory {
     content: record.content,
     scope: record.scope,
     projectId: record.projectId,
+    personId: record.personId,
+    groupId: record.groupId,
     category: record.category,
     tags: record.tags,
     confidence: record.confidence,
@@ -133,8 +162,50 @@ export function toMemory(record: MemoryRecord, score?: number): Memory {
   };
 }
 
-/** The SQL predicate (over alias `m`) of a scope filter. */
-export function scopePredicate(filter: MemoryScopeFilter): ScopePredicate {
+type SingleScopeFilter = Exclude<MemoryScopeFilter, { scope: 'turn' } | { scope: 'all' }>;
+
+/** The single-scope parts a turn filter is the union of (each has its own index). */
+export function turnParts(filter: Extract<MemoryScopeFilter, { scope: 'turn' }>): SingleScopeFilter[] {
+  const parts: SingleScopeFilter[] = [{ scope: 'global' }];
+  if (filter.projectId !== null) parts.push({ scope: 'project', projectId: filter.projectId });
+  if (filter.groupId !== null) parts.push({ scope: 'group', groupId: filter.groupId });
+  // In a group chat the whole group reads the reply: nobody's personal memories go into it.
+  else if (filter.personId !== null) parts.push({ scope: 'person', personId: filter.personId });
+  return parts;
+}
+
+/** The filter that holds exactly one memory owner's memories (for writes and moves). */
+export function ownerFilter(owner: MemoryOwner): SingleScopeFilter {
+  switch (owner.scope) {
+    case 'global':
+      return { scope: 'global' };
+    case 'project':
+      return { scope: 'project', projectId: requireOwnerId(owner.projectId, 'project') };
+    case 'person':
+      return { scope: 'person', personId: requireOwnerId(owner.personId, 'person') };
+    case 'group':
+      return { scope: 'group', groupId: requireOwnerId(owner.groupId, 'group') };
+  }
+}
+
+/** An owner with the ids its scope does not use cleared; throws when the one it needs is missing. */
+export function normaliseOwner(owner: { scope: MemoryScope; projectId?: string | null; personId?: string | null; groupId?: string | null }): MemoryOwner {
+  const out: MemoryOwner = {
+    scope: owner.scope,
+    projectId: owner.scope === 'project' ? (owner.projectId ?? null) : null,
+    personId: owner.scope === 'person' ? (owner.personId ?? null) : null,
+    groupId: owner.scope === 'group' ? (owner.groupId ?? null) : null,
+  };
+  ownerFilter(out);
+  return out;
+}
+
+function requireOwnerId(id: string | null, scope: string): string {
+  if (!id) throw new Error(`A ${scope} memory needs a ${scope} id.`);
+  return id;
+}
+
+function singlePredicate(filter: SingleScopeFilter): ScopePredicate {
   switch (filter.scope) {
     case 'global':
       // project_id IS NULL always holds for global rows; saying it lets the (scope, project_id, updated_at) index order them.
@@ -143,29 +214,57 @@ export function scopePredicate(filter: MemoryScopeFilter): ScopePredicate {
       return filter.projectId === null
         ? { sql: `m."scope" = 'project'`, params: {} }
         : { sql: `m."scope" = 'project' AND m."project_id" = :scopeProjectId`, params: { scopeProjectId: filter.projectId } };
-    case 'session':
-      return filter.projectId === null
-        ? { sql: `m."scope" = 'global' AND m."project_id" IS NULL`, params: {} }
-        : {
-            sql: `(m."scope" = 'global' OR (m."scope" = 'project' AND m."project_id" = :scopeProjectId))`,
-            params: { scopeProjectId: filter.projectId },
-          };
-    case 'all':
-      return { sql: '1 = 1', params: {} };
+    case 'person':
+      return filter.personId === null
+        ? { sql: `m."scope" = 'person'`, params: {} }
+        : { sql: `m."scope" = 'person' AND m."person_id" = :scopePersonId`, params: { scopePersonId: filter.personId } };
+    case 'group':
+      return filter.groupId === null
+        ? { sql: `m."scope" = 'group'`, params: {} }
+        : { sql: `m."scope" = 'group' AND m."group_id" = :scopeGroupId`, params: { scopeGroupId: filter.groupId } };
   }
 }
 
-/** True when a record is inside a scope filter (the same rule as the SQL, for records already loaded). */
-export function inScope(record: Pick<MemoryRecord, 'scope' | 'projectId'>, filter: MemoryScopeFilter): boolean {
+/** The SQL predicate (over alias `m`) of a scope filter. */
+export function scopePredicate(filter: MemoryScopeFilter): ScopePredicate {
+  switch (filter.scope) {
+    case 'turn': {
+      const parts = turnParts(filter).map(singlePredicate);
+      if (parts.length === 1) return parts[0];
+      return { sql: parts.map((p) => `(${p.sql})`).join(' OR '), params: Object.assign({}, ...parts.map((p) => p.params)) as Record<string, unknown> };
+    }
+    case 'all':
+      return { sql: '1 = 1', params: {} };
+    default:
+      return singlePredicate(filter);
+  }
+}
+
+/** What `inScope` reads of a memory. */
+export type ScopedMemory = Pick<MemoryRecord, 'scope' | 'projectId'> & { personId?: string | null; groupId?: string | null };
+
+function inSingle(record: ScopedMemory, filter: SingleScopeFilter): boolean {
   switch (filter.scope) {
     case 'global':
       return record.scope === 'global';
     case 'project':
       return record.scope === 'project' && (filter.projectId === null || record.projectId === filter.projectId);
-    case 'session':
-      return record.scope === 'global' || (record.scope === 'project' && filter.projectId !== null && record.projectId === filter.projectId);
+    case 'person':
+      return record.scope === 'person' && (filter.personId === null || record.personId === filter.personId);
+    case 'group':
+      return record.scope === 'group' && (filter.groupId === null || record.groupId === filter.groupId);
+  }
+}
+
+/** True when a record is inside a scope filter (the same rule as the SQL, for records already loaded). */
+export function inScope(record: ScopedMemory, filter: MemoryScopeFilter): boolean {
+  switch (filter.scope) {
+    case 'turn':
+      return turnParts(filter).some((part) => inSingle(record, part));
     case 'all':
       return true;
+    default:
+      return inSingle(record, filter);
   }
 }
 
@@ -241,18 +340,23 @@ export class MemoryStore {
   /** The most recently updated active memories within the scope (each scope part uses its index). */
   async recent(filter: MemoryScopeFilter, limit: number): Promise<MemoryRecord[]> {
     requireLimit(limit);
-    const parts: MemoryScopeFilter[] =
-      filter.scope === 'session' && filter.projectId !== null ? [{ scope: 'global' }, { scope: 'project', projectId: filter.projectId }] : [filter];
-    const out: MemoryRecord[] = [];
-    for (const part of parts) {
+    const parts: MemoryScopeFilter[] = filter.scope === 'turn' ? turnParts(filter) : [filter];
+    // One statement: each part reads its own index, newest first, and the union is cut to the limit.
+    const selects = parts.map((part) => {
       const scope = scopePredicate(part);
-      const rows = await this.select(
-        `SELECT ${COLUMNS} FROM "memories" m WHERE (${scope.sql}) AND m."superseded_by" IS NULL ORDER BY m."updated_at" DESC LIMIT ${limit}`,
-        scope.params,
-      );
-      out.push(...rows.map(toRecord));
-    }
-    return out.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0)).slice(0, limit);
+      return {
+        sql: `SELECT ${COLUMNS} FROM "memories" m WHERE (${scope.sql}) AND m."superseded_by" IS NULL ORDER BY m."updated_at" DESC LIMIT ${limit}`,
+        params: scope.params,
+      };
+    });
+    const rows =
+      selects.length === 1
+        ? await this.select(selects[0].sql, selects[0].params)
+        : await this.select(
+            `${selects.map((q, i) => `SELECT * FROM (${q.sql}) p${i}`).join(' UNION ALL ')} ORDER BY "updated_at" DESC LIMIT ${limit}`,
+            Object.assign({}, ...selects.map((q) => q.params)) as Record<string, unknown>,
+          );
+    return rows.map(toRecord);
   }
 
   /** Active memories within the scope: by relevance to `q` (with a 0..1 score) or newest first. */
@@ -322,8 +426,10 @@ export class MemoryStore {
       const current = await s.get(id, filter);
       if (!current) return null;
       const content = patch.content !== undefined ? normaliseWhitespace(patch.content) : current.content;
+      const owner = patch.owner ? normaliseOwner(patch.owner) : null;
       const next: MemoryRecord = {
         ...current,
+        ...(owner ?? {}),
         content,
         contentHash: contentHash(content),
         category: patch.category !== undefined ? patch.category : current.category,
@@ -339,6 +445,10 @@ export class MemoryStore {
         .set({
           content: next.content,
           contentHash: next.contentHash,
+          scope: next.scope,
+          projectId: next.projectId,
+          personId: next.personId,
+          groupId: next.groupId,
           category: next.category,
           tags: JSON.stringify(next.tags),
           confidence: next.confidence,
@@ -404,7 +514,48 @@ export class MemoryStore {
     });
   }
 
+  /**
+   * Moves every memory of one person to another (their accounts were linked), superseded versions
+   * included. A memory the new person already has (same normalised content) is not doubled: the
+   * moved copy is superseded by theirs (kept in history, out of retrieval). Returns how many
+   * active memories were moved or merged.
+   */
+  reassignPerson(fromPersonId: string, toPersonId: string, meta: ChangeMeta): Promise<number> {
+    if (fromPersonId === toPersonId) return Promise.resolve(0);
+    return this.transaction(async (s) => {
+      const moving = await s.recentAll({ scope: 'person', personId: fromPersonId });
+      if (moving.length === 0) return 0;
+      const theirs = new Map<string, MemoryRecord>();
+      for (const r of await s.recentAll({ scope: 'person', personId: toPersonId })) theirs.set(normalisedForm(r.content), r);
+      for (const r of moving) {
+        const twin = theirs.get(normalisedForm(r.content));
+        if (!twin) continue;
+        await s.manager
+          .createQueryBuilder()
+          .update(MemoryEntity)
+          .set({ supersededBy: twin.id, supersededAt: nowIso() })
+          .where('id = :id', { id: r.id })
+          .execute();
+        await s.index.remove(s.manager, r.docId);
+        await s.addHistory(r.id, 'superseded', null, meta, twin.id);
+      }
+      // Superseded versions move too: a person's history is theirs.
+      const [sql, values] = s.manager.dataSource.driver.escapeQueryWithParameters(
+        `UPDATE "memories" SET "person_id" = :to WHERE "scope" = 'person' AND "person_id" = :from`,
+        { to: toPersonId, from: fromPersonId },
+      );
+      await s.manager.query(sql, values);
+      return moving.length;
+    });
+  }
+
   // ------------------------------------------------------------------ internals
+
+  /** Every active memory within a scope (no limit: for bulk moves). */
+  private async recentAll(filter: MemoryScopeFilter): Promise<MemoryRecord[]> {
+    const scope = scopePredicate(filter);
+    return (await this.select(`SELECT ${COLUMNS} FROM "memories" m WHERE (${scope.sql}) AND m."superseded_by" IS NULL`, scope.params)).map(toRecord);
+  }
 
   private async insertRows(inputs: readonly NewMemoryInput[]): Promise<MemoryRecord[]> {
     const [{ next }] = (await this.manager.query(`SELECT COALESCE(MAX("doc_id"), 0) + 1 AS "next" FROM "memories"`)) as Array<{ next: number | string }>;
@@ -416,9 +567,8 @@ export class MemoryStore {
         docId: Number(next) + i,
         content,
         contentHash: contentHash(content),
-        scope: input.scope,
-        // A global memory never carries a project: scope and project always agree.
-        projectId: input.scope === 'project' ? input.projectId : null,
+        // Scope and owner always agree: a global memory carries no project, person or group; the others carry theirs.
+        ...normaliseOwner(input),
         category: input.category,
         tags: input.tags,
         confidence: input.confidence,
@@ -430,7 +580,6 @@ export class MemoryStore {
         supersededBy: null,
       };
     });
-    for (const r of records) if (r.scope === 'project' && !r.projectId) throw new Error('A project memory needs a project id.');
     await this.manager
       .createQueryBuilder()
       .insert()
@@ -443,6 +592,8 @@ export class MemoryStore {
           contentHash: r.contentHash,
           scope: r.scope,
           projectId: r.projectId,
+          personId: r.personId,
+          groupId: r.groupId,
           category: r.category,
           tags: JSON.stringify(r.tags),
           confidence: r.confidence,
