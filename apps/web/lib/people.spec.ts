@@ -41,7 +41,7 @@ describe('people helpers', () => {
     expect(usageAgainst(p, 'costPerDayUsd')).toMatchObject({ text: '$0.0042', ratio: null });
     expect([formatLimit('messagesPerMinute', 20), formatLimit('tokensPerDay', 100_000), formatLimit('costPerDayUsd', 1.5), formatLimit('tokensPerDay', null)]).toEqual([
       '20 a minute',
-      '100k tokens',
+      '100,000 tokens',
       '$1.50',
       'Unlimited',
     ]);
@@ -78,6 +78,8 @@ describe('people helpers', () => {
     expect(scopeChip(memory({ scope: 'person', personId: 'owner' }), people, groups)).toBe('You');
     expect(scopeChip(memory({ scope: 'person', personId: 'p1' }), people, groups)).toBe('Ann');
     expect(scopeChip(memory({ scope: 'person', personId: 'p9' }), people, groups)).toBe('p9');
+    // While the people are loading: no ids flashing by.
+    expect(scopeChip(memory({ scope: 'person', personId: 'p1' }), undefined, groups)).toBe('Person');
     expect(scopeChip(memory({ scope: 'group', groupId: 'telegram:-1' }), people, groups)).toBe('Group · Family');
     expect(scopeChip(memory({ scope: 'project', projectId: 'switchboard' }), people, groups)).toBe('Project · switchboard');
     expect(usagePersonName(people, 'unknown')).toBe('Unattributed');
@@ -90,6 +92,9 @@ describe('people helpers', () => {
     expect(rate.text(now)).toBe('Limit reached: too many messages this minute — try again in 42 s.');
     expect(rate.text(now + 40_500)).toBe('Limit reached: too many messages this minute — try again in 2 s.');
     expect(rate.text(now + 42_000)).toBe('You can send again now.');
+    // With the allowance the API names (its RATE_LIMITED details carry `allowed`).
+    const named = limitNotice({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 9, limit: 'messagesPerMinute', allowed: 1, personId: 'p1' } }, now)!;
+    expect(named.text(now)).toBe('Limit reached: 1 message a minute — try again in 9 s.');
     const budget = limitNotice(
       { code: 'BUDGET_EXCEEDED', details: { limit: 'tokensPerDay', resetsAt: '2026-01-02T00:00:00.000Z', personId: 'p1', used: 12_400, allowed: 10_000 } },
       now,

@@ -36,7 +36,7 @@ export function formatLimit(key: PersonLimitKey, value: number | null | undefine
     case 'messagesPerMinute':
       return `${value.toLocaleString('en-US')} a minute`;
     case 'tokensPerDay':
-      return `${formatTokens(value)} tokens`;
+      return `${value.toLocaleString('en-US')} tokens`;
     case 'costPerDayUsd':
       return formatCost(value);
   }
@@ -106,10 +106,14 @@ export function groupOptions(sessions: readonly Session[], memories: readonly Me
   return [...names].map(([groupId, name]) => ({ groupId, name })).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** A person's name by id ("You" for the owner when `you` is set); the id itself when unknown. */
+/**
+ * A person's name by id ("You" for the owner when `you` is set): "Person" while the people are
+ * not loaded (undefined), the id itself when they are and it is not among them.
+ */
 export function personName(people: readonly Pick<Person, 'id' | 'displayName'>[] | undefined, id: string, you = false): string {
   if (you && id === OWNER_PERSON_ID) return 'You';
-  return people?.find((p) => p.id === id)?.displayName ?? id;
+  if (!people) return 'Person';
+  return people.find((p) => p.id === id)?.displayName ?? id;
 }
 
 /** The chip of a memory's scope: whose it is, in words. */
@@ -148,13 +152,15 @@ export function limitNotice(err: { code: string; details?: Record<string, unknow
   if (err.code === 'RATE_LIMITED') {
     const wait = Number(d.retryAfterSeconds);
     const until = Number.isFinite(wait) && wait > 0 ? now + Math.ceil(wait) * 1000 : null;
+    const allowed = d.limit === 'messagesPerMinute' && typeof d.allowed === 'number' ? d.allowed : null;
+    const what = allowed === null ? 'too many messages this minute' : `${allowed} message${allowed === 1 ? '' : 's'} a minute`;
     return {
       code: 'RATE_LIMITED',
       until,
       text: (t) => {
-        if (until === null) return 'Limit reached: too many messages right now — try again in a moment.';
+        if (until === null) return `Limit reached: ${allowed === null ? 'too many messages right now' : what} — try again in a moment.`;
         const left = Math.ceil((until - t) / 1000);
-        return left > 0 ? `Limit reached: too many messages this minute — try again in ${left} s.` : 'You can send again now.';
+        return left > 0 ? `Limit reached: ${what} — try again in ${left} s.` : 'You can send again now.';
       },
     };
   }

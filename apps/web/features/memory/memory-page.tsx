@@ -335,7 +335,8 @@ export function MemoryPage() {
   const settings = useQuery({ queryKey: queryKeys.memorySettings, queryFn: () => api.memory.settings() });
   const sessions = useSessionList();
   const peopleQuery = usePeople();
-  const people = peopleQuery.data?.people;
+  // Without the people (an older API, or a failure) memories name their person by id.
+  const people = peopleQuery.data?.people ?? (peopleQuery.isError ? [] : undefined);
   const projects = useMemo(
     () => projectNames((sessions.data?.sessions ?? []).map((s) => s.projectId), all.data?.memories ?? []),
     [sessions.data, all.data],

@@ -110,7 +110,7 @@ describe('PeoplePage', () => {
     const fake = renderPage();
     const ann = await card('Ann Lee');
     const tokens = within(ann).getByRole('group', { name: 'Tokens per day' });
-    expect(within(tokens).getByTestId('limit-value').textContent).toBe('50k tokens role default');
+    expect(within(tokens).getByTestId('limit-value').textContent).toBe('50,000 tokens role default');
     expect(within(within(ann).getByRole('group', { name: 'Cost per day' })).getByTestId('limit-value').textContent).toBe('Unlimited role default');
 
     fireEvent.click(within(tokens).getByRole('button', { name: 'Change tokens per day' }));
@@ -119,11 +119,11 @@ describe('PeoplePage', () => {
     expect(within(tokens).getByRole('alert').textContent).toBe('Enter a whole number.');
     fireEvent.change(within(tokens).getByLabelText('Tokens per day'), { target: { value: '20000' } });
     await act(async () => fireEvent.click(within(tokens).getByRole('button', { name: /Save/ })));
-    await waitFor(() => expect(within(tokens).getByTestId('limit-value').textContent).toBe('20k tokens set for this person'));
+    await waitFor(() => expect(within(tokens).getByTestId('limit-value').textContent).toBe('20,000 tokens set for this person'));
     expect(fake.calls.at(-1)).toEqual(['update', 'p-ann', { limits: { tokensPerDay: 20000 } }]);
 
     await act(async () => fireEvent.click(within(tokens).getByRole('button', { name: 'Use the role default for tokens per day' })));
-    await waitFor(() => expect(within(tokens).getByTestId('limit-value').textContent).toBe('50k tokens role default'));
+    await waitFor(() => expect(within(tokens).getByTestId('limit-value').textContent).toBe('50,000 tokens role default'));
     expect(fake.calls.at(-1)).toEqual(['update', 'p-ann', { limits: { tokensPerDay: null } }]);
   });
 

@@ -136,7 +136,7 @@ export function UsagePage() {
   const api = useApi();
   const models = useModels();
   const peopleQuery = usePeople();
-  const people = peopleQuery.data ? sortPeople(peopleQuery.data.people) : undefined;
+  const people = peopleQuery.data ? sortPeople(peopleQuery.data.people) : peopleQuery.isError ? [] : undefined;
   const [personId, setPersonId] = useState('');
   const usage = useQuery({
     queryKey: queryKeys.usageReport(personId ? { personId } : {}),
