@@ -240,23 +240,27 @@ describe('memory (e2e)', () => {
 
   it('person and group scopes: listed by owner, created with the id their scope needs, moved (promoted to global) with PATCH', async () => {
     const GROUP = 'telegram:-1001234';
-    const alice = await api<MemoryDecision>('POST', '/api/v1/memories', { content: 'Alice plays the oboe', scope: 'person', personId: 'p-alice' });
+    // Memories name real people (PERSON_NOT_FOUND otherwise): two members by their Telegram chats.
+    const pAlice = (await t.client.createSession({ channel: 'telegram', peerId: '31001' })).person!.id;
+    const pBob = (await t.client.createSession({ channel: 'telegram', peerId: '31002' })).person!.id;
+    const pCarol = (await t.client.createSession({ channel: 'telegram', peerId: '31003' })).person!.id;
+    const alice = await api<MemoryDecision>('POST', '/api/v1/memories', { content: 'Alice plays the oboe', scope: 'person', personId: pAlice });
     expect(alice.status).toBe(201);
-    expect(alice.json.memory).toMatchObject({ scope: 'person', personId: 'p-alice', groupId: null, projectId: null });
+    expect(alice.json.memory).toMatchObject({ scope: 'person', personId: pAlice, groupId: null, projectId: null });
     const club = await api<MemoryDecision>('POST', '/api/v1/memories', { content: 'The club meets at the school', scope: 'group', groupId: GROUP });
     expect(club.json.memory).toMatchObject({ scope: 'group', groupId: GROUP, personId: null });
     await api('POST', '/api/v1/memories', { content: 'The office closes at six' });
     const ids = async (query: string) => (await listMemories(query)).memories.map((m) => m.content).sort();
-    expect(await ids('?scope=person&personId=p-alice')).toEqual(['Alice plays the oboe']);
-    expect(await ids('?personId=p-alice')).toEqual(['Alice plays the oboe']);
-    expect(await ids('?personId=p-bob')).toEqual([]);
+    expect(await ids(`?scope=person&personId=${pAlice}`)).toEqual(['Alice plays the oboe']);
+    expect(await ids(`?personId=${pAlice}`)).toEqual(['Alice plays the oboe']);
+    expect(await ids(`?personId=${pBob}`)).toEqual([]);
     expect(await ids('?scope=person')).toEqual(['Alice plays the oboe']);
     expect(await ids(`?groupId=${encodeURIComponent(GROUP)}`)).toEqual(['The club meets at the school']);
     expect(await ids('?scope=group')).toEqual(['The club meets at the school']);
     expect(await ids('?scope=global')).toEqual(['The office closes at six']);
 
     // Inconsistent filters and bodies: coded 400s that change nothing.
-    for (const query of ['?personId=p-alice&groupId=telegram:-1', '?scope=global&personId=p-alice', '?scope=person&groupId=telegram:-1', '?scope=group&projectId=alpha', '?personId=p-alice&projectId=alpha']) {
+    for (const query of [`?personId=${pAlice}&groupId=telegram:-1`, `?scope=global&personId=${pAlice}`, '?scope=person&groupId=telegram:-1', '?scope=group&projectId=alpha', `?personId=${pAlice}&projectId=alpha`]) {
       const r = await api('GET', `/api/v1/memories${query}`);
       expect({ query, status: r.status, code: r.json.error?.code }).toEqual({ query, status: 400, code: 'VALIDATION_FAILED' });
     }
@@ -264,38 +268,39 @@ describe('memory (e2e)', () => {
       [{ content: 'User likes tea', scope: 'person' }, 'personId'],
       [{ content: 'User likes tea', scope: 'group' }, 'groupId'],
       [{ content: 'User likes tea', scope: 'group', groupId: 'no-channel' }, 'groupId'],
-      [{ content: 'User likes tea', personId: 'p-alice' }, 'personId'],
-      [{ content: 'User likes tea', scope: 'project', projectId: 'alpha', personId: 'p-alice' }, 'personId'],
+      [{ content: 'User likes tea', personId: pAlice }, 'personId'],
+      [{ content: 'User likes tea', scope: 'project', projectId: 'alpha', personId: pAlice }, 'personId'],
     ];
     for (const [body, field] of badCreates) {
       const r = await api('POST', '/api/v1/memories', body);
       expect({ body, status: r.status, error: r.json.error }).toMatchObject({ body, status: 400, error: { code: 'VALIDATION_FAILED', details: { field } } });
     }
     expect((await api('PATCH', `/api/v1/memories/${alice.json.memory!.id}`, { scope: 'group' })).json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'groupId' } });
-    expect((await api('PATCH', `/api/v1/memories/${alice.json.memory!.id}`, { scope: 'global', personId: 'p-alice' })).status).toBe(400);
+    expect((await api('PATCH', `/api/v1/memories/${alice.json.memory!.id}`, { scope: 'global', personId: pAlice })).status).toBe(400);
     expect((await listMemories()).memories).toHaveLength(3);
 
     // Promote Alice's memory: everyone's now. Bob's copy cannot follow it there (nor be added again).
-    const bob = await api<MemoryDecision>('POST', '/api/v1/memories', { content: 'Alice plays the oboe', scope: 'person', personId: 'p-bob' });
+    const bob = await api<MemoryDecision>('POST', '/api/v1/memories', { content: 'Alice plays the oboe', scope: 'person', personId: pBob });
     expect(bob.status).toBe(201);
     const promoted = await api<Memory>('PATCH', `/api/v1/memories/${alice.json.memory!.id}`, { scope: 'global' });
     expect(promoted.status).toBe(200);
     expect(promoted.json).toMatchObject({ id: alice.json.memory!.id, scope: 'global', personId: null });
-    expect((await api('POST', '/api/v1/memories', { content: 'Alice plays the oboe', scope: 'person', personId: 'p-carol' })).json.error).toMatchObject({
+    expect((await api('POST', '/api/v1/memories', { content: 'Alice plays the oboe', scope: 'person', personId: pCarol })).json.error).toMatchObject({
       code: 'MEMORY_REJECTED',
       details: { reason: 'DUPLICATE' },
     });
     const clash = await api('PATCH', `/api/v1/memories/${bob.json.memory!.id}`, { scope: 'global' });
     expect(clash.status).toBe(422);
     expect(clash.json.error).toMatchObject({ code: 'MEMORY_REJECTED', details: { reason: 'DUPLICATE', existingId: alice.json.memory!.id } });
-    const moved = await api<Memory>('PATCH', `/api/v1/memories/${club.json.memory!.id}`, { scope: 'person', personId: 'p-bob', content: 'Bob meets the club at the school' });
-    expect(moved.json).toMatchObject({ scope: 'person', personId: 'p-bob', groupId: null, content: 'Bob meets the club at the school' });
-    expect(await ids('?personId=p-bob')).toEqual(['Alice plays the oboe', 'Bob meets the club at the school']);
+    const moved = await api<Memory>('PATCH', `/api/v1/memories/${club.json.memory!.id}`, { scope: 'person', personId: pBob, content: 'Bob meets the club at the school' });
+    expect(moved.json).toMatchObject({ scope: 'person', personId: pBob, groupId: null, content: 'Bob meets the club at the school' });
+    expect(await ids(`?personId=${pBob}`)).toEqual(['Alice plays the oboe', 'Bob meets the club at the school']);
     expect(await ids('?scope=group')).toEqual([]);
   });
 
   it("the owner's turns read the owner's memories and global ones, never another person's or a group's", async () => {
-    await api('POST', '/api/v1/memories', { content: 'Alice keeps bees on the roof', scope: 'person', personId: 'p-alice' });
+    const pAlice = (await t.client.createSession({ channel: 'telegram', peerId: '31001' })).person!.id;
+    expect((await api('POST', '/api/v1/memories', { content: 'Alice keeps bees on the roof', scope: 'person', personId: pAlice })).status).toBe(201);
     await api('POST', '/api/v1/memories', { content: 'The owner keeps bees at the lake', scope: 'person', personId: 'owner' });
     await api('POST', '/api/v1/memories', { content: 'The club keeps bees at the school', scope: 'group', groupId: 'telegram:-1001234' });
     await api('POST', '/api/v1/memories', { content: 'Everyone keeps bees in May' });

@@ -190,3 +190,18 @@ describe('limits per person (e2e)', () => {
     expect(report.byPerson?.[chat.person!.id]?.calls).toBe(report.total.calls);
   });
 });
+
+describe('memories name real people (e2e)', () => {
+  it('a memory for a person who does not exist is PERSON_NOT_FOUND and nothing is stored', async () => {
+    const before = (await t.client.listMemories()).memories.length;
+    const res = await rawRequest(t.api.url, 'POST', '/api/v1/memories', {
+      headers: JSON_AUTH_HEADERS,
+      body: JSON.stringify({ content: 'Likes green tea', scope: 'person', personId: 'nobody' }),
+    });
+    expect(res.status).toBe(404);
+    expect(res.json.error?.code).toBe('PERSON_NOT_FOUND');
+    const list = await rawRequest(t.api.url, 'GET', '/api/v1/memories?personId=nobody', { headers: AUTH_HEADERS });
+    expect(list.status).toBe(404);
+    expect((await t.client.listMemories()).memories.length).toBe(before);
+  });
+});

@@ -7,7 +7,6 @@ export { InitMemory1763856000000 } from './db/migrations/1763856000000-init-memo
 export { AddMemoryOwners1796800002000 } from './db/migrations/1796800002000-add-memory-owners.migration';
 export { memoryEntities, memoryMigrations } from './db/memory-schema';
 export * from './db/fts/sqlite-memory-fts';
-export * from './store/transaction';
 export * from './store/memory.store';
 export * from './store/memory-settings.store';
 export * from './queue/debounce-queue';

@@ -146,18 +146,18 @@ const details = {
   setDefaultModel: { summary: 'Set the global default model', auth: T, body: setModelRequestSchema, response: modelsResponseSchema, errors: [400] },
 
   listMemories: {
-    summary: 'Memories by scope and project; `q` ranks by relevance (score)',
+    summary: 'Memories by scope and owner (personId, groupId, projectId); `q` ranks by relevance (score)',
     auth: T,
     query: listMemoriesQuerySchema,
     response: memoriesResponseSchema,
-    errors: [400],
+    errors: [400, 404],
   },
   createMemory: {
     summary: 'Add a memory the user states, through the quality gate (secrets and duplicates refused: 422 MEMORY_REJECTED with a reason)',
     auth: T,
     body: createMemoryRequestSchema,
     response: memoryDecisionSchema,
-    errors: [400, 422],
+    errors: [400, 404, 422],
   },
   getMemoryMetrics: { summary: 'Memory pipeline counters: queue depth, flushes, drops, gate decisions', auth: T, response: memoryMetricsSchema },
   updateMemory: {

@@ -11,7 +11,7 @@ import { memoryEntities, memoryMigrations } from '../db/memory-schema';
 import { redactSecrets } from '../secrets/detect-secrets';
 import { MemorySettingsStore } from '../store/memory-settings.store';
 import { MemoryStore, type MemoryRecord } from '../store/memory.store';
-import { serialTransactionRunner } from '../store/transaction';
+import { createTransactionRunner } from '@switchboard/persistence';
 import { MemoryService, readableFor, type DecisionEvent, type MemoryAudience, type MemoryModelClient } from '../service/memory.service';
 import type { MemoryLogger } from '../queue/debounce-queue';
 import { contentHash } from '../text/normalise-text';
@@ -170,7 +170,7 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
   try {
     await ds.initialize();
     await ds.runMigrations({ transaction: 'each' });
-    const runner = serialTransactionRunner(ds);
+    const runner = createTransactionRunner(ds);
     const store = MemoryStore.create(ds, runner);
     const logLines: string[] = [];
     const collect = (obj: object, msg?: string) => void logLines.push(`${msg ?? ''} ${JSON.stringify(obj)}`);

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { MemorySettings } from '@switchboard/protocol';
 import { MemorySettingEntity } from '../db/memory-setting.entity';
-import type { MemoryTransactionRunner } from './transaction';
+import type { TransactionRunner } from '@switchboard/persistence';
 
 /** Memory is on and announces what it saves until the owner says otherwise. */
 export const DEFAULT_MEMORY_SETTINGS: MemorySettings = { enabled: true, silent: false };
@@ -12,7 +12,7 @@ export class MemorySettingsStore {
 
   constructor(
     ds: DataSource,
-    private readonly runner: MemoryTransactionRunner,
+    private readonly runner: TransactionRunner,
   ) {
     this.manager = ds.manager;
   }

@@ -6,7 +6,7 @@ import { MemoryHistoryEntity, type MemoryHistoryAction } from '../db/memory-hist
 import { SqliteMemorySearch, type MemorySearchIndex, type ScopePredicate } from '../db/fts/sqlite-memory-fts';
 import type { MemoryOrigin } from '../memory.types';
 import { contentHash, normalisedForm, normaliseWhitespace } from '../text/normalise-text';
-import type { MemoryTransactionRunner } from './transaction';
+import type { TransactionRunner } from '@switchboard/persistence';
 
 /**
  * Which memories a read or write may touch. Every store method takes one: there is no way to
@@ -282,13 +282,13 @@ const nowIso = () => new Date().toISOString();
 export class MemoryStore {
   private constructor(
     private readonly manager: EntityManager,
-    private readonly runner: MemoryTransactionRunner,
+    private readonly runner: TransactionRunner,
     private readonly index: MemorySearchIndex,
     private readonly inTransaction: boolean,
   ) {}
 
   /** A store over a DataSource; `runner` must be the one every other writer of that DataSource uses. */
-  static create(ds: DataSource, runner: MemoryTransactionRunner, index: MemorySearchIndex = new SqliteMemorySearch()): MemoryStore {
+  static create(ds: DataSource, runner: TransactionRunner, index: MemorySearchIndex = new SqliteMemorySearch()): MemoryStore {
     return new MemoryStore(ds.manager, runner, index, false);
   }
 
@@ -490,7 +490,7 @@ export class MemoryStore {
    */
   async hardDelete(id: string, filter: MemoryScopeFilter, meta: ChangeMeta): Promise<number> {
     const removed = await this.deleteChain(id, filter, meta);
-    if (removed > 0 && !this.inTransaction) await this.runner.eraseTraces?.();
+    if (removed > 0 && !this.inTransaction) await this.runner.eraseTraces();
     return removed;
   }
 

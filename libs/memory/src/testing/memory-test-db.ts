@@ -5,12 +5,12 @@ import { DataSource } from 'typeorm';
 import { memoryEntities, memoryMigrations } from '../db/memory-schema';
 import { MemorySettingsStore } from '../store/memory-settings.store';
 import { MemoryStore } from '../store/memory.store';
-import { serialTransactionRunner, type MemoryTransactionRunner } from '../store/transaction';
+import { createTransactionRunner, type TransactionRunner } from '@switchboard/persistence';
 
 export interface MemoryTestDb {
   ds: DataSource;
   file: string;
-  runner: MemoryTransactionRunner;
+  runner: TransactionRunner;
   store: MemoryStore;
   settings: MemorySettingsStore;
   /** Every text column of every memory table, concatenated (to prove something is gone). */
@@ -25,7 +25,7 @@ export async function openMemoryTestDb(opts: { migrate?: boolean } = {}): Promis
   const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: memoryEntities, migrations: memoryMigrations, synchronize: false });
   await ds.initialize();
   if (opts.migrate !== false) await ds.runMigrations({ transaction: 'each' });
-  const runner = serialTransactionRunner(ds);
+  const runner = createTransactionRunner(ds);
   return {
     ds,
     file,
