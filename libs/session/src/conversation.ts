@@ -28,9 +28,14 @@ export class Conversation {
     return handleCommand(this.deps.commands, session, command, req, { ...hooks, speaker });
   }
 
-  /** A conversation message (no command parsing), by the request's sender or the conversation's own person. */
+  /**
+   * A conversation message (no command parsing), by the request's sender; without one the
+   * queue takes the conversation's own person inside its transaction (no extra query).
+   */
   async sendText(sessionId: string, req: SendMessageRequest, hooks: JobSendHooks = {}): Promise<SendMessageResponse> {
-    if (hooks.speaker === undefined && this.deps.people) hooks = { ...hooks, speaker: await this.speakerOf(await this.deps.repo.sessions.require(sessionId), req) };
+    if (hooks.speaker === undefined && req.sender && this.deps.people) {
+      hooks = { ...hooks, speaker: await this.speakerOf(await this.deps.repo.sessions.require(sessionId), req) };
+    }
     return this.deps.queue.sendText(sessionId, req, hooks);
   }
 

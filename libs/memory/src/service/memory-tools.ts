@@ -13,7 +13,7 @@ const saveInput = z.object({
   scope: memoryScopeSchema
     .optional()
     .describe(
-      '"person" (about the person speaking; the default in a private chat), "group" (this group chat; the default in a group), "project" (only this project), "global" (shared with everyone; only the owner may)',
+      'person (the speaker; default), group (this group chat; default in a group), project, global (shared; owner only)',
     ),
   category: z.string().trim().min(1).max(50).optional(),
   tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
@@ -59,7 +59,7 @@ export function memoryTools(service: MemoryService): [
   return [
     {
       name: 'memory_search',
-      description: "Search what you remember about the user (their own memories, this group's or project's, and shared ones). Returns ids usable with memory_forget.",
+      description: 'Search what you remember about the user. Returns ids usable with memory_forget.',
       input: searchInput,
       async execute(input, ctx: ToolContext) {
         // Memory switched off (or off for this agent): nothing remembered is used, tools included.

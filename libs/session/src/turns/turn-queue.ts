@@ -151,13 +151,14 @@ export class TurnQueue implements TurnControl {
     const explicit = req.model && !clearsOverride ? validateModelRef(catalog, req.model).id : null;
     // Level 3: a scheduled job's model or tier (falls through with a warning when it no longer resolves).
     const job = hooks.job?.model ?? null;
-    const speaker = hooks.speaker ?? null;
-    // A message over its sender's limits is refused before anything is stored (scheduled jobs are the owner's own).
-    if (!hooks.job && this.deps.people) await this.deps.people.admit(speaker);
     const turnId = randomUUID();
 
     const outcome = await repo.transaction(async (tx) => {
       const current = await tx.sessions.require(sessionId);
+      // Who sends it: as the door said, else the conversation's own person (a cache read: no extra query).
+      const speaker = hooks.speaker !== undefined ? hooks.speaker : current.personId && this.deps.people ? await this.deps.people.speaker(current.personId) : null;
+      // Over the sender's limits: refused here, so nothing is stored (scheduled jobs are the owner's own).
+      if (!hooks.job && this.deps.people) await this.deps.people.admit(speaker);
       if (explicit) await tx.config.set(sessionId, SESSION_MODEL_KEY, explicit);
       else if (clearsOverride) await tx.config.delete(sessionId, SESSION_MODEL_KEY);
       const queueLength = await tx.queue.count(sessionId);
