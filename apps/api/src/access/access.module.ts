@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { AccessStore } from '@switchboard/people/server';
+import { DATA_SOURCE } from '../core/tokens';
 import { DatabaseModule } from '../database/database.module';
 import { PeopleModule } from '../people/people.module';
 import { AccessController } from './access.controller';
@@ -8,6 +11,6 @@ import { AccessService } from './access.service';
 @Module({
   imports: [DatabaseModule, PeopleModule],
   controllers: [AccessController],
-  providers: [AccessService],
+  providers: [{ provide: AccessStore, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new AccessStore(ds.manager) }, AccessService],
 })
 export class AccessModule {}

@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type {
   AccessCheckRequest,
@@ -12,7 +11,7 @@ import type {
 } from '@switchboard/protocol';
 import { AccessStore, DEFAULT_MAX_PENDING_PAIRINGS, DEFAULT_PAIRING_TTL_MS, PeopleService } from '@switchboard/people/server';
 import type { ApiEnv } from '../config/api-env';
-import { API_ENV, DATA_SOURCE, LOGGER } from '../core/tokens';
+import { API_ENV, LOGGER } from '../core/tokens';
 
 // Tunables that only operators touch; read from the raw environment once, validated here.
 const accessEnvSchema = z.object({
@@ -26,17 +25,15 @@ const accessEnvSchema = z.object({
  */
 @Injectable()
 export class AccessService {
-  private readonly store: AccessStore;
   private readonly ttlMs: number;
   private readonly maxPending: number;
 
   constructor(
-    @Inject(DATA_SOURCE) ds: DataSource,
+    private readonly store: AccessStore,
     @Inject(API_ENV) env: ApiEnv,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly people: PeopleService,
   ) {
-    this.store = new AccessStore(ds.manager);
     const raw = Object.fromEntries(Object.entries(env.raw).filter(([, v]) => v !== undefined && v !== ''));
     const parsed = accessEnvSchema.safeParse(raw);
     const tunables = parsed.success ? parsed.data : {};

@@ -1,6 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { Job, JobRunStatus, Message } from '@switchboard/protocol';
 import { ConfigError, type LoadedConfig } from '@switchboard/models';
@@ -16,7 +15,7 @@ import {
   type ConfigJobInput,
 } from '@switchboard/jobs/server';
 import type { ApiEnv } from '../config/api-env';
-import { API_ENV, DATA_SOURCE, LOADED_CONFIG, LOGGER } from '../core/tokens';
+import { API_ENV, LOADED_CONFIG, LOGGER } from '../core/tokens';
 import { RetentionSweeper } from './retention-sweeper';
 
 // Operator tunable, read from the raw environment once (like the pairing settings).
@@ -52,7 +51,6 @@ export function configJobInputs(config: Pick<LoadedConfig, 'jobs'>): ConfigJobIn
  */
 @Injectable()
 export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly store: JobStore;
   private readonly graceMs: number;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<string, RunHandle>();
@@ -62,14 +60,13 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   private stopped = false;
 
   constructor(
-    @Inject(DATA_SOURCE) ds: DataSource,
+    private readonly store: JobStore,
     private readonly engine: SessionEngine,
     @Inject(LOADED_CONFIG) private readonly config: LoadedConfig,
     @Inject(API_ENV) env: ApiEnv,
     @Inject(LOGGER) private readonly logger: Logger,
     repo: SessionRepository,
   ) {
-    this.store = new JobStore(ds.manager);
     this.retention = new RetentionSweeper(config.retention, repo, engine, logger);
     const raw = Object.fromEntries(Object.entries(env.raw).filter(([, v]) => v !== undefined && v !== ''));
     const parsed = jobsEnvSchema.safeParse(raw);

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { JobStore } from '@switchboard/jobs/server';
+import { DATA_SOURCE } from '../core/tokens';
 import { EngineModule } from '../engine/engine.module';
 import { JobScheduler } from './job-scheduler';
 import { JobsController } from './jobs.controller';
@@ -8,6 +11,11 @@ import { JobsService } from './jobs.service';
 @Module({
   imports: [EngineModule],
   controllers: [JobsController],
-  providers: [JobScheduler, JobsService],
+  providers: [
+    // Stores are providers over the one DataSource (their writes go through its one transaction runner).
+    { provide: JobStore, inject: [DATA_SOURCE], useFactory: (ds: DataSource) => new JobStore(ds.manager) },
+    JobScheduler,
+    JobsService,
+  ],
 })
 export class JobsModule {}

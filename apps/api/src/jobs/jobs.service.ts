@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { DataSource } from 'typeorm';
 import {
   ErrorCode,
   SwitchboardError,
@@ -22,7 +21,7 @@ import {
   type JobSchedule,
   type JobTarget,
 } from '@switchboard/jobs/server';
-import { DATA_SOURCE, LOGGER } from '../core/tokens';
+import { LOGGER } from '../core/tokens';
 import { JobScheduler } from './job-scheduler';
 
 function invalid(issue: JobFieldIssue): SwitchboardError {
@@ -40,16 +39,14 @@ function configOwned(job: Job, what: string): SwitchboardError {
 /** Scheduled jobs over the API: validation (cron, time zone, model, session), storage, and the scheduler. */
 @Injectable()
 export class JobsService {
-  private readonly store: JobStore;
 
   constructor(
-    @Inject(DATA_SOURCE) ds: DataSource,
+    private readonly store: JobStore,
     private readonly engine: SessionEngine,
     private readonly catalog: ModelCatalog,
     private readonly scheduler: JobScheduler,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.store = new JobStore(ds.manager);
   }
 
   list(): Promise<Job[]> {
