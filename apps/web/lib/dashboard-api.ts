@@ -34,6 +34,11 @@ export type ApiClient = Pick<
   | 'updatePerson'
   | 'addIdentity'
   | 'removeIdentity'
+  | 'listJobs'
+  | 'createJob'
+  | 'updateJob'
+  | 'deleteJob'
+  | 'runJob'
 >;
 
 /** The memory page's calls: the typed client's memory routes under short names (a fake in component tests). */

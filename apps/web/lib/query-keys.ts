@@ -13,4 +13,5 @@ export const queryKeys = {
   memories: (filter: object) => ['memories', filter] as const,
   memoriesAll: ['memories'] as const,
   memorySettings: ['memory-settings'] as const,
+  jobs: ['jobs'] as const,
 };

@@ -8,10 +8,12 @@ import { applyTheme, readThemeChoice } from '../../lib/theme';
 import { useLiveStatus, useRuntime } from './app-providers';
 import { ChartIcon, ChatIcon, LogoMark, LogoutIcon, MemoryIcon, MoonIcon, PeopleIcon, SettingsIcon, SunIcon } from './icons';
 import { ApiUnreachable } from './api-unreachable';
+import { ClockIcon } from '../jobs/clock-icon';
 
 const NAV = [
   { href: '/chat', label: 'Chat', Icon: ChatIcon },
   { href: '/people', label: 'People', Icon: PeopleIcon },
+  { href: '/jobs', label: 'Jobs', Icon: ClockIcon },
   { href: '/usage', label: 'Usage', Icon: ChartIcon },
   { href: '/memory', label: 'Memory', Icon: MemoryIcon },
   { href: '/settings', label: 'Settings', Icon: SettingsIcon },
