@@ -137,9 +137,19 @@ describe('limits per person (e2e)', () => {
     await openai.chat.completions.create({ model: 'quick', user: 'alice', messages: [{ role: 'user', content: 'hi' }] });
     const alice = await personOfAccount('api', 'alice');
     expect(alice.role).toBe('member');
+    // A stateless call stores no message; it counts toward the rate through its usage.
     await t.client.updatePerson(alice.id, { limits: { messagesPerMinute: 1 } });
-    // Stateless calls store no message: the rate counts conversation messages, so give Alice a budget instead.
-    await t.client.updatePerson(alice.id, { limits: { tokensPerDay: 1 } });
+    const rated = await openai.chat.completions.create({ model: 'quick', user: 'alice', messages: [{ role: 'user', content: 'too soon' }] }).catch((e: unknown) => e);
+    expect(rated).toBeInstanceOf(OpenAI.RateLimitError);
+    expect((rated as InstanceType<typeof OpenAI.RateLimitError>).error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limited' });
+    expect(Number((rated as InstanceType<typeof OpenAI.RateLimitError>).headers?.get('retry-after'))).toBeGreaterThan(0);
+    const keyedRate = await openai.chat.completions
+      .create({ model: 'quick', user: 'alice', messages: [{ role: 'user', content: 'in a conversation' }] }, { headers: { 'X-Session-Key': 'alice-rate' } })
+      .catch((e: unknown) => e);
+    expect(keyedRate).toBeInstanceOf(OpenAI.RateLimitError);
+    // Refused before the conversation existed: nothing left behind.
+    expect((await t.client.listSessions({ channel: 'api' })).sessions.some((s) => s.peerId === 'alice-rate')).toBe(false);
+    await t.client.updatePerson(alice.id, { limits: { messagesPerMinute: null, tokensPerDay: 1 } });
     const calls = turnRequests(t.fake).length;
     const err = await openai.chat.completions.create({ model: 'quick', user: 'alice', messages: [{ role: 'user', content: 'again' }] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.RateLimitError);

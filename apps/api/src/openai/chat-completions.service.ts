@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { validateModelRef } from '@switchboard/models';
 import { ErrorCode, LIMITS, SwitchboardError, type Message, type ServerEventMap, type ServerEventName } from '@switchboard/protocol';
 import { SessionEngine } from '@switchboard/session/server';
+import { PeopleService } from '@switchboard/people/server';
 import { toSwitchboardError } from '../core/api-exception.filter';
 import { EventHub } from '../engine/event-hub';
 import {
@@ -31,6 +32,7 @@ export class ChatCompletionsService {
   constructor(
     private readonly engine: SessionEngine,
     private readonly hub: EventHub,
+    private readonly people: PeopleService,
   ) {}
 
   async stateless(body: ChatCompletionRequest, reply: FastifyReply): Promise<void> {
@@ -103,6 +105,12 @@ export class ChatCompletionsService {
     // The request's sampling options apply to this message's turn (kept with it if it queues).
     const maxOutputTokens = maxOutputTokensOf(body);
     const turnOptions = { callSettings: callSettingsOf(body), ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}) };
+    // The `user`'s limits before the conversation exists: a refused request leaves nothing behind.
+    const sender = senderOf(body).sender;
+    if (sender) {
+      const person = await this.people.personForAccount('api', sender.peerId);
+      await this.people.admit({ personId: person.id, role: person.role });
+    }
     const peerId = sessionKey.slice(0, LIMITS.maxPeerIdChars);
     const session = await this.engine.createSession({ channel: 'api', peerId });
 

@@ -163,7 +163,10 @@ export class UsageStore {
     return usage;
   }
 
-  /** What a person caused since the day started (model calls) and sent since `windowStart` (messages, queued ones too). */
+  /**
+   * What a person caused since the day started (model calls) and sent since `windowStart`:
+   * their messages, queued ones and stateless calls (which store no message, only their usage).
+   */
   async personActivity(personId: string, since: string, windowStart: string): Promise<PersonActivityCounts> {
     const [calls] = await selectRows<{ tokens: number | string | null; cost: number | string | null }>(
       this.manager,
@@ -174,8 +177,11 @@ export class UsageStore {
       this.manager,
       `SELECT COUNT(*) AS "n", MIN("created_at") AS "oldest" FROM "messages" WHERE "person_id" = :personId AND "role" = 'user' AND "created_at" >= :windowStart
        UNION ALL
-       SELECT COUNT(*) AS "n", MIN("created_at") AS "oldest" FROM "queued_messages" WHERE "person_id" = :personId AND "created_at" >= :windowStart`,
-      { personId, windowStart },
+       SELECT COUNT(*) AS "n", MIN("created_at") AS "oldest" FROM "queued_messages" WHERE "person_id" = :personId AND "created_at" >= :windowStart
+       UNION ALL
+       SELECT COUNT(*) AS "n", MIN("created_at") AS "oldest" FROM "usage_records"
+        WHERE "person_id" = :personId AND "session_id" IS NULL AND "role" = :primary AND "created_at" >= :windowStart`,
+      { personId, windowStart, primary: PRIMARY_USAGE_ROLE },
     );
     const oldest = sent.map((r) => r.oldest).filter((o): o is string => o !== null).sort()[0] ?? null;
     return {
