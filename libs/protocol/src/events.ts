@@ -17,6 +17,8 @@ export const sessionChangeKindSchema = z.enum([
   'queue_change',
   'history_change',
   'deleted',
+  'archive_change',
+  'pin_change',
 ]);
 export type SessionChangeKind = z.infer<typeof sessionChangeKindSchema>;
 

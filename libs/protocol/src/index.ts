@@ -15,3 +15,4 @@ export * from './model-source-labels';
 export * from './openai';
 export * from './route-paths';
 export * from './routes';
+export * from './conversations';

@@ -4,6 +4,7 @@ export { sessionEntities, sessionMigrations } from './db/session-schema';
 export { InitSessions1763683200000 } from './db/migrations/1763683200000-init-sessions.migration';
 export * from './store/session.store';
 export * from './store/message.store';
+export * from './store/message-search.store';
 export * from './store/session-config.store';
 export * from './store/preference.store';
 export * from './store/queue.store';

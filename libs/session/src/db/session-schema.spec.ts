@@ -3,6 +3,8 @@ import { runMigrations } from '@switchboard/persistence';
 
 // Access (pairing, approved users) moved to libs/people, jobs to libs/jobs, each with its migration.
 const TABLES = ['messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'usage_records'];
+// The full-text index of messages (AddConversationManagement) and FTS5's own shadow tables.
+const FTS_TABLES = ['messages_fts', 'messages_fts_config', 'messages_fts_data', 'messages_fts_docsize', 'messages_fts_idx'];
 
 async function tables(db: TestDatabase): Promise<string[]> {
   const rows: Array<{ name: string }> = await db.ds.query(
@@ -22,10 +24,10 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
   afterEach(() => db.close());
 
   it('creates every table with its columns', async () => {
-    expect(await tables(db)).toEqual([...TABLES, 'migrations'].sort());
+    expect(await tables(db)).toEqual([...TABLES, ...FTS_TABLES, 'migrations'].sort());
     expect(await columns(db, 'sessions')).toEqual([
       'id', 'channel', 'peer_id', 'title', 'project_id', 'agent', 'status', 'version',
-      'last_model_config_id', 'current_turn_id', 'created_at', 'updated_at', 'last_activity_at', 'person_id', 'group_key',
+      'last_model_config_id', 'current_turn_id', 'created_at', 'updated_at', 'last_activity_at', 'person_id', 'group_key', 'archived', 'pinned',
     ]);
     expect(await columns(db, 'messages')).toEqual([
       'id', 'session_id', 'seq', 'turn_id', 'role', 'kind', 'content', 'parts', 'status', 'model_config_id',
@@ -93,15 +95,16 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
 
   it('is reversible: down drops every table and up builds them again', async () => {
     expect(await runMigrations(db.ds)).toEqual([]);
-    for (let i = 0; i < 4; i++) await db.ds.undoLastMigration();
+    for (let i = 0; i < 5; i++) await db.ds.undoLastMigration();
     expect(await tables(db)).toEqual(['migrations']);
     expect(await runMigrations(db.ds)).toEqual([
       'InitSessions1763683200000',
       'AddStatelessUsage1796600080000',
       'AddQueuedTurnOptions1796700000000',
       'AddPeopleToSessions1796800001000',
+      'AddConversationManagement1796900000000',
     ]);
-    expect(await tables(db)).toEqual([...TABLES, 'migrations'].sort());
+    expect(await tables(db)).toEqual([...TABLES, ...FTS_TABLES, 'migrations'].sort());
   });
 
   it('keeps usage without a session only while AddStatelessUsage is applied, and its foreign key through the rebuild', async () => {
@@ -117,6 +120,7 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     await insertUsage('u2', null);
     await expect(insertUsage('u3', 'nope')).rejects.toThrow(/FOREIGN KEY/);
 
+    await db.ds.undoLastMigration(); // AddConversationManagement
     await db.ds.undoLastMigration(); // AddPeopleToSessions
     await db.ds.undoLastMigration(); // AddQueuedTurnOptions
     expect(await columns(db, 'queued_messages')).not.toContain('turn_options');
@@ -132,6 +136,7 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
   });
 
   it('fills in whose each older conversation is: groups from negative Telegram ids (topics share the key), the owner elsewhere', async () => {
+    await db.ds.undoLastMigration(); // AddConversationManagement
     await db.ds.undoLastMigration(); // AddPeopleToSessions
     const insert = (id: string, channel: string, peer: string) =>
       db.ds.query(`INSERT INTO sessions (id, channel, peer_id, status, version, created_at, updated_at, last_activity_at) VALUES (?, ?, ?, 'idle', 1, 'x', 'x', 'x')`, [
@@ -154,7 +159,33 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
       { id: 'web', person_id: 'owner', group_key: null },
     ]);
     expect(await db.ds.query(`SELECT person_id FROM messages WHERE id = 'm1'`)).toEqual([{ person_id: 'owner' }]);
+    await db.ds.undoLastMigration(); // AddConversationManagement
     await db.ds.undoLastMigration();
     expect(await columns(db, 'sessions')).not.toContain('group_key');
+  });
+
+  it('indexes the history already there, keeps the index in step with writes, and drops it on the way down', async () => {
+    await db.ds.undoLastMigration(); // AddConversationManagement
+    await db.ds.query(`INSERT INTO sessions (id, channel, peer_id, status, version, created_at, updated_at, last_activity_at, person_id) VALUES ('s', 'web', 'w', 'idle', 1, 'x', 'x', 'x', 'owner')`);
+    const add = (id: string, seq: number, role: string, kind: string, content: string) =>
+      db.ds.query(`INSERT INTO messages (id, session_id, seq, role, kind, content, parts, status, warnings, created_at) VALUES (?, 's', ?, ?, ?, ?, '[]', 'complete', '[]', 'x')`, [
+        id, seq, role, kind, content,
+      ]);
+    await add('old', 1, 'user', 'text', 'What is the capital of France?');
+    await add('evt', 2, 'system', 'engine_switch', 'capital switch');
+    await runMigrations(db.ds);
+    const hits = (q: string) => db.ds.query(`SELECT m.id FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid WHERE messages_fts MATCH ? ORDER BY m.id`, [q]);
+    expect(await hits('capital')).toEqual([{ id: 'old' }]);
+    await add('new', 3, 'assistant', 'text', 'Paris, in Île-de-France.');
+    expect(await hits('ile')).toEqual([{ id: 'new' }]);
+    await db.ds.query(`UPDATE messages SET content = 'Lyon' WHERE id = 'new'`);
+    expect(await hits('paris')).toEqual([]);
+    expect(await hits('lyon')).toEqual([{ id: 'new' }]);
+    await db.ds.query(`DELETE FROM messages WHERE id = 'old'`);
+    expect(await hits('capital')).toEqual([]);
+    expect(await db.ds.query(`SELECT COUNT(*) AS n FROM sessions WHERE archived = 0 AND pinned = 0`)).toEqual([{ n: 1 }]);
+    await db.ds.undoLastMigration();
+    expect(await tables(db)).toEqual([...TABLES, 'migrations'].sort());
+    expect(await columns(db, 'sessions')).not.toContain('archived');
   });
 });

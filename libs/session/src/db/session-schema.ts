@@ -3,6 +3,7 @@ import { InitSessions1763683200000 } from './migrations/1763683200000-init-sessi
 import { AddStatelessUsage1796600080000 } from './migrations/1796600080000-add-stateless-usage.migration';
 import { AddQueuedTurnOptions1796700000000 } from './migrations/1796700000000-add-queued-turn-options.migration';
 import { AddPeopleToSessions1796800001000 } from './migrations/1796800001000-add-people-to-sessions.migration';
+import { AddConversationManagement1796900000000 } from './migrations/1796900000000-add-conversation-management.migration';
 import { PreferenceEntity } from './preference.entity';
 import { QueuedMessageEntity } from './queued-message.entity';
 import { SessionConfigEntity } from './session-config.entity';
@@ -20,4 +21,4 @@ export const sessionEntities = [
 ];
 
 /** The migrations of libs/session, oldest first. */
-export const sessionMigrations = [InitSessions1763683200000, AddStatelessUsage1796600080000, AddQueuedTurnOptions1796700000000, AddPeopleToSessions1796800001000];
+export const sessionMigrations = [InitSessions1763683200000, AddStatelessUsage1796600080000, AddQueuedTurnOptions1796700000000, AddPeopleToSessions1796800001000, AddConversationManagement1796900000000];

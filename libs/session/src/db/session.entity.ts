@@ -29,6 +29,12 @@ export class SessionEntity {
   @Column({ name: 'group_key', type: 'varchar', length: 200, nullable: true })
   groupKey!: string | null;
 
+  @Column({ type: 'boolean', default: false })
+  archived!: boolean;
+
+  @Column({ type: 'boolean', default: false })
+  pinned!: boolean;
+
   @Column({ type: 'varchar', length: 16 })
   status!: SessionStatus;
 

@@ -59,6 +59,8 @@ export class SessionEvents {
         queueLength: queueLengths.get(s.id) ?? 0,
         person: (s.personId && people.get(s.personId)) || null,
         group: s.groupKey,
+        archived: s.archived,
+        pinned: s.pinned,
         createdAt: s.createdAt,
         updatedAt: s.updatedAt,
         lastActivityAt: s.lastActivityAt,

@@ -12,6 +12,11 @@ import {
   type SessionUsage,
   type UsageReport,
   type UsageReportQuery,
+  type UpdateSessionRequest,
+  type BulkSessionAction,
+  type BulkSessionResult,
+  type SessionChangeKind,
+  isSwitchboardError,
 } from '@switchboard/protocol';
 import { describeProviders, resolveGlobalDefault, validateModelRef, type LoadedConfig, type ModelCatalog } from '@switchboard/models';
 import { clearsModelOverride } from '../commands/parse-command';
@@ -75,12 +80,45 @@ export class SessionService {
   }
 
   async listSessions(query: ListSessionsQuery = {}): Promise<Session[]> {
-    const records = await this.deps.repo.sessions.list({ channel: query.channel, limit: query.limit ?? 100 });
+    const archived = query.archived === 'true' ? 'only' : query.archived === 'all' ? 'all' : 'exclude';
+    const records = await this.deps.repo.sessions.list({ channel: query.channel, limit: query.limit ?? 100, archived });
     return this.deps.views.viewMany(records);
   }
 
   async getSession(sessionId: string): Promise<Session> {
     return this.deps.views.view(await this.deps.repo.sessions.require(sessionId));
+  }
+
+  /** Renames, archives or pins; one event per kind of change (title, archive, pin). */
+  async updateSession(sessionId: string, req: UpdateSessionRequest): Promise<Session> {
+    const { repo, views, log } = this.deps;
+    const before = await repo.sessions.require(sessionId);
+    const title = req.title?.trim();
+    const record = await repo.sessions.update(sessionId, { title, archived: req.archived, pinned: req.pinned });
+    const view = await views.view(record);
+    const kinds: SessionChangeKind[] = [];
+    if (title !== undefined && title !== before.title) kinds.push('title_change');
+    if (req.archived !== undefined && req.archived !== before.archived) kinds.push('archive_change');
+    if (req.pinned !== undefined && req.pinned !== before.pinned) kinds.push('pin_change');
+    for (const kind of kinds) views.emitSession(kind, view);
+    if (kinds.length) log.info({ sessionId, changes: kinds }, 'session updated');
+    return view;
+  }
+
+  /** Archives, unarchives or deletes each session (deletes through `deleteSession`); a failure is that id's result, not the call's. */
+  async bulk(action: BulkSessionAction, ids: readonly string[]): Promise<BulkSessionResult[]> {
+    const results: BulkSessionResult[] = [];
+    for (const id of [...new Set(ids)]) {
+      try {
+        const session =
+          action === 'delete' ? await this.deleteSession(id) : await this.updateSession(id, { archived: action === 'archive' });
+        results.push({ id, ok: true, session });
+      } catch (err) {
+        if (!isSwitchboardError(err)) throw err;
+        results.push({ id, ok: false, error: { code: err.code, message: err.message } });
+      }
+    }
+    return results;
   }
 
   async listMessages(sessionId: string, query: ListMessagesQuery = {}): Promise<Message[]> {

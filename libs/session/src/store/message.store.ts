@@ -79,8 +79,8 @@ interface MessageRow {
 const COLUMNS = `"id", "session_id", "seq", "turn_id", "role", "kind", "content", "parts", "status", "model_config_id",
   "model_source", "model_label", "warnings", "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "event", "person_id", "created_at"`;
 
-// What a model sees: conversation text, not commands or system events.
-const CONVERSATION_WHERE = `"session_id" = :sessionId AND "kind" = 'text' AND "role" IN ('user', 'assistant') AND TRIM("content") <> ''`;
+// What a model sees: conversation text, not commands, system events or archived (superseded) attempts.
+const CONVERSATION_WHERE = `"session_id" = :sessionId AND "kind" = 'text' AND "role" IN ('user', 'assistant') AND "status" <> 'superseded' AND TRIM("content") <> ''`;
 
 function toRecord(row: MessageRow): MessageRecord {
   return {
@@ -173,6 +173,38 @@ export class MessageStore {
     }
   }
 
+  /** Writes imported messages as they were (seq, time, model, usage, events) under new ids; the caller holds the transaction. */
+  async importMany(sessionId: string, messages: readonly Omit<MessageRecord, 'id' | 'sessionId'>[]): Promise<number> {
+    for (const msg of messages) {
+      await selectRows(
+        this.manager,
+        `INSERT INTO "messages" (${COLUMNS}) VALUES (:id, :sessionId, :seq, :turnId, :role, :kind, :content, :parts, :status, :modelConfigId,
+           :modelSource, :modelLabel, :warnings, :inputTokens, :outputTokens, :cachedTokens, :costUsd, :event, :personId, :createdAt)`,
+        {
+          id: newId(),
+          sessionId,
+          seq: msg.seq,
+          turnId: msg.turnId,
+          role: msg.role,
+          kind: msg.kind,
+          content: msg.content,
+          parts: JSON.stringify(msg.parts),
+          // A reply that was streaming when exported did not finish.
+          status: msg.status === 'streaming' ? 'interrupted' : msg.status,
+          modelConfigId: msg.modelConfigId,
+          modelSource: msg.modelSource,
+          modelLabel: msg.modelLabel,
+          warnings: JSON.stringify(msg.warnings),
+          ...usageColumns(msg.usage),
+          event: msg.event ? JSON.stringify(msg.event) : null,
+          personId: msg.personId ?? null,
+          createdAt: msg.createdAt,
+        },
+      );
+    }
+    return messages.length;
+  }
+
   /** The message, or null. */
   async get(id: string): Promise<MessageRecord | null> {
     return this.find(this.manager, id);
@@ -260,10 +292,44 @@ export class MessageStore {
     const rows = await selectRows<MessageRow>(
       this.manager,
       `SELECT ${COLUMNS} FROM "messages" WHERE "session_id" = :sessionId AND "kind" = 'text' AND "role" = 'assistant'
-       ORDER BY "seq" DESC LIMIT 1`,
+       AND "status" <> 'superseded' ORDER BY "seq" DESC LIMIT 1`,
       { sessionId },
     );
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /** The user message that opened a turn, or null (a recovered or system-only turn). */
+  async userMessageOfTurn(sessionId: string, turnId: string): Promise<MessageRecord | null> {
+    const rows = await selectRows<MessageRow>(
+      this.manager,
+      `SELECT ${COLUMNS} FROM "messages" WHERE "session_id" = :sessionId AND "turn_id" = :turnId AND "role" = 'user' AND "kind" = 'text'
+       ORDER BY "seq" ASC LIMIT 1`,
+      { sessionId, turnId },
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  /**
+   * Archives the history from `fromSeq` on (a retry, a regeneration, an edit): each message not
+   * yet archived becomes `superseded`, keeping its text, with `event.archived` saying by which
+   * turn, why, and its status before. Returns the archived ids in seq order.
+   */
+  async supersedeFrom(sessionId: string, fromSeq: number, archived: { turnId: string; reason: 'retry' | 'edit' }): Promise<string[]> {
+    return inTransaction(this.manager, async (m) => {
+      const rows = await selectRows<MessageRow>(
+        m,
+        `SELECT ${COLUMNS} FROM "messages" WHERE "session_id" = :sessionId AND "seq" >= :fromSeq AND "status" <> 'superseded' ORDER BY "seq" ASC`,
+        { sessionId, fromSeq: requireCount('fromSeq', fromSeq) },
+      );
+      const at = nowIso();
+      for (const row of rows) {
+        const event = { ...(parseJson<Record<string, unknown> | null>(row.event, null) ?? {}), archived: { ...archived, previousStatus: row.status, at } };
+        await runWrite(m, (w) =>
+          w.createQueryBuilder().update(MessageEntity).set({ status: 'superseded', event: JSON.stringify(event) }).where('"id" = :id', { id: row.id }).execute(),
+        );
+      }
+      return rows.map((r) => r.id);
+    });
   }
 
   /** The latest message of one kind (e.g. the last `compaction` event), or null. */

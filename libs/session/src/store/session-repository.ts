@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { TransactionRunner } from '@switchboard/persistence';
 import { clearSession } from './clear-session';
 import { MessageStore } from './message.store';
+import { MessageSearchStore } from './message-search.store';
 import { PreferenceStore } from './preference.store';
 import { QueueStore } from './queue.store';
 import { SessionConfigStore } from './session-config.store';
@@ -17,6 +18,7 @@ export class SessionRepository {
   readonly preferences: PreferenceStore;
   readonly queue: QueueStore;
   readonly usage: UsageStore;
+  readonly search: MessageSearchStore;
 
   /** `manager` is for `transaction()`; callers leave it out to bind to `ds.manager`. */
   constructor(
@@ -30,6 +32,7 @@ export class SessionRepository {
     this.preferences = new PreferenceStore(manager);
     this.queue = new QueueStore(manager);
     this.usage = new UsageStore(manager);
+    this.search = new MessageSearchStore(manager);
   }
 
   /** Runs fn with every store bound to one transaction: all its writes commit or none do. */

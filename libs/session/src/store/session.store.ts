@@ -19,6 +19,10 @@ export interface SessionRecord {
   personId: string | null;
   /** The group chat this conversation belongs to (topics of one group share it), or null. */
   groupKey: string | null;
+  /** Hidden from the default list. */
+  archived: boolean;
+  /** Listed first by the dashboard. */
+  pinned: boolean;
   status: SessionStatus;
   version: number;
   lastModelConfigId: string | null;
@@ -30,7 +34,7 @@ export interface SessionRecord {
 
 /** What `SessionStore.update` may change; every update also bumps version and updated_at. */
 export type SessionPatch = Partial<
-  Pick<SessionRecord, 'title' | 'projectId' | 'agent' | 'status' | 'lastModelConfigId' | 'currentTurnId' | 'lastActivityAt'>
+  Pick<SessionRecord, 'title' | 'projectId' | 'agent' | 'archived' | 'pinned' | 'status' | 'lastModelConfigId' | 'currentTurnId' | 'lastActivityAt'>
 >;
 
 export interface GetOrCreateSessionInput {
@@ -41,7 +45,16 @@ export interface GetOrCreateSessionInput {
   agent?: string | null;
   personId?: string | null;
   groupKey?: string | null;
+  /** An imported conversation keeps its id (re-importing it finds it) and its times. */
+  id?: string;
+  archived?: boolean;
+  pinned?: boolean;
+  createdAt?: string;
+  lastActivityAt?: string;
 }
+
+/** Which sessions a list shows: not archived (the default), only archived, or all. */
+export type ArchivedFilter = 'exclude' | 'only' | 'all';
 
 interface SessionRow {
   id: string;
@@ -52,6 +65,8 @@ interface SessionRow {
   agent: string | null;
   person_id: string | null;
   group_key: string | null;
+  archived: number | boolean;
+  pinned: number | boolean;
   status: SessionStatus;
   version: number | string;
   last_model_config_id: string | null;
@@ -61,14 +76,16 @@ interface SessionRow {
   last_activity_at: string;
 }
 
-const COLUMNS = `"id", "channel", "peer_id", "title", "project_id", "agent", "person_id", "group_key", "status", "version",
+const COLUMNS = `"id", "channel", "peer_id", "title", "project_id", "agent", "person_id", "group_key", "archived", "pinned", "status", "version",
   "last_model_config_id", "current_turn_id", "created_at", "updated_at", "last_activity_at"`;
 
-const PATCH_KEYS = ['title', 'projectId', 'agent', 'status', 'lastModelConfigId', 'currentTurnId', 'lastActivityAt'] as const;
+const PATCH_KEYS = ['title', 'projectId', 'agent', 'archived', 'pinned', 'status', 'lastModelConfigId', 'currentTurnId', 'lastActivityAt'] as const;
 const COLUMN_OF: Record<(typeof PATCH_KEYS)[number], string> = {
   title: 'title',
   projectId: 'project_id',
   agent: 'agent',
+  archived: 'archived',
+  pinned: 'pinned',
   status: 'status',
   lastModelConfigId: 'last_model_config_id',
   currentTurnId: 'current_turn_id',
@@ -90,6 +107,8 @@ function toRecord(row: SessionRow): SessionRecord {
     agent: row.agent,
     personId: row.person_id,
     groupKey: row.group_key,
+    archived: Boolean(row.archived),
+    pinned: Boolean(row.pinned),
     status: row.status,
     version: Number(row.version),
     lastModelConfigId: row.last_model_config_id,
@@ -118,7 +137,7 @@ export class SessionStore {
   async getOrCreate(input: GetOrCreateSessionInput): Promise<{ session: SessionRecord; created: boolean }> {
     const existing = await this.findByPeer(this.manager, input.channel, input.peerId);
     if (existing) return { session: existing, created: false };
-    const id = newId();
+    const id = input.id ?? newId();
     const now = nowIso();
     return runWrite(this.manager, async (m) => {
       // Insert-or-ignore on the unique (channel, peer_id), then read whichever row won.
@@ -135,13 +154,15 @@ export class SessionStore {
           agent: input.agent ?? null,
           personId: input.personId ?? null,
           groupKey: input.groupKey ?? null,
+          archived: input.archived ?? false,
+          pinned: input.pinned ?? false,
           status: 'idle',
           version: 1,
           lastModelConfigId: null,
           currentTurnId: null,
-          createdAt: now,
+          createdAt: input.createdAt ?? now,
           updatedAt: now,
-          lastActivityAt: now,
+          lastActivityAt: input.lastActivityAt ?? now,
         })
         .orIgnore()
         .execute();
@@ -163,17 +184,31 @@ export class SessionStore {
     return session;
   }
 
-  /** Sessions, newest activity first (default limit 100). */
-  async list(query: { channel?: Channel; limit?: number } = {}): Promise<SessionRecord[]> {
+  /** Sessions, newest activity first (default limit 100; archived ones only when asked). */
+  async list(query: { channel?: Channel; limit?: number; archived?: ArchivedFilter } = {}): Promise<SessionRecord[]> {
     const limit = requireCount('limit', query.limit ?? DEFAULT_LIST_LIMIT);
-    const where = query.channel ? 'WHERE "channel" = :channel' : '';
+    const conditions: string[] = [];
+    if (query.channel) conditions.push('"channel" = :channel');
+    const archived = query.archived ?? 'all';
+    if (archived !== 'all') conditions.push(`"archived" = :archived`);
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const rows = await selectRows<SessionRow>(
       this.manager,
       `SELECT ${COLUMNS} FROM "sessions" ${where}
        ORDER BY "last_activity_at" DESC, "created_at" DESC, "id" DESC LIMIT :limit`,
-      { channel: query.channel, limit },
+      { channel: query.channel, limit, archived: archived === 'only' },
     );
     return rows.map(toRecord);
+  }
+
+  /** The sessions of these ids that exist, in no particular order. */
+  async getMany(ids: readonly string[]): Promise<SessionRecord[]> {
+    const out: SessionRecord[] = [];
+    for (const group of chunks([...ids])) {
+      const rows = await selectRows<SessionRow>(this.manager, `SELECT ${COLUMNS} FROM "sessions" WHERE "id" IN (:...ids)`, { ids: group });
+      out.push(...rows.map(toRecord));
+    }
+    return out;
   }
 
   /** Applies the patch, always bumping version and updated_at; returns the new record. */
