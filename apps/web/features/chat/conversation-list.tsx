@@ -104,7 +104,7 @@ export function ConversationList({ activeId }: { activeId: string | null }) {
       ) : null}
       <nav className="sidebar__list" aria-label="Conversation list">
         {isPending ? (
-          <div className="skeleton-list" aria-label="Loading conversations">
+          <div className="skeleton-list" role="status" aria-label="Loading conversations">
             {[0, 1, 2, 3].map((i) => (
               <div key={i} className="skeleton" />
             ))}

@@ -104,7 +104,6 @@ export function ModelPicker({ session, models, onChange }: ModelPickerProps) {
         aria-haspopup="listbox"
         aria-expanded={open}
         aria-controls={open ? listId : undefined}
-        aria-label={`Model: ${eff.label}, ${sourceLabel(eff.source)}. Change model`}
         onClick={() => setOpen((o) => !o)}
         onKeyDown={(e) => {
           // Open: keys still landing on the button drive the list (focus may not have moved yet).
@@ -117,12 +116,16 @@ export function ModelPicker({ session, models, onChange }: ModelPickerProps) {
         disabled={busy}
         data-testid="model-picker"
       >
+        {/* The name is the visible text (axe: label-content-name-mismatch), framed for screen readers. */}
+        <span className="visually-hidden">Model: </span>
         <span className="picker__label" data-testid="model-label">
           {eff.label}
         </span>
+        <span className="visually-hidden">, </span>
         <span className="picker__source" data-testid="model-source">
           {sourceLabel(eff.source)}
         </span>
+        <span className="visually-hidden">. Change model</span>
         {eff.warnings.length > 0 ? <AlertIcon size={14} className="picker__warn" title={eff.warnings.join('\n')} /> : null}
         <ChevronDownIcon size={14} />
       </button>

@@ -310,7 +310,7 @@ function LimitRow({ person, limitKey, save }: { person: Person; limitKey: Person
                 setEditing(true);
               }}
             >
-              {isDefault ? 'Set' : 'Change'}
+              Change
             </button>
             {!isDefault ? (
               <button type="button" className="btn btn--ghost btn--sm" disabled={busy} onClick={() => void run(null)} aria-label={`Use the role default for ${label.toLowerCase()}`}>
@@ -392,11 +392,11 @@ function PersonCard({ person }: { person: Person }) {
 
         <div className="person__section">
           <h3>Limits and usage today</h3>
-          <ul className="limits" aria-label={`Limits of ${person.displayName}`}>
+          <div className="limits" role="group" aria-label={`Limits of ${person.displayName}`}>
             {LIMIT_KEYS.map((key) => (
               <LimitRow key={key} person={person} limitKey={key} save={(value) => update.mutateAsync({ limits: { [key]: value } })} />
             ))}
-          </ul>
+          </div>
           <p className="muted small" data-testid="resets-at">
             Daily budgets reset at {resetsAtText(person.usage.resetsAt)}.
           </p>
@@ -422,7 +422,7 @@ export function PeoplePage() {
         </p>
       </header>
       {people.isPending ? (
-        <div className="skeleton-list" aria-label="Loading people">
+        <div className="skeleton-list" role="status" aria-label="Loading people">
           <div className="skeleton skeleton--tall" />
           <div className="skeleton skeleton--tall" />
         </div>

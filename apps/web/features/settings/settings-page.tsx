@@ -139,7 +139,8 @@ function CatalogCard({ models }: { models: ModelsResponse }) {
           );
         })}
       </div>
-      <div className="table-wrap">
+      {/* Focusable so keyboard users can scroll it sideways on a phone (axe: scrollable-region-focusable). */}
+      <div className="table-wrap" tabIndex={0} role="region" aria-label="Models">
         <table className="table">
           <thead>
             <tr>

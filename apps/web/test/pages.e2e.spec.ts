@@ -1,0 +1,166 @@
+/**
+ * The dashboard's other pages end to end (headless Chromium, the real built web app and API, the
+ * fake LLM): the Jobs page, no sideways scrolling at phone widths on every page, and an axe-core
+ * accessibility audit of every page in both themes at desktop and phone sizes.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { startWebTestEnv, type WebTestEnv } from './web-harness';
+
+jest.setTimeout(240_000);
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+interface AxeFinding {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string; summary: string }>;
+}
+
+/** Runs axe-core in the page; returns the serious and critical violations. */
+async function axeSerious(page: Page): Promise<AxeFinding[]> {
+  await page.evaluate(AXE_SOURCE);
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<Record<string, unknown>> }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: String(v.id),
+      impact: (v.impact as string | null) ?? null,
+      help: String(v.help),
+      nodes: (v.nodes as Array<{ target: unknown[]; failureSummary?: string }>).slice(0, 5).map((n) => ({ target: n.target.join(' '), summary: (n.failureSummary ?? '').slice(0, 300) })),
+    }));
+  });
+  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+describe('jobs, phone widths and accessibility (e2e, headless Chromium)', () => {
+  let env: WebTestEnv;
+  let chatWithMessages: string;
+
+  beforeAll(async () => {
+    env = await startWebTestEnv();
+    const s = await env.client.createSession({ channel: 'web', peerId: `pages-${Date.now()}`, title: 'Trip planning' });
+    await env.client.sendMessage(s.id, { text: 'What is the capital of France?', wait: true });
+    await env.client.sendMessage(s.id, { text: 'And of Italy?', wait: true });
+    chatWithMessages = s.id;
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+  beforeEach(() => env.fake.reset());
+
+  /** Signs in unless the browser already is (the context keeps its cookies between pages). */
+  async function openSignedIn(page: Page): Promise<void> {
+    await page.goto(env.webUrl + '/chat');
+    if (new URL(page.url()).pathname.startsWith('/signin')) await env.signIn(page);
+  }
+
+  /** Every signed-in page, with something to wait for once it has loaded. */
+  const pages = (): Array<{ name: string; path: string; ready: (p: Page) => Promise<unknown> }> => [
+    { name: 'chat', path: '/chat', ready: (p) => p.getByTestId('new-chat').waitFor() },
+    { name: 'conversation', path: `/chat/${chatWithMessages}`, ready: (p) => p.locator('article.msg--assistant').first().waitFor() },
+    { name: 'memory', path: '/memory', ready: (p) => p.getByRole('heading', { name: 'Memory', level: 1 }).waitFor() },
+    { name: 'people', path: '/people', ready: (p) => p.locator('[data-person-id]').first().waitFor() },
+    { name: 'usage', path: '/usage', ready: (p) => p.getByRole('heading', { name: 'Usage', level: 1 }).waitFor() },
+    { name: 'jobs', path: '/jobs', ready: (p) => p.getByRole('heading', { name: 'Jobs', level: 1 }).waitFor() },
+    { name: 'settings', path: '/settings', ready: (p) => p.getByRole('heading', { name: 'Model catalog' }).waitFor() },
+  ];
+
+  it('jobs: the empty state explains jobs; create (a bad cron is shown on its field), run now, and open the conversation it ran in', async () => {
+    const page = await env.newPage({ width: 1366, height: 850 });
+    await openSignedIn(page);
+    await page.goto(env.webUrl + '/jobs');
+    await page.getByRole('heading', { name: 'No scheduled jobs yet' }).waitFor();
+    await env.shot(page, 'jobs-01-empty');
+
+    await page.getByRole('button', { name: 'New job' }).click();
+    await page.getByLabel('Name').fill('morning-brief');
+    await page.getByLabel('Cron', { exact: true }).fill('99 99 * * *');
+    await page.getByLabel('Prompt').fill('Give me a short brief for today.');
+    await page.getByRole('button', { name: 'Create job' }).click();
+    const cronError = page.locator('.field-error').filter({ hasText: /cron/i });
+    await cronError.waitFor();
+    expect(await page.getByLabel('Cron', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    expect((await env.client.listJobs()).jobs).toHaveLength(0);
+    await env.shot(page, 'jobs-02-field-error');
+
+    await page.getByLabel('Cron', { exact: true }).fill('30 8 * * 1-5');
+    await page.getByLabel('Time zone').fill('Europe/Paris');
+    await page.getByRole('button', { name: 'Create job' }).click();
+    const card = page.locator('[data-job="morning-brief"]');
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Monday to Friday at 08:30 (Europe/Paris)');
+    expect(await card.getByTestId('last-run').textContent()).toBe('never');
+    const [job] = (await env.client.listJobs()).jobs;
+    expect(job).toMatchObject({ name: 'morning-brief', cron: '30 8 * * 1-5', timezone: 'Europe/Paris', source: 'api', enabled: true, lastRunAt: null });
+
+    await card.getByRole('button', { name: 'Run now' }).click();
+    await card.getByRole('status').filter({ hasText: 'Started' }).waitFor();
+    await card.getByTestId('last-run').locator('.pill--ok').waitFor({ timeout: 30_000 });
+    const link = card.getByRole('link', { name: /morning-brief/ }).first();
+    await link.waitFor();
+    await env.shot(page, 'jobs-03-ran');
+    expect((await env.client.getJob(job.id)).lastStatus).toBe('ok');
+
+    await link.click();
+    await page.waitForURL(/\/chat\/[^/]+$/);
+    const sessionId = page.url().split('/').pop()!;
+    const { messages } = await env.client.listMessages(sessionId);
+    expect(messages.find((m) => m.role === 'user')?.content).toBe('Give me a short brief for today.');
+    await page.getByText('Give me a short brief for today.').first().waitFor();
+
+    // Disable, then delete with a confirmation.
+    await page.goto(env.webUrl + '/jobs');
+    await card.getByRole('button', { name: 'Disable' }).click();
+    await card.getByText('not while disabled').waitFor();
+    expect((await env.client.getJob(job.id)).enabled).toBe(false);
+    await card.getByRole('button', { name: 'Delete…' }).click();
+    await card.getByRole('button', { name: 'Delete “morning-brief”' }).click();
+    await card.waitFor({ state: 'detached' });
+    expect((await env.client.listJobs()).jobs).toHaveLength(0);
+    await page.close();
+  });
+
+  it('no page scrolls sideways at 360, 390 and 430 px', async () => {
+    const wide: string[] = [];
+    for (const width of [360, 390, 430]) {
+      const page = await env.newPage({ width, height: 844 });
+      await openSignedIn(page);
+      for (const p of pages()) {
+        await page.goto(env.webUrl + p.path);
+        await p.ready(page);
+        const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+        if (m.scroll > m.inner) wide.push(`${p.name} at ${width}px: scrollWidth ${m.scroll} > ${m.inner}`);
+        if (width === 390) await env.shot(page, `phone-${p.name}`);
+      }
+      await page.close();
+    }
+    expect(wide).toEqual([]);
+  });
+
+  it('axe-core finds no serious or critical violation on any page, light and dark, desktop and phone', async () => {
+    const problems: string[] = [];
+    for (const dark of [false, true]) {
+      for (const size of [
+        { width: 1366, height: 850 },
+        { width: 390, height: 844 },
+      ]) {
+        const page = await env.newPage({ ...size, dark });
+        const where = `${dark ? 'dark' : 'light'} ${size.width}px`;
+        await env.context.clearCookies();
+        await page.goto(env.webUrl + '/signin');
+        await page.getByLabel('API token').waitFor();
+        for (const v of await axeSerious(page)) problems.push(`signin ${where}: ${v.id} (${v.impact}) ${v.help} — ${JSON.stringify(v.nodes)}`);
+        await env.signIn(page);
+        for (const p of pages()) {
+          await page.goto(env.webUrl + p.path);
+          await p.ready(page);
+          for (const v of await axeSerious(page)) problems.push(`${p.name} ${where}: ${v.id} (${v.impact}) ${v.help} — ${JSON.stringify(v.nodes)}`);
+        }
+        await page.close();
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
