@@ -3,6 +3,9 @@ import type {
   Channel,
   CreateSessionRequest,
   AbortResponse,
+  EditMessageRequest,
+  RerunResponse,
+  RetryMessageRequest,
   CompactResponse,
   HealthResponse,
   ListMessagesQuery,
@@ -32,6 +35,16 @@ import type {
   RevokeUserResponse,
 } from './access';
 import type { TranscriptionResponse } from './transcription';
+import type {
+  BulkSessionAction,
+  BulkSessionsResponse,
+  ConversationArchive,
+  ExportedSession,
+  ImportResponse,
+  SearchQuery,
+  SearchResponse,
+  UpdateSessionRequest,
+} from './conversations';
 import type { AddIdentityRequest, IdentityQuery, PeopleResponse, PersonResponse, UpdatePersonRequest } from './people';
 import type {
   CreateMemoryRequest,
@@ -111,11 +124,47 @@ export class SwitchboardClient {
   deleteSession(sessionId: string): Promise<Session> {
     return this.route('deleteSession', { id: sessionId });
   }
+  /** Renames, archives or pins a session. */
+  updateSession(sessionId: string, body: UpdateSessionRequest): Promise<Session> {
+    return this.route('updateSession', { id: sessionId }, body);
+  }
+  /** Archives, unarchives or deletes many sessions; one result per id. */
+  bulkSessions(action: BulkSessionAction, ids: string[]): Promise<BulkSessionsResponse> {
+    return this.route('bulkSessions', {}, { action, ids });
+  }
+  /** Full-text search over message text. */
+  search(query: SearchQuery): Promise<SearchResponse> {
+    return this.route('searchMessages', {}, undefined, query);
+  }
+  /** One conversation as JSON. */
+  exportSession(sessionId: string): Promise<ExportedSession> {
+    return this.route('exportSession', { id: sessionId }, undefined, { format: 'json' });
+  }
+  /** One conversation as Markdown text. */
+  exportSessionMarkdown(sessionId: string): Promise<string> {
+    return this.send(ROUTE_PATHS.exportSession[0], routePath('exportSession', { id: sessionId }), { query: { format: 'markdown' }, text: true });
+  }
+  /** Every conversation as one archive. */
+  exportAll(): Promise<ConversationArchive> {
+    return this.route('exportAll', {});
+  }
+  /** Imports an archive made by `exportAll` (idempotent by session id). */
+  importArchive(archive: ConversationArchive): Promise<ImportResponse> {
+    return this.route('importArchive', {}, archive);
+  }
   listMessages(sessionId: string, query: ListMessagesQuery = {}): Promise<MessagesResponse> {
     return this.route('listMessages', { id: sessionId }, undefined, query);
   }
   sendMessage(sessionId: string, body: SendMessageRequest): Promise<SendMessageResponse> {
     return this.route('sendMessage', { id: sessionId }, body);
+  }
+  /** Retries a failed or stopped reply, or regenerates the last one (the old attempt is kept, `superseded`). */
+  retryMessage(sessionId: string, messageId: string, body: RetryMessageRequest = {}): Promise<RerunResponse> {
+    return this.route('retryMessage', { id: sessionId, messageId }, body);
+  }
+  /** Edits a user message and resends it; it and every later message are kept, `superseded`. */
+  editMessage(sessionId: string, messageId: string, body: EditMessageRequest): Promise<RerunResponse> {
+    return this.route('editMessage', { id: sessionId, messageId }, body);
   }
   listQueue(sessionId: string): Promise<QueueResponse> {
     return this.route('listQueue', { id: sessionId });
@@ -268,7 +317,11 @@ export class SwitchboardClient {
     return this.send(ROUTE_PATHS[id][0], routePath(id, params), { json: body, query });
   }
 
-  private async send<T>(method: string, path: string, init: { json?: unknown; raw?: { body: Uint8Array; mediaType: string }; query?: Query }): Promise<T> {
+  private async send<T>(
+    method: string,
+    path: string,
+    init: { json?: unknown; raw?: { body: Uint8Array; mediaType: string }; query?: Query; text?: boolean },
+  ): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -283,6 +336,7 @@ export class SwitchboardClient {
     }
     const res = await this.fetchImpl(url, { method, headers, body, signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000) });
     const text = await res.text();
+    if (init.text && res.ok) return text as T;
     let parsed: unknown = undefined;
     if (text) {
       try {

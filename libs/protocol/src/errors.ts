@@ -21,6 +21,8 @@ export const ErrorCode = {
   TRANSCRIPTION_UNAVAILABLE: 'TRANSCRIPTION_UNAVAILABLE',
   JOB_NOT_FOUND: 'JOB_NOT_FOUND',
   PERSON_NOT_FOUND: 'PERSON_NOT_FOUND',
+  MESSAGE_NOT_FOUND: 'MESSAGE_NOT_FOUND',
+  MESSAGE_NOT_ACTIONABLE: 'MESSAGE_NOT_ACTIONABLE',
   FORBIDDEN: 'FORBIDDEN',
   QUEUE_FULL: 'QUEUE_FULL',
   SESSION_BUSY: 'SESSION_BUSY',
@@ -87,12 +89,14 @@ export function httpStatusFor(code: ErrorCode): number {
     case ErrorCode.PAIRING_NOT_FOUND:
     case ErrorCode.JOB_NOT_FOUND:
     case ErrorCode.PERSON_NOT_FOUND:
+    case ErrorCode.MESSAGE_NOT_FOUND:
       return 404;
     case ErrorCode.MEMORY_REJECTED:
     case ErrorCode.TRANSCRIPTION_UNAVAILABLE:
       return 422;
     case ErrorCode.SESSION_BUSY:
     case ErrorCode.NOT_RUNNING:
+    case ErrorCode.MESSAGE_NOT_ACTIONABLE:
       return 409;
     case ErrorCode.PAYLOAD_TOO_LARGE:
       return 413;

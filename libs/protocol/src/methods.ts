@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import {
   createSessionRequestSchema,
+  editMessageRequestSchema,
+  rerunResponseSchema,
+  retryMessageRequestSchema,
   listMessagesQuerySchema,
   listSessionsQuerySchema,
   messageSchema,
@@ -21,6 +24,7 @@ import {
 import { errorBodySchema } from './errors';
 
 const sessionIdParams = z.object({ sessionId: z.string().min(1) }).strict();
+const messageParams = z.object({ sessionId: z.string().min(1), messageId: z.string().min(1) }).strict();
 const queuedParams = z.object({ sessionId: z.string().min(1), queuedId: z.string().min(1) }).strict();
 
 /**
@@ -35,6 +39,8 @@ export const wsMethodSchemas = {
   'session.delete': { params: sessionIdParams, result: sessionSchema },
   'session.messages': { params: sessionIdParams.extend(listMessagesQuerySchema.shape).strict(), result: messagesResponseSchema },
   'session.send': { params: sessionIdParams.extend(sendMessageRequestSchema.shape).strict(), result: sendMessageResponseSchema },
+  'message.retry': { params: messageParams.extend(retryMessageRequestSchema.shape).strict(), result: rerunResponseSchema },
+  'message.edit': { params: messageParams.extend(editMessageRequestSchema.shape).strict(), result: rerunResponseSchema },
   'session.setModel': { params: sessionIdParams.extend(setModelRequestSchema.shape).strict(), result: sessionSchema },
   'session.clearModel': { params: sessionIdParams, result: sessionSchema },
   'session.reset': { params: sessionIdParams, result: sessionSchema },

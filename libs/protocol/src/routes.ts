@@ -4,6 +4,9 @@ import {
   channelSchema,
   compactResponseSchema,
   createSessionRequestSchema,
+  editMessageRequestSchema,
+  rerunResponseSchema,
+  retryMessageRequestSchema,
   healthResponseSchema,
   listMessagesQuerySchema,
   listSessionsQuerySchema,
@@ -47,6 +50,16 @@ import { transcriptionResponseSchema } from './transcription';
 import { addIdentityRequestSchema, identityQuerySchema, peopleResponseSchema, personResponseSchema, updatePersonRequestSchema } from './people';
 import { deliveryConsumerSchema, deliveryCursorResponseSchema, putDeliveryCursorRequestSchema, putDeliveryCursorResponseSchema } from './delivery';
 import { chatCompletionRequestSchema, openAiModelListSchema, openAiModelSchema } from './openai';
+import {
+  bulkSessionsRequestSchema,
+  bulkSessionsResponseSchema,
+  conversationArchiveSchema,
+  exportSessionQuerySchema,
+  importResponseSchema,
+  searchQuerySchema,
+  searchResponseSchema,
+  updateSessionRequestSchema,
+} from './conversations';
 import { ROUTE_PATHS, type HttpMethod, type RouteId } from './route-paths';
 
 /** What a route says besides its method and path (those are in route-paths.ts, by the same id). */
@@ -83,6 +96,42 @@ const details = {
   listSessions: { summary: 'List sessions, newest activity first', auth: T, query: listSessionsQuerySchema, response: sessionsResponseSchema },
   getSession: { summary: 'A session: status, version, model override, effective model', auth: T, response: sessionSchema, errors: [404] },
   deleteSession: { summary: 'Delete a session with its history, overrides, queue and usage (a `deleted` event)', auth: T, response: sessionSchema, errors: [404] },
+  updateSession: {
+    summary: 'Rename, archive or pin a session (`title_change`, `archive_change`, `pin_change` events)',
+    auth: T,
+    body: updateSessionRequestSchema,
+    response: sessionSchema,
+    errors: [400, 404],
+  },
+  bulkSessions: {
+    summary: 'Archive, unarchive or delete up to 200 sessions; one result per id (a missing id is a failed result, not an error)',
+    auth: T,
+    body: bulkSessionsRequestSchema,
+    response: bulkSessionsResponseSchema,
+    errors: [400],
+  },
+  exportSession: {
+    summary: 'One conversation as Markdown or JSON (session view, messages with models, sources, usage and events, settings), as a download',
+    auth: T,
+    query: exportSessionQuerySchema,
+    responseTypes: ['text/markdown', 'application/json'],
+    errors: [400, 404],
+  },
+  searchMessages: {
+    summary: 'Full-text search over user and assistant messages: conversations with their best match and a highlighted snippet, newest activity first, paged',
+    auth: T,
+    query: searchQuerySchema,
+    response: searchResponseSchema,
+    errors: [400],
+  },
+  exportAll: { summary: 'Every conversation as one JSON archive (`version`), for `POST /import`', auth: T, response: conversationArchiveSchema },
+  importArchive: {
+    summary: 'Import an archive (up to 50 MiB) in one transaction; sessions already present are skipped, taken peer ids get a suffix',
+    auth: T,
+    body: conversationArchiveSchema,
+    response: importResponseSchema,
+    errors: [400],
+  },
   listMessages: { summary: 'History, system events included', auth: T, query: listMessagesQuerySchema, response: messagesResponseSchema, errors: [404] },
   sendMessage: {
     summary: 'Send a message (queued when the session is busy; wait: true returns the reply)',
@@ -90,6 +139,22 @@ const details = {
     body: sendMessageRequestSchema,
     response: sendMessageResponseSchema,
     errors: [400, 404, 429],
+  },
+  retryMessage: {
+    summary:
+      'Retry a failed or stopped reply, or regenerate the last one (optionally with another model): the turn runs again with the same user text; the old attempt stays in history as `superseded`. Only the latest reply; SESSION_BUSY while a turn runs or messages wait',
+    auth: T,
+    body: retryMessageRequestSchema,
+    response: rerunResponseSchema,
+    errors: [400, 404, 409, 429],
+  },
+  editMessage: {
+    summary:
+      'Edit a user message and resend it: the conversation continues from there; that message and every later one stay in history as `superseded` (archived, out of the model context). SESSION_BUSY while a turn runs or messages wait',
+    auth: T,
+    body: editMessageRequestSchema,
+    response: rerunResponseSchema,
+    errors: [400, 404, 409, 429],
   },
   listQueue: { summary: 'Queued messages in order, each with its model snapshot', auth: T, response: queueResponseSchema, errors: [404] },
   promoteQueued: {

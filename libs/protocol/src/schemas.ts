@@ -91,7 +91,8 @@ export const messageKindSchema = z.enum([
 ]);
 export type MessageKind = z.infer<typeof messageKindSchema>;
 
-export const messageStatusSchema = z.enum(['complete', 'streaming', 'interrupted', 'error']);
+/** `superseded`: archived by a retry, a regeneration or an edit (kept and listed, never sent to a model; `event.archived` says why). */
+export const messageStatusSchema = z.enum(['complete', 'streaming', 'interrupted', 'error', 'superseded']);
 export type MessageStatus = z.infer<typeof messageStatusSchema>;
 
 export const messageSchema = z.object({
@@ -139,6 +140,8 @@ export const sessionSchema = z.object({
   queueLength: z.number().int(),
   person: personRefSchema.nullable().optional().describe('whose conversation this is (a private chat, the dashboard: the owner); null in a group'),
   group: z.string().nullable().optional().describe("the group chat this conversation belongs to (its memory scope is `group`), if any"),
+  archived: z.boolean().optional().describe('hidden from the default list (`GET /sessions?archived=true|all` shows it)'),
+  pinned: z.boolean().optional().describe('the dashboard lists pinned conversations first'),
   createdAt: isoDate,
   updatedAt: isoDate,
   lastActivityAt: isoDate,
@@ -280,6 +283,7 @@ export const listSessionsQuerySchema = z
   .object({
     channel: channelSchema.optional(),
     limit: z.coerce.number().int().min(1).max(500).optional(),
+    archived: z.enum(['true', 'false', 'all']).optional().describe('default false: archived conversations are hidden; true: only them; all: both'),
   })
   .strict();
 export type ListSessionsQuery = z.infer<typeof listSessionsQuerySchema>;
@@ -345,5 +349,33 @@ export type OkResponse = z.infer<typeof okResponseSchema>;
 
 export const abortResponseSchema = z.object({ aborted: z.boolean() });
 export type AbortResponse = z.infer<typeof abortResponseSchema>;
+/** Retry or regenerate a reply: re-runs its turn (the user's text again), optionally with another model. */
+export const retryMessageRequestSchema = z
+  .object({
+    model: modelRef.optional(),
+    wait: z.boolean().optional(),
+  })
+  .strict();
+export type RetryMessageRequest = z.infer<typeof retryMessageRequestSchema>;
+
+/** Edit a user message and resend it: the conversation continues from there; the later turns are archived. */
+export const editMessageRequestSchema = z
+  .object({
+    text: z.string().min(1).max(LIMITS.maxMessageChars).refine((t) => t.trim().length > 0, 'text must not be blank'),
+    model: modelRef.optional(),
+    wait: z.boolean().optional(),
+  })
+  .strict();
+export type EditMessageRequest = z.infer<typeof editMessageRequestSchema>;
+
+/** What a retry, regeneration or edit started: the new turn, its user message and what was archived. */
+export const rerunResponseSchema = z.object({
+  turnId: z.string(),
+  message: messageSchema.describe('the new user message of the turn (the same text for a retry, the edited text for an edit)'),
+  archivedMessageIds: z.array(z.string()).describe('messages now `superseded` (kept in history, out of the model context)'),
+  reply: messageSchema.optional().describe('the new reply, with wait: true'),
+});
+export type RerunResponse = z.infer<typeof rerunResponseSchema>;
+
 export const compactResponseSchema = z.object({ compacted: z.boolean(), message: messageSchema.nullable() });
 export type CompactResponse = z.infer<typeof compactResponseSchema>;

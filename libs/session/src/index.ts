@@ -3,3 +3,4 @@ export * from './commands/parse-command';
 export * from './context/build-conversation-summary';
 export * from './peer-match';
 export * from './sessions/agent-routing';
+export * from './engine/turn-error-kind';

@@ -108,6 +108,8 @@ export class WsGateway implements OnGatewayConnection {
       'session.delete': (p) => e.deleteSession(p.sessionId),
       'session.messages': async ({ sessionId, ...q }) => ({ sessionId, messages: await e.listMessages(sessionId, q) }),
       'session.send': ({ sessionId, ...body }) => e.send(sessionId, body),
+      'message.retry': ({ sessionId, messageId, ...body }) => e.retryMessage(sessionId, messageId, body),
+      'message.edit': ({ sessionId, messageId, ...body }) => e.editMessage(sessionId, messageId, body),
       'session.setModel': (p) => e.setSessionModel(p.sessionId, p.model),
       'session.clearModel': (p) => e.clearSessionModel(p.sessionId),
       'session.reset': (p) => e.reset(p.sessionId),

@@ -1,12 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import {
   type CreateSessionRequest,
+  type EditMessageRequest,
   type ListMessagesQuery,
   type ListSessionsQuery,
   type Message,
   type MessagesResponse,
   type PromoteRequest,
   type QueueResponse,
+  type RerunResponse,
+  type RetryMessageRequest,
   type SendMessageRequest,
   type SendMessageResponse,
   type Session,
@@ -54,6 +57,18 @@ export class SessionsController {
   @HttpCode(200)
   send(@Param('id') id: string, @Body(routeBody('sendMessage')) body: SendMessageRequest): Promise<SendMessageResponse> {
     return this.engine.send(id, body);
+  }
+
+  @Post(':id/messages/:messageId/retry')
+  @HttpCode(200)
+  retry(@Param('id') id: string, @Param('messageId') messageId: string, @Body(routeBody('retryMessage')) body: RetryMessageRequest): Promise<RerunResponse> {
+    return this.engine.retryMessage(id, messageId, body);
+  }
+
+  @Post(':id/messages/:messageId/edit')
+  @HttpCode(200)
+  edit(@Param('id') id: string, @Param('messageId') messageId: string, @Body(routeBody('editMessage')) body: EditMessageRequest): Promise<RerunResponse> {
+    return this.engine.editMessage(id, messageId, body);
   }
 
   @Get(':id/queue')

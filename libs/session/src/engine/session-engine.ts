@@ -5,12 +5,20 @@ import type {
   Message,
   ModelsResponse,
   QueueResponse,
+  RerunResponse,
   SendMessageRequest,
   SendMessageResponse,
   Session,
   SessionUsage,
   UsageReport,
   UsageReportQuery,
+  UpdateSessionRequest,
+  BulkSessionAction,
+  BulkSessionResult,
+  SearchQuery,
+  SearchResponse,
+  ConversationArchive,
+  ImportResponse,
 } from '@switchboard/protocol';
 import type { LoadedConfig, ModelCatalog, ModelResolution, ResolveModelInput, ToolSpec } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
@@ -23,6 +31,7 @@ import type { PeerRef } from '../sessions/agent-routing';
 import { ModelChoice } from '../sessions/model-choice';
 import { SessionEvents } from '../sessions/session-events';
 import { SessionService } from '../sessions/session.service';
+import { ConversationsService, type ExportFile } from '../sessions/conversations.service';
 import { builtinTools } from '../turns/builtin-tools';
 import { BackgroundWork, type RunningTurn } from '../turns/running-turn';
 import { StatelessTurns } from '../turns/stateless-turn';
@@ -75,6 +84,7 @@ export class SessionEngine implements CommandTarget {
   private readonly choice: ModelChoice;
   private readonly views: SessionEvents;
   private readonly sessions: SessionService;
+  private readonly conversations: ConversationsService;
   private readonly queue: TurnQueue;
   private readonly context: ConversationContext;
   private readonly conversation: Conversation;
@@ -112,6 +122,7 @@ export class SessionEngine implements CommandTarget {
       ...(people ? { people } : {}),
     }));
     this.sessions = new SessionService({ repo, catalog, config, choice, views, events, log, hooks, turns: queue, people });
+    this.conversations = new ConversationsService({ repo, views, choice, log, people });
     this.conversation = new Conversation({ repo, queue, people, commands: this });
     this.stateless = new StatelessTurns({
       repo, catalog, config, streamer, hooks, tools, log, people,
@@ -206,6 +217,36 @@ export class SessionEngine implements CommandTarget {
     return this.sessions.usage(sessionId);
   }
 
+  /** Renames, archives or pins a session. */
+  updateSession(sessionId: string, req: UpdateSessionRequest): Promise<Session> {
+    return this.sessions.updateSession(sessionId, req);
+  }
+
+  /** Archives, unarchives or deletes many sessions; one result per id. */
+  bulkSessions(action: BulkSessionAction, ids: readonly string[]): Promise<BulkSessionResult[]> {
+    return this.sessions.bulk(action, ids);
+  }
+
+  /** Full-text search over user and assistant messages. */
+  search(query: SearchQuery): Promise<SearchResponse> {
+    return this.conversations.search(query);
+  }
+
+  /** One conversation as a Markdown or JSON download. */
+  exportSession(sessionId: string, format: 'markdown' | 'json'): Promise<ExportFile> {
+    return this.conversations.exportFile(sessionId, format);
+  }
+
+  /** Every conversation as one archive. */
+  exportAll(): Promise<ConversationArchive> {
+    return this.conversations.exportAll();
+  }
+
+  /** Imports an archive in one transaction (idempotent by session id). */
+  importArchive(archive: ConversationArchive): Promise<ImportResponse> {
+    return this.conversations.importArchive(archive);
+  }
+
   /** Usage across conversations; `from`/`to` take a UTC day or an instant (`to` exclusive, a day counts whole). */
   usageReport(query: UsageReportQuery = {}): Promise<UsageReport> {
     return this.sessions.usageReport(query);
@@ -220,6 +261,16 @@ export class SessionEngine implements CommandTarget {
   /** Aborts the running turn, keeping its partial reply; false when nothing runs. */
   abort(sessionId: string): Promise<boolean> {
     return this.queue.abort(sessionId);
+  }
+
+  /** Retries a failed or stopped reply, or regenerates the latest one; the old attempt is archived (`superseded`). */
+  retryMessage(sessionId: string, messageId: string, req: { model?: string; wait?: boolean } = {}): Promise<RerunResponse> {
+    return this.queue.rerun(sessionId, messageId, { kind: 'retry', ...req });
+  }
+
+  /** Edits a user message and resends it: that message and every later one are archived (`superseded`). */
+  editMessage(sessionId: string, messageId: string, req: { text: string; model?: string; wait?: boolean }): Promise<RerunResponse> {
+    return this.queue.rerun(sessionId, messageId, { kind: 'edit', ...req });
   }
 
   listQueue(sessionId: string): Promise<QueueResponse> {

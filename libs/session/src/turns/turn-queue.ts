@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, SwitchboardError, type Message, type QueueResponse, type SendMessageRequest, type SendMessageResponse } from '@switchboard/protocol';
+import {
+  ErrorCode,
+  SwitchboardError,
+  type Message,
+  type QueueResponse,
+  type RerunResponse,
+  type SendMessageRequest,
+  type SendMessageResponse,
+} from '@switchboard/protocol';
 import { validateModelRef, type ModelCatalog } from '@switchboard/models';
 import { clearsModelOverride } from '../commands/parse-command';
 import type { SessionRepository } from '../store/session-repository';
@@ -204,6 +212,68 @@ export class TurnQueue implements TurnControl {
     return { queued: false, turnId, message: outcome.started.userMessage, ...(reply ? { reply } : {}) };
   }
 
+  /**
+   * Retry / regenerate (`retry`, on the latest reply) or edit and resend (`edit`, on a user
+   * message): archives the history from that turn's user message on (kept, `superseded`) and
+   * starts a new turn through the one entry (engine drift, limits, events). Never queued: while a
+   * turn runs or messages wait the answer is SESSION_BUSY, since what it would re-run may change.
+   */
+  async rerun(
+    sessionId: string,
+    messageId: string,
+    action: { kind: 'retry' | 'edit'; text?: string; model?: string; wait?: boolean },
+  ): Promise<RerunResponse> {
+    const { repo, catalog, choice, views, log, running } = this.deps;
+    if (this.stopped) throw new SwitchboardError(ErrorCode.SESSION_BUSY, 'The server is shutting down.');
+    const clearsOverride = action.model !== undefined && clearsModelOverride(action.model);
+    const explicit = action.model && !clearsOverride ? validateModelRef(catalog, action.model).id : null;
+    const turnId = randomUUID();
+    const busy = () =>
+      new SwitchboardError(ErrorCode.SESSION_BUSY, 'A reply is still being written or messages are waiting: stop it or let the queue finish, then try again.', { sessionId });
+
+    const outcome = await repo.transaction(async (tx) => {
+      const current = await tx.sessions.require(sessionId);
+      const target = await tx.messages.get(messageId);
+      if (!target || target.sessionId !== sessionId) {
+        throw new SwitchboardError(ErrorCode.MESSAGE_NOT_FOUND, `Message ${messageId} does not exist in this conversation.`, { sessionId, messageId });
+      }
+      if (target.status === 'superseded') throw notActionable(messageId, 'it is archived (an earlier attempt)');
+      if (target.status === 'streaming' || running.has(sessionId)) throw busy();
+      let from: Message;
+      if (action.kind === 'retry') {
+        if (target.role !== 'assistant' || target.kind !== 'text') throw notActionable(messageId, 'only a reply can be retried or regenerated');
+        const last = await tx.messages.lastAssistant(sessionId);
+        if (last?.id !== target.id) throw notActionable(messageId, 'only the latest reply can be retried; edit an earlier message to continue from there');
+        const user = target.turnId ? await tx.messages.userMessageOfTurn(sessionId, target.turnId) : null;
+        if (!user) throw notActionable(messageId, 'the message that asked for it is not in the history');
+        from = user;
+      } else {
+        if (target.role !== 'user' || target.kind !== 'text') throw notActionable(messageId, 'only a message you sent can be edited');
+        from = target;
+      }
+      const speaker = from.personId && this.deps.people ? await this.deps.people.speaker(from.personId) : current.personId && this.deps.people ? await this.deps.people.speaker(current.personId) : null;
+      if (this.deps.people) await this.deps.people.admit(speaker);
+      if ((await tx.queue.count(sessionId)) > 0) throw busy();
+      const claimed = await tx.sessions.claim(sessionId, turnId);
+      if (!claimed) throw busy();
+      if (explicit) await tx.config.set(sessionId, SESSION_MODEL_KEY, explicit);
+      else if (clearsOverride) await tx.config.delete(sessionId, SESSION_MODEL_KEY);
+      const archived = await tx.messages.supersedeFrom(sessionId, from.seq, { turnId, reason: action.kind });
+      const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
+      const resolution = choice.resolveFor(claimed, { explicit, session: override });
+      const text = action.kind === 'edit' ? action.text ?? from.content : from.content;
+      const started = await startTurn(this.deps, tx, claimed, turnId, text, resolution, speaker);
+      return { archived, started: { ...started, turnOptions: null } };
+    });
+
+    log.info({ sessionId, turnId, action: action.kind, messageId, archived: outcome.archived.length, model: outcome.started.resolution.modelConfigId }, 'turn re-run');
+    // Every door re-reads the history (the archived attempt changed status), then sees the new turn.
+    views.emitSessionLazy('history_change', outcome.started.session);
+    const turn = this.deps.launch(outcome.started);
+    const reply = action.wait ? await turn.done.promise : undefined;
+    return { turnId, message: outcome.started.userMessage, archivedMessageIds: outcome.archived, ...(reply ? { reply } : {}) };
+  }
+
   scheduleDrain(sessionId: string): void {
     this.deps.work.track(this.drain(sessionId).catch((err) => this.deps.log.error({ sessionId, err: errorText(err) }, 'queue drain failed')));
   }
@@ -241,4 +311,8 @@ export class TurnQueue implements TurnControl {
     }
     await this.deps.views.emitQueue(sessionId);
   }
+}
+
+function notActionable(messageId: string, why: string): SwitchboardError {
+  return new SwitchboardError(ErrorCode.MESSAGE_NOT_ACTIONABLE, `Message ${messageId} cannot be used here: ${why}.`, { messageId });
 }

@@ -4,6 +4,7 @@ import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
 import { groupIdOf, type EngineEventSink, type EngineLogger, type ModelStreamer, type TurnContext, type TurnHooks } from '../engine/engine.types';
 import { errorText, shortError } from '../engine/error-text';
+import { classifyTurnError } from '../engine/turn-error-kind';
 import { buildPrompt } from '../context/build-prompt';
 import { DEFAULT_SYSTEM_PROMPT, type ConversationContext } from '../context/conversation-context';
 import type { Delegator } from '../delegation/delegator';
@@ -128,6 +129,7 @@ export class TurnRunner {
     const warnings = [...turn.resolution.warnings];
     let usage: { inputTokens: number; outputTokens: number; cachedTokens: number; costUsd: number } | null = null;
     let errorMessage: string | null = null;
+    let errorStatus: number | undefined;
     const fallbackEvents: Message[] = [];
     try {
       const result = await this.deps.streamer.stream({
@@ -175,6 +177,8 @@ export class TurnRunner {
       // A reply cut off after the user saw some of it ends interrupted (kept); nothing seen = error.
       status = turn.abort.signal.aborted || text ? 'interrupted' : 'error';
       if (!turn.abort.signal.aborted) errorMessage = errorText(err);
+      const httpStatus = (err as { status?: unknown }).status;
+      if (typeof httpStatus === 'number') errorStatus = httpStatus;
       parts = text ? [{ type: 'text', text }] : [];
       log.warn({ err: errorMessage, model: turn.resolution.modelConfigId }, 'model call failed');
     }
@@ -211,7 +215,8 @@ export class TurnRunner {
             content: text
               ? `The reply was cut off: ${shortError(errorMessage)}. The partial reply is kept.`
               : `The model call failed: ${shortError(errorMessage)}`,
-            event: { error: errorMessage, modelConfigId: answeredBy },
+            // errorKind: what people are told (unreachable, bad key, rate limited, context too long …).
+            event: { error: errorMessage, modelConfigId: answeredBy, errorKind: classifyTurnError(errorMessage, errorStatus), ...(errorStatus ? { status: errorStatus } : {}) },
           })
         : null;
       const session = await tx.sessions.update(sessionId, {
