@@ -51,6 +51,15 @@ describe('FailoverRunner', () => {
     expect([callsTo('model-a'), callsTo('model-b'), callsTo('model-c')]).toEqual([2, 2, 1]);
   });
 
+  it("records each provider's last failure and success (what Settings shows)", async () => {
+    fake.addRule({ model: 'model-a', status: 401, times: 1 });
+    const clock = { now: 5000 };
+    const { runner } = setup({}, clock);
+    expect(runner.providerStatus.get('fake')).toBeNull();
+    await runner.stream({ modelConfigId: 'a', messages: ask });
+    expect(runner.providerStatus.get('fake')).toMatchObject({ lastFailureAt: 5000, lastErrorCode: 'PROVIDER_ERROR', lastErrorStatus: 401, lastSuccessAt: 5000, consecutiveFailures: 0 });
+  });
+
   it('does not retry a non-retryable error but still falls back', async () => {
     fake.addRule({ model: 'model-a', status: 401 });
     const { runner } = setup();

@@ -5,6 +5,7 @@ import type { ModelRunner } from './model-runner';
 import type { RunRequest, RunResult } from './run-events';
 import { isProviderCallError, type ProviderCallError } from './provider-call-error';
 import type { FallbackNotice } from './run-events';
+import { ProviderStatusBook } from './provider-status';
 
 
 export interface FailoverRunRequest extends RunRequest {
@@ -34,6 +35,8 @@ interface Health {
  */
 export class FailoverRunner {
   private readonly health = new Map<string, Health>();
+  /** Per provider, the last success and failure of calls through this runner (Settings shows it). */
+  readonly providerStatus = new ProviderStatusBook();
 
   constructor(
     private readonly runner: Pick<ModelRunner, 'stream' | 'generate'>,
@@ -100,10 +103,13 @@ export class FailoverRunner {
           },
         );
         this.recordSuccess(modelConfigId);
+        this.recordProvider(modelConfigId, null);
         return { ...result, modelConfigId, fallbacks, attempts };
       } catch (error) {
         if (!isProviderCallError(error)) throw error;
         this.recordFailure(modelConfigId);
+        // A stop by the user is not the provider's failure.
+        if (!req.abortSignal?.aborted) this.recordProvider(modelConfigId, error);
         last = error;
         // Tokens already reached the user, or the user stopped: no other model takes over.
         if (error.partialText || req.abortSignal?.aborted) throw error;
@@ -116,6 +122,18 @@ export class FailoverRunner {
       }
     }
     throw last;
+  }
+
+  private recordProvider(modelConfigId: string, error: ProviderCallError | null): void {
+    const provider = this.catalog.get(modelConfigId)?.provider;
+    if (!provider) return;
+    if (error) this.providerStatus.recordFailure(provider, { code: error.code, status: error.status, message: error.message }, this.now());
+    else this.providerStatus.recordSuccess(provider, this.now());
+  }
+
+  /** Model ids resting after repeated failures. */
+  coolingDown(): string[] {
+    return [...this.health.entries()].filter(([, h]) => h.coolUntil > this.now()).map(([id]) => id);
   }
 
   private recordSuccess(id: string): void {

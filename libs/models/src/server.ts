@@ -7,3 +7,4 @@ export * from './providers/classify-provider-error';
 export * from './model-runner';
 export * from './transcribe';
 export * from './failover-runner';
+export * from './provider-status';

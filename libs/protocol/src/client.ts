@@ -58,6 +58,7 @@ import type {
   UpdateMemorySettingsRequest,
 } from './memory';
 import type { CreateJobRequest, Job, JobsResponse, RunJobRequest, RunJobResponse, UpdateJobRequest } from './jobs';
+import type { AssistantConfigResponse, ProviderStatusResponse } from './providers';
 import { ROUTE_PATHS, routePath, type RouteId, type RouteParams } from './route-paths';
 import type { DeliveryCursorResponse, PutDeliveryCursorRequest, PutDeliveryCursorResponse } from './delivery';
 
@@ -202,6 +203,14 @@ export class SwitchboardClient {
   }
   setDefaultModel(model: string): Promise<ModelsResponse> {
     return this.route('setDefaultModel', {}, { model });
+  }
+  /** Each provider's last success and failure since the API started. */
+  getProviderStatus(): Promise<ProviderStatusResponse> {
+    return this.route('getProviderStatus', {});
+  }
+  /** The system prompt and agents from the config file (read-only). */
+  getAssistantConfig(): Promise<AssistantConfigResponse> {
+    return this.route('getAssistantConfig', {});
   }
 
   // ---- access (pairing codes, approved users) and voice transcription ----

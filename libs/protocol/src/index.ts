@@ -9,6 +9,7 @@ export * from './access';
 export * from './people';
 export * from './transcription';
 export * from './jobs';
+export * from './providers';
 export * from './delivery';
 export * from './secrets';
 export * from './model-source-labels';

@@ -42,6 +42,8 @@ export const ROUTE_PATHS = {
   getUsageReport: ['GET', '/api/v1/usage'],
   listModels: ['GET', '/api/v1/models'],
   setDefaultModel: ['PUT', '/api/v1/settings/default-model'],
+  getProviderStatus: ['GET', '/api/v1/providers/status'],
+  getAssistantConfig: ['GET', '/api/v1/settings/assistant'],
   // memory
   listMemories: ['GET', '/api/v1/memories'],
   createMemory: ['POST', '/api/v1/memories'],

@@ -36,6 +36,7 @@ import {
   updateMemorySettingsRequestSchema,
 } from './memory';
 import { createJobRequestSchema, jobSchema, jobsResponseSchema, runJobRequestSchema, runJobResponseSchema, updateJobRequestSchema } from './jobs';
+import { assistantConfigResponseSchema, providerStatusResponseSchema } from './providers';
 import {
   accessCheckRequestSchema,
   accessCheckResponseSchema,
@@ -209,6 +210,16 @@ const details = {
   },
   listModels: { summary: 'The model catalog and the global default', auth: T, response: modelsResponseSchema },
   setDefaultModel: { summary: 'Set the global default model', auth: T, body: setModelRequestSchema, response: modelsResponseSchema, errors: [400] },
+  getProviderStatus: {
+    summary: "Each provider's last successful and failed model call since the API started (error code, HTTP status, scrubbed text; never keys)",
+    auth: T,
+    response: providerStatusResponseSchema,
+  },
+  getAssistantConfig: {
+    summary: "The system prompt and agent profiles from the config file (read-only) and where the configuration came from",
+    auth: T,
+    response: assistantConfigResponseSchema,
+  },
 
   listMemories: {
     summary: 'Memories by scope and owner (personId, groupId, projectId); `q` ranks by relevance (score)',
