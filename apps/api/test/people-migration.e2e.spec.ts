@@ -68,7 +68,7 @@ describe('migrating a database made by the previous release (people and memory o
 
       const applied = await runMigrations(ds);
       expect(applied).toContain('AddMemoryOwners1796800002000');
-      expect(applied.at(-1)).toBe('AddMemoryOwners1796800002000');
+      // Later migrations (the memory history's actor...) run too; the undo below takes every one back.
 
       // The approved Telegram user is a person now, and their private chat's fact is theirs.
       const [identity]: Array<{ person_id: string }> = await ds.query(`SELECT "person_id" FROM "person_identities" WHERE "channel" = 'telegram' AND "peer_id" = '424242'`);

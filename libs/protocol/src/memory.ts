@@ -27,6 +27,10 @@ export const memorySchema = z.object({
   sourceMessageId: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  /** When a person last edited or moved it (null: never); from its history. */
+  editedAt: z.string().nullable().optional(),
+  /** The person id of that edit (`owner` for the dashboard and the API; null: unknown). */
+  editedBy: z.string().nullable().optional(),
   /** relevance score when listed with `q` */
   score: z.number().optional(),
 });

@@ -31,6 +31,10 @@ export class MemoryHistoryEntity {
   @Column({ name: 'session_id', type: 'varchar', length: 36, nullable: true })
   sessionId!: string | null;
 
+  /** The person who made a user edit or move (null: the pipeline, or a row older than this column). */
+  @Column({ name: 'actor_id', type: 'varchar', length: 64, nullable: true })
+  actorId!: string | null;
+
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;
 }

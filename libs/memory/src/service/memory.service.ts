@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   MEMORY_MAX_CHARS,
+  OWNER_PERSON_ID,
   SwitchboardError,
   type CreateMemoryRequest,
   type ListMemoriesQuery,
@@ -630,7 +631,8 @@ export class MemoryService {
   async list(query: ListMemoriesQuery): Promise<Memory[]> {
     const filter = filterFor(query);
     const rows = await this.store.list(filter, { q: query.q, limit: query.limit ?? 100 });
-    return rows.map((r) => toMemory(r.record, r.score));
+    const edits = rows.length ? await this.store.lastEdits(rows.map((r) => r.record.id)) : new Map();
+    return rows.map((r) => withEdit(toMemory(r.record, r.score), edits.get(r.record.id)));
   }
 
   /**
@@ -713,6 +715,8 @@ export class MemoryService {
       }
       return s.update(id, { content: body.content, category: body.category, tags: body.tags, ...(target ? { owner: target } : {}) }, own, 'updated', {
         reason: target ? 'USER_MOVE' : 'USER_EDIT',
+        // Without an actor the owner acts (the API token is the owner's).
+        actorId: actor?.personId ?? OWNER_PERSON_ID,
       });
     });
     if (!updated) throw notFound(id);
@@ -720,7 +724,7 @@ export class MemoryService {
       { memoryId: id, contentChanged: body.content !== undefined, ...(target ? { from: current.scope, to: target.scope } : {}) },
       target ? 'memory moved' : 'memory edited',
     );
-    return toMemory(updated);
+    return withEdit(toMemory(updated), (await this.store.lastEdits([id])).get(id));
   }
 
   /**
@@ -876,4 +880,9 @@ function bestSource(content: string, userTurns: ReadonlyArray<{ content: string;
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** A memory view with its latest user edit (who and when), when it has one. */
+function withEdit(memory: Memory, edit: { at: string; by: string | null } | undefined): Memory {
+  return edit ? { ...memory, editedAt: edit.at, editedBy: edit.by } : { ...memory, editedAt: null, editedBy: null };
 }

@@ -76,6 +76,8 @@ export interface MemoryPatch {
 export interface ChangeMeta {
   reason: string;
   sessionId?: string | null;
+  /** The person who made a user edit or move. */
+  actorId?: string | null;
 }
 
 export interface MemoryHistoryEntry {
@@ -86,7 +88,14 @@ export interface MemoryHistoryEntry {
   reason: string;
   relatedId: string | null;
   sessionId: string | null;
+  actorId: string | null;
   createdAt: string;
+}
+
+/** The latest user edit or move of a memory: when and by whom (null when unknown). */
+export interface LastEdit {
+  at: string;
+  by: string | null;
 }
 
 interface MemoryRow {
@@ -391,6 +400,24 @@ export class MemoryStore {
     return rows.map((r) => ({ ...r }));
   }
 
+  /** The latest user edit or move of each of these memories (memories never edited are absent). */
+  async lastEdits(memoryIds: readonly string[]): Promise<Map<string, LastEdit>> {
+    const out = new Map<string, LastEdit>();
+    for (let i = 0; i < memoryIds.length; i += 400) {
+      const rows = await this.manager
+        .createQueryBuilder(MemoryHistoryEntity, 'h')
+        .select(['h.memoryId', 'h.actorId', 'h.createdAt'])
+        .where('h.memoryId IN (:...ids)', { ids: memoryIds.slice(i, i + 400) })
+        .andWhere("h.action = 'updated'")
+        .andWhere("h.reason IN ('USER_EDIT', 'USER_MOVE')")
+        .orderBy('h.createdAt', 'ASC')
+        .addOrderBy('h.id', 'ASC')
+        .getMany();
+      for (const r of rows) out.set(r.memoryId, { at: r.createdAt, by: r.actorId });
+    }
+    return out;
+  }
+
   // ------------------------------------------------------------------ writes
 
   /** Stores a new memory with its history entry and full-text document. */
@@ -620,6 +647,7 @@ export class MemoryStore {
       reason: meta.reason.slice(0, 32),
       relatedId,
       sessionId: meta.sessionId ?? null,
+      actorId: meta.actorId ?? null,
       createdAt: nowIso(),
     };
   }
