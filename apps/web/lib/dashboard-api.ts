@@ -39,6 +39,8 @@ export type ApiClient = Pick<
   | 'updateJob'
   | 'deleteJob'
   | 'runJob'
+  | 'getProviderStatus'
+  | 'getAssistantConfig'
 >;
 
 /** The memory page's calls: the typed client's memory routes under short names (a fake in component tests). */

@@ -14,4 +14,6 @@ export const queryKeys = {
   memoriesAll: ['memories'] as const,
   memorySettings: ['memory-settings'] as const,
   jobs: ['jobs'] as const,
+  providerStatus: ['provider-status'] as const,
+  assistantConfig: ['assistant-config'] as const,
 };

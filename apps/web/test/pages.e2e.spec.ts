@@ -122,6 +122,22 @@ describe('jobs, phone widths and accessibility (e2e, headless Chromium)', () => 
     await page.close();
   });
 
+  it('settings: the system prompt and agents are shown read-only with where to change them; providers say when they last answered', async () => {
+    const page = await env.newPage({ width: 1366, height: 850 });
+    await openSignedIn(page);
+    await page.goto(env.webUrl + '/settings');
+    const assistant = page.getByRole('region', { name: 'System prompt and agents' });
+    await assistant.getByTestId('system-prompt').waitFor();
+    expect(await assistant.getByTestId('system-prompt').textContent()).toBe((await env.client.getAssistantConfig()).systemPrompt);
+    expect(await assistant.textContent()).toContain('Change systemPrompt and agents in that file');
+    const providers = page.getByRole('region', { name: 'Providers' });
+    await providers.getByTestId('provider-health').filter({ hasText: 'answered' }).first().waitFor();
+    const status = await env.client.getProviderStatus();
+    expect(status.providers.find((p) => p.id === 'fake')).toMatchObject({ state: 'ok' });
+    await env.shot(page, 'settings-assistant-providers');
+    await page.close();
+  });
+
   it('no page scrolls sideways at 360, 390 and 430 px', async () => {
     const wide: string[] = [];
     for (const width of [360, 390, 430]) {

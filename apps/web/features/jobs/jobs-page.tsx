@@ -356,7 +356,7 @@ export function JobsPage() {
   const jobs = data?.jobs ?? [];
   return (
     <div className="page">
-      <header className="page__head">
+      <header className="page__head page__head--row">
         <h1>Jobs</h1>
         {editing === null ? (
           <button type="button" className="btn btn--primary" onClick={() => setEditing('new')}>

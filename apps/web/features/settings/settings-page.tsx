@@ -8,6 +8,7 @@ import { sourceLabel } from '../../lib/format';
 import { useModels } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
 import { AlertIcon, CheckIcon } from '../shell/icons';
+import { AssistantCard, ProviderHealthLine, useProviderStatus } from './assistant-card';
 
 const TIERS: Tier[] = ['fast', 'default', 'complex', 'local'];
 
@@ -185,10 +186,11 @@ function CatalogCard({ models }: { models: ModelsResponse }) {
 }
 
 function ProvidersCard({ models }: { models: ModelsResponse }) {
+  const status = useProviderStatus().data;
   return (
     <section className="card" aria-labelledby="providers-title">
       <h2 id="providers-title">Providers</h2>
-      <p className="muted">Keys are never shown: only whether one is configured.</p>
+      <p className="muted">Keys are never shown: only whether one is configured, and how each provider answered since the API started.</p>
       <ul className="providers">
         {models.providers.map((p) => (
           <li key={p.id} className="providers__item">
@@ -198,6 +200,7 @@ function ProvidersCard({ models }: { models: ModelsResponse }) {
                 {p.type}
                 {p.baseUrl ? <> · <span className="mono">{p.baseUrl}</span></> : null}
               </div>
+              <ProviderHealthLine status={status?.providers.find((s) => s.id === p.id)} />
             </div>
             {p.type === 'offline' ? (
               <span className="pill pill--muted">built in</span>
@@ -229,6 +232,7 @@ export function SettingsPage() {
           <DefaultModelCard models={data} />
           <CatalogCard models={data} />
           <ProvidersCard models={data} />
+          <AssistantCard />
         </>
       ) : null}
     </div>
