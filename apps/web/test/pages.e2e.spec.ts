@@ -138,6 +138,48 @@ describe('jobs, phone widths and accessibility (e2e, headless Chromium)', () => 
     await page.close();
   });
 
+  it('memory: Escape cancels, Shift+Enter is a newline, Enter saves and shows who edited it; an unsaved edit survives leaving the page', async () => {
+    const created = (await env.client.createMemory({ content: 'The user likes green tea.', scope: 'person', personId: 'owner' })).memory!;
+    const page = await env.newPage({ width: 1366, height: 850 });
+    await openSignedIn(page);
+    await page.goto(env.webUrl + '/memory');
+    const card = page.locator(`[data-memory-id="${created.id}"]`);
+    await card.waitFor();
+    expect(await card.getByTestId('memory-edited').count()).toBe(0);
+
+    await card.getByRole('button', { name: 'Edit memory' }).click();
+    const box = card.getByLabel('Memory text');
+    await box.fill('Something else entirely.');
+    await box.press('Escape');
+    await box.waitFor({ state: 'detached' });
+    expect(await card.locator('.memory__text').textContent()).toBe('The user likes green tea.');
+    expect((await env.client.listMemories({ personId: 'owner' })).memories.find((m) => m.id === created.id)?.content).toBe('The user likes green tea.');
+
+    await card.getByRole('button', { name: 'Edit memory' }).click();
+    await box.fill('The user likes green tea,');
+    await box.press('Shift+Enter');
+    await box.pressSequentially('unsweetened.');
+    expect(await box.inputValue()).toBe('The user likes green tea,\nunsweetened.');
+    await box.press('Enter');
+    await card.getByTestId('memory-edited').filter({ hasText: 'edited by You' }).waitFor();
+    const saved = (await env.client.listMemories({ personId: 'owner' })).memories.find((m) => m.id === created.id)!;
+    expect(saved.content).toMatch(/^The user likes green tea,\s+unsweetened\.$/);
+    expect(saved.editedBy).toBe('owner');
+    await env.shot(page, 'memory-edited');
+
+    // An unsaved edit: go to another page and back, and it is still there.
+    await card.getByRole('button', { name: 'Edit memory' }).click();
+    await box.fill('A draft I have not saved.');
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.waitForURL(/\/usage/);
+    await page.getByRole('link', { name: 'Memory' }).click();
+    await card.getByLabel('Memory text').waitFor();
+    expect(await card.getByLabel('Memory text').inputValue()).toBe('A draft I have not saved.');
+    expect(await card.textContent()).toContain('Unsaved edit kept from before');
+    await card.getByLabel('Memory text').press('Escape');
+    await page.close();
+  });
+
   it('no page scrolls sideways at 360, 390 and 430 px', async () => {
     const wide: string[] = [];
     for (const width of [360, 390, 430]) {

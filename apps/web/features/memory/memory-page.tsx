@@ -9,6 +9,8 @@ import { groupOptions, OWNER_PERSON_ID, personName, scopeChip, sortPeople, type 
 import { usePeople, useSessionList } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
 import { ArrowUpIcon, CheckIcon, EditIcon, MemoryIcon, PlusIcon, SearchIcon, TrashIcon } from '../shell/icons';
+import Link from 'next/link';
+import { dropDraft, editKeyAction, keepDraft, loadDraft } from './memory-draft';
 
 export const MEMORY_MAX_CHARS = 1000;
 
@@ -121,6 +123,10 @@ interface MemoryCardProps {
   onSave: (content: string) => Promise<void>;
   onDelete: () => Promise<void>;
   onPromote: () => Promise<void>;
+  /** Who last edited it, in words (from `editedBy`). */
+  editorName?: string | null;
+  /** The conversation a learned memory came from, when it still exists. */
+  sourceHref?: string | null;
 }
 
 function chipClass(memory: Memory): string {
@@ -128,9 +134,28 @@ function chipClass(memory: Memory): string {
   return `badge--${memory.scope}`;
 }
 
-function MemoryCard({ memory, chip, onSave, onDelete, onPromote }: MemoryCardProps) {
-  const [editing, setEditing] = useState(false);
-  const [draft, setDraft] = useState(memory.content);
+function MemoryCard({ memory, chip, onSave, onDelete, onPromote, editorName, sourceHref }: MemoryCardProps) {
+  // An unsaved edit left behind (another page, a reload) opens again where it was.
+  const [restored] = useState(() => loadDraft(memory.id));
+  const [editing, setEditing] = useState(restored !== null);
+  const [draft, setDraftState] = useState(restored ?? memory.content);
+  const setDraft = (text: string) => {
+    setDraftState(text);
+    keepDraft(memory.id, text, memory.content);
+  };
+  const dirty = editing && draft !== memory.content;
+  useEffect(() => {
+    if (!dirty) return;
+    // Closing or reloading the tab with a changed memory asks first (the draft is kept either way).
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [dirty]);
+  const cancel = () => {
+    dropDraft(memory.id);
+    setDraftState(memory.content);
+    setEditing(false);
+  };
   const [confirm, setConfirm] = useState(false);
   const [promoting, setPromoting] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -156,18 +181,41 @@ function MemoryCard({ memory, chip, onSave, onDelete, onPromote }: MemoryCardPro
           className="memory__edit"
           onSubmit={(e) => {
             e.preventDefault();
-            void run(() => onSave(draft.trim()), () => setEditing(false));
+            if (busy || !draft.trim()) return;
+            if (draft.trim() === memory.content) return cancel();
+            void run(
+              () => onSave(draft.trim()),
+              () => {
+                dropDraft(memory.id);
+                setEditing(false);
+              },
+            );
           }}
         >
           <label className="visually-hidden" htmlFor={`edit-${memory.id}`}>
             Memory text
           </label>
-          <textarea id={`edit-${memory.id}`} value={draft} maxLength={MEMORY_MAX_CHARS} onChange={(e) => setDraft(e.target.value)} rows={3} autoFocus />
+          <textarea
+            id={`edit-${memory.id}`}
+            value={draft}
+            maxLength={MEMORY_MAX_CHARS}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={(e) => {
+              const action = editKeyAction({ key: e.key, shiftKey: e.shiftKey, isComposing: e.nativeEvent.isComposing });
+              if (!action) return;
+              e.preventDefault();
+              if (action === 'cancel') cancel();
+              else e.currentTarget.form?.requestSubmit();
+            }}
+            aria-describedby={`edit-hint-${memory.id}`}
+            rows={3}
+            autoFocus
+          />
           <div className="memory__row">
-            <span className="muted small">
-              {draft.length}/{MEMORY_MAX_CHARS}
+            <span className="muted small" id={`edit-hint-${memory.id}`}>
+              {restored !== null && dirty ? 'Unsaved edit kept from before · ' : ''}Enter saves · Shift+Enter new line · Esc cancels · {draft.length}/{MEMORY_MAX_CHARS}
             </span>
-            <button type="button" className="btn btn--ghost btn--sm" onClick={() => (setEditing(false), setDraft(memory.content))}>
+            <button type="button" className="btn btn--ghost btn--sm" onClick={cancel}>
               Cancel
             </button>
             <button type="submit" className="btn btn--primary btn--sm" disabled={busy || !draft.trim() || draft.trim() === memory.content}>
@@ -189,8 +237,24 @@ function MemoryCard({ memory, chip, onSave, onDelete, onPromote }: MemoryCardPro
           </span>
         ))}
         <span className="muted small" title={`Source: ${memory.source}, confidence ${Math.round(memory.confidence * 100)}%`}>
-          {memory.source === 'user' ? 'added by you' : memory.source === 'tool' ? 'saved by a tool' : 'learned from a conversation'} · {relativeTime(memory.updatedAt)}
+          {memory.source === 'user' ? (
+            'added by you'
+          ) : memory.source === 'tool' ? (
+            'saved by a tool'
+          ) : sourceHref ? (
+            <>
+              learned from <Link href={sourceHref}>a conversation</Link>
+            </>
+          ) : (
+            'learned from a conversation'
+          )}{' '}
+          · {relativeTime(memory.createdAt)}
         </span>
+        {memory.editedAt ? (
+          <span className="muted small" data-testid="memory-edited">
+            edited by {editorName ?? 'someone'} · <time dateTime={memory.editedAt}>{relativeTime(memory.editedAt)}</time>
+          </span>
+        ) : null}
         <span className="spacer" />
         {!editing && !confirm && !promoting ? (
           <>
@@ -334,6 +398,7 @@ export function MemoryPage() {
   const all = useQuery({ queryKey: queryKeys.memories({ all: true }), queryFn: () => api.memory.list({ limit: 500 }), staleTime: 60_000 });
   const settings = useQuery({ queryKey: queryKeys.memorySettings, queryFn: () => api.memory.settings() });
   const sessions = useSessionList();
+  const sessionIds = useMemo(() => new Set((sessions.data?.sessions ?? []).map((s) => s.id)), [sessions.data]);
   const peopleQuery = usePeople();
   // Without the people (an older API, or a failure) memories name their person by id.
   const people = peopleQuery.data?.people ?? (peopleQuery.isError ? [] : undefined);
@@ -479,7 +544,16 @@ export function MemoryPage() {
           ) : (
             <ul className="memories" aria-label="Memories" aria-busy={list.isFetching}>
               {memories.map((m) => (
-                <MemoryCard key={m.id} memory={m} chip={scopeChip(m, people, groups)} onSave={(c) => save(m.id, c)} onDelete={() => remove(m.id)} onPromote={() => promote(m.id)} />
+                <MemoryCard
+                  key={m.id}
+                  memory={m}
+                  chip={scopeChip(m, people, groups)}
+                  onSave={(c) => save(m.id, c)}
+                  onDelete={() => remove(m.id)}
+                  onPromote={() => promote(m.id)}
+                  editorName={m.editedBy ? personName(people, m.editedBy, true) : null}
+                  sourceHref={m.sourceSessionId && sessionIds.has(m.sourceSessionId) ? `/chat/${m.sourceSessionId}` : null}
+                />
               ))}
             </ul>
           )}
