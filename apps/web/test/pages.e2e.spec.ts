@@ -180,6 +180,37 @@ describe('jobs, phone widths and accessibility (e2e, headless Chromium)', () => 
     await page.close();
   });
 
+  it('usage: date range and channel filters reach the API; tokens per day as bars with the table beside; an empty state that says why', async () => {
+    const page = await env.newPage({ width: 1366, height: 850 });
+    await openSignedIn(page);
+    await page.goto(env.webUrl + '/usage');
+    const calls = async () => Number(/^(\d+) model calls/.exec((await page.getByTestId('usage-totals').locator('.stat__sub').first().textContent()) ?? '')?.[1]);
+    await page.getByTestId('usage-totals').filter({ hasText: 'model calls' }).waitFor();
+    expect(await calls()).toBe((await env.client.getUsageReport({})).total.calls);
+
+    await page.getByRole('button', { name: '7 days' }).click();
+    await page.locator('.daychart__col').nth(6).waitFor();
+    expect(await page.locator('.daychart__col').count()).toBe(7);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(await page.getByTestId('usage-by-day').locator('tbody tr').first().textContent()).toContain(today);
+    expect(await page.getByRole('img', { name: /Tokens per day from/ }).count()).toBe(1);
+    await env.shot(page, 'usage-7-days');
+
+    await page.getByLabel('Channel').selectOption('web');
+    const web = (await env.client.getUsageReport({ channel: 'web', from: today })).total.calls;
+    await page.waitForFunction((n) => document.querySelector('[data-testid="usage-totals"] .stat__sub')?.textContent?.startsWith(`${n} model calls`), web);
+
+    await page.getByLabel('Channel').selectOption('telegram');
+    await page.getByTestId('usage-empty').filter({ hasText: 'No model calls match these filters' }).waitFor();
+    await env.shot(page, 'usage-empty-filtered');
+
+    await page.getByLabel('Channel').selectOption('');
+    await page.getByRole('button', { name: 'Custom' }).click();
+    await page.getByLabel('From', { exact: true }).fill('2030-01-01');
+    await page.getByTestId('usage-empty').waitFor();
+    await page.close();
+  });
+
   it('no page scrolls sideways at 360, 390 and 430 px', async () => {
     const wide: string[] = [];
     for (const width of [360, 390, 430]) {

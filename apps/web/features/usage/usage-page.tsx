@@ -2,15 +2,45 @@
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { UsageTotals } from '@switchboard/protocol';
+import type { Channel, UsageTotals } from '@switchboard/protocol';
 import { useApi } from '../../lib/api-context';
 import { apiErrorOf } from '../../lib/api-errors';
-import { formatCost, formatTokens, sessionTitle } from '../../lib/format';
+import { channelLabel, formatCost, formatTokens, sessionTitle } from '../../lib/format';
 import { OWNER_PERSON_ID, sortPeople, usagePersonName } from '../../lib/people';
 import { useModels, usePeople } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
 import { addTotals, tokensOf, zeroTotals } from '../../lib/usage';
 import { ChannelBadge } from '../chat/channel-badge';
+import { fillDays, RANGE_LABELS, rangeFor, type RangePreset } from './usage-range';
+
+const CHANNELS: Channel[] = ['web', 'telegram', 'api', 'job'];
+
+/** Tokens per UTC day as vertical bars; the "By day" table below is its accessible twin. */
+export function DayChart({ days }: { days: Array<{ day: string; tokens: number }> }) {
+  const max = Math.max(1, ...days.map((d) => d.tokens));
+  const total = days.reduce((n, d) => n + d.tokens, 0);
+  const busiest = days.reduce<{ day: string; tokens: number } | null>((b, d) => (!b || d.tokens > b.tokens ? d : b), null);
+  return (
+    <figure className="daychart" aria-describedby="by-day-table-note">
+      <div
+        className="daychart__bars"
+        role="img"
+        aria-label={`Tokens per day from ${days[0]?.day} to ${days[days.length - 1]?.day}: ${formatTokens(total)} in all${busiest && busiest.tokens ? `, most on ${busiest.day} (${formatTokens(busiest.tokens)})` : ''}.`}
+      >
+        {days.map((d) => (
+          <span key={d.day} className="daychart__col" title={`${d.day}: ${formatTokens(d.tokens)} tokens`}>
+            <span className="daychart__bar" style={{ height: `${d.tokens ? Math.max(2, (d.tokens / max) * 100) : 0}%` }} />
+          </span>
+        ))}
+      </div>
+      <figcaption className="daychart__axis">
+        <span>{days[0]?.day}</span>
+        <span>peak {formatTokens(max === 1 && !busiest?.tokens ? 0 : max)}</span>
+        <span>{days[days.length - 1]?.day}</span>
+      </figcaption>
+    </figure>
+  );
+}
 
 /** Conversations listed on the page, the most used first. */
 const REPORT_SESSIONS = 100;
@@ -138,11 +168,19 @@ export function UsagePage() {
   const peopleQuery = usePeople();
   const people = peopleQuery.data ? sortPeople(peopleQuery.data.people) : peopleQuery.isError ? [] : undefined;
   const [personId, setPersonId] = useState('');
+  const [channel, setChannel] = useState<Channel | ''>('');
+  const [preset, setPreset] = useState<RangePreset>('all');
+  const [custom, setCustom] = useState<{ from?: string; to?: string }>({});
+  // "Today" is the UTC day of the page load (the report's days are UTC days).
+  const [now] = useState(() => Date.now());
+  const range = rangeFor(preset, now, custom);
+  const filter = { ...(personId ? { personId } : {}), ...(channel ? { channel } : {}), ...range };
   const usage = useQuery({
-    queryKey: queryKeys.usageReport(personId ? { personId } : {}),
-    queryFn: () => api.client.getUsageReport({ limit: REPORT_SESSIONS, ...(personId ? { personId } : {}) }),
+    queryKey: queryKeys.usageReport(filter),
+    queryFn: () => api.client.getUsageReport({ limit: REPORT_SESSIONS, ...filter }),
     placeholderData: (prev) => prev,
   });
+  const filtered = preset !== 'all' || channel !== '' || personId !== '';
   const report = usage.data;
   const labelOf = (id: string) => models.data?.models.find((m) => m.id === id)?.label ?? id;
   const delegationTotal = report ? Object.values(report.delegation).reduce(addTotals, zeroTotals()) : zeroTotals();
@@ -173,10 +211,42 @@ export function UsagePage() {
             ))}
             {personId && !(people ?? []).some((p) => p.id === personId) ? <option value={personId}>{usagePersonName(people, personId)}</option> : null}
           </select>
+          <label htmlFor="usage-channel" className="field-label">
+            Channel
+          </label>
+          <select id="usage-channel" value={channel} onChange={(e) => setChannel(e.target.value as Channel | '')}>
+            <option value="">Every channel</option>
+            {CHANNELS.map((c) => (
+              <option key={c} value={c}>
+                {channelLabel(c)}
+              </option>
+            ))}
+          </select>
           {usage.isFetching && report ? (
             <span className="muted small" role="status">
               Updating…
             </span>
+          ) : null}
+        </div>
+        <div className="usage-range">
+          <div className="segmented" role="group" aria-label="Date range">
+            {(Object.keys(RANGE_LABELS) as RangePreset[]).map((p) => (
+              <button key={p} type="button" className={preset === p ? 'is-on' : undefined} aria-pressed={preset === p} onClick={() => setPreset(p)}>
+                {RANGE_LABELS[p]}
+              </button>
+            ))}
+          </div>
+          {preset === 'custom' ? (
+            <div className="usage-range__custom">
+              <label className="field-label" htmlFor="usage-from">
+                From
+              </label>
+              <input id="usage-from" type="date" value={custom.from ?? ''} max={custom.to} onChange={(e) => setCustom((c) => ({ ...c, from: e.target.value || undefined }))} />
+              <label className="field-label" htmlFor="usage-to">
+                To
+              </label>
+              <input id="usage-to" type="date" value={custom.to ?? ''} min={custom.from} onChange={(e) => setCustom((c) => ({ ...c, to: e.target.value || undefined }))} />
+            </div>
           ) : null}
         </div>
       </div>
@@ -187,6 +257,25 @@ export function UsagePage() {
         </div>
       ) : usage.error && !report ? (
         <p className="notice notice--error">Could not load usage: {apiErrorOf(usage.error).message}</p>
+      ) : report && report.total.calls === 0 ? (
+        <section className="card usage-empty" data-testid="usage-empty">
+          <h2>{filtered ? 'No model calls match these filters' : 'No usage yet'}</h2>
+          <p>
+            Every reply and every piece of side work (titles, memory extraction, compaction) is counted here: tokens in and out, cached tokens and the
+            estimated cost, per model, per role, per person, per day and per conversation, from every door — the dashboard, Telegram, the API and
+            scheduled jobs.
+          </p>
+          <p className="hint">
+            {filtered ? (
+              'Widen the date range, or choose every channel and everyone.'
+            ) : (
+              <>
+                Start a conversation in <Link href="/chat">Chat</Link> and the numbers appear after the first reply. The offline demo model counts tokens
+                but costs nothing.
+              </>
+            )}
+          </p>
+        </section>
       ) : report ? (
         <>
           <div className="stats" data-testid="usage-totals">
@@ -257,20 +346,26 @@ export function UsagePage() {
           </section>
 
           <section className="card" aria-labelledby="by-day">
-            <h2 id="by-day">By day (UTC)</h2>
-            <TotalsTable
-              label="Day"
-              testId="usage-by-day"
-              rows={report.byDay
-                .slice(-14)
-                .reverse()
-                .map((d) => ({ key: d.day, name: d.day, total: d.total }))}
-            />
+            <h2 id="by-day">Tokens per day (UTC)</h2>
+            <DayChart days={fillDays(report.byDay, range.from, range.to)} />
+            <p className="visually-hidden" id="by-day-table-note">
+              The table below lists the same days with their calls, tokens and cost.
+            </p>
+            <div className="table-wrap" tabIndex={0} role="region" aria-label="Usage by day">
+              <TotalsTable
+                label="Day"
+                testId="usage-by-day"
+                rows={report.byDay
+                  .slice(-14)
+                  .reverse()
+                  .map((d) => ({ key: d.day, name: d.day, total: d.total }))}
+              />
+            </div>
           </section>
 
           <section className="card" aria-labelledby="per-session">
             <h2 id="per-session">Per conversation</h2>
-            <div className="table-wrap">
+            <div className="table-wrap" tabIndex={0} role="region" aria-label="Usage per conversation">
               <table className="table table--compact">
                 <HeadRow columns={['Conversation', 'Primary', 'Delegation', 'Total', 'Cost']} />
                 <tbody>
