@@ -14,10 +14,17 @@ import type { LiveSocket } from './live-updates';
 export type ApiClient = Pick<
   SwitchboardClient,
   | 'listSessions'
+  | 'updateSession'
+  | 'bulkSessions'
+  | 'search'
+  | 'importArchive'
   | 'createSession'
   | 'getSession'
+  | 'deleteSession'
   | 'listMessages'
   | 'sendMessage'
+  | 'retryMessage'
+  | 'editMessage'
   | 'listQueue'
   | 'promoteQueued'
   | 'deleteQueued'

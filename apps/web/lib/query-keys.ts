@@ -2,6 +2,8 @@
 export const queryKeys = {
   sessions: ['sessions'] as const,
   sessionFetch: (id: string) => ['session-fetch', id] as const,
+  sessionsArchived: ['sessions-archived'] as const,
+  search: (q: string) => ['search', q] as const,
   messages: (id: string) => ['messages', id] as const,
   ephemeral: (id: string) => ['ephemeral', id] as const,
   queue: (id: string) => ['queue', id] as const,

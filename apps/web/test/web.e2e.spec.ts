@@ -30,12 +30,12 @@ const STORY = [
   'And a closing paragraph that takes a little while to arrive, so the test can watch it grow.',
 ].join('\n');
 
+/** An empty web conversation, opened. ("New" in the dashboard stores nothing until the first message: conversations.e2e.spec.ts tests it.) */
 async function newConversation(env: WebTestEnv, page: Page): Promise<string> {
-  await page.goto(env.webUrl + '/chat');
-  await page.getByTestId('new-chat').click();
-  await page.waitForURL(/\/chat\/[^/]+$/);
+  const { id } = await env.client.createSession({ channel: 'web', peerId: `web-e2e-${Date.now()}-${Math.random().toString(36).slice(2)}` });
+  await page.goto(`${env.webUrl}/chat/${id}`);
   await page.getByLabel('Message', { exact: true }).waitFor();
-  return page.url().split('/').pop()!;
+  return id;
 }
 
 async function send(page: Page, text: string): Promise<void> {

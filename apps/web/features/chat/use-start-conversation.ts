@@ -1,10 +1,12 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import type { Message } from '@switchboard/protocol';
 import { useApi } from '../../lib/api-context';
-import { apiErrorOf } from '../../lib/api-errors';
+import { mergeMessageEvent, type MessagesCache } from '../../lib/cache-merge';
 import { storeSessions } from '../../lib/queries';
+import { queryKeys } from '../../lib/query-keys';
+import { commandEcho } from '../../lib/transcript';
 
 /** A random id (crypto.randomUUID needs a secure context; plain-HTTP LAN access has none). */
 function randomId(): string {
@@ -12,25 +14,42 @@ function randomId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Creates a web conversation and opens it. */
+export interface StartOptions {
+  projectId?: string;
+  agent?: string;
+}
+
+/**
+ * Starts a web conversation with its first message: nothing is stored until then, so "New" never
+ * leaves an empty conversation behind. If the first message is refused, the new conversation is
+ * removed again and the error goes to the composer (which keeps the text).
+ */
 export function useStartConversation() {
   const api = useApi();
   const qc = useQueryClient();
   const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const start = async () => {
-    setBusy(true);
-    setError(null);
+  return async (text: string, options: StartOptions = {}): Promise<string> => {
+    const s = await api.client.createSession({
+      channel: 'web',
+      peerId: `web-${randomId()}`,
+      ...(options.projectId?.trim() ? { projectId: options.projectId.trim() } : {}),
+      ...(options.agent?.trim() ? { agent: options.agent.trim() } : {}),
+    });
     try {
-      const s = await api.client.createSession({ channel: 'web', peerId: `web-${randomId()}` });
-      storeSessions(qc, [s]);
-      router.push(`/chat/${s.id}`);
+      const res = await api.client.sendMessage(s.id, { text });
+      if (res.command) {
+        const at = res.reply?.createdAt ?? new Date().toISOString();
+        qc.setQueryData<Message[]>(queryKeys.ephemeral(s.id), [commandEcho(s.id, text.trim(), at), ...(res.reply ? [res.reply] : [])]);
+      } else if (res.message) {
+        const m = res.message;
+        qc.setQueryData<MessagesCache | undefined>(queryKeys.messages(s.id), (c) => mergeMessageEvent(c, m, Date.now()));
+      }
     } catch (err) {
-      setError(apiErrorOf(err).message);
-    } finally {
-      setBusy(false);
+      await api.client.deleteSession(s.id).catch(() => undefined);
+      throw err;
     }
+    storeSessions(qc, [await api.client.getSession(s.id)]);
+    router.replace(`/chat/${s.id}`);
+    return s.id;
   };
-  return { start, busy, error };
 }

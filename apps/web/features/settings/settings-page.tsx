@@ -9,6 +9,7 @@ import { useModels } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
 import { AlertIcon, CheckIcon } from '../shell/icons';
 import { AssistantCard, ProviderHealthLine, useProviderStatus } from './assistant-card';
+import { ConversationArchiveCard } from './conversation-archive-card';
 
 const TIERS: Tier[] = ['fast', 'default', 'complex', 'local'];
 
@@ -233,6 +234,7 @@ export function SettingsPage() {
           <CatalogCard models={data} />
           <ProvidersCard models={data} />
           <AssistantCard />
+          <ConversationArchiveCard />
         </>
       ) : null}
     </div>
