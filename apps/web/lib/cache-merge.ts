@@ -142,7 +142,8 @@ export interface MessagesCache {
 }
 
 const FINAL = new Set<Message['status']>(['complete', 'interrupted', 'error']);
-const rank = (m: Message): number => (FINAL.has(m.status) ? 1 : 0);
+// Archived by a retry or an edit: later than any other state, so it wins over a cached final copy.
+const rank = (m: Message): number => (m.status === 'superseded' ? 2 : FINAL.has(m.status) ? 1 : 0);
 
 function bySeq(a: Message, b: Message): number {
   if (a.seq !== b.seq) return a.seq - b.seq;

@@ -1,5 +1,6 @@
 /** @jest-environment jsdom */
 import { act, fireEvent, render, screen } from '@testing-library/react';
+import { COMMANDS } from '@switchboard/session';
 import { Composer } from './composer';
 
 function setup(props: Partial<Parameters<typeof Composer>[0]> = {}) {
@@ -51,11 +52,44 @@ describe('Composer', () => {
     expect(onSend).toHaveBeenCalledWith('next');
   });
 
-  it('hints at commands when the text starts with a slash', () => {
+  it('the slash menu lists every command with its description and filters as you type', () => {
     const { box } = setup();
-    fireEvent.change(box, { target: { value: '/mo' } });
-    expect(screen.getByRole('list', { name: 'Commands' }).textContent).toContain('/model');
+    fireEvent.change(box, { target: { value: '/' } });
+    const menu = screen.getByRole('listbox', { name: 'Commands' });
+    expect(screen.getAllByRole('option')).toHaveLength(COMMANDS.length);
+    expect(menu.textContent).toContain("Show or switch this chat's model");
+    fireEvent.change(box, { target: { value: '/us' } });
+    expect(screen.getAllByRole('option').map((o) => o.id)).toEqual(['slash-usage', 'slash-status']);
     fireEvent.change(box, { target: { value: 'hello /model' } });
-    expect(screen.queryByRole('list', { name: 'Commands' })).toBeNull();
+    expect(screen.queryByRole('listbox', { name: 'Commands' })).toBeNull();
+  });
+
+  it('works with arrow keys, Tab, Enter, Esc and the mouse', async () => {
+    const { box, onSend } = setup();
+    fireEvent.change(box, { target: { value: '/s' } });
+    expect(box.getAttribute('aria-activedescendant')).toBe('slash-start');
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    expect(box.getAttribute('aria-activedescendant')).toBe('slash-stop');
+    fireEvent.keyDown(box, { key: 'ArrowUp' });
+    fireEvent.keyDown(box, { key: 'ArrowUp' });
+    expect(box.getAttribute('aria-activedescendant')).toBe(`slash-${screen.getAllByRole('option').at(-1)!.id.slice(6)}`);
+    fireEvent.change(box, { target: { value: '/mod' } });
+    fireEvent.keyDown(box, { key: 'Tab' });
+    expect(box.value).toBe('/model ');
+    fireEvent.change(box, { target: { value: '/usa' } });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(box.value).toBe('/usage');
+    expect(onSend).not.toHaveBeenCalled();
+    // Typed in full: Enter sends it.
+    await act(async () => {
+      fireEvent.keyDown(box, { key: 'Enter' });
+    });
+    expect(onSend).toHaveBeenCalledWith('/usage');
+    fireEvent.change(box, { target: { value: '/he' } });
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(screen.queryByRole('listbox')).toBeNull();
+    fireEvent.change(box, { target: { value: '/c' } });
+    fireEvent.click(screen.getByText('/compact'));
+    expect(box.value).toBe('/compact');
   });
 });

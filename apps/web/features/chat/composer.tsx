@@ -1,19 +1,7 @@
 'use client';
-import { forwardRef, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { completeSlash, slashMatches, type SlashItem } from '../../lib/slash-menu';
 import { SendIcon, StopIcon } from '../shell/icons';
-
-/** Commands every door understands (parsed by the API; listed here only as hints). */
-export const COMMAND_HINTS: Array<{ command: string; help: string }> = [
-  { command: '/model', help: 'show the model and why, or /model <name> to switch' },
-  { command: '/model default', help: 'clear this conversation’s model' },
-  { command: '/local', help: 'use the local tier' },
-  { command: '/cloud', help: 'use the default cloud tier' },
-  { command: '/reset', help: 'clear history and overrides' },
-  { command: '/usage', help: 'tokens and cost so far' },
-  { command: '/status', help: 'what is running' },
-  { command: '/stop', help: 'stop the reply' },
-  { command: '/help', help: 'everything you can type' },
-];
 
 export const MAX_MESSAGE_CHARS = 100_000;
 
@@ -36,6 +24,9 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
+  // The slash menu: which entry is active, and whether Esc closed it for the text as typed.
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState<string | null>(null);
   useImperativeHandle(ref, () => ({ focus: () => box.current?.focus() }), []);
 
   useLayoutEffect(() => {
@@ -60,13 +51,53 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
     }
   };
 
+  const matches = dismissed === text ? null : slashMatches(text);
+  const open = matches !== null;
+  const current = open ? Math.min(active, matches.length - 1) : 0;
+
+  const activeId = open ? `slash-${matches[current].name}` : null;
+  useEffect(() => {
+    // Arrow keys move through a list taller than its box: keep the active entry in view.
+    if (activeId) document.getElementById(activeId)?.scrollIntoView?.({ block: 'nearest' });
+  }, [activeId]);
+
+  const pick = (item: SlashItem) => {
+    setText(completeSlash(item));
+    setActive(0);
+    box.current?.focus();
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (open && !e.nativeEvent.isComposing) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const step = e.key === 'ArrowDown' ? 1 : -1;
+        setActive((current + step + matches.length) % matches.length);
+        return;
+      }
+      if (e.key === 'Escape') {
+        // Closes the menu only (a second Esc reaches the conversation: stop the reply).
+        e.preventDefault();
+        setDismissed(text);
+        return;
+      }
+      const item = matches[current];
+      // Tab completes; Enter completes too, unless the command is already typed in full (then it is sent).
+      if (e.key === 'Tab' && !e.shiftKey) {
+        e.preventDefault();
+        pick(item);
+        return;
+      }
+      if (e.key === 'Enter' && !e.shiftKey && !e.altKey && text.trim() !== `/${item.name}`) {
+        e.preventDefault();
+        pick(item);
+        return;
+      }
+    }
     if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.nativeEvent.isComposing) return;
     e.preventDefault();
     void send();
   };
-
-  const hints = text.startsWith('/') && !text.includes('\n') ? COMMAND_HINTS.filter((h) => h.command.startsWith(text.trim().split(' ')[0]) || text.trim() === '/') : [];
 
   return (
     <form
@@ -76,11 +107,21 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
         void send();
       }}
     >
-      {hints.length > 0 ? (
-        <ul className="composer__hints" aria-label="Commands">
-          {hints.slice(0, 6).map((h) => (
-            <li key={h.command}>
-              <code>{h.command}</code> <span>{h.help}</span>
+      {open ? (
+        <ul className="slash-menu" id="slash-menu" role="listbox" aria-label="Commands">
+          {matches.map((item, i) => (
+            <li
+              key={item.name}
+              id={`slash-${item.name}`}
+              role="option"
+              aria-selected={i === current}
+              className={i === current ? 'is-active' : undefined}
+              onMouseDown={(e) => e.preventDefault()}
+              onMouseEnter={() => setActive(i)}
+              onClick={() => pick(item)}
+            >
+              <code>{item.usage}</code>
+              <span>{item.description}</span>
             </li>
           ))}
         </ul>
@@ -96,10 +137,18 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           value={text}
           maxLength={MAX_MESSAGE_CHARS}
           placeholder={placeholder ?? (running ? 'Messages you send now are queued' : 'Message Switchboard')}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => {
+            setText(e.target.value);
+            setActive(0);
+          }}
           onKeyDown={onKeyDown}
           disabled={disabled}
           aria-describedby="composer-help"
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={open}
+          aria-controls={open ? 'slash-menu' : undefined}
+          aria-activedescendant={activeId ?? undefined}
         />
         <div className="composer__actions">
           {running ? (
@@ -119,7 +168,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
         </div>
       </div>
       <p id="composer-help" className="composer__help">
-        <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line · <kbd>/</kbd> for commands
+        <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line · <kbd>/</kbd> for commands · <kbd>Esc</kbd> stops a reply · <kbd>?</kbd> shortcuts
       </p>
     </form>
   );

@@ -7,18 +7,19 @@ import { useApi } from '../../lib/api-context';
 import { apiErrorOf } from '../../lib/api-errors';
 import { mergeMessageEvent, type MessagesCache } from '../../lib/cache-merge';
 import { sessionTitle } from '../../lib/format';
-import { limitNotice, OWNER_PERSON_ID, type LimitNotice } from '../../lib/people';
+import { limitNotice, type LimitNotice } from '../../lib/people';
 import { storeSessions, useEphemeral, useLoadEarlier, useMessages, useModels, useQueue, useSession } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
-import { commandEcho, mergeTranscript } from '../../lib/transcript';
-import { AlertIcon, ChevronLeftIcon, PeopleIcon, PersonIcon, SparkIcon } from '../shell/icons';
-import { ChannelBadge } from './channel-badge';
+import { commandEcho, lastReplyId, mergeTranscript } from '../../lib/transcript';
+import { AlertIcon, SparkIcon } from '../shell/icons';
 import { Composer, type ComposerHandle } from './composer';
 import { usePreloadMarkdown } from './markdown';
-import { ModelPicker } from './model-picker';
+import { ConversationHeader } from './conversation-header';
 import { QueuePanel } from './queue-panel';
 import { Transcript } from './transcript';
 import { LimitNoticeLine } from './limit-notice';
+import { HelpOverlay, useChatShortcuts } from './help-overlay';
+import { MessageActionsContext, type MessageActions } from './message-actions';
 
 const EMPTY: Message[] = [];
 
@@ -58,9 +59,11 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   const running = session?.status === 'running' || streamingNow;
   const queue = queueQuery.data?.queue ?? [];
 
+  // The composer takes focus when a conversation opens (once it is on screen).
+  const shown = Boolean(session);
   useEffect(() => {
-    composer.current?.focus();
-  }, [sessionId]);
+    if (shown) composer.current?.focus();
+  }, [sessionId, shown]);
 
   const labelOf = useCallback(
     (id: string) => models.data?.models.find((m) => m.id === id)?.label ?? id,
@@ -73,8 +76,13 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
     try {
       const res = await api.client.sendMessage(sessionId, { text });
       if (res.command) {
-        const at = res.reply?.createdAt ?? new Date().toISOString();
-        const added = [commandEcho(sessionId, text.trim(), at), ...(res.reply ? [res.reply] : [])];
+        // `/model quick some text` also sent a message: the command goes just before it.
+        const at = res.message ? new Date(Date.parse(res.message.createdAt) - 1).toISOString() : res.reply?.createdAt ?? new Date().toISOString();
+        const added = [commandEcho(sessionId, text.trim(), at), ...(res.reply && res.reply.kind === 'command_reply' ? [res.reply] : [])];
+        if (res.message) {
+          const m = res.message;
+          qc.setQueryData<MessagesCache | undefined>(queryKeys.messages(sessionId), (c) => mergeMessageEvent(c, m, Date.now()));
+        }
         qc.setQueryData<Message[]>(queryKeys.ephemeral(sessionId), (prev) => [...(prev ?? []), ...added]);
         // A command may have changed the model, reset the history or stopped the reply.
         storeSessions(qc, [await api.client.getSession(sessionId)]);
@@ -103,6 +111,43 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
     api.client.abort(sessionId).catch((err) => setNotice(apiErrorOf(err).message));
   };
 
+  // Retry / regenerate / edit: the API archives the earlier attempt and pushes a history change;
+  // the new turn streams in like any other. Refusals are said where the composer says them.
+  const rerun = async (call: () => Promise<unknown>) => {
+    setNotice(null);
+    setLimit(null);
+    try {
+      await call();
+      void qc.invalidateQueries({ queryKey: queryKeys.messages(sessionId) });
+    } catch (err) {
+      const info = apiErrorOf(err);
+      const refused = limitNotice(info);
+      if (refused) setLimit(refused);
+      else setNotice(info.message);
+      throw err;
+    }
+  };
+  const replyId = lastReplyId(stored);
+  const modelChoices = models.data?.models;
+  const actions = useMemo<MessageActions>(
+    () => ({
+      retry: (messageId, model) => rerun(() => api.client.retryMessage(sessionId, messageId, model ? { model } : {})).catch(() => undefined),
+      edit: (messageId, text) => rerun(() => api.client.editMessage(sessionId, messageId, { text })),
+      lastReplyId: replyId,
+      busy: running,
+      models: (modelChoices ?? []).filter((m) => m.enabled !== false).map((m) => ({ id: m.id, label: m.label })),
+    }),
+    [api, sessionId, replyId, running, modelChoices],
+  );
+
+  const { helpOpen, closeHelp } = useChatShortcuts({
+    onEscape: () => {
+      if (!running) return false;
+      stop();
+      return true;
+    },
+  });
+
   const changeModel = async (modelId: string | null) => {
     const s = modelId ? await api.client.setSessionModel(sessionId, modelId) : await api.client.clearSessionModel(sessionId);
     storeSessions(qc, [s]);
@@ -125,7 +170,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
     return (
       <section className="conversation conversation--missing" aria-busy={loading}>
         {loading ? (
-          <div className="skeleton-list" aria-label="Loading conversation">
+          <div className="skeleton-list" role="status" aria-label="Loading conversation">
             <div className="skeleton" />
             <div className="skeleton skeleton--short" />
           </div>
@@ -144,39 +189,17 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
 
   return (
     <section className="conversation" aria-label={sessionTitle(session)}>
-      <header className="conversation__head">
-        <Link href="/chat" className="icon-button conversation__back" aria-label="Back to conversations">
-          <ChevronLeftIcon />
-        </Link>
-        <div className="conversation__title">
-          <h1 title={sessionTitle(session)}>{sessionTitle(session)}</h1>
-          <div className="conversation__sub">
-            <ChannelBadge channel={session.channel} />
-            {running ? <span className="status status--running">Replying…</span> : session.status === 'interrupted' ? <span className="status">Interrupted</span> : null}
-            {session.person ? (
-              <span className="who" title="Whose conversation this is" data-testid="conversation-person">
-                <PersonIcon size={14} />
-                {session.person.displayName}
-                {session.person.id === OWNER_PERSON_ID ? <span className="muted"> (you)</span> : null}
-              </span>
-            ) : session.group ? (
-              <span className="who" title={`A group chat (${session.group}): its members share the group's memories`} data-testid="conversation-group">
-                <PeopleIcon size={14} />
-                Group chat
-              </span>
-            ) : null}
-            {session.projectId ? <span className="muted small">Project · {session.projectId}</span> : null}
-          </div>
-        </div>
-        <ModelPicker session={session} models={models.data} onChange={changeModel} />
-      </header>
+      <ConversationHeader session={session} running={running} models={models.data} onChangeModel={changeModel} />
       {models.data?.offlineOnly ? (
         <div className="banner banner--slim" role="status">
           <AlertIcon size={15} /> Only the offline demo model is configured, so replies are placeholders.{' '}
           <Link href="/settings">How to add a provider</Link>
         </div>
       ) : null}
+      <MessageActionsContext.Provider value={actions}>
       <Transcript messages={transcript} streaming={streamingNow} earlier={earlier} empty={messagesQuery.isPending ? <div className="skeleton-list"><div className="skeleton" /><div className="skeleton skeleton--short" /></div> : <EmptyConversation />} />
+      </MessageActionsContext.Provider>
+      {helpOpen ? <HelpOverlay onClose={closeHelp} /> : null}
       <div className="conversation__foot">
         <QueuePanel queue={queue} labelOf={labelOf} running={running} onPromote={promote} onDelete={remove} />
         {notice ? (

@@ -1,9 +1,12 @@
 'use client';
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { Message } from '@switchboard/protocol';
+import { describeTurnError } from '@switchboard/session';
 import { formatTokens, modelLine, relativeTime } from '../../lib/format';
+import { shownStatus, turnErrorOf } from '../../lib/transcript';
 import { AlertIcon, CpuIcon } from '../shell/icons';
 import { MessageBody } from './message-body';
+import { CopyButton, EditBox, EditButton, RetryControls, useMessageActions } from './message-actions';
 import { SystemEvent } from './system-event';
 
 function Time({ at }: { at: string }) {
@@ -14,8 +17,35 @@ function Time({ at }: { at: string }) {
   );
 }
 
-function AssistantMessage({ message }: { message: Message }) {
-  const streaming = message.status === 'streaming';
+/** A failed reply in words (provider unreachable, bad key, rate limited, context too long), the raw error one click away. */
+function ReplyError({ message, error }: { message: Message; error: Message | null }) {
+  const info = turnErrorOf(error);
+  const { title, hint } = describeTurnError(info?.kind ?? 'unknown', message.modelLabel ?? message.modelConfigId);
+  return (
+    <div className="msg__error" role="group" aria-label="The reply failed" data-testid="reply-error" data-error-kind={info?.kind ?? 'unknown'}>
+      <p className="msg__error-title">
+        <AlertIcon size={15} /> {message.content ? 'The reply was cut off: ' : ''}
+        {title}
+      </p>
+      <p className="msg__error-hint">{hint}</p>
+      {info?.detail ? (
+        <details className="msg__error-detail">
+          <summary>Technical details</summary>
+          <code>{info.detail}</code>
+        </details>
+      ) : null}
+    </div>
+  );
+}
+
+function AssistantMessage({ message, error, archived }: { message: Message; error: Message | null; archived: boolean }) {
+  const actions = useMessageActions();
+  // An archived attempt shows what it was (failed, stopped, complete), inside its archive row.
+  const status = shownStatus(message);
+  const streaming = status === 'streaming';
+  const failed = status === 'error' || (status === 'interrupted' && error !== null);
+  const latest = !archived && actions?.lastReplyId === message.id && !streaming;
+  const retryLabel = status === 'error' || status === 'interrupted' ? 'Retry' : 'Regenerate';
   return (
     <article className="msg msg--assistant" data-status={message.status} data-message-id={message.id} aria-label="Assistant reply">
       <header className="msg__meta">
@@ -26,8 +56,9 @@ function AssistantMessage({ message }: { message: Message }) {
           {modelLine(message.modelLabel ?? message.modelConfigId, message.modelSource)}
         </span>
         {streaming ? <span className="pill pill--live">streaming</span> : null}
-        {message.status === 'interrupted' ? <span className="pill pill--muted">stopped</span> : null}
-        {message.status === 'error' ? <span className="pill pill--error">failed</span> : null}
+        {status === 'interrupted' ? <span className="pill pill--muted">stopped</span> : null}
+        {status === 'error' ? <span className="pill pill--error">failed</span> : null}
+        {archived ? <span className="pill pill--muted">archived</span> : null}
         {!streaming ? <Time at={message.createdAt} /> : null}
       </header>
       {message.warnings.length > 0 ? (
@@ -39,37 +70,70 @@ function AssistantMessage({ message }: { message: Message }) {
           ))}
         </ul>
       ) : null}
-      <div className="msg__body">
-        <MessageBody message={message} />
-      </div>
-      {message.status === 'interrupted' ? <p className="msg__note">Stopped before the end — the partial reply is kept.</p> : null}
-      {message.usage && !streaming ? (
-        <footer className="msg__usage" title={`${message.usage.inputTokens} in · ${message.usage.outputTokens} out · ${message.usage.cachedTokens} cached`}>
-          {formatTokens(message.usage.inputTokens + message.usage.outputTokens)} tokens
+      {status !== 'error' || message.content ? (
+        <div className="msg__body">
+          <MessageBody message={message} />
+        </div>
+      ) : null}
+      {failed ? <ReplyError message={message} error={error} /> : null}
+      {status === 'interrupted' && !failed ? <p className="msg__note">Stopped before the end — the partial reply is kept.</p> : null}
+      {!streaming ? (
+        <footer className="msg__foot">
+          {message.usage ? (
+            <span className="msg__usage" title={`${message.usage.inputTokens} in · ${message.usage.outputTokens} out · ${message.usage.cachedTokens} cached`}>
+              {formatTokens(message.usage.inputTokens + message.usage.outputTokens)} tokens
+            </span>
+          ) : null}
+          {!archived ? (
+            <span className={`msg__actions${failed && latest ? ' msg__actions--shown' : ''}`}>
+              {message.content ? <CopyButton message={message} /> : null}
+              {latest ? <RetryControls message={message} label={retryLabel} /> : null}
+            </span>
+          ) : null}
         </footer>
       ) : null}
     </article>
   );
 }
 
+function UserMessage({ message, archived }: { message: Message; archived: boolean }) {
+  const [editing, setEditing] = useState(false);
+  const command = message.kind === 'command';
+  const local = message.id.startsWith('local-');
+  if (editing) {
+    return (
+      <div className="msg msg--user msg--editing" data-message-id={message.id}>
+        <EditBox message={message} onDone={() => setEditing(false)} />
+      </div>
+    );
+  }
+  return (
+    <div className={`msg msg--user${command ? ' msg--command' : ''}`} data-message-id={message.id}>
+      <div className="msg__bubble">{message.content}</div>
+      <div className="msg__user-foot">
+        {!archived && !local ? (
+          <span className="msg__actions">
+            <CopyButton message={message} />
+            {!command ? <EditButton onEdit={() => setEditing(true)} /> : null}
+          </span>
+        ) : null}
+        <Time at={message.createdAt} />
+      </div>
+    </div>
+  );
+}
+
 /** One transcript item; memoised on the message object, which the cache keeps stable until it changes. */
-export const MessageItem = memo(function MessageItem({ message }: { message: Message }) {
+export const MessageItem = memo(function MessageItem({ message, error = null, archived = false }: { message: Message; error?: Message | null; archived?: boolean }) {
   if (message.kind === 'command_reply') {
     return (
       <div className="msg msg--command-reply" data-kind="command_reply">
         <pre>{message.content}</pre>
-        <span className="msg__hint">Only you see this · not part of the conversation</span>
+        <span className="msg__hint">Only shown in this tab · commands and their answers are not saved in the conversation</span>
       </div>
     );
   }
   if (message.role === 'system') return <SystemEvent message={message} />;
-  if (message.role === 'user') {
-    return (
-      <div className={`msg msg--user${message.kind === 'command' ? ' msg--command' : ''}`} data-message-id={message.id}>
-        <div className="msg__bubble">{message.content}</div>
-        <Time at={message.createdAt} />
-      </div>
-    );
-  }
-  return <AssistantMessage message={message} />;
+  if (message.role === 'user') return <UserMessage message={message} archived={archived} />;
+  return <AssistantMessage message={message} error={error} archived={archived} />;
 });

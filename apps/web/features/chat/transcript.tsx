@@ -1,7 +1,30 @@
 'use client';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Message } from '@switchboard/protocol';
+import { archivedRows, transcriptItems, type TranscriptItem } from '../../lib/transcript';
+import { ArchiveIcon } from '../shell/icons';
 import { MessageItem } from './message-item';
+
+/** A run of archived messages (an earlier attempt, or the turns an edit replaced): collapsed, one click to read. */
+function ArchivedRun({ item }: { item: Extract<TranscriptItem, { type: 'archive' }> }) {
+  const n = item.messages.filter((m) => m.kind === 'text').length;
+  const label =
+    item.reason === 'edit'
+      ? `${n} message${n === 1 ? '' : 's'} replaced by an edit · archived`
+      : 'Earlier attempt · archived';
+  return (
+    <details className="archive" data-testid="archived-run" data-reason={item.reason ?? ''}>
+      <summary>
+        <ArchiveIcon size={14} /> {label}
+      </summary>
+      <div className="archive__messages">
+        {archivedRows(item.messages).map((row) => (
+          <MessageItem key={row.message.id} message={row.message} error={row.error} archived />
+        ))}
+      </div>
+    </details>
+  );
+}
 
 const useIsoLayoutEffect = typeof window === 'undefined' ? useEffect : useLayoutEffect;
 
@@ -27,12 +50,11 @@ export function Transcript({
   // Where the user was (distance from the bottom) when an earlier page was asked for.
   const anchor = useRef<number | null>(null);
   const [showJump, setShowJump] = useState(false);
+  const items = useMemo(() => transcriptItems(messages), [messages]);
 
-  const toBottom = useCallback((smooth = false) => {
+  const toBottom = useCallback(() => {
     const el = scroller.current;
-    if (!el) return;
-    if (smooth && typeof el.scrollTo === 'function') el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
-    else el.scrollTop = el.scrollHeight;
+    if (el) el.scrollTop = el.scrollHeight;
   }, []);
 
   const onScroll = () => {
@@ -69,7 +91,9 @@ export function Transcript({
     // Streaming text grows inside one message without re-rendering this component: follow it.
     if (typeof ResizeObserver === 'undefined' || !content.current) return;
     const ro = new ResizeObserver(() => {
+      // A streaming reply grows: follow it, or offer the way down when the user scrolled up.
       if (pinned.current) toBottom();
+      else setShowJump(true);
     });
     ro.observe(content.current);
     return () => ro.disconnect();
@@ -87,20 +111,24 @@ export function Transcript({
               {earlier.failed ? <p className="notice notice--error">Could not load earlier messages. Try again.</p> : null}
             </div>
           ) : null}
-          {messages.length === 0 ? empty : messages.map((m) => <MessageItem key={m.id} message={m} />)}
+          {messages.length === 0
+            ? empty
+            : items.map((item) => (item.type === 'archive' ? <ArchivedRun key={item.key} item={item} /> : <MessageItem key={item.message.id} message={item.message} error={item.error} />))}
         </div>
       </div>
       {showJump ? (
         <button
           type="button"
           className="jump"
+          data-testid="jump-latest"
           onClick={() => {
+            // Instant: a smooth scroll's intermediate positions would unpin the view while the reply grows.
             pinned.current = true;
             setShowJump(false);
-            toBottom(true);
+            toBottom();
           }}
         >
-          ↓ Latest
+          ↓ Jump to latest
         </button>
       ) : null}
     </div>
