@@ -13,7 +13,13 @@ export const MESSAGES_FTS_TABLE = 'messages_fts';
 
 export const SQLITE_DRIVERS = new Set(['better-sqlite3', 'sqlite', 'sqljs']);
 
-const INDEXED = `kind = 'text' AND role IN ('user', 'assistant')`;
+// What is indexed: conversation text, once it is no longer streaming (partial saves of a reply
+// being written cost the index nothing; the reply is indexed once, when it ends). Every trigger
+// uses exactly this predicate: an external-content index must only be told to delete what it holds.
+const indexed = (row: 'new' | 'old' | null) => {
+  const p = row ? `${row}.` : '';
+  return `${p}kind = 'text' AND ${p}role IN ('user', 'assistant') AND ${p}status <> 'streaming'`;
+};
 
 export async function createSqliteMessageSearch(queryRunner: QueryRunner): Promise<void> {
   await queryRunner.query(
@@ -22,23 +28,23 @@ export async function createSqliteMessageSearch(queryRunner: QueryRunner): Promi
   // A deleted message's tokens are purged from the index, not hidden behind a tombstone.
   await queryRunner.query(`INSERT INTO "${MESSAGES_FTS_TABLE}"("${MESSAGES_FTS_TABLE}", rank) VALUES ('secure-delete', 1)`);
   await queryRunner.query(
-    `CREATE TRIGGER "messages_fts_ai" AFTER INSERT ON "messages" WHEN new.kind = 'text' AND new.role IN ('user', 'assistant') BEGIN
+    `CREATE TRIGGER "messages_fts_ai" AFTER INSERT ON "messages" WHEN ${indexed('new')} BEGIN
        INSERT INTO "${MESSAGES_FTS_TABLE}"(rowid, content) VALUES (new.rowid, new.content);
      END`,
   );
   await queryRunner.query(
-    `CREATE TRIGGER "messages_fts_ad" AFTER DELETE ON "messages" WHEN old.kind = 'text' AND old.role IN ('user', 'assistant') BEGIN
+    `CREATE TRIGGER "messages_fts_ad" AFTER DELETE ON "messages" WHEN ${indexed('old')} BEGIN
        INSERT INTO "${MESSAGES_FTS_TABLE}"("${MESSAGES_FTS_TABLE}", rowid, content) VALUES ('delete', old.rowid, old.content);
      END`,
   );
   await queryRunner.query(
-    `CREATE TRIGGER "messages_fts_au" AFTER UPDATE OF "content" ON "messages" WHEN old.kind = 'text' AND old.role IN ('user', 'assistant') BEGIN
-       INSERT INTO "${MESSAGES_FTS_TABLE}"("${MESSAGES_FTS_TABLE}", rowid, content) VALUES ('delete', old.rowid, old.content);
-       INSERT INTO "${MESSAGES_FTS_TABLE}"(rowid, content) VALUES (new.rowid, new.content);
+    `CREATE TRIGGER "messages_fts_au" AFTER UPDATE OF "content", "status", "kind", "role" ON "messages" BEGIN
+       INSERT INTO "${MESSAGES_FTS_TABLE}"("${MESSAGES_FTS_TABLE}", rowid, content) SELECT 'delete', old.rowid, old.content WHERE ${indexed('old')};
+       INSERT INTO "${MESSAGES_FTS_TABLE}"(rowid, content) SELECT new.rowid, new.content WHERE ${indexed('new')};
      END`,
   );
   // Messages written before this release.
-  await queryRunner.query(`INSERT INTO "${MESSAGES_FTS_TABLE}"(rowid, content) SELECT rowid, content FROM "messages" WHERE ${INDEXED}`);
+  await queryRunner.query(`INSERT INTO "${MESSAGES_FTS_TABLE}"(rowid, content) SELECT rowid, content FROM "messages" WHERE ${indexed(null)}`);
 }
 
 export async function dropSqliteMessageSearch(queryRunner: QueryRunner): Promise<void> {

@@ -178,6 +178,16 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     expect(await hits('capital')).toEqual([{ id: 'old' }]);
     await add('new', 3, 'assistant', 'text', 'Paris, in Île-de-France.');
     expect(await hits('ile')).toEqual([{ id: 'new' }]);
+    // A reply is indexed once it stops streaming (its partial saves are not).
+    await db.ds.query(`INSERT INTO messages (id, session_id, seq, role, kind, content, parts, status, warnings, created_at) VALUES ('live', 's', 4, 'assistant', 'text', 'Marseille so', '[]', 'streaming', '[]', 'x')`);
+    await db.ds.query(`UPDATE messages SET content = 'Marseille so far' WHERE id = 'live'`);
+    expect(await hits('marseille')).toEqual([]);
+    await db.ds.query(`UPDATE messages SET content = 'Marseille is second', status = 'complete' WHERE id = 'live'`);
+    expect(await hits('marseille')).toEqual([{ id: 'live' }]);
+    await db.ds.query(`UPDATE messages SET status = 'superseded' WHERE id = 'live'`);
+    expect(await hits('second')).toEqual([{ id: 'live' }]);
+    await db.ds.query(`DELETE FROM messages WHERE id = 'live'`);
+    expect(await hits('marseille')).toEqual([]);
     await db.ds.query(`UPDATE messages SET content = 'Lyon' WHERE id = 'new'`);
     expect(await hits('paris')).toEqual([]);
     expect(await hits('lyon')).toEqual([{ id: 'new' }]);
