@@ -7,6 +7,8 @@ import type { UsageSample } from '@switchboard/session/server';
 export interface InternalEventMap {
   /** Memory saved facts from a conversation's turns: the conversation's history says so. */
   'memory.saved': { sessionId: string; text: string; memoryIds: string[] };
+  /** A user asked to remember something and nothing was stored: the conversation says why. */
+  'memory.not_stored': { sessionId: string; text: string };
   /** A model call's usage that no turn event carries (delegated work, stateless calls). */
   'usage.recorded': UsageSample;
   /** One person's only account moved to another person: everything of theirs becomes the other's. */

@@ -20,6 +20,7 @@ export class EngineLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {
     // What other features tell conversations: memory's notices, and people merged into one.
     internal.on('memory.saved', (e) => this.engine.appendSystemEvent(e.sessionId, 'memory_saved', e.text, { memoryIds: e.memoryIds }));
+    internal.on('memory.not_stored', (e) => this.engine.appendSystemEvent(e.sessionId, 'notice', e.text, { source: 'memory', memoryNotStored: true }));
     internal.on('person.merged', (e) => this.repo.usage.reassignPerson(e.from, e.to));
   }
 

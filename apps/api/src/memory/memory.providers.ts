@@ -105,6 +105,7 @@ export const memoryProviders: Provider[] = [
         delegate: delegator,
         // The engine depends on memory (hooks); memory tells conversations through an internal event.
         notify: (sessionId, text, memoryIds) => internal.emit('memory.saved', { sessionId, text, memoryIds }),
+        explain: (sessionId, text) => internal.emit('memory.not_stored', { sessionId, text }),
         allowed: (ctx) => memoryAllowedFor(config, ctx),
         logger: logger.child({ component: 'memory' }),
       });

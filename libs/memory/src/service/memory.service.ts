@@ -12,7 +12,7 @@ import {
   type MemorySettings,
   type UpdateMemoryRequest,
 } from '@switchboard/protocol';
-import type { ChatMessage, TurnSpeaker } from '@switchboard/models';
+import { OFFLINE_MODEL, type ChatMessage, type TurnSpeaker } from '@switchboard/models';
 import { buildExtractionPrompt, type ExtractionTurn } from '../extraction/extraction-prompt';
 import { parseExtractionResponse, type ParsedExtraction } from '../extraction/parse-extraction';
 import { DEFAULT_GATE_CONFIG, GATE_NEIGHBOURS, evaluateCandidate, precheckCandidate } from '../gate/quality-gate';
@@ -158,6 +158,8 @@ export interface MemoryServiceOptions {
   recordUsage?: (usage: MemoryUsage) => unknown;
   /** Tells a session what was remembered (the app appends a `memory_saved` system event). */
   notify?: (sessionId: string, text: string, memoryIds: string[]) => Promise<unknown>;
+  /** Tells a session why an explicit "remember …" stored nothing (the app appends a `notice` system event). */
+  explain?: (sessionId: string, text: string) => Promise<unknown>;
   /** Whether memory applies to a turn at all (e.g. an agent profile with `memory: false`). */
   allowed?: (ctx: MemoryTurnContext) => boolean;
   onDecision?: (event: DecisionEvent) => void;
@@ -452,6 +454,7 @@ export class MemoryService {
         { sessionId, outcome: parsed.outcome, found: parsed.found, dropped: parsed.dropped, repaired: parsed.repaired },
         `no memory candidates: ${describeOutcome(parsed.outcome)}`,
       );
+      if (asksToRemember(userTurns)) await this.explainNothingStored(sessionId, nothingStoredText(usedModel, parsed.outcome, {}));
       return;
     }
     const sourceText = userTurns.map((t) => t.content).join('\n');
@@ -479,6 +482,19 @@ export class MemoryService {
       'memory extraction finished',
     );
     await this.announce(sessionId, saved);
+    if (saved.length === 0 && asksToRemember(userTurns)) await this.explainNothingStored(sessionId, nothingStoredText(usedModel, parsed.outcome, reasons));
+  }
+
+  /** The user asked to remember and nothing was stored: say why in the conversation (unless memory is off or silent). */
+  private async explainNothingStored(sessionId: string, text: string): Promise<void> {
+    if (!this.options.explain) return;
+    const settings = await this.settings();
+    if (!settings.enabled || settings.silent) return;
+    try {
+      await this.options.explain(sessionId, text);
+    } catch (err) {
+      this.log.warn({ sessionId, err: errorText(err) }, 'could not explain why nothing was remembered');
+    }
   }
 
   private async announce(sessionId: string, saved: MemoryRecord[]): Promise<void> {
@@ -886,3 +902,22 @@ function errorText(err: unknown): string {
 function withEdit(memory: Memory, edit: { at: string; by: string | null } | undefined): Memory {
   return edit ? { ...memory, editedAt: edit.at, editedBy: edit.by } : { ...memory, editedAt: null, editedBy: null };
 }
+
+/** The user asked the assistant to keep something ("remember …", "don't forget …", "note that …"), in English. */
+export function asksToRemember(userTurns: ReadonlyArray<{ content: string }>): boolean {
+  return userTurns.some((t) => /\b(remember|don'?t forget|do not forget|note that|keep in mind)\b/i.test(t.content));
+}
+
+/** Why an explicit request stored nothing, in the words a conversation shows. */
+export function nothingStoredText(modelConfigId: string | null, outcome: ParsedExtraction['outcome'], reasons: Record<string, number>): string {
+  if (modelConfigId === OFFLINE_MODEL.id) {
+    return 'Nothing was remembered: the offline demo model cannot pick facts out of a conversation. Add a real provider (Settings says how), or add the memory on the Memory page.';
+  }
+  const refused = Object.keys(reasons);
+  if (refused.length) {
+    const words = refused.map((r) => (r === 'DUPLICATE' || r === 'NEAR_DUPLICATE' || r === 'ALREADY_KNOWN' ? 'already remembered' : r === 'SECRET' ? 'it looks like a secret' : r.toLowerCase().replace(/_/g, ' ')));
+    return `Nothing new was remembered: ${[...new Set(words)].join(', ')}.`;
+  }
+  return `Nothing was remembered: ${outcome === 'empty_array' ? 'the memory model found nothing lasting to keep' : `the memory model's answer could not be read (${describeOutcome(outcome)})`}.`;
+}
+
