@@ -9,7 +9,20 @@ import type { Page } from 'playwright-core';
 import type { Session } from '@switchboard/protocol';
 import { startWebTestEnv, type WebTestEnv } from './web-harness';
 
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page, as lines. */
+async function axeSerious(page: Page, where: string): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  return found.map((f) => `${where}: ${f}`);
+}
 
 /** Polls until `predicate` holds (Jest has no expect.poll). */
 async function until<T>(fn: () => Promise<T>, predicate: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
@@ -233,5 +246,40 @@ describe('conversations in the dashboard (e2e, headless Chromium)', () => {
     expect(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await env.shot(phone, 'conversations-09-phone-header-menu');
     await phone.close();
+  });
+
+  it('passes axe-core (no serious or critical violation) with menus open, in select mode, with search results and on the new screen, light and dark, desktop and phone', async () => {
+    const s = await conversation('An accessible capital question', 'Axe check');
+    const problems: string[] = [];
+    for (const dark of [false, true]) {
+      for (const size of [{ width: 1366, height: 850 }, { width: 390, height: 844 }]) {
+        const where = `${dark ? 'dark' : 'light'} ${size.width}`;
+        const p = await env.newPage({ ...size, dark });
+        await p.goto(env.webUrl + '/chat');
+        const r = p.locator(`[data-testid="conversation-row"][data-session-id="${s.id}"]`);
+        await r.getByTestId('conversation-menu').click();
+        await p.getByTestId('menu-rename').waitFor();
+        problems.push(...(await axeSerious(p, `${where} row menu`)));
+        await p.keyboard.press('Escape');
+        await p.getByTestId('select-mode').click();
+        await r.getByRole('checkbox').check();
+        problems.push(...(await axeSerious(p, `${where} select mode`)));
+        await p.getByTestId('select-mode').click();
+        await p.getByTestId('conversation-search').fill('accessible capital');
+        await p.getByTestId('search-results').locator(`[data-session-id="${s.id}"]`).waitFor();
+        problems.push(...(await axeSerious(p, `${where} search`)));
+        await p.goto(`${env.webUrl}/chat/${s.id}`);
+        await p.getByTestId('conversation-actions').click();
+        await p.getByTestId('menu-export-json').waitFor();
+        problems.push(...(await axeSerious(p, `${where} conversation menu`)));
+        await p.goto(env.webUrl + '/chat/new');
+        await p.getByTestId('new-options-toggle').click();
+        await p.getByTestId('new-project').waitFor();
+        problems.push(...(await axeSerious(p, `${where} new`)));
+        if (dark && size.width < 500) await env.shot(p, 'conversations-10-phone-new-dark');
+        await p.close();
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
