@@ -223,6 +223,26 @@ describe('jobs, phone widths and accessibility (e2e, headless Chromium)', () => 
         if (m.scroll > m.inner) wide.push(`${p.name} at ${width}px: scrollWidth ${m.scroll} > ${m.inner}`);
         if (width === 390) await env.shot(page, `phone-${p.name}`);
       }
+      // The conversation header's model button with its list open, and queue items under a streaming reply.
+      await page.goto(`${env.webUrl}/chat/${chatWithMessages}`);
+      await page.getByTestId('model-picker').click();
+      await page.getByRole('listbox').waitFor();
+      const picker = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      if (picker.scroll > picker.inner) wide.push(`model picker open at ${width}px: scrollWidth ${picker.scroll} > ${picker.inner}`);
+      expect(await page.getByTestId('model-source').isVisible()).toBe(true);
+      if (width === 360) await env.shot(page, 'phone-360-model-picker');
+      await page.keyboard.press('Escape');
+
+      const busy = await env.client.createSession({ channel: 'web', peerId: `queue-${width}-${Date.now()}` });
+      env.fake.addRule({ match: 'slow for the queue', reply: 'Slowly. '.repeat(80), firstTokenDelayMs: 100, chunkDelayMs: 60 });
+      await env.client.sendMessage(busy.id, { text: 'slow for the queue' });
+      await env.client.sendMessage(busy.id, { text: 'A queued message with a rather long text that has to wrap on a narrow phone screen without pushing the page sideways: https://example.com/a/very/long/path/that/does/not/break' });
+      await page.goto(`${env.webUrl}/chat/${busy.id}`);
+      await page.locator('.queue__item').first().waitFor();
+      const queue = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+      if (queue.scroll > queue.inner) wide.push(`queue at ${width}px: scrollWidth ${queue.scroll} > ${queue.inner}`);
+      if (width === 360) await env.shot(page, 'phone-360-queue');
+      await env.client.abort(busy.id).catch(() => undefined);
       await page.close();
     }
     expect(wide).toEqual([]);
