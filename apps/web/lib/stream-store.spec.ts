@@ -8,17 +8,17 @@ function manualStore() {
 }
 
 describe('StreamStore', () => {
-  it('appends deltas and notifies the subscriber once per frame however many arrived', () => {
+  it('shows the first token at once, then notifies the subscriber once per frame however many arrived', () => {
     const { store, frame, pending } = manualStore();
     const seen: string[] = [];
     store.subscribe('m1', () => seen.push(store.get('m1')));
     for (const d of ['Hel', 'lo', ', ', 'world']) store.append('m1', d);
+    expect(seen).toEqual(['Hel']);
     expect(pending).toHaveLength(1);
-    expect(seen).toEqual([]);
     frame();
-    expect(seen).toEqual(['Hello, world']);
+    expect(seen).toEqual(['Hel', 'Hello, world']);
     frame();
-    expect(seen).toHaveLength(1);
+    expect(seen).toHaveLength(2);
   });
 
   it('only notifies subscribers of the message that changed', () => {
@@ -53,15 +53,16 @@ describe('StreamStore', () => {
     const { store, frame } = manualStore();
     const l = jest.fn();
     const off = store.subscribe('m', l);
-    store.append('m', 'x');
+    store.append('m', 'x'); // the first token: at once
+    store.append('m', 'y');
     store.finish('m');
     frame();
-    expect(l).not.toHaveBeenCalled();
+    expect(l).toHaveBeenCalledTimes(1);
     expect(store.has('m')).toBe(false);
     off();
-    store.append('m', 'y');
+    store.append('m', 'z');
     frame();
-    expect(l).not.toHaveBeenCalled();
+    expect(l).toHaveBeenCalledTimes(1);
   });
 
   it('takes a 10,000-token stream in linear time', () => {

@@ -35,8 +35,11 @@ export class StreamStore {
 
   append(messageId: string, delta: string): void {
     if (!delta) return;
+    const first = this.get(messageId) === '';
     this.texts.set(messageId, this.get(messageId) + delta);
-    this.markDirty(messageId);
+    // The first token is what people wait for: shown at once; the rest batch per frame.
+    if (first && !this.scheduled) this.notify(messageId);
+    else this.markDirty(messageId);
   }
 
   /** Seeds from a history read (a resync): keeps whichever text is longer, so nothing streamed is lost. */
@@ -68,6 +71,11 @@ export class StreamStore {
     if (this.scheduled) return;
     this.scheduled = true;
     this.schedule(() => this.flush());
+  }
+
+  private notify(messageId: string): void {
+    this.dirty.delete(messageId);
+    for (const l of this.listeners.get(messageId) ?? []) l();
   }
 
   /** Notifies the subscribers of every message that changed since the last flush. */

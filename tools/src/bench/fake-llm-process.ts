@@ -4,7 +4,7 @@
  * the baseline cheaper than any real call). Forked by turn-overhead.ts; talks over IPC.
  */
 import { fork } from 'node:child_process';
-import { startFakeLlm } from '../fake-llm';
+import { startFakeLlm, type FakeLlmLatency } from '../fake-llm';
 import { stopProcess } from '../testing';
 
 type Request = { type: 'reset' } | { type: 'request-bytes'; index: number };
@@ -19,7 +19,14 @@ export interface FakeLlmProcess {
   close(): Promise<void>;
 }
 
-export async function forkFakeLlm(options: { defaultReply: string; chunkSize: number }): Promise<FakeLlmProcess> {
+/** What the forked server is started with (JSON: no functions); `latency` per model name, '*' = every model. */
+export interface ForkedFakeLlmOptions {
+  defaultReply: string;
+  chunkSize: number;
+  latency?: Record<string, FakeLlmLatency>;
+}
+
+export async function forkFakeLlm(options: ForkedFakeLlmOptions): Promise<FakeLlmProcess> {
   const child = fork(__filename, [JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const next = (type: Reply['type']) =>
     new Promise<Reply>((resolve, reject) => {
@@ -48,7 +55,7 @@ export async function forkFakeLlm(options: { defaultReply: string; chunkSize: nu
 }
 
 async function serve(): Promise<void> {
-  const options = JSON.parse(process.argv[2] ?? '{}') as { defaultReply: string; chunkSize: number };
+  const options = JSON.parse(process.argv[2] ?? '{}') as ForkedFakeLlmOptions;
   const fake = await startFakeLlm(options);
   const send = (m: Reply) => process.send!(m);
   process.on('message', (m: Request) => {
