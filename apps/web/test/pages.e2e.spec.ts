@@ -266,6 +266,7 @@ describe('jobs, phone widths and accessibility (e2e, headless Chromium)', () => 
           await page.goto(env.webUrl + p.path);
           await p.ready(page);
           for (const v of await axeSerious(page)) problems.push(`${p.name} ${where}: ${v.id} (${v.impact}) ${v.help} — ${JSON.stringify(v.nodes)}`);
+          if (dark) await env.shot(page, `dark-${size.width}-${p.name}`);
         }
         await page.close();
       }
