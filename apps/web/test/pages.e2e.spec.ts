@@ -110,8 +110,16 @@ describe('jobs, phone widths and accessibility (e2e, headless Chromium)', () => 
     expect(messages.find((m) => m.role === 'user')?.content).toBe('Give me a short brief for today.');
     await page.getByText('Give me a short brief for today.').first().waitFor();
 
-    // Disable, then delete with a confirmation.
+    // Edit: switch to an interval.
     await page.goto(env.webUrl + '/jobs');
+    await card.getByRole('button', { name: 'Edit' }).click();
+    await page.getByRole('radio', { name: 'Every N seconds' }).check();
+    await page.getByLabel('Seconds between runs').fill('900');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByText('every 15 minutes').waitFor();
+    expect(await env.client.getJob(job.id)).toMatchObject({ everySeconds: 900, cron: null, timezone: null });
+
+    // Disable, then delete with a confirmation.
     await card.getByRole('button', { name: 'Disable' }).click();
     await card.getByText('not while disabled').waitFor();
     expect((await env.client.getJob(job.id)).enabled).toBe(false);
