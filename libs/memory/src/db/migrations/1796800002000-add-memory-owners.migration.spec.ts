@@ -103,8 +103,9 @@ describe('AddMemoryOwners migration', () => {
         gone: ['person', 'owner'],
         project: ['project', 'alpha'],
       });
-      // The schema now matches the entities.
-      expect((await db.ds.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query)).toEqual([]);
+      // The schema now matches the entities (but for memory_history's actor_id, a later migration's).
+      const pending = (await db.ds.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
+      expect(pending.filter((q) => !q.includes('memory_history'))).toEqual([]);
 
       await db.ds.undoLastMigration();
       const after = await db.owners(false);
