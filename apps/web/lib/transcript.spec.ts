@@ -1,5 +1,5 @@
 import { mergeMessageEvent, reconcileMessages } from './cache-merge';
-import { archivedRows, commandEcho, lastReplyId, mergeTranscript, shownStatus, transcriptItems, turnErrorOf } from './transcript';
+import { archivedRows, commandEcho, mergeTranscript, shownStatus, transcriptItems, turnErrorOf } from './transcript';
 import { iso, message } from './testing/fixtures';
 
 describe('mergeTranscript', () => {
@@ -44,9 +44,7 @@ describe('transcriptItems', () => {
     expect(shownStatus(rows[0].message)).toBe('error');
   });
 
-  it('names the latest live reply, reads error kinds (also from older events without one)', () => {
-    const ms = [message({ id: 'a1', seq: 1, role: 'assistant' }), message({ id: 'a2', seq: 2, role: 'assistant', status: 'superseded' })];
-    expect(lastReplyId(ms)).toBe('a1');
+  it('reads error kinds (also from older events without one)', () => {
     expect(turnErrorOf(message({ id: 'e', seq: 1, role: 'system', kind: 'turn_error', event: { error: 'boom', errorKind: 'rate_limited' } }))).toEqual({ kind: 'rate_limited', detail: 'boom' });
     expect(turnErrorOf(message({ id: 'e', seq: 1, role: 'system', kind: 'turn_error', event: { error: 'connect ECONNREFUSED 127.0.0.1:9' } }))?.kind).toBe('unreachable');
     expect(turnErrorOf(null)).toBeNull();

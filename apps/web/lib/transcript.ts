@@ -110,15 +110,6 @@ export function shownStatus(m: Message): Message['status'] {
   return previous === 'complete' || previous === 'interrupted' || previous === 'error' ? previous : 'complete';
 }
 
-/** The reply that Retry / Regenerate act on: the latest assistant reply still in the conversation. */
-export function lastReplyId(messages: readonly Message[]): string | null {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i];
-    if (m.role === 'assistant' && m.kind === 'text' && m.status !== 'superseded' && !m.id.startsWith('local-')) return m.id;
-  }
-  return null;
-}
-
 /** What a failed reply's error event says, in words: the stored kind, or one read from older events' text. */
 export function turnErrorOf(error: Message | null): { kind: TurnErrorKind; detail: string | null } | null {
   if (!error) return null;

@@ -4,8 +4,23 @@
  * another model, edit and resend with the archive, copy, the slash menu by keyboard, Esc stops a
  * reply, Jump to latest, the shortcuts overlay, a command shown before the reply it produced.
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { startWebTestEnv, type WebTestEnv } from './web-harness';
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now. */
+async function axeSerious(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
 
 jest.setTimeout(120_000);
 
@@ -216,6 +231,47 @@ describe('message actions in the dashboard (e2e, headless Chromium)', () => {
       (label) => /search/i.test(label),
       'the search box focused',
     );
+  });
+
+  it('axe-core: no serious or critical violation with a failed reply, an open archive, the slash menu and the shortcuts, light and dark', async () => {
+    const s = await env.client.createSession({ channel: 'web', peerId: `web-messages-axe-${Date.now()}` });
+    env.fake.addRule({ status: 503 });
+    const failed = await env.client.sendMessage(s.id, { text: 'a reply that fails', wait: true });
+    env.fake.clearRules();
+    await env.client.retryMessage(s.id, failed.reply!.id, { wait: true });
+    await env.client.sendMessage(s.id, { text: 'and one that works', wait: true });
+    env.fake.addRule({ status: 503 });
+    await env.client.sendMessage(s.id, { text: 'fails at the end', wait: true });
+    env.fake.clearRules();
+    const problems: string[] = [];
+    for (const dark of [false, true]) {
+      for (const size of [
+        { width: 1366, height: 850 },
+        { width: 390, height: 844 },
+      ]) {
+        const p = await env.newPage({ ...size, dark });
+        const where = `${dark ? 'dark' : 'light'} ${size.width}px`;
+        await p.goto(`${env.webUrl}/chat/${s.id}`);
+        await p.getByTestId('reply-error').last().waitFor();
+        await p.getByTestId('archived-run').locator(':scope > summary').click();
+        for (const v of await axeSerious(p)) problems.push(`conversation ${where}: ${v}`);
+        const box = p.getByLabel('Message', { exact: true });
+        await box.fill('/');
+        await p.getByRole('listbox', { name: 'Commands' }).waitFor();
+        for (const v of await axeSerious(p)) problems.push(`slash menu ${where}: ${v}`);
+        await box.fill('');
+        await p.locator('.transcript').focus();
+        await p.keyboard.press('Shift+Slash');
+        await p.getByTestId('help-overlay').waitFor();
+        for (const v of await axeSerious(p)) problems.push(`shortcuts ${where}: ${v}`);
+        if (dark && size.width === 1366) await env.shot(p, 'messages-09-dark-desktop-help');
+        await p.keyboard.press('Escape');
+        if (dark && size.width === 1366) await env.shot(p, 'messages-10-dark-desktop');
+        if (!dark && size.width === 390) await env.shot(p, 'messages-11-light-phone');
+        await p.close();
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   it('looks right on a phone and in the dark theme', async () => {

@@ -144,9 +144,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           onKeyDown={onKeyDown}
           disabled={disabled}
           aria-describedby="composer-help"
-          role="combobox"
           aria-autocomplete="list"
-          aria-expanded={open}
           aria-controls={open ? 'slash-menu' : undefined}
           aria-activedescendant={activeId ?? undefined}
         />

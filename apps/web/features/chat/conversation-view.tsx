@@ -10,7 +10,7 @@ import { sessionTitle } from '../../lib/format';
 import { limitNotice, type LimitNotice } from '../../lib/people';
 import { storeSessions, useEphemeral, useLoadEarlier, useMessages, useModels, useQueue, useSession } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
-import { commandEcho, lastReplyId, mergeTranscript } from '../../lib/transcript';
+import { commandEcho, mergeTranscript } from '../../lib/transcript';
 import { AlertIcon, SparkIcon } from '../shell/icons';
 import { Composer, type ComposerHandle } from './composer';
 import { usePreloadMarkdown } from './markdown';
@@ -127,17 +127,15 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
       throw err;
     }
   };
-  const replyId = lastReplyId(stored);
   const modelChoices = models.data?.models;
   const actions = useMemo<MessageActions>(
     () => ({
       retry: (messageId, model) => rerun(() => api.client.retryMessage(sessionId, messageId, model ? { model } : {})).catch(() => undefined),
       edit: (messageId, text) => rerun(() => api.client.editMessage(sessionId, messageId, { text })),
-      lastReplyId: replyId,
       busy: running,
       models: (modelChoices ?? []).filter((m) => m.enabled !== false).map((m) => ({ id: m.id, label: m.label })),
     }),
-    [api, sessionId, replyId, running, modelChoices],
+    [api, sessionId, running, modelChoices],
   );
 
   const { helpOpen, closeHelp } = useChatShortcuts({

@@ -10,9 +10,7 @@ export interface MessageActions {
   retry(messageId: string, model?: string): Promise<void>;
   /** Edit a user message and resend it (the later turns are archived). */
   edit(messageId: string, text: string): Promise<void>;
-  /** The reply Retry / Regenerate act on (the latest one), or null. */
-  lastReplyId: string | null;
-  /** A reply is being written: retry and edit would be refused (SESSION_BUSY). */
+  /** A reply is being written: a retry or an edit now is refused (SESSION_BUSY, said on the composer). */
   busy: boolean;
   models: ReadonlyArray<{ id: string; label: string }>;
 }
@@ -88,8 +86,8 @@ export function RetryControls({ message, label }: { message: Message; label: str
   };
   const others = actions.models.filter((m) => m.id !== message.modelConfigId);
   return (
-    <span className="retry-controls">
-      <button type="button" className="msg-action" data-testid="retry-message" onClick={() => run()} disabled={pending || actions.busy} title={`${label} with the same model`}>
+    <span className="retry-controls msg__retry">
+      <button type="button" className="msg-action" data-testid="retry-message" onClick={() => run()} disabled={pending} title={`${label} with the same model`}>
         <RefreshIcon size={14} />
         <span>{label}</span>
       </button>
@@ -99,7 +97,7 @@ export function RetryControls({ message, label }: { message: Message; label: str
           aria-label={`${label} with another model`}
           data-testid="retry-with-model"
           value=""
-          disabled={pending || actions.busy}
+          disabled={pending}
           onChange={(e) => {
             if (e.target.value) run(e.target.value);
           }}
@@ -120,7 +118,7 @@ export function EditButton({ onEdit }: { onEdit: () => void }) {
   const actions = useMessageActions();
   if (!actions) return null;
   return (
-    <button type="button" className="msg-action" data-testid="edit-message" onClick={onEdit} disabled={actions.busy} title="Edit and resend">
+    <button type="button" className="msg-action" data-testid="edit-message" onClick={onEdit} title="Edit and resend">
       <EditIcon size={14} />
       <span>Edit</span>
     </button>

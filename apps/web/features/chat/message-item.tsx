@@ -6,7 +6,7 @@ import { formatTokens, modelLine, relativeTime } from '../../lib/format';
 import { shownStatus, turnErrorOf } from '../../lib/transcript';
 import { AlertIcon, CpuIcon } from '../shell/icons';
 import { MessageBody } from './message-body';
-import { CopyButton, EditBox, EditButton, RetryControls, useMessageActions } from './message-actions';
+import { CopyButton, EditBox, EditButton, RetryControls } from './message-actions';
 import { SystemEvent } from './system-event';
 
 function Time({ at }: { at: string }) {
@@ -39,12 +39,13 @@ function ReplyError({ message, error }: { message: Message; error: Message | nul
 }
 
 function AssistantMessage({ message, error, archived }: { message: Message; error: Message | null; archived: boolean }) {
-  const actions = useMessageActions();
   // An archived attempt shows what it was (failed, stopped, complete), inside its archive row.
   const status = shownStatus(message);
   const streaming = status === 'streaming';
   const failed = status === 'error' || (status === 'interrupted' && error !== null);
-  const latest = !archived && actions?.lastReplyId === message.id && !streaming;
+  // Retry / Regenerate render on every reply and CSS shows them on the last one only: a new turn
+  // then changes no earlier message's DOM (the transcript never re-renders while a reply streams).
+  const retryable = !archived && !streaming;
   const retryLabel = status === 'error' || status === 'interrupted' ? 'Retry' : 'Regenerate';
   return (
     <article className="msg msg--assistant" data-status={message.status} data-message-id={message.id} aria-label="Assistant reply">
@@ -85,9 +86,9 @@ function AssistantMessage({ message, error, archived }: { message: Message; erro
             </span>
           ) : null}
           {!archived ? (
-            <span className={`msg__actions${failed && latest ? ' msg__actions--shown' : ''}`}>
+            <span className={`msg__actions${failed ? ' msg__actions--shown' : ''}`}>
               {message.content ? <CopyButton message={message} /> : null}
-              {latest ? <RetryControls message={message} label={retryLabel} /> : null}
+              {retryable ? <RetryControls message={message} label={retryLabel} /> : null}
             </span>
           ) : null}
         </footer>
