@@ -231,6 +231,15 @@ describe('message actions in the dashboard (e2e, headless Chromium)', () => {
       (label) => /search/i.test(label),
       'the search box focused',
     );
+    // On the list too: ? opens the shortcuts; Ctrl+Shift+O starts a conversation (the list's New).
+    await page.goto(`${env.webUrl}/chat`);
+    await page.getByTestId('new-chat').waitFor();
+    await page.keyboard.press('Shift+Slash');
+    await page.getByTestId('help-overlay').waitFor();
+    await page.keyboard.press('Escape');
+    await until(() => page.getByTestId('help-overlay').count(), (c) => c === 0, 'the help closed on the list');
+    await page.keyboard.press('Control+Shift+O');
+    await page.waitForURL(/\/chat\/new$/);
   });
 
   it('axe-core: no serious or critical violation with a failed reply, an open archive, the slash menu and the shortcuts, light and dark', async () => {

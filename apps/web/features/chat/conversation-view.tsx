@@ -18,7 +18,7 @@ import { ConversationHeader } from './conversation-header';
 import { QueuePanel } from './queue-panel';
 import { Transcript } from './transcript';
 import { LimitNoticeLine } from './limit-notice';
-import { HelpOverlay, useChatShortcuts } from './help-overlay';
+import { useEscapeToStop } from './help-overlay';
 import { MessageActionsContext, type MessageActions } from './message-actions';
 
 const EMPTY: Message[] = [];
@@ -138,13 +138,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
     [api, sessionId, running, modelChoices],
   );
 
-  const { helpOpen, closeHelp } = useChatShortcuts({
-    onEscape: () => {
-      if (!running) return false;
-      stop();
-      return true;
-    },
-  });
+  useEscapeToStop(running, stop);
 
   const changeModel = async (modelId: string | null) => {
     const s = modelId ? await api.client.setSessionModel(sessionId, modelId) : await api.client.clearSessionModel(sessionId);
@@ -197,7 +191,6 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
       <MessageActionsContext.Provider value={actions}>
       <Transcript messages={transcript} streaming={streamingNow} earlier={earlier} empty={messagesQuery.isPending ? <div className="skeleton-list"><div className="skeleton" /><div className="skeleton skeleton--short" /></div> : <EmptyConversation />} />
       </MessageActionsContext.Provider>
-      {helpOpen ? <HelpOverlay onClose={closeHelp} /> : null}
       <div className="conversation__foot">
         <QueuePanel queue={queue} labelOf={labelOf} running={running} onPromote={promote} onDelete={remove} />
         {notice ? (

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { CloseIcon } from '../shell/icons';
 
 /** The keyboard shortcuts of a conversation; `mod` is Ctrl (⌘ on a Mac). */
@@ -25,28 +25,33 @@ function searchBox(): HTMLElement | null {
   return document.querySelector<HTMLElement>('[data-conversation-search], #conversation-search, .sidebar__search input');
 }
 
-export interface ShortcutHandlers {
-  /** Esc: stop the streaming reply; false when nothing was stopped (the key goes on). */
-  onEscape(): boolean;
+/** Esc stops the streaming reply (unless a dialog is open, or something nearer used the key). */
+export function useEscapeToStop(running: boolean, stop: () => void): void {
+  const ref = useRef({ running, stop });
+  ref.current = { running, stop };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing || !ref.current.running) return;
+      if (document.querySelector('[role="dialog"][aria-modal="true"]')) return;
+      e.preventDefault();
+      ref.current.stop();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
 }
 
 /**
- * The conversation's global keys: Esc stops a reply, mod+Shift+O starts a conversation (the
- * list's own New button, so its rules apply), mod+K focuses search, `?` opens the help.
+ * The chat's global keys, on the list, the new-conversation screen and a conversation alike:
+ * mod+Shift+O starts a conversation (the list's own New button, so its rules apply), mod+K
+ * focuses search, `?` (when not typing) opens the shortcuts.
  */
-export function useChatShortcuts(handlers: ShortcutHandlers): { helpOpen: boolean; closeHelp(): void } {
+export function ChatShortcuts() {
   const [helpOpen, setHelpOpen] = useState(false);
-  const ref = useRef(handlers);
-  ref.current = handlers;
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.isComposing) return;
       const mod = e.ctrlKey || e.metaKey;
-      if (e.key === 'Escape') {
-        if (document.querySelector('[role="dialog"][aria-modal="true"]')) return;
-        if (ref.current.onEscape()) e.preventDefault();
-        return;
-      }
       if (mod && e.shiftKey && e.key.toLowerCase() === 'o') {
         e.preventDefault();
         document.querySelector<HTMLElement>('[data-testid="new-chat"]')?.click();
@@ -68,7 +73,8 @@ export function useChatShortcuts(handlers: ShortcutHandlers): { helpOpen: boolea
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
   }, []);
-  return { helpOpen, closeHelp: () => setHelpOpen(false) };
+  const close = useCallback(() => setHelpOpen(false), []);
+  return helpOpen ? <HelpOverlay onClose={close} /> : null;
 }
 
 function Keys({ keys }: { keys: string[] }) {
