@@ -1,5 +1,6 @@
 /** Server-only code of libs/session (Node): entities, migrations, the data source, transactions and stores. */
 export * from './index';
+export { DEFAULT_SYSTEM_PROMPT } from './context/conversation-context';
 export { sessionEntities, sessionMigrations } from './db/session-schema';
 export { InitSessions1763683200000 } from './db/migrations/1763683200000-init-sessions.migration';
 export * from './store/session.store';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { secretScrubber, type AssistantConfigResponse, type ProviderStatusResponse } from '@switchboard/protocol';
 import { configSecrets, ModelCatalog, type LoadedConfig } from '@switchboard/models';
 import { FailoverRunner } from '@switchboard/models/server';
-import { DEFAULT_SYSTEM_PROMPT } from '@switchboard/session';
+import { DEFAULT_SYSTEM_PROMPT } from '@switchboard/session/server';
 import { LOADED_CONFIG } from '../core/tokens';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
