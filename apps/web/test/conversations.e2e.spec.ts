@@ -268,6 +268,7 @@ describe('conversations in the dashboard (e2e, headless Chromium)', () => {
         await p.getByTestId('conversation-search').fill('accessible capital');
         await p.getByTestId('search-results').locator(`[data-session-id="${s.id}"]`).waitFor();
         problems.push(...(await axeSerious(p, `${where} search`)));
+        if (dark && size.width > 500) await env.shot(p, 'conversations-12-desktop-dark-search');
         await p.goto(`${env.webUrl}/chat/${s.id}`);
         await p.getByTestId('conversation-actions').click();
         await p.getByTestId('menu-export-json').waitFor();
@@ -281,5 +282,23 @@ describe('conversations in the dashboard (e2e, headless Chromium)', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it("shows who sent each message in a group conversation, and no name in a private one", async () => {
+    await env.client.addApprovedUser('telegram', { userId: '7770001', displayName: 'Ann Member' });
+    await env.client.addApprovedUser('telegram', { userId: '7770002', displayName: 'Bo Member' });
+    const group = await env.client.createSession({ channel: 'telegram', peerId: '-100777', group: '-100777', title: 'Family group' });
+    await env.client.sendMessage(group.id, { text: 'Hello from Ann', sender: { peerId: '7770001' }, wait: true });
+    await env.client.sendMessage(group.id, { text: 'And Bo here', sender: { peerId: '7770002' }, wait: true });
+    await page.goto(`${env.webUrl}/chat/${group.id}`);
+    const names = page.getByTestId('sender-name');
+    await until(() => names.allTextContents(), (t) => t.length === 2, 'two sender names');
+    expect(await names.allTextContents()).toEqual(['Ann Member', 'Bo Member']);
+    await env.shot(page, 'conversations-11-group-senders');
+
+    const single = await conversation('Just me', 'Private');
+    await page.goto(`${env.webUrl}/chat/${single.id}`);
+    await page.locator('article.msg--assistant').filter({ hasText: 'Echo: Just me' }).waitFor();
+    expect(await page.getByTestId('sender-name').count()).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import { AlertIcon, CpuIcon } from '../shell/icons';
 import { MessageBody } from './message-body';
 import { CopyButton, EditBox, EditButton, RetryControls } from './message-actions';
 import { SystemEvent } from './system-event';
+import { SenderName } from './sender-name';
 
 function Time({ at }: { at: string }) {
   return (
@@ -110,6 +111,7 @@ function UserMessage({ message, archived }: { message: Message; archived: boolea
   }
   return (
     <div className={`msg msg--user${command ? ' msg--command' : ''}`} data-message-id={message.id}>
+      <SenderName message={message} />
       <div className="msg__bubble">{message.content}</div>
       <div className="msg__user-foot">
         {!archived && !local ? (
