@@ -185,6 +185,16 @@ describe('conversations in the dashboard (e2e, headless Chromium)', () => {
     expect(await target.textContent()).toContain('capital of France');
     await until(() => target.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight; }), Boolean, 'the match in view');
     await env.shot(page, 'conversations-05-search-opened');
+
+    // A match older than the 200 messages a conversation opens on: earlier pages load until it shows.
+    const long = await conversation('Where do flamingos sleep?', 'Long history');
+    for (let i = 0; i < 105; i++) await env.client.sendMessage(long.id, { text: `Later message ${i}`, wait: true });
+    await page.goto(env.webUrl + '/chat');
+    await page.getByTestId('conversation-search').fill('flamingos');
+    await page.getByTestId('search-results').locator(`[data-session-id="${long.id}"]`).click();
+    const old = page.locator('[data-search-hit="true"]');
+    await old.waitFor({ timeout: 20_000 });
+    expect(await old.textContent()).toContain('Where do flamingos sleep?');
   });
 
   it('exports a conversation as Markdown and JSON from its menu, and everything from Settings; importing it back adds nothing twice', async () => {

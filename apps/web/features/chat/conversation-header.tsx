@@ -28,23 +28,35 @@ function useTabTitle(title: string): void {
   }, [title]);
 }
 
-/** Opened from a search hit (`?m=<messageId>`): scrolls to that message once it is on screen and marks it briefly. */
+/**
+ * Opened from a search hit (`?m=<messageId>`): scrolls to that message once it is on screen and
+ * marks it. A match older than the loaded history is reached by loading earlier pages (the
+ * transcript's own "Show earlier messages"), a few at most.
+ */
 function useScrollToMessage(sessionId: string): void {
   useEffect(() => {
     const id = new URLSearchParams(window.location.search).get('m');
     if (!id) return;
     let tries = 0;
-    let found: HTMLElement | null = null;
+    let seen = 0;
+    let pages = 0;
     const timer = setInterval(() => {
+      tries++;
       const el = document.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(id)}"]`);
-      // Scrolled on a few ticks after it appears: the transcript's own scroll-to-latest runs on load too.
       if (el) {
-        found = el;
+        // Scrolled on a few ticks after it appears: the transcript's own scroll-to-latest runs on load too.
         el.scrollIntoView({ block: 'center' });
         el.classList.add('is-search-hit');
         el.setAttribute('data-search-hit', 'true');
+        if (++seen > 5) clearInterval(timer);
+        return;
       }
-      if (++tries > 40 || (found && tries > 6)) clearInterval(timer);
+      const earlier = document.querySelector<HTMLButtonElement>('[data-testid="load-earlier"]');
+      if (earlier && !earlier.disabled && pages < 10 && tries % 5 === 0) {
+        pages++;
+        earlier.click();
+      }
+      if (tries > 150) clearInterval(timer);
     }, 100);
     return () => clearInterval(timer);
   }, [sessionId]);
