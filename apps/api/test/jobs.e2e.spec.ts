@@ -271,6 +271,37 @@ describe('scheduled jobs over the API (e2e)', () => {
     await t.api.engine.repository.sessions.delete(gone.sessionId!);
     const lost = await t.client.runJob(gone.id, { wait: true });
     expect(lost.job).toMatchObject({ lastStatus: 'error', lastError: expect.stringMatching(/does not exist/) });
+    const [failed] = (await t.client.listJobRuns(job.id)).runs;
+    expect(failed).toMatchObject({ status: 'error', trigger: 'manual', error: expect.stringMatching(/model call failed/i), finishedAt: expect.any(String) });
+  });
+
+  it('keeps a run history: every run now, newest first with its conversation; 404 for an unknown job; gone with its job', async () => {
+    const job = await t.client.createJob({ name: 'history', prompt: 'history prompt', everySeconds: 3600 });
+    expect(await t.client.listJobRuns(job.id)).toEqual({ runs: [] });
+
+    const first = await t.client.runJob(job.id, { wait: true });
+    const second = await t.client.runJob(job.id, { wait: true });
+    expect([first.job.lastStatus, second.job.lastStatus]).toEqual(['ok', 'ok']);
+    const session = await jobSession(t, 'history');
+
+    const { runs } = await t.client.listJobRuns(job.id);
+    expect(runs).toEqual([
+      { id: expect.any(String), startedAt: second.job.lastRunAt, finishedAt: expect.any(String), status: 'ok', error: null, sessionId: session.id, trigger: 'manual' },
+      { id: expect.any(String), startedAt: first.job.lastRunAt, finishedAt: expect.any(String), status: 'ok', error: null, sessionId: session.id, trigger: 'manual' },
+    ]);
+    expect(runs[0].id).not.toBe(runs[1].id);
+    expect(new Date(runs[0].finishedAt!).getTime()).toBeGreaterThanOrEqual(new Date(runs[0].startedAt).getTime());
+    expect((await t.client.listJobRuns(job.id, { limit: 1 })).runs).toEqual([runs[0]]);
+
+    const tooMany = await rawRequest(t.api.url, 'GET', `/api/v1/jobs/${job.id}/runs?limit=51`, { headers: { authorization: `Bearer ${t.api.token}` } });
+    expect([tooMany.status, tooMany.json.error?.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const unknown = await apiError(t.client.listJobRuns('nope'));
+    expect([unknown.status, unknown.code]).toEqual([404, 'JOB_NOT_FOUND']);
+
+    await t.client.deleteJob(job.id);
+    const deleted = await apiError(t.client.listJobRuns(job.id));
+    expect(deleted.code).toBe('JOB_NOT_FOUND');
+    expect(await t.api.app.get(JobStore).listRuns(job.id)).toEqual([]);
   });
 });
 
@@ -356,6 +387,11 @@ describe('scheduled jobs across restarts (e2e)', () => {
     expect(await t.client.getJob(cut.id)).toMatchObject({ lastStatus: 'interrupted', lastError: expect.stringMatching(/restart/) });
     // One catch-up run only, however many slots were missed.
     expect((await conversation(t, lateSession.id)).filter((m) => m.role === 'user')).toHaveLength(1);
+    // The history says which run was a catch-up, which was skipped, and which was cut short.
+    expect((await t.client.listJobRuns(late.id)).runs).toEqual([expect.objectContaining({ trigger: 'catch_up', status: 'ok', sessionId: lateSession.id })]);
+    expect((await t.client.listJobRuns(stale.id)).runs).toEqual([
+      expect.objectContaining({ trigger: 'schedule', status: 'missed', sessionId: null, error: expect.stringMatching(/missed by 2d/) }),
+    ]);
   });
 
   it('takes the grace window from SWITCHBOARD_JOBS_MISSED_GRACE_SECONDS', async () => {

@@ -126,6 +126,93 @@ describe('JobStore', () => {
     expect(await jobs.markRunningInterrupted()).toEqual([]);
   });
 
+  describe('run history', () => {
+    it('records a run with its start, then its end, and lists runs newest first', async () => {
+      const job = await jobs.create(apiJob(), T0);
+      await jobs.beginRun(job.id, { at: later(10), requireEnabled: false, run: { id: 'run-1', trigger: 'manual' } });
+      expect(await jobs.listRuns(job.id)).toEqual([
+        { id: 'run-1', startedAt: later(10).toISOString(), finishedAt: null, status: 'running', error: null, sessionId: null, trigger: 'manual' },
+      ]);
+      expect(await jobs.finishRun('run-1', { at: later(20), status: 'ok', error: null, sessionId: 'session-a' })).toEqual({
+        id: 'run-1',
+        startedAt: later(10).toISOString(),
+        finishedAt: later(20).toISOString(),
+        status: 'ok',
+        error: null,
+        sessionId: 'session-a',
+        trigger: 'manual',
+      });
+      const second = await jobs.startRun(job.id, { at: later(30), trigger: 'catch_up' });
+      await jobs.finishRun(second.id, { at: later(40), status: 'error', error: 'boom', sessionId: 'session-b' });
+      await jobs.startRun(job.id, { at: later(50), trigger: 'schedule', status: 'missed', error: 'Skipped' });
+      const runs = await jobs.listRuns(job.id);
+      expect(runs.map((r) => [r.trigger, r.status, r.sessionId])).toEqual([
+        ['schedule', 'missed', null],
+        ['catch_up', 'error', 'session-b'],
+        ['manual', 'ok', 'session-a'],
+      ]);
+      expect(runs[0]).toMatchObject({ finishedAt: later(50).toISOString(), error: 'Skipped' });
+      expect(await jobs.listRuns(job.id, 2)).toEqual(runs.slice(0, 2));
+      // A beginRun that does not start (disabled job, timer race) records nothing.
+      await jobs.update(job.id, { enabled: false });
+      expect(await jobs.beginRun(job.id, { at: later(60), requireEnabled: true, run: { id: 'run-x', trigger: 'schedule' } })).toBeNull();
+      expect(await jobs.listRuns(job.id)).toHaveLength(3);
+    });
+
+    it('keeps the last 50 runs of each job, pruning in the same write', async () => {
+      const a = await jobs.create(apiJob({ name: 'a' }), T0);
+      const b = await jobs.create(apiJob({ name: 'b' }), T0);
+      await jobs.startRun(b.id, { at: later(0), trigger: 'manual' });
+      for (let i = 1; i <= 53; i++) await jobs.startRun(a.id, { at: later(i * 1000), trigger: 'schedule', status: 'ok' });
+      const runs = await jobs.listRuns(a.id, 50);
+      expect(runs).toHaveLength(50);
+      expect(runs[0].startedAt).toBe(later(53_000).toISOString());
+      expect(runs[49].startedAt).toBe(later(4000).toISOString());
+      expect(await jobs.listRuns(a.id, 500)).toHaveLength(50);
+      const count = await db.ds.query(`SELECT COUNT(*) AS n FROM "job_runs" WHERE "job_id" = ?`, [a.id]);
+      expect(Number(count[0].n)).toBe(50);
+      // Another job's history is its own.
+      expect(await jobs.listRuns(b.id)).toHaveLength(1);
+    });
+
+    it('scrubs and shortens errors, ignores a finish of a gone run, refuses a run of a missing job', async () => {
+      const job = await jobs.create(apiJob(), T0);
+      const run = await jobs.startRun(job.id, { at: later(1), trigger: 'manual' });
+      const key = 'sk-' + 'a'.repeat(40);
+      const done = await jobs.finishRun(run.id, { at: later(2), status: 'error', error: `bad key ${key} ` + 'x'.repeat(2000), sessionId: null });
+      expect(done!.error).not.toContain(key);
+      expect(done!.error).toContain('[REDACTED]');
+      expect(done!.error!.length).toBeLessThanOrEqual(500);
+      expect(await jobs.finishRun('nope', { at: later(3), status: 'ok', error: null, sessionId: null })).toBeNull();
+      await expect(jobs.startRun('nope', { at: later(4), trigger: 'manual' })).rejects.toMatchObject({ code: 'JOB_NOT_FOUND' });
+    });
+
+    it('marks running runs interrupted on restart, and deleting a job deletes its runs', async () => {
+      const job = await jobs.create(apiJob(), T0);
+      await jobs.beginRun(job.id, { at: later(1), requireEnabled: false, run: { id: 'run-1', trigger: 'schedule' } });
+      await jobs.markRunningInterrupted(later(5));
+      expect(await jobs.listRuns(job.id)).toEqual([
+        expect.objectContaining({ id: 'run-1', status: 'interrupted', finishedAt: later(5).toISOString(), error: expect.stringMatching(/restart/) }),
+      ]);
+      await jobs.delete(job.id);
+      expect(await jobs.listRuns(job.id)).toEqual([]);
+      expect(await db.ds.query(`SELECT * FROM "job_runs"`)).toEqual([]);
+    });
+
+    it('its migration is reversible', async () => {
+      const runner = db.ds.createQueryRunner();
+      try {
+        await db.ds.undoLastMigration();
+        expect(await runner.hasTable('job_runs')).toBe(false);
+        expect(await runner.hasTable('jobs')).toBe(true);
+        await db.ds.runMigrations();
+        expect(await runner.hasTable('job_runs')).toBe(true);
+      } finally {
+        await runner.release();
+      }
+    });
+  });
+
   describe('syncConfigJobs', () => {
     it('creates config jobs by name, unarmed', async () => {
       const r = await jobs.syncConfigJobs([configJob(), configJob({ name: 'weekly', schedule: { kind: 'cron', cron: '@weekly', timezone: null } })], T0);

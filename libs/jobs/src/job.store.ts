@@ -1,7 +1,19 @@
 import type { EntityManager } from 'typeorm';
-import { ErrorCode, SwitchboardError, type Channel, type Job, type JobRunStatus, type JobSource } from '@switchboard/protocol';
+import {
+  ErrorCode,
+  JOB_RUNS_KEPT,
+  SwitchboardError,
+  scrubSecretShapes,
+  type Channel,
+  type Job,
+  type JobRun,
+  type JobRunStatus,
+  type JobRunTrigger,
+  type JobSource,
+} from '@switchboard/protocol';
 import { inTransaction, runWrite, selectRows, newId } from '@switchboard/persistence';
 import { JobEntity } from './job.entity';
+import { JobRunEntity } from './job-run.entity';
 import type { JobSchedule } from './job-schedule';
 
 /** Where a job's prompt goes: an existing session, or the session of a (channel, peer), created on demand. */
@@ -95,6 +107,60 @@ function toJob(row: JobRow): Job {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+interface JobRunRow {
+  id: string;
+  started_at: string;
+  finished_at: string | null;
+  status: JobRunStatus;
+  error: string | null;
+  session_id: string | null;
+  trigger: JobRunTrigger;
+}
+
+const RUN_COLUMNS = `"id", "started_at", "finished_at", "status", "error", "session_id", "trigger"`;
+
+/** The longest error a run keeps (the job's own last_error is unchanged). */
+export const JOB_RUN_ERROR_MAX_CHARS = 500;
+
+/** A run's error as stored: secret shapes scrubbed, cut short. */
+export function runErrorText(error: string | null): string | null {
+  if (error === null) return null;
+  const scrubbed = scrubSecretShapes(error);
+  return scrubbed.length > JOB_RUN_ERROR_MAX_CHARS ? scrubbed.slice(0, JOB_RUN_ERROR_MAX_CHARS - 1) + '…' : scrubbed;
+}
+
+function toJobRun(row: JobRunRow): JobRun {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    status: row.status,
+    error: row.error,
+    sessionId: row.session_id,
+    trigger: row.trigger,
+  };
+}
+
+/** The start of a run in the history. */
+export interface JobRunStart {
+  /** The run's id (made up when absent). */
+  id?: string;
+  at: Date;
+  trigger: JobRunTrigger;
+  /** `running` until finished; a skipped run is recorded `missed`, already finished. */
+  status?: JobRunStatus;
+  error?: string | null;
+  sessionId?: string | null;
+}
+
+/** The end of a run in the history. */
+export interface JobRunEnd {
+  at: Date;
+  status: JobRunStatus;
+  error: string | null;
+  sessionId: string | null;
 }
 
 function scheduleColumns(schedule: JobSchedule): Pick<JobEntity, 'scheduleKind' | 'cron' | 'timezone' | 'everySeconds'> {
@@ -214,9 +280,13 @@ export class JobStore {
 
   /**
    * Marks a run as started (`running`, last_run_at, and for a scheduled run its next slot) in one
-   * step; null when the job is gone, or disabled and `requireEnabled` (a timer that lost a race).
+   * step, with `run` also recording it in the history; null when the job is gone, or disabled
+   * and `requireEnabled` (a timer that lost a race).
    */
-  async beginRun(id: string, opts: { at: Date; nextRunAt?: string; requireEnabled: boolean }): Promise<Job | null> {
+  async beginRun(
+    id: string,
+    opts: { at: Date; nextRunAt?: string; requireEnabled: boolean; run?: { id: string; trigger: JobRunTrigger } },
+  ): Promise<Job | null> {
     return inTransaction(this.manager, async (m) => {
       const row = await this.row(m, 'id', id);
       if (!row || (opts.requireEnabled && !bool(row.enabled))) return null;
@@ -224,6 +294,8 @@ export class JobStore {
       const set: Partial<JobEntity> = { lastRunAt: at, lastStatus: 'running', lastError: null, updatedAt: at };
       if (opts.nextRunAt !== undefined) set.nextRunAt = opts.nextRunAt;
       await m.createQueryBuilder().update(JobEntity).set(set).where('"id" = :id', { id }).execute();
+      // With `run`, the run's start goes into the history in the same step.
+      if (opts.run) await this.insertRun(m, id, { id: opts.run.id, at: opts.at, trigger: opts.run.trigger });
       return toJob((await this.row(m, 'id', id))!);
     });
   }
@@ -240,8 +312,89 @@ export class JobStore {
           .where(`"last_status" = 'running'`)
           .execute();
       }
+      await m
+        .createQueryBuilder()
+        .update(JobRunEntity)
+        .set({ status: 'interrupted', error: 'The run was cut short by a restart.', finishedAt: now.toISOString() })
+        .where(`"status" = 'running'`)
+        .execute();
       return rows.map((r) => r.id);
     });
+  }
+
+  /**
+   * Records the start of a run in the job's history (and prunes it to the last 50 in the same
+   * write); JOB_NOT_FOUND when the job is gone.
+   */
+  async startRun(jobId: string, start: JobRunStart): Promise<JobRun> {
+    return inTransaction(this.manager, async (m) => {
+      if (!(await this.row(m, 'id', jobId))) throw notFound(jobId);
+      const id = await this.insertRun(m, jobId, start);
+      return toJobRun((await this.runRow(m, id))!);
+    });
+  }
+
+  /** Records how a run ended; null when it is gone (its job was deleted, or it was pruned). */
+  async finishRun(runId: string, end: JobRunEnd): Promise<JobRun | null> {
+    return inTransaction(this.manager, async (m) => {
+      if (!(await this.runRow(m, runId))) return null;
+      await m
+        .createQueryBuilder()
+        .update(JobRunEntity)
+        .set({ finishedAt: end.at.toISOString(), status: end.status, error: runErrorText(end.error), sessionId: end.sessionId })
+        .where('"id" = :id', { id: runId })
+        .execute();
+      return toJobRun((await this.runRow(m, runId))!);
+    });
+  }
+
+  /** The job's runs, newest first (at most `limit`, and never more than the 50 kept). */
+  async listRuns(jobId: string, limit = 20): Promise<JobRun[]> {
+    const n = Math.max(1, Math.min(JOB_RUNS_KEPT, Math.floor(limit)));
+    const rows = await selectRows<JobRunRow>(
+      this.manager,
+      `SELECT ${RUN_COLUMNS} FROM "job_runs" WHERE "job_id" = :jobId ORDER BY "started_at" DESC, "id" DESC LIMIT ${n}`,
+      { jobId },
+    );
+    return rows.map(toJobRun);
+  }
+
+  private async insertRun(m: EntityManager, jobId: string, start: JobRunStart): Promise<string> {
+    const id = start.id ?? newId();
+    const status = start.status ?? 'running';
+    await m
+      .createQueryBuilder()
+      .insert()
+      .into(JobRunEntity)
+      .values({
+        id,
+        jobId,
+        startedAt: start.at.toISOString(),
+        finishedAt: status === 'running' ? null : start.at.toISOString(),
+        status,
+        error: runErrorText(start.error ?? null),
+        sessionId: start.sessionId ?? null,
+        trigger: start.trigger,
+      })
+      .execute();
+    // Keep the last 50 runs of the job: older ones go in the same write.
+    // (Pruned on every insert, so a job has at most 51 rows here.)
+    const ids = await selectRows<{ id: string }>(m, `SELECT "id" FROM "job_runs" WHERE "job_id" = :jobId ORDER BY "started_at" DESC, "id" DESC`, { jobId });
+    const old = ids.slice(JOB_RUNS_KEPT);
+    if (old.length) {
+      await m
+        .createQueryBuilder()
+        .delete()
+        .from(JobRunEntity)
+        .where('"id" IN (:...ids)', { ids: old.map((r) => r.id) })
+        .execute();
+    }
+    return id;
+  }
+
+  private async runRow(m: EntityManager, id: string): Promise<JobRunRow | null> {
+    const rows = await selectRows<JobRunRow>(m, `SELECT ${RUN_COLUMNS} FROM "job_runs" WHERE "id" = :id`, { id });
+    return rows[0] ?? null;
   }
 
   /**

@@ -2,4 +2,5 @@
 export * from './index';
 export * from './job.store';
 export { JobEntity } from './job.entity';
+export { JobRunEntity } from './job-run.entity';
 export { jobsEntities, jobsMigrations } from './jobs-schema';

@@ -57,7 +57,16 @@ import type {
   UpdateMemoryRequest,
   UpdateMemorySettingsRequest,
 } from './memory';
-import type { CreateJobRequest, Job, JobsResponse, RunJobRequest, RunJobResponse, UpdateJobRequest } from './jobs';
+import type {
+  CreateJobRequest,
+  Job,
+  JobRunsResponse,
+  JobsResponse,
+  ListJobRunsQuery,
+  RunJobRequest,
+  RunJobResponse,
+  UpdateJobRequest,
+} from './jobs';
 import type { AssistantConfigResponse, ProviderStatusResponse } from './providers';
 import { ROUTE_PATHS, routePath, type RouteId, type RouteParams } from './route-paths';
 import type { DeliveryCursorResponse, PutDeliveryCursorRequest, PutDeliveryCursorResponse } from './delivery';
@@ -291,6 +300,10 @@ export class SwitchboardClient {
   /** Runs a job now; `started: false` when it is already running. */
   runJob(jobId: string, body: RunJobRequest = {}): Promise<RunJobResponse> {
     return this.route('runJob', { id: jobId }, body);
+  }
+  /** The job's last runs, newest first (`limit` at most 50, default 20). */
+  listJobRuns(jobId: string, query: ListJobRunsQuery = {}): Promise<JobRunsResponse> {
+    return this.route('listJobRuns', { id: jobId }, undefined, query);
   }
 
   // ---- memory ----

@@ -153,3 +153,30 @@ export const runJobResponseSchema = z.object({
   job: jobSchema,
 });
 export type RunJobResponse = z.infer<typeof runJobResponseSchema>;
+
+/** What started a run: its schedule, "run now", or the catch-up of a run missed while the server was down. */
+export const jobRunTriggerSchema = z.enum(['schedule', 'manual', 'catch_up']);
+export type JobRunTrigger = z.infer<typeof jobRunTriggerSchema>;
+
+/** How many runs the API keeps per job (older ones are pruned). */
+export const JOB_RUNS_KEPT = 50;
+
+/** One run of a job, from its run history. */
+export const jobRunSchema = z.object({
+  id: z.string(),
+  startedAt: isoDate,
+  finishedAt: isoDate.nullable().describe('null while running'),
+  status: jobRunStatusSchema,
+  error: z.string().nullable().describe('a short error, secrets scrubbed'),
+  sessionId: z.string().nullable().describe('the conversation the run used (it may have been deleted since)'),
+  trigger: jobRunTriggerSchema,
+});
+export type JobRun = z.infer<typeof jobRunSchema>;
+
+export const listJobRunsQuerySchema = z
+  .object({ limit: z.coerce.number().int().min(1).max(JOB_RUNS_KEPT).optional().describe(`at most ${JOB_RUNS_KEPT}, default 20`) })
+  .strict();
+export type ListJobRunsQuery = z.infer<typeof listJobRunsQuerySchema>;
+
+export const jobRunsResponseSchema = z.object({ runs: z.array(jobRunSchema).describe('newest first') });
+export type JobRunsResponse = z.infer<typeof jobRunsResponseSchema>;

@@ -59,6 +59,7 @@ export const ROUTE_PATHS = {
   updateJob: ['PATCH', '/api/v1/jobs/{id}'],
   deleteJob: ['DELETE', '/api/v1/jobs/{id}'],
   runJob: ['POST', '/api/v1/jobs/{id}/run'],
+  listJobRuns: ['GET', '/api/v1/jobs/{id}/runs'],
   // access (pairing codes, approved users)
   checkAccess: ['POST', `${A}/check`],
   listPendingPairings: ['GET', `${A}/pending`],

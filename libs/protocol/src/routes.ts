@@ -35,7 +35,16 @@ import {
   updateMemoryRequestSchema,
   updateMemorySettingsRequestSchema,
 } from './memory';
-import { createJobRequestSchema, jobSchema, jobsResponseSchema, runJobRequestSchema, runJobResponseSchema, updateJobRequestSchema } from './jobs';
+import {
+  createJobRequestSchema,
+  jobRunsResponseSchema,
+  jobSchema,
+  jobsResponseSchema,
+  listJobRunsQuerySchema,
+  runJobRequestSchema,
+  runJobResponseSchema,
+  updateJobRequestSchema,
+} from './jobs';
 import { assistantConfigResponseSchema, providerStatusResponseSchema } from './providers';
 import {
   accessCheckRequestSchema,
@@ -270,6 +279,13 @@ const details = {
   updateJob: { summary: 'Change a job', auth: T, body: updateJobRequestSchema, response: jobSchema, errors: [400, 403, 404] },
   deleteJob: { summary: 'Delete a job (config jobs can only be disabled)', auth: T, response: okResponseSchema, errors: [403, 404] },
   runJob: { summary: 'Run a job now', auth: T, body: runJobRequestSchema, response: runJobResponseSchema, errors: [404] },
+  listJobRuns: {
+    summary: "A job's last runs, newest first (the last 50 are kept)",
+    auth: T,
+    query: listJobRunsQuerySchema,
+    response: jobRunsResponseSchema,
+    errors: [400, 404],
+  },
 
   checkAccess: {
     summary: 'Is a user allowed? Creates a pairing code for an unknown one',

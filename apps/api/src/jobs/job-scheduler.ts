@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { Job, JobRunStatus, Message } from '@switchboard/protocol';
+import type { Job, JobRunStatus, JobRunTrigger, Message } from '@switchboard/protocol';
 import { ConfigError, type LoadedConfig } from '@switchboard/models';
 import { SessionEngine, SessionRepository } from '@switchboard/session/server';
 import {
@@ -23,7 +24,11 @@ const jobsEnvSchema = z.object({
   SWITCHBOARD_JOBS_MISSED_GRACE_SECONDS: z.coerce.number().int().min(0).max(366 * 24 * 3600).optional(),
 });
 
-type Trigger = 'schedule' | 'manual';
+/** `catch_up`: a scheduled run that fell due while the server was down (or asleep), run late once. */
+type Trigger = JobRunTrigger;
+
+/** A timer firing this late is a catch-up, not an ordinary scheduled run. */
+const CATCH_UP_AFTER_MS = 1000;
 
 interface RunHandle {
   /** Resolves once the run is recorded as `running` (its prompt is about to be sent). */
@@ -139,9 +144,11 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
       case 'wait':
         this.setTimer(current.id, plan.delayMs);
         return current;
-      case 'run':
-        if (plan.missedByMs > 1000) this.logger.info({ jobId: job.id, job: job.name, missedBy: describeDuration(plan.missedByMs) }, 'catching up a missed job run');
-        return (this.launch(current, 'schedule')?.begun ?? Promise.resolve(current)).catch(() => current);
+      case 'run': {
+        const catchUp = plan.missedByMs > CATCH_UP_AFTER_MS;
+        if (catchUp) this.logger.info({ jobId: job.id, job: job.name, missedBy: describeDuration(plan.missedByMs) }, 'catching up a missed job run');
+        return (this.launch(current, catchUp ? 'catch_up' : 'schedule')?.begun ?? Promise.resolve(current)).catch(() => current);
+      }
       case 'skip': {
         const next = nextRunAt(scheduleOf(current), now).toISOString();
         const lastError =
@@ -149,6 +156,7 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
           `more than the ${describeDuration(this.graceMs)} grace window. Next run at ${next}.`;
         this.logger.warn({ jobId: job.id, job: job.name, dueAt: current.nextRunAt, next }, 'missed job run skipped');
         const skipped = await this.store.update(current.id, { lastStatus: 'missed', lastError, nextRunAt: next }, now);
+        await this.store.startRun(current.id, { at: now, trigger: 'schedule', status: 'missed', error: lastError });
         return this.arm(skipped);
       }
     }
@@ -182,6 +190,8 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   private async execute(job: Job, trigger: Trigger, markBegun: (job: Job) => void, failBegun: (err: unknown) => void): Promise<Job> {
     const log = this.logger.child({ jobId: job.id, job: job.name });
     const startedAt = new Date();
+    const scheduled = trigger !== 'manual';
+    const runId = randomUUID();
     let final: Job = job;
     try {
       let current: Job | null;
@@ -189,8 +199,9 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
         // The next slot is fixed when the run starts, so a crash mid-run never repeats this slot.
         current = await this.store.beginRun(job.id, {
           at: startedAt,
-          requireEnabled: trigger === 'schedule',
-          ...(trigger === 'schedule' ? { nextRunAt: nextRunAt(scheduleOf(job), startedAt).toISOString() } : {}),
+          requireEnabled: scheduled,
+          ...(scheduled ? { nextRunAt: nextRunAt(scheduleOf(job), startedAt).toISOString() } : {}),
+          run: { id: runId, trigger },
         });
       } catch (err) {
         failBegun(err);
@@ -205,6 +216,7 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
       markBegun(current);
       const outcome = await this.send(current, trigger, log);
       final = await this.store.update(job.id, { lastStatus: outcome.status, lastError: outcome.error });
+      await this.store.finishRun(runId, { at: new Date(), status: outcome.status, error: outcome.error, sessionId: outcome.sessionId });
       log.info({ status: outcome.status, sessionId: outcome.sessionId, ms: Date.now() - startedAt.getTime() }, 'job run finished');
     } catch (err) {
       // The job was deleted meanwhile, or the database closed during shutdown.

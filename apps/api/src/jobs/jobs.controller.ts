@@ -1,14 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   type CreateJobRequest,
   type Job,
+  type JobRunsResponse,
   type JobsResponse,
+  type ListJobRunsQuery,
   type OkResponse,
   type RunJobRequest,
   type RunJobResponse,
   type UpdateJobRequest,
 } from '@switchboard/protocol';
-import { routeBody } from '../core/route-pipes';
+import { routeBody, routeQuery } from '../core/route-pipes';
 import { JobsService } from './jobs.service';
 
 /** REST door to scheduled jobs: each route is one service call. */
@@ -40,6 +42,11 @@ export class JobsController {
   async remove(@Param('id') id: string): Promise<OkResponse> {
     await this.jobs.delete(id);
     return { ok: true };
+  }
+
+  @Get(':id/runs')
+  async runs(@Param('id') id: string, @Query(routeQuery('listJobRuns')) query: ListJobRunsQuery): Promise<JobRunsResponse> {
+    return { runs: await this.jobs.runs(id, query.limit ?? 20) };
   }
 
   @Post(':id/run')

@@ -5,6 +5,7 @@ import {
   SwitchboardError,
   type CreateJobRequest,
   type Job,
+  type JobRun,
   type RunJobResponse,
   type UpdateJobRequest,
 } from '@switchboard/protocol';
@@ -115,6 +116,12 @@ export class JobsService {
     const handle = this.scheduler.runNow(job);
     if (!handle) return { started: false, job: await this.store.require(id) };
     return { started: true, job: await (wait ? handle.done : handle.begun) };
+  }
+
+  /** The job's last runs, newest first; JOB_NOT_FOUND for an unknown job. */
+  async runs(id: string, limit = 20): Promise<JobRun[]> {
+    await this.store.require(id);
+    return this.store.listRuns(id, limit);
   }
 
   /** The schedule after a patch: cron and everySeconds replace each other; timezone only applies to cron. */
