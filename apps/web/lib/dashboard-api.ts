@@ -46,6 +46,7 @@ export type ApiClient = Pick<
   | 'updateJob'
   | 'deleteJob'
   | 'runJob'
+  | 'listJobRuns'
   | 'getProviderStatus'
   | 'getAssistantConfig'
 >;

@@ -16,6 +16,8 @@ export const queryKeys = {
   memoriesAll: ['memories'] as const,
   memorySettings: ['memory-settings'] as const,
   jobs: ['jobs'] as const,
+  /** Under `jobs`, so invalidating the jobs invalidates every job's runs too. */
+  jobRuns: (jobId: string, limit: number, lastRunAt: string | null, lastStatus: string | null) => ['jobs', jobId, 'runs', limit, lastRunAt, lastStatus] as const,
   providerStatus: ['provider-status'] as const,
   assistantConfig: ['assistant-config'] as const,
 };

@@ -1,8 +1,8 @@
 'use client';
 import Link from 'next/link';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
-import type { CreateJobRequest, Job, JobRunStatus, Session, UpdateJobRequest } from '@switchboard/protocol';
+import { JOB_RUNS_KEPT, type CreateJobRequest, type Job, type JobRunStatus, type JobRunTrigger, type Session, type UpdateJobRequest } from '@switchboard/protocol';
 import { useApi } from '../../lib/api-context';
 import { apiErrorOf } from '../../lib/api-errors';
 import { sessionTitle } from '../../lib/format';
@@ -25,6 +25,16 @@ const STATUS_PILL: Record<JobRunStatus, string> = {
   interrupted: 'pill--muted',
   missed: 'pill--muted',
 };
+
+const TRIGGER_LABEL: Record<JobRunTrigger, string> = {
+  schedule: 'scheduled',
+  manual: 'run now',
+  catch_up: 'caught up',
+};
+
+/** Runs shown at first, and how many more each "Show more" asks for. */
+const RUNS_FIRST = 5;
+const RUNS_MORE = 10;
 
 function when(iso: string | null): string {
   if (!iso) return '—';
@@ -225,6 +235,56 @@ function JobForm({ job, sessions, onDone }: { job: Job | null; sessions: Session
   );
 }
 
+/** A job's last runs, newest first, each with the conversation it used; "Show more" asks the API for more. */
+function JobRuns({ job }: { job: Job }) {
+  const api = useApi();
+  const [limit, setLimit] = useState(RUNS_FIRST);
+  const headId = `job-${job.id}-runs`;
+  // The key follows the job's last run, so a run that starts or ends (seen by the jobs poll) refreshes the list.
+  const { data, error, isFetching } = useQuery({
+    queryKey: queryKeys.jobRuns(job.id, limit, job.lastRunAt, job.lastStatus),
+    queryFn: () => api.client.listJobRuns(job.id, { limit }),
+    placeholderData: keepPreviousData,
+  });
+  const runs = data?.runs ?? [];
+  if (!data && !error) return null;
+  return (
+    <section className="job__runs" aria-labelledby={headId}>
+      <h3 id={headId} className="job__runs-title">
+        Last runs
+      </h3>
+      {error && !data ? <p className="notice notice--error">Could not load the runs: {apiErrorOf(error).message}</p> : null}
+      {data && runs.length === 0 ? <p className="hint">No runs yet.</p> : null}
+      {runs.length ? (
+        <ol className="job__run-list" data-testid="job-runs">
+          {runs.map((r) => (
+            <li key={r.id} className="job__run" data-run-status={r.status}>
+              <span className={`pill ${STATUS_PILL[r.status]}`}>{STATUS_LABEL[r.status]}</span>
+              <time dateTime={r.startedAt}>{when(r.startedAt)}</time>
+              <span className="muted">{TRIGGER_LABEL[r.trigger]}</span>
+              {r.sessionId ? (
+                <Link href={`/chat/${r.sessionId}`} aria-label={`Conversation of the run at ${when(r.startedAt)}`}>
+                  conversation
+                </Link>
+              ) : null}
+              {r.error ? (
+                <span className="job__run-error" title={r.error}>
+                  {r.error}
+                </span>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+      {runs.length >= limit && limit < JOB_RUNS_KEPT ? (
+        <button type="button" className="btn btn--sm btn--ghost" onClick={() => setLimit((n) => Math.min(JOB_RUNS_KEPT, n + RUNS_MORE))} disabled={isFetching}>
+          Show more
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
 function JobCard({ job, sessions, onEdit }: { job: Job; sessions: Session[]; onEdit: () => void }) {
   const api = useApi();
   const qc = useQueryClient();
@@ -301,6 +361,7 @@ function JobCard({ job, sessions, onEdit }: { job: Job; sessions: Session[]; onE
         ) : null}
       </dl>
       <p className="job__prompt">{job.prompt}</p>
+      <JobRuns job={job} />
       {job.lastStatus === 'error' && job.lastError ? <p className="notice notice--error">Last run failed: {job.lastError}</p> : null}
       {ran ? (
         <p className="notice" role="status">
