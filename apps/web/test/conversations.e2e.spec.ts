@@ -7,33 +7,9 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { Session } from '@switchboard/protocol';
-import { startWebTestEnv, type WebTestEnv } from './web-harness';
+import { axeSerious, until, startWebTestEnv, type WebTestEnv } from './web-harness';
 
 jest.setTimeout(180_000);
-
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's serious and critical violations on the page, as lines. */
-async function axeSerious(page: Page, where: string): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  return found.map((f) => `${where}: ${f}`);
-}
-
-/** Polls until `predicate` holds (Jest has no expect.poll). */
-async function until<T>(fn: () => Promise<T>, predicate: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (predicate(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('conversations in the dashboard (e2e, headless Chromium)', () => {
   let env: WebTestEnv;
@@ -269,24 +245,24 @@ describe('conversations in the dashboard (e2e, headless Chromium)', () => {
         const r = p.locator(`[data-testid="conversation-row"][data-session-id="${s.id}"]`);
         await r.getByTestId('conversation-menu').click();
         await p.getByTestId('menu-rename').waitFor();
-        problems.push(...(await axeSerious(p, `${where} row menu`)));
+        problems.push(...(await axeSerious(p)).map((line) => `${where} row menu: ${line}`));
         await p.keyboard.press('Escape');
         await p.getByTestId('select-mode').click();
         await r.getByRole('checkbox').check();
-        problems.push(...(await axeSerious(p, `${where} select mode`)));
+        problems.push(...(await axeSerious(p)).map((line) => `${where} select mode: ${line}`));
         await p.getByTestId('select-mode').click();
         await p.getByTestId('conversation-search').fill('accessible capital');
         await p.getByTestId('search-results').locator(`[data-session-id="${s.id}"]`).waitFor();
-        problems.push(...(await axeSerious(p, `${where} search`)));
+        problems.push(...(await axeSerious(p)).map((line) => `${where} search: ${line}`));
         if (dark && size.width > 500) await env.shot(p, 'conversations-12-desktop-dark-search');
         await p.goto(`${env.webUrl}/chat/${s.id}`);
         await p.getByTestId('conversation-actions').click();
         await p.getByTestId('menu-export-json').waitFor();
-        problems.push(...(await axeSerious(p, `${where} conversation menu`)));
+        problems.push(...(await axeSerious(p)).map((line) => `${where} conversation menu: ${line}`));
         await p.goto(env.webUrl + '/chat/new');
         await p.getByTestId('new-options-toggle').click();
         await p.getByTestId('new-project').waitFor();
-        problems.push(...(await axeSerious(p, `${where} new`)));
+        problems.push(...(await axeSerious(p)).map((line) => `${where} new: ${line}`));
         if (dark && size.width < 500) await env.shot(p, 'conversations-10-phone-new-dark');
         await p.close();
       }

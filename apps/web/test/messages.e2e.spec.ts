@@ -4,36 +4,10 @@
  * another model, edit and resend with the archive, copy, the slash menu by keyboard, Esc stops a
  * reply, Jump to latest, the shortcuts overlay, a command shown before the reply it produced.
  */
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { startWebTestEnv, type WebTestEnv } from './web-harness';
-
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function axeSerious(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
+import { axeSerious, until, startWebTestEnv, type WebTestEnv } from './web-harness';
 
 jest.setTimeout(120_000);
-
-/** Polls until `predicate` holds. */
-async function until<T>(fn: () => Promise<T>, predicate: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (predicate(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('message actions in the dashboard (e2e, headless Chromium)', () => {
   let env: WebTestEnv;

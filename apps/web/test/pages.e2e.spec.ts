@@ -3,36 +3,10 @@
  * fake LLM): the Jobs page, no sideways scrolling at phone widths on every page, and an axe-core
  * accessibility audit of every page in both themes at desktop and phone sizes.
  */
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { startWebTestEnv, type WebTestEnv } from './web-harness';
+import { axeSerious, startWebTestEnv, type WebTestEnv } from './web-harness';
 
 jest.setTimeout(240_000);
-
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-interface AxeFinding {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string; summary: string }>;
-}
-
-/** Runs axe-core in the page; returns the serious and critical violations. */
-async function axeSerious(page: Page): Promise<AxeFinding[]> {
-  await page.evaluate(AXE_SOURCE);
-  const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Array<Record<string, unknown>> }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: String(v.id),
-      impact: (v.impact as string | null) ?? null,
-      help: String(v.help),
-      nodes: (v.nodes as Array<{ target: unknown[]; failureSummary?: string }>).slice(0, 5).map((n) => ({ target: n.target.join(' '), summary: (n.failureSummary ?? '').slice(0, 300) })),
-    }));
-  });
-  return found.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
 
 describe('jobs, phone widths and accessibility (e2e, headless Chromium)', () => {
   let env: WebTestEnv;
@@ -285,12 +259,12 @@ describe('jobs, phone widths and accessibility (e2e, headless Chromium)', () => 
         await env.context.clearCookies();
         await page.goto(env.webUrl + '/signin');
         await page.getByLabel('API token').waitFor();
-        for (const v of await axeSerious(page)) problems.push(`signin ${where}: ${v.id} (${v.impact}) ${v.help} — ${JSON.stringify(v.nodes)}`);
+        for (const v of await axeSerious(page)) problems.push(`signin ${where}: ${v}`);
         await env.signIn(page);
         for (const p of pages()) {
           await page.goto(env.webUrl + p.path);
           await p.ready(page);
-          for (const v of await axeSerious(page)) problems.push(`${p.name} ${where}: ${v.id} (${v.impact}) ${v.help} — ${JSON.stringify(v.nodes)}`);
+          for (const v of await axeSerious(page)) problems.push(`${p.name} ${where}: ${v}`);
           if (dark) await env.shot(page, `dark-${size.width}-${p.name}`);
         }
         await page.close();

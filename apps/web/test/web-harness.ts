@@ -3,7 +3,7 @@
  * real built dashboard (`apps/web/dist/server.js`), and Debian's Chromium driven by
  * playwright-core. Every process is started here and stopped by its own pid.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -113,5 +113,31 @@ export async function startWebTestEnv(): Promise<WebTestEnv> {
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now, one line each: rule (impact) help — first targets and why. */
+export async function axeSerious(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    type Found = { id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> };
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: Found[] }> } }).axe;
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}) ${v.help} — ${v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}${n.failureSummary ? `: ${n.failureSummary.slice(0, 300)}` : ''}`).join('; ')}`);
+  });
+}
+
+/** Polls until `predicate` holds (Jest has no expect.poll). */
+export async function until<T>(fn: () => Promise<T>, predicate: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+  const start = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (predicate(v)) return v;
+    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

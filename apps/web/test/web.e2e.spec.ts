@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { startWebTestEnv, TOKEN, type WebTestEnv } from './web-harness';
+import { until, startWebTestEnv, TOKEN, type WebTestEnv } from './web-harness';
 
 jest.setTimeout(90_000);
 
@@ -42,17 +42,6 @@ async function send(page: Page, text: string): Promise<void> {
   const box = page.getByLabel('Message', { exact: true });
   await box.fill(text);
   await box.press('Enter');
-}
-
-/** Polls until `predicate` holds (Jest has no expect.poll). */
-async function until<T>(fn: () => Promise<T>, predicate: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (predicate(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`Timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const lastReply = (page: Page) => page.locator('article.msg--assistant').last();

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { DataSource, EntityManager } from 'typeorm';
-import { kv, openKvTestDatabase as openTestDatabase, type KvTestDatabase as TestDatabase } from './testing/kv-test-database';
+import { kv, openKvTestDatabase as openTestDatabase, type KvTestDatabase as TestDatabase } from './testing';
 import { sqliteConnection } from './sqlite-data-source';
 import { createTransactionRunner, type TransactionRunner } from './transaction-runner';
 

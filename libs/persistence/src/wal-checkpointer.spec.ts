@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
-import { kv, openKvTestDatabase as openTestDatabase, type KvTestDatabase as TestDatabase } from './testing/kv-test-database';
+import { kv, openKvTestDatabase as openTestDatabase, type KvTestDatabase as TestDatabase } from './testing';
 import { createSqliteDataSource, sqliteConnection } from './sqlite-data-source';
 import { createTransactionRunner } from './transaction-runner';
 import { WalCheckpointer } from './wal-checkpointer';

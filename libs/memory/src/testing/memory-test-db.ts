@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { openSqliteTestDatabase } from '@switchboard/persistence/testing';
 import { memoryEntities, memoryMigrations } from '../db/memory-schema';
 import { MemorySettingsStore } from '../store/memory-settings.store';
 import { MemoryStore } from '../store/memory.store';
@@ -18,17 +16,14 @@ export interface MemoryTestDb {
   close(): Promise<void>;
 }
 
-/** A real SQLite file in a temp dir, migrated with the real memory migration. */
+/** A real SQLite file in a temp dir (the app's pragmas: WAL, secure delete), migrated with the real memory migrations. */
 export async function openMemoryTestDb(opts: { migrate?: boolean } = {}): Promise<MemoryTestDb> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-memory-'));
-  const file = join(dir, 'memory.sqlite');
-  const ds = new DataSource({ type: 'better-sqlite3', database: file, entities: memoryEntities, migrations: memoryMigrations, synchronize: false });
-  await ds.initialize();
-  if (opts.migrate !== false) await ds.runMigrations({ transaction: 'each' });
+  const db = await openSqliteTestDatabase({ entities: memoryEntities, migrations: memoryMigrations, migrate: opts.migrate });
+  const { ds } = db;
   const runner = createTransactionRunner(ds);
   return {
     ds,
-    file,
+    file: db.file,
     runner,
     store: MemoryStore.create(ds, runner),
     settings: new MemorySettingsStore(ds, runner),
@@ -42,9 +37,6 @@ export async function openMemoryTestDb(opts: { migrate?: boolean } = {}): Promis
       parts.push(vocab.map((v) => v.term).join(' '));
       return parts.join('\n');
     },
-    async close() {
-      if (ds.isInitialized) await ds.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: db.close,
   };
 }

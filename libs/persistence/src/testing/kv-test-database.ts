@@ -1,31 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DataSource, EntityManager } from 'typeorm';
-import { createSqliteDataSource } from '../sqlite-data-source';
+import type { EntityManager } from 'typeorm';
 import { runWrite } from '../transaction-runner';
+import { openSqliteTestDatabase, type SqliteTestDatabase } from './sqlite-test-database';
 
-/** A real SQLite file in a fresh temp dir with one key/value table, for the lib's own tests. */
-export interface KvTestDatabase {
-  ds: DataSource;
-  file: string;
-  close(): Promise<void>;
-}
+export type KvTestDatabase = SqliteTestDatabase;
 
+/** A temp SQLite file with one key/value table, for the lib's own tests. */
 export async function openKvTestDatabase(): Promise<KvTestDatabase> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-persistence-'));
-  const file = join(dir, 'test.sqlite');
-  const ds = createSqliteDataSource({ file, entities: [], migrations: [] });
-  await ds.initialize();
-  await ds.query('CREATE TABLE "kv" ("key" varchar PRIMARY KEY NOT NULL, "value" text NOT NULL)');
-  return {
-    ds,
-    file,
-    async close() {
-      if (ds.isInitialized) await ds.destroy();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const db = await openSqliteTestDatabase({ entities: [], migrations: [], migrate: false });
+  await db.ds.query('CREATE TABLE "kv" ("key" varchar PRIMARY KEY NOT NULL, "value" text NOT NULL)');
+  return db;
 }
 
 /** Reads and writes the `kv` table through a manager (inside or outside a transaction). */

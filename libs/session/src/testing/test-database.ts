@@ -1,35 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
 import { sessionEntities, sessionMigrations } from '../db/session-schema';
-import { createSqliteDataSource, runMigrations } from '@switchboard/persistence';
+import { openSqliteTestDatabase, type SqliteTestDatabase } from '@switchboard/persistence/testing';
 
-export interface TestDatabase {
-  ds: DataSource;
-  file: string;
+export interface TestDatabase extends SqliteTestDatabase {
   /** Runs fn and returns its result with the SQL statements the connection ran meanwhile (every one, prepared or not). */
   countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
-  /** Closes the connection and deletes the temp directory. */
-  close(): Promise<void>;
 }
 
 /** A real SQLite file in a fresh temp dir, migrated with the real migrations. */
 export async function openTestDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-session-'));
-  const file = join(dir, 'switchboard.sqlite');
   let recording: string[] | null = null;
-  const ds = createSqliteDataSource({
-    file,
+  const db = await openSqliteTestDatabase({
     entities: sessionEntities,
     migrations: sessionMigrations,
+    migrate: opts.migrate,
     trace: (sql) => recording?.push(sql),
   });
-  if (opts.migrate === false) await ds.initialize();
-  else await runMigrations(ds);
   return {
-    ds,
-    file,
+    ...db,
     async countStatements(fn) {
       const statements: string[] = [];
       recording = statements;
@@ -38,10 +25,6 @@ export async function openTestDatabase(opts: { migrate?: boolean } = {}): Promis
       } finally {
         recording = null;
       }
-    },
-    async close() {
-      if (ds.isInitialized) await ds.destroy();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
