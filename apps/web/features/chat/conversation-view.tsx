@@ -1,13 +1,12 @@
 'use client';
 import Link from 'next/link';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import type { Message } from '@switchboard/protocol';
 import { useApi } from '../../lib/api-context';
 import { apiErrorOf } from '../../lib/api-errors';
 import { mergeMessageEvent, type MessagesCache } from '../../lib/cache-merge';
 import { sessionTitle } from '../../lib/format';
-import { limitNotice, type LimitNotice } from '../../lib/people';
 import { storeSessions, useEphemeral, useLoadEarlier, useMessages, useModels, useQueue, useSession } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
 import { commandEcho, mergeTranscript } from '../../lib/transcript';
@@ -17,7 +16,7 @@ import { usePreloadMarkdown } from './markdown';
 import { ConversationHeader } from './conversation-header';
 import { QueuePanel } from './queue-panel';
 import { Transcript } from './transcript';
-import { LimitNoticeLine } from './limit-notice';
+import { useComposerNotices } from './limit-notice';
 import { useEscapeToStop } from './help-overlay';
 import { MessageActionsContext, type MessageActions } from './message-actions';
 
@@ -46,9 +45,8 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   const models = useModels();
   const ephemeral = useEphemeral(sessionId);
   const composer = useRef<ComposerHandle>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  // A refusal by the person's limits: said on the composer, in words, instead of a generic error.
-  const [limit, setLimit] = useState<LimitNotice | null>(null);
+  // A refusal (a person's limit in words, or the API's message) is said on the composer.
+  const { setNotice, clear, report, notices } = useComposerNotices();
 
   const loadEarlier = useLoadEarlier(sessionId);
   const stored = messagesQuery.data?.messages ?? EMPTY;
@@ -71,8 +69,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   );
 
   const send = async (text: string) => {
-    setNotice(null);
-    setLimit(null);
+    clear();
     try {
       const res = await api.client.sendMessage(sessionId, { text });
       if (res.command) {
@@ -98,10 +95,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
       }
       if (res.queued) void qc.invalidateQueries({ queryKey: queryKeys.queue(sessionId) });
     } catch (err) {
-      const info = apiErrorOf(err);
-      const refused = limitNotice(info);
-      if (refused) setLimit(refused);
-      else setNotice(info.message);
+      report(err);
       // Rethrown: the composer keeps the text the user typed.
       throw err;
     }
@@ -114,16 +108,12 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   // Retry / regenerate / edit: the API archives the earlier attempt and pushes a history change;
   // the new turn streams in like any other. Refusals are said where the composer says them.
   const rerun = async (call: () => Promise<unknown>) => {
-    setNotice(null);
-    setLimit(null);
+    clear();
     try {
       await call();
       void qc.invalidateQueries({ queryKey: queryKeys.messages(sessionId) });
     } catch (err) {
-      const info = apiErrorOf(err);
-      const refused = limitNotice(info);
-      if (refused) setLimit(refused);
-      else setNotice(info.message);
+      report(err);
       throw err;
     }
   };
@@ -193,12 +183,7 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
       </MessageActionsContext.Provider>
       <div className="conversation__foot">
         <QueuePanel queue={queue} labelOf={labelOf} running={running} onPromote={promote} onDelete={remove} />
-        {notice ? (
-          <p className="notice notice--error" role="alert">
-            {notice}
-          </p>
-        ) : null}
-        {limit ? <LimitNoticeLine notice={limit} onDismiss={() => setLimit(null)} /> : null}
+        {notices}
         <Composer ref={composer} onSend={send} onStop={stop} running={running} />
       </div>
     </section>

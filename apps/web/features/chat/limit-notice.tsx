@@ -1,6 +1,7 @@
 'use client';
-import { useEffect, useState } from 'react';
-import type { LimitNotice } from '../../lib/people';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { apiErrorOf } from '../../lib/api-errors';
+import { limitNotice, type LimitNotice } from '../../lib/people';
 import { AlertIcon, CloseIcon } from '../shell/icons';
 
 /** The composer's line for a send refused by the limits; a rate limit counts down to "send again". */
@@ -22,4 +23,35 @@ export function LimitNoticeLine({ notice, onDismiss }: { notice: LimitNotice; on
       </button>
     </div>
   );
+}
+
+/**
+ * What the composer says when something it sent was refused: a person's limit in words (with
+ * its countdown), or the API's message. `report` files an error under the right one; `notices`
+ * renders them above the composer.
+ */
+export function useComposerNotices(): { setNotice: (text: string | null) => void; clear: () => void; report: (err: unknown) => void; notices: ReactNode } {
+  const [notice, setNotice] = useState<string | null>(null);
+  const [limit, setLimit] = useState<LimitNotice | null>(null);
+  const clear = useCallback(() => {
+    setNotice(null);
+    setLimit(null);
+  }, []);
+  const report = useCallback((err: unknown) => {
+    const info = apiErrorOf(err);
+    const refused = limitNotice(info);
+    if (refused) setLimit(refused);
+    else setNotice(info.message);
+  }, []);
+  const notices = (
+    <>
+      {notice ? (
+        <p className="notice notice--error" role="alert">
+          {notice}
+        </p>
+      ) : null}
+      {limit ? <LimitNoticeLine notice={limit} onDismiss={() => setLimit(null)} /> : null}
+    </>
+  );
+  return { setNotice, clear, report, notices };
 }

@@ -1,12 +1,10 @@
 'use client';
 import Link from 'next/link';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { apiErrorOf } from '../../lib/api-errors';
-import { limitNotice, type LimitNotice } from '../../lib/people';
 import { useSessionList } from '../../lib/queries';
 import { ChevronLeftIcon, SparkIcon } from '../shell/icons';
 import { Composer, type ComposerHandle } from './composer';
-import { LimitNoticeLine } from './limit-notice';
+import { useComposerNotices } from './limit-notice';
 import { usePreloadMarkdown } from './markdown';
 import { useStartConversation } from './use-start-conversation';
 
@@ -19,8 +17,7 @@ export function NewConversation({ projectId: initialProject = '' }: { projectId?
   const [projectId, setProjectId] = useState(initialProject);
   const [agent, setAgent] = useState('');
   const [showOptions, setShowOptions] = useState(Boolean(initialProject));
-  const [notice, setNotice] = useState<string | null>(null);
-  const [limit, setLimit] = useState<LimitNotice | null>(null);
+  const { clear, report, notices } = useComposerNotices();
   const known = useMemo(() => {
     const projects = new Set<string>();
     const agents = new Set<string>();
@@ -37,15 +34,11 @@ export function NewConversation({ projectId: initialProject = '' }: { projectId?
   }, []);
 
   const send = async (text: string) => {
-    setNotice(null);
-    setLimit(null);
+    clear();
     try {
       await start(text, { projectId, agent });
     } catch (err) {
-      const info = apiErrorOf(err);
-      const refused = limitNotice(info);
-      if (refused) setLimit(refused);
-      else setNotice(info.message);
+      report(err);
       throw err;
     }
   };
@@ -96,12 +89,7 @@ export function NewConversation({ projectId: initialProject = '' }: { projectId?
         <p className="muted">Nothing is saved until you send the first message.</p>
       </div>
       <div className="conversation__foot">
-        {notice ? (
-          <p className="notice notice--error" role="alert">
-            {notice}
-          </p>
-        ) : null}
-        {limit ? <LimitNoticeLine notice={limit} onDismiss={() => setLimit(null)} /> : null}
+        {notices}
         <Composer ref={composer} onSend={send} onStop={() => undefined} running={false} />
       </div>
     </section>
