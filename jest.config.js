@@ -10,10 +10,8 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-module.exports = {
+const shared = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/tools'],
-  testMatch: ['**/*.spec.ts', '**/*.spec.tsx'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.next/'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', swc] },
   moduleNameMapper: {
@@ -26,6 +24,23 @@ module.exports = {
     '^@switchboard/tools/testing$': '<rootDir>/tools/src/testing/index.ts',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'all', roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/tools'], testMatch: ['**/*.spec.ts', '**/*.spec.tsx'] },
+    // The API's e2e suite a second time, each test's API on a fresh PostgreSQL database.
+    {
+      ...shared,
+      displayName: 'api-e2e-postgres',
+      roots: ['<rootDir>/apps/api/test'],
+      testMatch: ['**/*.e2e.spec.ts'],
+      setupFiles: ['<rootDir>/apps/api/test/postgres-pass.setup.ts'],
+    },
+  ],
+  // One throwaway PostgreSQL cluster for the run (tests that need PostgreSQL make their own database on it).
+  globalSetup: '<rootDir>/tools/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/tools/jest/global-teardown.ts',
   testTimeout: 30000,
   maxWorkers: 2,
 };

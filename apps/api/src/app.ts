@@ -16,6 +16,7 @@ import { answerClientError, sendError, toSwitchboardError } from './core/api-exc
 import { AuthFailureLimiter } from './core/auth-failure-limiter';
 import { installRequestGate } from './core/request-gate';
 import { secureDataDir } from './database/data-dir';
+import { redactDatabaseUrl } from '@switchboard/persistence';
 import { installAudioParser } from './transcriptions/audio-body.parser';
 
 export interface StartApiOptions {
@@ -62,7 +63,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   const rawEnv = options.env ?? process.env;
   const env = loadApiEnv(rawEnv);
   const config = env.configPath ? loadConfigFile({ env: rawEnv, path: env.configPath }) : loadConfig({ env: rawEnv });
-  const fixedModes = secureDataDir(env.dataDir);
+  const fixedModes = secureDataDir(env.dataDir, { sqlite: !env.database.url });
   const tokenInfo = ensureApiToken(env.dataDir, env.apiToken);
   // Logs never carry the token or a configured key, whatever line they end up in.
   const scrub = secretScrubber([tokenInfo.token, ...configSecrets(config)]);
@@ -94,7 +95,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   const url = `http://${host}:${port}`;
 
   logger.info(
-    { url, dataDir: env.dataDir, models: config.sources, offlineOnly: config.offlineOnly },
+    { url, dataDir: env.dataDir, database: env.database.url ? redactDatabaseUrl(env.database.url) : 'sqlite', replica: env.replica.id, models: config.sources, offlineOnly: config.offlineOnly },
     `Switchboard API listening on ${url}`,
   );
   if (tokenInfo.source === 'env') logger.info('API token: from SWITCHBOARD_API_TOKEN');

@@ -44,6 +44,11 @@ main().catch((err) => {
     process.stderr.write(`Switchboard API: configuration error\n${(err as Error).message}\n`);
     process.exit(2);
   }
+  if (name === 'DatabaseUrlError') {
+    // Where it tried (password redacted) and why: a stack trace adds nothing and could quote the URL.
+    process.stderr.write(`Switchboard API: database error\n${(err as Error).message}\n`);
+    process.exit(2);
+  }
   process.stderr.write(`Switchboard API failed to start: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { SwitchboardClient, type SwitchboardSocket, type WebSocketConstructor } from '@switchboard/protocol';
 import { startFakeLlm, type FakeLlmServer } from '@switchboard/tools/fake-llm';
 import { apiTestEnv, eventually, FAKE_KEY, fakeCatalog } from '@switchboard/tools/testing';
+import { createPostgresTestDatabase } from '@switchboard/persistence/testing';
 import { startApi, type RunningApi } from '../src/app';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -26,7 +27,20 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** Starts the real API on port 0 with a temp data dir and the fake LLM behind it. */
+/** The environment variable that runs the API e2e suite on PostgreSQL (the `api-e2e-postgres` Jest project sets it). */
+export const TEST_DATABASE_ENV = 'SWITCHBOARD_TEST_DATABASE';
+
+/** True in the e2e suite's PostgreSQL pass. */
+export function onPostgres(): boolean {
+  return process.env[TEST_DATABASE_ENV] === 'postgres';
+}
+
+/** `describe` for tests about the SQLite file itself (its modes, its WAL, a release's file): skipped in the PostgreSQL pass. */
+export const describeSqlite: jest.Describe = onPostgres() ? describe.skip : describe;
+/** `it` for one test about the SQLite file itself: skipped in the PostgreSQL pass. */
+export const itSqlite: jest.It = onPostgres() ? it.skip : it;
+
+/** Starts the real API on port 0 with a temp data dir and the fake LLM behind it (and a fresh PostgreSQL database in the PostgreSQL pass). */
 export async function startTestApi(
   opts: {
     config?: (fake: FakeLlmServer) => Record<string, unknown>;
@@ -40,7 +54,9 @@ export async function startTestApi(
 ): Promise<TestApi> {
   const fake = opts.fake ?? (await startFakeLlm({ apiKey: FAKE_KEY }));
   const { dataDir, env: baseEnv } = apiTestEnv((opts.config ?? testConfig)(fake), { token: TEST_TOKEN, logLevel: 'silent', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
-  const env = { ...baseEnv, ...opts.env };
+  // The PostgreSQL pass of the e2e suite: the same tests, each API on a fresh database of the run's cluster.
+  const pg = onPostgres() && !opts.env?.DATABASE_URL ? await createPostgresTestDatabase() : null;
+  const env = { ...baseEnv, ...(pg ? { DATABASE_URL: pg.url } : {}), ...opts.env };
   const sockets: SwitchboardSocket[] = [];
   const t: TestApi = {
     api: await startApi({ env, ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.logDestination ? { logDestination: opts.logDestination } : {}), ...(opts.clock ? { clock: opts.clock } : {}) }),
@@ -64,6 +80,7 @@ export async function startTestApi(
       await t.api.close();
       if (!opts.fake) await fake.close();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      await pg?.drop();
     },
   };
   t.client = clientFor(t.api.url);

@@ -39,11 +39,26 @@ export function createSqliteDataSource(options: SqliteDataSourceOptions): DataSo
   });
 }
 
-/** Initialises the DataSource if needed and applies pending migrations; returns their names. */
+// Any fixed number: the PostgreSQL advisory lock replicas take while one of them migrates.
+const MIGRATION_LOCK_KEY = 7_270_016;
+
+/**
+ * Initialises the DataSource if needed and applies pending migrations; returns their names. On
+ * PostgreSQL, replicas starting together take turns (an advisory lock): the first migrates, the
+ * others then find nothing left to do.
+ */
 export async function runMigrations(ds: DataSource): Promise<string[]> {
   if (!ds.isInitialized) await ds.initialize();
-  const applied = await ds.runMigrations({ transaction: 'each' });
-  return applied.map((m) => m.name);
+  if (ds.options.type !== 'postgres') return (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  const lock = ds.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    return (await ds.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.release();
+  }
 }
 
 /** The better-sqlite3 connection behind a DataSource (TypeORM shares one for everything), or null on other drivers. */

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -13,6 +15,10 @@ export interface ApiEnv {
   limits: ApiLimits;
   /** Seconds a SIGTERM waits for a graceful stop before the process exits anyway. */
   shutdownTimeoutSeconds: number;
+  /** PostgreSQL when a URL is given (several replicas may share it); else SQLite in the data directory. */
+  database: ApiDatabaseEnv;
+  /** This process among the replicas sharing a PostgreSQL database. */
+  replica: ApiReplicaEnv;
   /** The whole environment, for the provider shortcuts (OPENAI_API_KEY, ...) and `env:` references. */
   raw: Record<string, string | undefined>;
 }
@@ -31,6 +37,22 @@ export interface ApiLimits {
   wsAuthTimeoutMs: number;
 }
 
+export interface ApiDatabaseEnv {
+  /** `postgres://…`, or null for the embedded SQLite file. */
+  url: string | null;
+  /** PostgreSQL connections this process keeps at most. */
+  poolSize: number;
+  /** A statement running longer is cancelled by PostgreSQL (0 = no limit). */
+  statementTimeoutMs: number;
+}
+
+export interface ApiReplicaEnv {
+  /** Names this process in turn leases and logs (default: host name, process id and a random suffix). */
+  id: string;
+  /** A running turn's lease lasts this long unless renewed (renewed every third of it); another replica recovers it after. */
+  turnLeaseSeconds: number;
+}
+
 const count = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000_000).default(fallback);
 
 const envSchema = z.object({
@@ -47,6 +69,15 @@ const envSchema = z.object({
   SWITCHBOARD_WS_MAX_SUBSCRIPTIONS: count(64),
   SWITCHBOARD_WS_AUTH_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(7),
+  DATABASE_URL: z
+    .string()
+    .min(1)
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL (leave it unset for the embedded SQLite database)')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  SWITCHBOARD_REPLICA_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)').optional(),
+  SWITCHBOARD_TURN_LEASE_SECONDS: z.coerce.number().int().min(3).max(600).default(15),
 });
 
 export class EnvError extends Error {
@@ -80,6 +111,11 @@ export function loadApiEnv(env: Record<string, string | undefined>): ApiEnv {
       wsAuthTimeoutMs: e.SWITCHBOARD_WS_AUTH_TIMEOUT_MS,
     },
     shutdownTimeoutSeconds: e.SWITCHBOARD_SHUTDOWN_TIMEOUT_SECONDS,
+    database: { url: e.DATABASE_URL ?? null, poolSize: e.DATABASE_POOL_SIZE, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS },
+    replica: {
+      id: e.SWITCHBOARD_REPLICA_ID ?? `${hostname().split('.')[0]}-${process.pid}-${randomBytes(3).toString('hex')}`,
+      turnLeaseSeconds: e.SWITCHBOARD_TURN_LEASE_SECONDS,
+    },
     raw: env,
   };
 }

@@ -11,9 +11,10 @@ const PRIVATE_FILES = [DATABASE_FILE, `${DATABASE_FILE}-wal`, `${DATABASE_FILE}-
  * Makes the data directory private before anything is written: the directory 0700 (when it is
  * ours: new, or holding our database, and not a shared sticky directory such as /tmp) and the
  * database, its WAL/SHM and the token file 0600; an empty database file is created 0600 so
- * SQLite inherits the mode. Returns the paths whose modes it had to tighten.
+ * SQLite inherits the mode (not with `sqlite: false`: PostgreSQL holds the data, the directory
+ * only the token). Returns the paths whose modes it had to tighten.
  */
-export function secureDataDir(dataDir: string): string[] {
+export function secureDataDir(dataDir: string, options: { sqlite?: boolean } = {}): string[] {
   const fixed: string[] = [];
   const existed = existsSync(dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -24,7 +25,7 @@ export function secureDataDir(dataDir: string): string[] {
     if (existed) fixed.push(dataDir);
   }
   const db = join(dataDir, DATABASE_FILE);
-  if (!existsSync(db)) closeSync(openSync(db, 'a', 0o600));
+  if (options.sqlite !== false && !existsSync(db)) closeSync(openSync(db, 'a', 0o600));
   for (const name of PRIVATE_FILES) {
     const file = join(dataDir, name);
     if (!existsSync(file)) continue;
