@@ -16,6 +16,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { GatewayModule } from './gateway/gateway.module';
+import { ClusterModule } from './cluster/cluster.module';
 
 export type AppModuleOptions = CoreModuleOptions;
 
@@ -32,6 +33,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(options),
+        ClusterModule,
         HealthModule,
         SessionsModule,
         UsageModule,

@@ -9,3 +9,5 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
 /** The TransactionRunner every store of the API writes through (one per DataSource). */
 export const TRANSACTION_RUNNER = Symbol('TRANSACTION_RUNNER');
 export const APP_VERSION = '0.1.0';
+/** The replicas' message bus (cluster/cluster-bus.ts). */
+export const CLUSTER_BUS = Symbol('CLUSTER_BUS');

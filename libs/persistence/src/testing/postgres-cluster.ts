@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -67,6 +67,13 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
   const options = [`-c listen_addresses=127.0.0.1`, `-p ${port}`, `-k ${dir}`, '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=300'].join(' ');
   run('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '30', 'start']);
   const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  // A run killed before its teardown must not leave a server behind: a watchdog stops it when this process goes.
+  const pgCtl = postgresBin('pg_ctl');
+  const stopCmd = `${asRoot ? 'runuser -u nobody -- ' : ''}${pgCtl} -D ${dataDir} -m immediate stop; rm -rf ${dir}`;
+  spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && [ -d ${dataDir} ]; do sleep 2; done; [ -d ${dataDir} ] && { ${stopCmd}; }`], {
+    detached: true,
+    stdio: 'ignore',
+  }).unref();
   return {
     url,
     async stop() {
