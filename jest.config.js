@@ -44,3 +44,20 @@ module.exports = {
   testTimeout: 30000,
   maxWorkers: 2,
 };
+
+// `jest --selectProjects NAME path/to/file.spec.ts` reads the path as a second project name and
+// runs every test: take path-like values after --selectProjects as the test paths they were meant as.
+(() => {
+  const argv = process.argv;
+  const at = argv.indexOf('--selectProjects');
+  if (at < 0) return;
+  const paths = [];
+  for (let i = at + 1; i < argv.length && !argv[i].startsWith('-'); i++) if (/[/.]/.test(argv[i])) paths.push(argv[i]);
+  if (!paths.length) return;
+  const { resolve } = require('node:path');
+  const files = paths.map((p) => resolve(p));
+  for (const project of module.exports.projects) {
+    project.testMatch = undefined;
+    project.testRegex = files.map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + (/\.tsx?$/.test(f) ? '$' : '(/.*)?\\.spec\\.tsx?$'));
+  }
+})();
