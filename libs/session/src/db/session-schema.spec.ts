@@ -1,8 +1,9 @@
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
 import { runMigrations } from '@switchboard/persistence';
+import { sessionMigrations } from './session-schema';
 
 // Access (pairing, approved users) moved to libs/people, jobs to libs/jobs, each with its migration.
-const TABLES = ['messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'usage_records'];
+const TABLES = ['messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'turn_leases', 'usage_records'];
 // The full-text index of messages (AddConversationManagement) and FTS5's own shadow tables.
 const FTS_TABLES = ['messages_fts', 'messages_fts_config', 'messages_fts_data', 'messages_fts_docsize', 'messages_fts_idx'];
 
@@ -57,6 +58,8 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
       'idx_messages_person_created',
       'idx_queued_messages_session_position',
       'idx_sessions_last_activity_at',
+      'idx_turn_leases_expires_at',
+      'idx_turn_leases_owner',
       'idx_usage_records_created_at',
       'idx_usage_records_person_created',
       'idx_usage_records_session',
@@ -95,15 +98,9 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
 
   it('is reversible: down drops every table and up builds them again', async () => {
     expect(await runMigrations(db.ds)).toEqual([]);
-    for (let i = 0; i < 5; i++) await db.ds.undoLastMigration();
+    await undoThrough(db, 'InitSessions1763683200000');
     expect(await tables(db)).toEqual(['migrations']);
-    expect(await runMigrations(db.ds)).toEqual([
-      'InitSessions1763683200000',
-      'AddStatelessUsage1796600080000',
-      'AddQueuedTurnOptions1796700000000',
-      'AddPeopleToSessions1796800001000',
-      'AddConversationManagement1796900000000',
-    ]);
+    expect(await runMigrations(db.ds)).toEqual(sessionMigrations.map((m) => new m().name));
     expect(await tables(db)).toEqual([...TABLES, ...FTS_TABLES, 'migrations'].sort());
   });
 
@@ -120,9 +117,7 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     await insertUsage('u2', null);
     await expect(insertUsage('u3', 'nope')).rejects.toThrow(/FOREIGN KEY/);
 
-    await db.ds.undoLastMigration(); // AddConversationManagement
-    await db.ds.undoLastMigration(); // AddPeopleToSessions
-    await db.ds.undoLastMigration(); // AddQueuedTurnOptions
+    await undoThrough(db, 'AddQueuedTurnOptions1796700000000');
     expect(await columns(db, 'queued_messages')).not.toContain('turn_options');
     await db.ds.undoLastMigration();
     expect(await db.ds.query(`SELECT id FROM usage_records`)).toEqual([{ id: 'u1' }]);
@@ -136,8 +131,7 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
   });
 
   it('fills in whose each older conversation is: groups from negative Telegram ids (topics share the key), the owner elsewhere', async () => {
-    await db.ds.undoLastMigration(); // AddConversationManagement
-    await db.ds.undoLastMigration(); // AddPeopleToSessions
+    await undoThrough(db, 'AddPeopleToSessions1796800001000');
     const insert = (id: string, channel: string, peer: string) =>
       db.ds.query(`INSERT INTO sessions (id, channel, peer_id, status, version, created_at, updated_at, last_activity_at) VALUES (?, ?, ?, 'idle', 1, 'x', 'x', 'x')`, [
         id,
@@ -159,13 +153,12 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
       { id: 'web', person_id: 'owner', group_key: null },
     ]);
     expect(await db.ds.query(`SELECT person_id FROM messages WHERE id = 'm1'`)).toEqual([{ person_id: 'owner' }]);
-    await db.ds.undoLastMigration(); // AddConversationManagement
-    await db.ds.undoLastMigration();
+    await undoThrough(db, 'AddPeopleToSessions1796800001000');
     expect(await columns(db, 'sessions')).not.toContain('group_key');
   });
 
   it('indexes the history already there, keeps the index in step with writes, and drops it on the way down', async () => {
-    await db.ds.undoLastMigration(); // AddConversationManagement
+    await undoThrough(db, 'AddConversationManagement1796900000000');
     await db.ds.query(`INSERT INTO sessions (id, channel, peer_id, status, version, created_at, updated_at, last_activity_at, person_id) VALUES ('s', 'web', 'w', 'idle', 1, 'x', 'x', 'x', 'owner')`);
     const add = (id: string, seq: number, role: string, kind: string, content: string) =>
       db.ds.query(`INSERT INTO messages (id, session_id, seq, role, kind, content, parts, status, warnings, created_at) VALUES (?, 's', ?, ?, ?, ?, '[]', 'complete', '[]', 'x')`, [
@@ -194,8 +187,18 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     await db.ds.query(`DELETE FROM messages WHERE id = 'old'`);
     expect(await hits('capital')).toEqual([]);
     expect(await db.ds.query(`SELECT COUNT(*) AS n FROM sessions WHERE archived = 0 AND pinned = 0`)).toEqual([{ n: 1 }]);
-    await db.ds.undoLastMigration();
+    await undoThrough(db, 'AddConversationManagement1796900000000');
     expect(await tables(db)).toEqual([...TABLES, 'migrations'].sort());
     expect(await columns(db, 'sessions')).not.toContain('archived');
   });
 });
+
+/** Undoes migrations newest first, down to and including `name` (later migrations are undone first, however many there are). */
+async function undoThrough(db: TestDatabase, name: string): Promise<void> {
+  for (;;) {
+    const [last] = (await db.ds.query(`SELECT "name" FROM "migrations" ORDER BY "id" DESC LIMIT 1`)) as Array<{ name: string }>;
+    if (!last) throw new Error(`${name} is not applied`);
+    await db.ds.undoLastMigration();
+    if (last.name === name) return;
+  }
+}

@@ -9,6 +9,19 @@ export interface EngineEventSink {
   hasWatchers(sessionId: string, event?: ServerEventName): boolean;
 }
 
+/**
+ * This process among replicas sharing one database (PostgreSQL). Absent: the process is alone
+ * (SQLite) and every running turn is its own.
+ */
+export interface ReplicaPort {
+  /** Names this replica in turn leases. */
+  id: string;
+  /** A running turn's lease lasts this long unless renewed (renewed every third of it). */
+  leaseMs: number;
+  /** Asks the replica running a session's turn to stop it (the turn is not this replica's). */
+  requestStop(sessionId: string): void;
+}
+
 /** A conversation as people see it: whose it is, or which group chat. */
 export interface ConversationAudience {
   channel: Channel;

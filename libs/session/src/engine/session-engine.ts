@@ -19,6 +19,8 @@ import type {
   SearchResponse,
   ConversationArchive,
   ImportResponse,
+  ServerEventMap,
+  ServerEventName,
 } from '@switchboard/protocol';
 import type { LoadedConfig, ModelCatalog, ModelResolution, ResolveModelInput, ToolSpec } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
@@ -37,6 +39,7 @@ import { BackgroundWork, type RunningTurn } from '../turns/running-turn';
 import { StatelessTurns } from '../turns/stateless-turn';
 import { TurnQueue } from '../turns/turn-queue';
 import { TurnRunner } from '../turns/turn-runner';
+import { TurnLeaseKeeper } from '../turns/turn-leases';
 import {
   noopSink,
   silentLogger,
@@ -45,6 +48,7 @@ import {
   type EngineLogger,
   type ModelStreamer,
   type PeoplePort,
+  type ReplicaPort,
   type TurnHooks,
   type SendHooks,
   type UsageObserver,
@@ -71,6 +75,8 @@ export interface SessionEngineOptions {
   delegator?: Delegator;
   /** Who people are (speakers, their limits, whose a conversation is); absent: nobody is known or limited. */
   people?: PeoplePort;
+  /** Replicas sharing one PostgreSQL database: turn leases and recovery; absent: the process is alone. */
+  replica?: ReplicaPort;
 }
 
 /**
@@ -111,15 +117,21 @@ export class SessionEngine implements CommandTarget {
     const context = (this.context = new ConversationContext({ repo, catalog, config, choice, delegator, views, log }));
     const running = new Map<string, RunningTurn>();
     const work = new BackgroundWork();
+    const replica = options.replica;
     const runner: TurnRunner = new TurnRunner({
       repo, catalog, config, streamer, events, log, hooks, tools, choice, context, delegator, views, running, work,
       partialFlushMs: options.partialFlushMs ?? 400,
       afterTurn: (sessionId) => queue.drain(sessionId),
+      leased: Boolean(replica),
     });
+    const leases = replica
+      ? new TurnLeaseKeeper({ repo, replica, views, events, log, running, drain: (sessionId) => queue.scheduleDrain(sessionId) })
+      : undefined;
     const queue: TurnQueue = (this.queue = new TurnQueue({
       repo, catalog, choice, views, log, running, work,
       launch: (started) => runner.launch(started),
       ...(people ? { people } : {}),
+      ...(replica && leases ? { replica, leases } : {}),
     }));
     this.sessions = new SessionService({ repo, catalog, config, choice, views, events, log, hooks, turns: queue, people });
     this.conversations = new ConversationsService({ repo, views, choice, log, people });
@@ -137,6 +149,21 @@ export class SessionEngine implements CommandTarget {
   /** Stores a system event (e.g. "memory saved") in a session's history and pushes it to watchers. */
   appendSystemEvent(sessionId: string, kind: Message['kind'], content: string, event: Record<string, unknown> | null = null): Promise<Message> {
     return this.views.appendSystemEvent(sessionId, kind, content, event);
+  }
+
+  /**
+   * An event another replica emitted (the API relays them): the global default it changed, and
+   * turns it started or finished for messages queued here.
+   */
+  remoteEvent<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void {
+    // The saved default is the truth (the event carries its resolution, not the setting).
+    if (event === 'settings.updated') void this.choice.load(this.repo).catch(() => undefined);
+    this.queue.onRemoteEvent(event, payload as never);
+  }
+
+  /** Stops a turn running on this replica (another replica relayed the request). */
+  stopLocalTurn(sessionId: string): Promise<boolean> {
+    return this.queue.isRunning(sessionId) ? this.queue.stopTurn(sessionId) : Promise.resolve(false);
   }
 
   /** Loads persisted settings and recovers from a crash: interrupted turns are marked, queues resume. */

@@ -9,6 +9,7 @@ import { QueueStore } from './queue.store';
 import { SessionConfigStore } from './session-config.store';
 import { SessionStore, type SessionRecord } from './session.store';
 import { UsageStore } from './usage.store';
+import { TurnLeaseStore } from './turn-lease.store';
 
 /** Every store of libs/session bound to one manager, plus a way to run several in one transaction. */
 export class SessionRepository {
@@ -19,6 +20,7 @@ export class SessionRepository {
   readonly queue: QueueStore;
   readonly usage: UsageStore;
   readonly search: MessageSearchStore;
+  readonly leases: TurnLeaseStore;
 
   /** `manager` is for `transaction()`; callers leave it out to bind to `ds.manager`. */
   constructor(
@@ -33,6 +35,7 @@ export class SessionRepository {
     this.queue = new QueueStore(manager);
     this.usage = new UsageStore(manager);
     this.search = new MessageSearchStore(manager);
+    this.leases = new TurnLeaseStore(manager);
   }
 
   /** Runs fn with every store bound to one transaction: all its writes commit or none do. */

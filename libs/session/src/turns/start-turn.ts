@@ -5,6 +5,7 @@ import type { SessionRecord } from '../store/session.store';
 import { TITLE_PENDING_KEY, deriveTitle } from '../delegation/titles';
 import type { ModelChoice } from '../sessions/model-choice';
 import type { StartedTurn } from './running-turn';
+import type { TurnLeaseKeeper } from './turn-leases';
 
 /**
  * The single entry point of every turn, inside the claim transaction: engine drift is
@@ -18,7 +19,10 @@ export async function startTurn(
   text: string,
   resolution: ModelResolution,
   speaker: TurnSpeaker | null,
+  leases?: TurnLeaseKeeper,
 ): Promise<StartedTurn> {
+  // With several replicas the turn is this one's until its lease lapses.
+  if (leases) await tx.leases.take(leases.leaseFor(session.id, turnId));
   let switchMessage: Message | null = null;
   let switchEvent: StartedTurn['switchEvent'] = null;
   const previous = session.lastModelConfigId;

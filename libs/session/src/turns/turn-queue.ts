@@ -12,7 +12,7 @@ import { validateModelRef, type ModelCatalog } from '@switchboard/models';
 import { clearsModelOverride } from '../commands/parse-command';
 import type { SessionRepository } from '../store/session-repository';
 import { SESSION_MODEL_KEY } from '../store/session-config.store';
-import type { EngineLogger, PeoplePort, SendHooks, TurnStartedHook } from '../engine/engine.types';
+import type { EngineLogger, PeoplePort, ReplicaPort, SendHooks, TurnStartedHook } from '../engine/engine.types';
 import { errorText } from '../engine/error-text';
 import type { ModelChoice } from '../sessions/model-choice';
 import type { SessionEvents } from '../sessions/session-events';
@@ -20,6 +20,7 @@ import type { TurnControl } from '../sessions/session.service';
 import { deferred, type Deferred } from './deferred';
 import type { BackgroundWork, RunningTurn, StartedTurn } from './running-turn';
 import { startTurn } from './start-turn';
+import type { TurnLeaseKeeper } from './turn-leases';
 
 export interface TurnQueueDeps {
   repo: SessionRepository;
@@ -34,6 +35,9 @@ export interface TurnQueueDeps {
   launch(started: StartedTurn): RunningTurn;
   /** Who people are and what they may send; absent: nobody is known or limited. */
   people?: PeoplePort;
+  /** With several replicas: this one's name and leases (absent: the process is alone). */
+  replica?: ReplicaPort;
+  leases?: TurnLeaseKeeper;
 }
 
 /**
@@ -44,6 +48,8 @@ export interface TurnQueueDeps {
 export class TurnQueue implements TurnControl {
   private readonly queueWaiters = new Map<string, Deferred<Message | null>>();
   private readonly turnHooks = new Map<string, TurnStartedHook>();
+  /** Queued messages someone here waits on, by queued id (= the id of the turn it becomes): their session, and whether it started. */
+  private readonly awaited = new Map<string, { sessionId: string; started: boolean }>();
   private stopped = false;
 
   constructor(private readonly deps: TurnQueueDeps) {}
@@ -59,6 +65,12 @@ export class TurnQueue implements TurnControl {
   /** Marks turns a restart interrupted (partial replies kept) and resumes every queue. */
   async recover(): Promise<void> {
     const { repo, log } = this.deps;
+    if (this.deps.leases) {
+      // Other replicas may be running turns right now: only lost turns are recovered.
+      await this.deps.leases.start();
+      for (const sessionId of await repo.queue.sessionsWithQueue()) this.scheduleDrain(sessionId);
+      return;
+    }
     const interruptedMessages = await repo.messages.markStreamingInterrupted();
     const interruptedSessions = await repo.sessions.markRunningInterrupted();
     for (const sessionId of interruptedSessions) {
@@ -79,6 +91,7 @@ export class TurnQueue implements TurnControl {
   /** Stops taking turns, aborts running ones (their partial replies are kept) and waits for them. */
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.deps.leases?.stop();
     const turns = [...this.deps.running.values()];
     for (const t of turns) t.abort.abort();
     await Promise.allSettled(turns.map((t) => t.done.promise));
@@ -87,7 +100,7 @@ export class TurnQueue implements TurnControl {
 
   async stopTurn(sessionId: string): Promise<boolean> {
     const turn = this.deps.running.get(sessionId);
-    if (!turn) return false;
+    if (!turn) return this.stopElsewhere(sessionId);
     turn.abort.abort();
     await turn.done.promise.catch(() => undefined);
     return true;
@@ -98,6 +111,43 @@ export class TurnQueue implements TurnControl {
       this.queueWaiters.get(id)?.resolve(null);
       this.queueWaiters.delete(id);
       this.turnHooks.delete(id);
+      this.awaited.delete(id);
+    }
+  }
+
+  /** A turn running on another replica: ask it to stop. True when the session is running there. */
+  private async stopElsewhere(sessionId: string): Promise<boolean> {
+    const { replica, repo } = this.deps;
+    if (!replica) return false;
+    const session = await repo.sessions.get(sessionId);
+    if (session?.status !== 'running') return false;
+    replica.requestStop(sessionId);
+    return true;
+  }
+
+  /**
+   * What other replicas did that someone here waits on: a message queued here whose turn another
+   * replica started (its turn id is the queued id) or finished, or that left the queue without a
+   * turn (deleted there).
+   */
+  onRemoteEvent(event: string, payload: { sessionId?: string; turnId?: string; messageId?: string; message?: Message; queue?: Array<{ id: string }> }): void {
+    if (this.awaited.size === 0) return;
+    if (event === 'turn.started' && payload.turnId && this.awaited.has(payload.turnId)) {
+      this.awaited.get(payload.turnId)!.started = true;
+      const hook = this.turnHooks.get(payload.turnId);
+      this.turnHooks.delete(payload.turnId);
+      hook?.(payload.turnId, payload.messageId ?? '');
+    } else if (event === 'message.completed' && payload.turnId && payload.message?.role === 'assistant') {
+      const waiter = this.queueWaiters.get(payload.turnId);
+      if (!waiter) return;
+      this.queueWaiters.delete(payload.turnId);
+      this.awaited.delete(payload.turnId);
+      waiter.resolve(payload.message);
+    } else if (event === 'queue.updated' && payload.sessionId && payload.queue) {
+      const still = new Set(payload.queue.map((q) => q.id));
+      for (const [id, w] of this.awaited) {
+        if (w.sessionId === payload.sessionId && !w.started && !still.has(id)) this.forgetQueued([id]);
+      }
     }
   }
 
@@ -115,6 +165,7 @@ export class TurnQueue implements TurnControl {
   /** Moves a queued message to the head; with interrupt, stops the running turn so it runs next. */
   async promote(sessionId: string, queuedId: string, interrupt = false): Promise<QueueResponse> {
     await this.deps.repo.transaction(async (tx) => {
+      await tx.leases.lockSession(sessionId);
       await tx.sessions.require(sessionId);
       await tx.queue.moveToHead(sessionId, queuedId);
       await tx.sessions.update(sessionId, {});
@@ -124,6 +175,8 @@ export class TurnQueue implements TurnControl {
     if (turn && interrupt) {
       this.deps.log.info({ sessionId, turnId: turn.turnId, queuedId }, 'interrupting turn for a promoted message');
       turn.abort.abort();
+    } else if (!turn && interrupt && (await this.stopElsewhere(sessionId))) {
+      this.deps.log.info({ sessionId, queuedId }, 'asked the replica running the turn to stop it for a promoted message');
     } else if (!turn) {
       this.scheduleDrain(sessionId);
     }
@@ -132,6 +185,7 @@ export class TurnQueue implements TurnControl {
 
   async deleteQueued(sessionId: string, queuedId: string): Promise<QueueResponse> {
     await this.deps.repo.transaction(async (tx) => {
+      await tx.leases.lockSession(sessionId);
       await tx.sessions.require(sessionId);
       await tx.queue.remove(sessionId, queuedId);
       await tx.sessions.update(sessionId, {});
@@ -162,6 +216,7 @@ export class TurnQueue implements TurnControl {
     const turnId = randomUUID();
 
     const outcome = await repo.transaction(async (tx) => {
+      await tx.leases.lockSession(sessionId);
       const current = await tx.sessions.require(sessionId);
       // Who sends it: as the door said, else the conversation's own person (a cache read: no extra query).
       const speaker = hooks.speaker !== undefined ? hooks.speaker : current.personId && this.deps.people ? await this.deps.people.speaker(current.personId) : null;
@@ -187,7 +242,7 @@ export class TurnQueue implements TurnControl {
       }
       const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
       const resolution = choice.resolveFor(claimed, { explicit, job, session: override });
-      const started = await startTurn(this.deps, tx, claimed, turnId, req.text, resolution, speaker);
+      const started = await startTurn(this.deps, tx, claimed, turnId, req.text, resolution, speaker, this.deps.leases);
       return { kind: 'started' as const, started: { ...started, turnOptions: hooks.turnOptions ?? null } };
     });
 
@@ -195,6 +250,7 @@ export class TurnQueue implements TurnControl {
       const waiter = req.wait ? deferred<Message | null>() : null;
       if (waiter) this.queueWaiters.set(outcome.queued.id, waiter);
       if (hooks.onTurnStarted) this.turnHooks.set(outcome.queued.id, hooks.onTurnStarted);
+      if ((waiter || hooks.onTurnStarted) && this.deps.replica) this.awaited.set(outcome.queued.id, { sessionId, started: false });
       log.debug({ sessionId, queuedId: outcome.queued.id, model: outcome.queued.modelConfigId }, 'message queued');
       if (explicit || clearsOverride) views.emitSessionLazy('model_change', outcome.session);
       await views.emitQueue(sessionId);
@@ -232,6 +288,7 @@ export class TurnQueue implements TurnControl {
       new SwitchboardError(ErrorCode.SESSION_BUSY, 'A reply is still being written or messages are waiting: stop it or let the queue finish, then try again.', { sessionId });
 
     const outcome = await repo.transaction(async (tx) => {
+      await tx.leases.lockSession(sessionId);
       const current = await tx.sessions.require(sessionId);
       const target = await tx.messages.get(messageId);
       if (!target || target.sessionId !== sessionId) {
@@ -262,7 +319,7 @@ export class TurnQueue implements TurnControl {
       const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
       const resolution = choice.resolveFor(claimed, { explicit, session: override });
       const text = action.kind === 'edit' ? action.text ?? from.content : from.content;
-      const started = await startTurn(this.deps, tx, claimed, turnId, text, resolution, speaker);
+      const started = await startTurn(this.deps, tx, claimed, turnId, text, resolution, speaker, this.deps.leases);
       return { archived, started: { ...started, turnOptions: null } };
     });
 
@@ -284,10 +341,12 @@ export class TurnQueue implements TurnControl {
     if (this.stopped || running.has(sessionId)) return;
     // Most turns end with an empty queue: check without opening a transaction.
     if ((await repo.queue.count(sessionId)) === 0) return;
-    const turnId = randomUUID();
     const outcome = await repo.transaction(async (tx) => {
+      await tx.leases.lockSession(sessionId);
       const head = await tx.queue.head(sessionId);
       if (!head) return null;
+      // The queued id becomes the turn id: a replica that queued the message knows its turn by it.
+      const turnId = head.id;
       const claimed = await tx.sessions.claim(sessionId, turnId);
       if (!claimed) return null;
       await tx.queue.remove(sessionId, head.id);
@@ -295,13 +354,14 @@ export class TurnQueue implements TurnControl {
       const resolution = choice.resolveFor(claimed, { queued: head.modelConfigId, session: override });
       // The sender as they are now (their role may have changed while the message waited).
       const speaker = head.personId && this.deps.people ? await this.deps.people.speaker(head.personId) : null;
-      const started = await startTurn(this.deps, tx, claimed, turnId, head.text, resolution, speaker);
+      const started = await startTurn(this.deps, tx, claimed, turnId, head.text, resolution, speaker, this.deps.leases);
       return { head, started: { ...started, turnOptions: head.turnOptions } };
     });
     if (!outcome) return;
     log.debug({ sessionId, queuedId: outcome.head.id, model: outcome.started.resolution.modelConfigId }, 'queued message promoted');
     const hook = this.turnHooks.get(outcome.head.id);
     this.turnHooks.delete(outcome.head.id);
+    this.awaited.delete(outcome.head.id);
     hook?.(outcome.started.turnId, outcome.started.assistantMessage.id);
     const turn = this.deps.launch(outcome.started);
     const waiter = this.queueWaiters.get(outcome.head.id);

@@ -36,7 +36,12 @@ export interface TurnRunnerDeps {
   work: BackgroundWork;
   /** Runs once a turn has ended and released its session: the queue moves on. */
   afterTurn(sessionId: string): Promise<void>;
+  /** Replicas share the database: a turn ends only while it holds its lease. */
+  leased?: boolean;
 }
+
+/** The turn's lease was recovered by another replica: that replica wrote its outcome. */
+class TurnLeaseLost extends Error {}
 
 /**
  * Runs a started turn: prompt (hooks, context, compaction), the streamed model call with tools
@@ -187,6 +192,11 @@ export class TurnRunner {
     // The end of a turn must land: retried (an outside writer can hold the database busy), and
     // when it cannot, the session is released anyway with the outcome recorded as best it can be.
     const finish = async (tx: SessionRepository) => {
+      if (this.deps.leased) {
+        await tx.leases.lockSession(sessionId);
+        if (!(await tx.leases.holds(sessionId, turnId))) throw new TurnLeaseLost();
+        await tx.leases.release(sessionId, turnId);
+      }
       const message = await tx.messages.update(turn.assistantMessageId, {
         content: text,
         status,
@@ -231,6 +241,14 @@ export class TurnRunner {
     try {
       ended = await this.deps.repo.transactionWithRetry(finish);
     } catch (err) {
+      if (err instanceof TurnLeaseLost) {
+        log.warn({ turnId }, 'turn ended after another replica recovered it: its outcome stands, nothing written');
+        this.deps.running.delete(sessionId);
+        const kept = await this.deps.repo.messages.get(turn.assistantMessageId).catch(() => null);
+        if (kept) turn.done.resolve(kept);
+        else turn.done.reject(err);
+        return;
+      }
       log.error({ err: errorText(err) }, 'could not save the end of the turn; releasing the session');
       this.deps.running.delete(sessionId);
       turn.done.reject(err);
@@ -269,6 +287,7 @@ export class TurnRunner {
   private async releaseAfterFailedFinish(sessionId: string, turn: RunningTurn, text: string, log: EngineLogger): Promise<void> {
     try {
       const { message, session, event } = await this.deps.repo.transactionWithRetry(async (tx) => {
+        if (this.deps.leased) await tx.leases.release(sessionId, turn.turnId);
         const message = await tx.messages.update(turn.assistantMessageId, { content: text, status: 'interrupted', parts: text ? [{ type: 'text', text }] : [] });
         const event = await tx.messages.append({
           sessionId,
