@@ -1,5 +1,7 @@
 import { SwitchboardApiError, type ConversationArchive, type Session } from '@switchboard/protocol';
-import { AUTH_HEADERS, JSON_AUTH_HEADERS, rawRequest, startTestApi, type TestApi } from './harness';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { AUTH_HEADERS, itSqlite, JSON_AUTH_HEADERS, rawRequest, startTestApi, type TestApi } from './harness';
 
 async function errorOf(p: Promise<unknown>): Promise<SwitchboardApiError> {
   try {
@@ -127,6 +129,32 @@ describe('conversations: manage, search, export and import (real API, SQLite, fa
     await t.client.deleteSession(made[4].id);
     await t.client.resetSession(made[3].id);
     expect((await t.client.search({ q: 'zebra' })).results.map((r) => r.session.id)).toEqual([made[2].id, made[1].id, made[0].id]);
+  });
+
+  it('finds an edited message by its new text, the archived original by its old text, as soon as the edit is made', async () => {
+    const s = await say('Where do puffins nest?');
+    const original = (await t.client.listMessages(s.id)).messages.find((m) => m.role === 'user')!;
+    const edit = await t.client.editMessage(s.id, original.id, { text: 'Where do gannets nest?', wait: true });
+    const found = async (q: string) => (await t.client.search({ q })).results.map((r) => [r.session.id, r.messageId]);
+    expect(await found('gannets')).toEqual([[s.id, edit.message.id]]);
+    // The original stays in the history (superseded) and stays findable, once per conversation.
+    expect(edit.archivedMessageIds).toContain(original.id);
+    expect((await found('puffins')).map(([id]) => id)).toEqual([s.id]);
+  });
+
+  itSqlite('indexes in the background shortly after a turn, before anyone searches', async () => {
+    const s = await say('A marmoset climbs');
+    const db = new Database(join(t.dataDir, 'switchboard.sqlite'), { readonly: true });
+    try {
+      const pending = () =>
+        (db.prepare(`SELECT COUNT(*) AS n FROM messages WHERE session_id = ? AND search_indexed = 0 AND kind = 'text' AND role IN ('user', 'assistant') AND status <> 'streaming'`).get(s.id) as { n: number }).n;
+      const deadline = Date.now() + 5000;
+      while (pending() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(pending()).toBe(0);
+      expect(db.prepare(`SELECT COUNT(*) AS n FROM messages_fts WHERE messages_fts MATCH 'marmoset'`).get()).toEqual({ n: 2 });
+    } finally {
+      db.close();
+    }
   });
 
   it('exports one conversation as Markdown and as JSON, as downloads', async () => {

@@ -6,6 +6,7 @@ export { InitSessions1763683200000 } from './db/migrations/1763683200000-init-se
 export * from './store/session.store';
 export * from './store/message.store';
 export * from './store/message-search.store';
+export * from './store/message-search.indexer';
 export * from './store/session-config.store';
 export * from './store/preference.store';
 export * from './store/queue.store';

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { WalCheckpointer } from '@switchboard/persistence';
-import { SessionEngine, SessionRepository } from '@switchboard/session/server';
+import { MessageSearchIndexer, SessionEngine, SessionRepository } from '@switchboard/session/server';
 import { InternalEvents } from '../core/internal-events';
 import { DATA_SOURCE, LOGGER } from '../core/tokens';
 
@@ -10,6 +10,7 @@ import { DATA_SOURCE, LOGGER } from '../core/tokens';
 @Injectable()
 export class EngineLifecycle implements OnModuleInit, OnApplicationShutdown {
   private checkpointer: WalCheckpointer | null = null;
+  private searchIndexer: MessageSearchIndexer | null = null;
 
   constructor(
     private readonly engine: SessionEngine,
@@ -30,11 +31,16 @@ export class EngineLifecycle implements OnModuleInit, OnApplicationShutdown {
       onError: (err) => this.logger.warn({ err: err.message }, 'background WAL checkpoints stopped; the writer checkpoints again'),
     });
     if (this.checkpointer && !(await this.checkpointer.ready)) this.checkpointer = null;
+    // SQLite's message search index is filled in batches after the turns' writes, not inside them.
+    this.searchIndexer = MessageSearchIndexer.start(this.repo.search, {
+      onError: (err) => this.logger.warn({ err: err.message }, 'message search indexing failed; the next round tries again'),
+    });
     await this.engine.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.engine.stop();
+    await this.searchIndexer?.stop();
     await this.checkpointer?.stop();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.logger.info('engine stopped');

@@ -67,4 +67,12 @@ export class MessageEntity {
 
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;
+
+  /**
+   * SQLite: whether the message search index holds this row (the batch indexer sets it; triggers
+   * clear it). Its partial index is raw SQL in AddMessageSearchIndexing. Unused on PostgreSQL.
+   */
+  @Column({ name: 'search_indexed', type: 'boolean', default: false, select: false })
+  @Index('idx_messages_search_pending', { synchronize: false })
+  searchIndexed!: boolean;
 }

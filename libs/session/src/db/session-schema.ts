@@ -5,6 +5,7 @@ import { AddQueuedTurnOptions1796700000000 } from './migrations/1796700000000-ad
 import { AddPeopleToSessions1796800001000 } from './migrations/1796800001000-add-people-to-sessions.migration';
 import { AddConversationManagement1796900000000 } from './migrations/1796900000000-add-conversation-management.migration';
 import { AddTurnLeases1797300000000 } from './migrations/1797300000000-add-turn-leases.migration';
+import { AddMessageSearchIndexing1797400000000 } from './migrations/1797400000000-add-message-search-indexing.migration';
 import { PreferenceEntity } from './preference.entity';
 import { QueuedMessageEntity } from './queued-message.entity';
 import { SessionConfigEntity } from './session-config.entity';
@@ -22,4 +23,4 @@ export const sessionEntities = [
 ];
 
 /** The migrations of libs/session, oldest first. */
-export const sessionMigrations = [InitSessions1763683200000, AddStatelessUsage1796600080000, AddQueuedTurnOptions1796700000000, AddPeopleToSessions1796800001000, AddConversationManagement1796900000000, AddTurnLeases1797300000000];
+export const sessionMigrations = [InitSessions1763683200000, AddStatelessUsage1796600080000, AddQueuedTurnOptions1796700000000, AddPeopleToSessions1796800001000, AddConversationManagement1796900000000, AddTurnLeases1797300000000, AddMessageSearchIndexing1797400000000];

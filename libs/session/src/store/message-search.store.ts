@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { Snippet } from '@switchboard/protocol';
-import { requireCount, selectRows } from '@switchboard/persistence';
-import { MESSAGES_FTS_TABLE } from '../db/message-search-fts';
+import { inTransaction, requireCount, selectRows } from '@switchboard/persistence';
+import { MESSAGES_FTS_TABLE, POSTGRES_SEARCH_CONFIG, postgresSearchVector, searchablePredicate, SQLITE_PENDING_WHERE } from '../db/message-search-fts';
 
 /** One conversation that matched: its best message and a snippet of it. */
 export interface MessageSearchHit {
@@ -62,7 +62,77 @@ export function parseMarkedSnippet(marked: string): Snippet {
   return { text, highlights };
 }
 
-/** A plain snippet when the database has no FTS index (PostgreSQL): each word found case-insensitively. */
+/**
+ * A PostgreSQL tsquery where every word must match, the last one as a prefix while typing. Each
+ * word is quoted: searchWords leaves only letters and digits, so nothing else reaches the syntax.
+ */
+export function tsAllWordsQuery(q: string): string | null {
+  const words = searchWords(q);
+  if (words.length === 0) return null;
+  const typing = !/\s$/.test(q);
+  return words.map((w, i) => `'${w}'${i === words.length - 1 && typing ? ':*' : ''}`).join(' & ');
+}
+
+// unicode61 with remove_diacritics: tokens are runs of letters, digits and marks, compared without accents or case.
+const TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/**
+ * The snippet FTS5's snippet() would give, for PostgreSQL (whose ts_headline strips HTML-looking
+ * text and does not mark cuts): a window of `size` tokens with the most distinct query words,
+ * centred on them, '…' where the text was cut, each matching token highlighted (the last word
+ * as a prefix while typing), the text between tokens kept as written.
+ */
+export function wordSnippet(content: string, q: string, size = SNIPPET_TOKENS): Snippet {
+  const words = searchWords(q).map(fold);
+  const typing = !/\s$/.test(q);
+  const tokens: Array<{ start: number; end: number; hit: number }> = [];
+  for (const m of content.matchAll(TOKEN)) {
+    const t = fold(m[0]);
+    const hit = words.findIndex((w, i) => t === w || (typing && i === words.length - 1 && t.startsWith(w)));
+    tokens.push({ start: m.index, end: m.index + m[0].length, hit });
+  }
+  const n = Math.min(size, tokens.length);
+  if (n === 0) return { text: content, highlights: [] };
+  // The first window with the most distinct words (then the most hits).
+  let best = 0;
+  let bestScore = -1;
+  for (let s = 0; s + n <= tokens.length; s++) {
+    const seen = new Set<number>();
+    let hits = 0;
+    for (let i = s; i < s + n; i++) {
+      if (tokens[i].hit < 0) continue;
+      seen.add(tokens[i].hit);
+      hits++;
+    }
+    const score = seen.size * tokens.length + hits;
+    if (score > bestScore) [best, bestScore] = [s, score];
+  }
+  // Centred on its hits, as FTS5 does.
+  const inWindow = tokens.slice(best, best + n).map((t, i) => (t.hit >= 0 ? best + i : -1)).filter((i) => i >= 0);
+  if (inWindow.length > 0) {
+    const first = inWindow[0];
+    const last = inWindow[inWindow.length - 1];
+    best = Math.max(0, Math.min(tokens.length - n, first - Math.floor((n - (last - first + 1)) / 2)));
+  }
+  const end = best + n - 1;
+  const from = best === 0 ? 0 : tokens[best].start;
+  const to = end === tokens.length - 1 ? content.length : tokens[end].end;
+  const prefix = best > 0 ? '…' : '';
+  const text = prefix + content.slice(from, to) + (end < tokens.length - 1 ? '…' : '');
+  const highlights: Array<[number, number]> = [];
+  for (let i = best; i <= end; i++) {
+    if (tokens[i].hit < 0) continue;
+    const range: [number, number] = [tokens[i].start - from + prefix.length, tokens[i].end - from + prefix.length];
+    const prev = highlights[highlights.length - 1];
+    // Touching matches merge into one range, as parseMarkedSnippet does.
+    if (prev && prev[1] === range[0]) prev[1] = range[1];
+    else highlights.push(range);
+  }
+  return { text, highlights };
+}
+
+/** A plain snippet when the full-text snippet has no highlight: each word found case-insensitively. */
 export function plainSnippet(content: string, words: readonly string[], width = 160): Snippet {
   const lower = content.toLowerCase();
   const first = Math.min(...words.map((w) => lower.indexOf(w.toLowerCase())).filter((i) => i >= 0), content.length);
@@ -96,24 +166,89 @@ interface HitRow {
   last_activity_at: string;
 }
 
-/** Full-text search over user and assistant messages: one hit per conversation, newest activity first. */
+/** Rows one SQLite indexing batch takes: a few milliseconds of the write lock, so turns wait little behind it. */
+export const SEARCH_INDEX_BATCH = 256;
+
+/**
+ * Full-text search over user and assistant messages: one hit per conversation, newest activity
+ * first. SQLite: FTS5, indexed in batches (indexPending) and always caught up before a search.
+ * PostgreSQL: a GIN-indexed tsvector ranked with ts_rank.
+ */
 export class MessageSearchStore {
   constructor(private readonly manager: EntityManager) {}
 
+  /** True on SQLite, whose index is filled in batches (indexPending, MessageSearchIndexer). */
+  get indexedInBatches(): boolean {
+    return this.manager.dataSource.driver.options.type !== 'postgres';
+  }
+
+  private get sqlite(): boolean {
+    return this.indexedInBatches;
+  }
+
   async search(query: MessageSearchQuery): Promise<MessageSearchHit[]> {
     const limit = requireCount('limit', query.limit);
-    const sqlite = this.manager.dataSource.driver.options.type !== 'postgres';
-    const rows = sqlite ? await this.searchFts(query, limit) : await this.searchLike(query, limit);
+    const sqlite = this.sqlite;
+    // What was written before the search must be found: the indexer may not have run yet.
+    if (sqlite) await this.flushIndex();
+    const rows = sqlite ? await this.searchFts(query, limit) : await this.searchTsvector(query, limit);
     if (!rows) return [];
     const words = searchWords(query.q);
+    const snippetOf = (r: HitRow): Snippet => {
+      if (!sqlite) return wordSnippet(r.content, query.q);
+      return r.marked !== undefined && r.marked.includes(OPEN) ? parseMarkedSnippet(r.marked) : plainSnippet(r.content, words);
+    };
     return rows.map((r) => ({
       sessionId: r.session_id,
       messageId: r.id,
       seq: Number(r.seq),
       role: r.role,
-      snippet: r.marked !== undefined && r.marked.includes(OPEN) ? parseMarkedSnippet(r.marked) : plainSnippet(r.content, words),
+      snippet: snippetOf(r),
       lastActivityAt: r.last_activity_at,
     }));
+  }
+
+  /**
+   * SQLite: indexes up to `batch` written-but-unindexed messages in one transaction and marks
+   * them; returns how many. The selection and the marks share the transaction, so a row is never
+   * indexed twice (which would corrupt the external-content index). PostgreSQL: 0 (its index is
+   * kept by the database).
+   */
+  async indexPending(batch = SEARCH_INDEX_BATCH): Promise<number> {
+    if (!this.sqlite) return 0;
+    const n = requireCount('batch', batch);
+    return inTransaction(this.manager, async (m) => {
+      const rows = await selectRows<{ rid: number }>(m, `SELECT rowid AS rid FROM "messages" WHERE ${SQLITE_PENDING_WHERE} ORDER BY rowid LIMIT :n`, { n });
+      if (rows.length === 0) return 0;
+      // One JSON parameter instead of a list: one prepared statement whatever the batch's size.
+      const rids = JSON.stringify(rows.map((r) => r.rid));
+      await selectRows(
+        m,
+        `INSERT INTO "${MESSAGES_FTS_TABLE}"(rowid, content) SELECT rowid, "content" FROM "messages" WHERE rowid IN (SELECT value FROM json_each(:rids))`,
+        { rids },
+      );
+      await selectRows(m, `UPDATE "messages" SET "search_indexed" = 1 WHERE rowid IN (SELECT value FROM json_each(:rids))`, { rids });
+      return rows.length;
+    });
+  }
+
+  /** Indexes batch after batch until nothing written so far is left out; returns how many. */
+  async flushIndex(batch = SEARCH_INDEX_BATCH): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.indexPending(batch);
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+
+  /**
+   * True when written messages wait for the SQLite index. A hint read outside the write lock
+   * (through the partial index, microseconds): indexPending decides under the lock.
+   */
+  async hasPendingIndex(): Promise<boolean> {
+    if (!this.sqlite) return false;
+    return (await selectRows(this.manager, `SELECT 1 FROM "messages" WHERE ${SQLITE_PENDING_WHERE} LIMIT 1`)).length > 0;
   }
 
   private cursor(query: MessageSearchQuery): { sql: string; params: Record<string, unknown> } {
@@ -158,28 +293,28 @@ export class MessageSearchStore {
     return rows.map((r) => ({ ...r, content: byRowid.get(Number(r.rid))?.content ?? '', marked: byRowid.get(Number(r.rid))?.marked ?? '' }));
   }
 
-  private async searchLike(query: MessageSearchQuery, limit: number): Promise<HitRow[] | null> {
-    const words = searchWords(query.q);
-    if (words.length === 0) return null;
+  private async searchTsvector(query: MessageSearchQuery, limit: number): Promise<HitRow[] | null> {
+    const tsq = tsAllWordsQuery(query.q);
+    if (!tsq) return null;
     const cursor = this.cursor(query);
-    const params: Record<string, unknown> = { limit, ...cursor.params };
-    const conditions = words.map((w, i) => {
-      params[`w${i}`] = `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      return `m."content" ILIKE :w${i}`;
-    });
+    // The vector expression and predicate are the GIN index's own, so the index finds the matches.
+    // Best match per conversation (ts_rank, then the latest message), then conversations newest first.
+    // Normalisation 1 divides by the log of the message's length, as bm25 on SQLite weighs it: the
+    // same words in a short message (the question) beat them in a long one (a reply quoting it).
     return selectRows<HitRow>(
       this.manager,
-      `WITH hits AS (
-         SELECT m."session_id", m."id", m."seq", m."role", m."content",
-                ROW_NUMBER() OVER (PARTITION BY m."session_id" ORDER BY m."seq" DESC) AS rn
+      `WITH matched AS (
+         SELECT m."session_id", m."id", m."seq", m."role", ts_rank(${postgresSearchVector('m')}, to_tsquery('${POSTGRES_SEARCH_CONFIG}', :tsq), 1) AS score
          FROM "messages" m
-         WHERE m."kind" = 'text' AND m."role" IN ('user', 'assistant') AND ${conditions.join(' AND ')}
+         WHERE ${postgresSearchVector('m')} @@ to_tsquery('${POSTGRES_SEARCH_CONFIG}', :tsq) AND ${searchablePredicate('m')}
+       ), best AS (
+         SELECT *, ROW_NUMBER() OVER (PARTITION BY "session_id" ORDER BY score DESC, "seq" DESC) AS rn FROM matched
        )
-       SELECT h."session_id", h."id", h."seq", h."role", h."content", s."last_activity_at"
-       FROM hits h JOIN "sessions" s ON s."id" = h."session_id"
-       WHERE h.rn = 1 ${cursor.sql}
+       SELECT b."session_id", b."id", b."seq", b."role", s."last_activity_at", c."content"
+       FROM best b JOIN "sessions" s ON s."id" = b."session_id" JOIN "messages" c ON c."id" = b."id"
+       WHERE b.rn = 1 ${cursor.sql}
        ORDER BY s."last_activity_at" DESC, s."id" DESC LIMIT :limit`,
-      params,
+      { tsq, limit, ...cursor.params },
     );
   }
 }
