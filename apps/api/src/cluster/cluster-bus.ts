@@ -20,6 +20,8 @@ export interface ClusterMessageMap {
    * (memory settings, ...); `jobs`: scheduled jobs (created, edited, deleted, toggled).
    */
   'cache.invalidate': { scope: 'people' | 'settings' | 'jobs'; id?: string };
+  /** Stop the turn of this session if it runs on the receiving replica (a door on another replica asked). */
+  'turn.stop': { sessionId: string };
 }
 
 export type ClusterTopic = keyof ClusterMessageMap;

@@ -3,7 +3,10 @@ import type { Logger } from 'pino';
 import { ModelCatalog, type LoadedConfig } from '@switchboard/models';
 import { FailoverRunner } from '@switchboard/models/server';
 import { Delegator, SessionEngine, SessionRepository } from '@switchboard/session/server';
-import { LOADED_CONFIG, LOGGER } from '../core/tokens';
+import { API_ENV, CLUSTER_BUS, LOADED_CONFIG, LOGGER } from '../core/tokens';
+import type { ApiEnv } from '../config/api-env';
+import type { ClusterBus } from '../cluster/cluster-bus';
+import { ClusterRelay } from '../cluster/cluster-relay';
 import { DatabaseModule } from '../database/database.module';
 import { MemoryModule } from '../memory/memory.module';
 import { PeopleModule } from '../people/people.module';
@@ -27,7 +30,7 @@ import { EventHubModule } from './event-hub.module';
     engineExtensionsProvider,
     {
       provide: SessionEngine,
-      inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator, InternalEvents, PeopleService],
+      inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator, InternalEvents, PeopleService, CLUSTER_BUS, API_ENV],
       useFactory: (
         repo: SessionRepository,
         catalog: ModelCatalog,
@@ -39,6 +42,8 @@ import { EventHubModule } from './event-hub.module';
         delegator: Delegator,
         internal: InternalEvents,
         people: PeopleService,
+        bus: ClusterBus,
+        env: ApiEnv,
       ) =>
         new SessionEngine({
           repo,
@@ -52,11 +57,16 @@ import { EventHubModule } from './event-hub.module';
           tools: ext.tools,
           delegator,
           people,
+          // Replicas on one PostgreSQL database: turn leases, recovery of a dead replica's turns, stops relayed.
+          ...(bus.shared
+            ? { replica: { id: bus.replicaId, leaseMs: env.replica.turnLeaseSeconds * 1000, requestStop: (sessionId: string) => bus.publish('turn.stop', { sessionId }) } }
+            : {}),
           // Usage that no turn event carries (stateless OpenAI-door calls) reaches the metrics this way.
           onUsage: (u) => void internal.emit('usage.recorded', u),
         }),
     },
     EngineLifecycle,
+    ClusterRelay,
   ],
   exports: [SessionEngine, DatabaseModule, DelegationModule, EventHubModule],
 })

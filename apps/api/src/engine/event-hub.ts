@@ -39,6 +39,16 @@ export class EventHub implements EngineEventSink {
   private readonly all: Interest = new Map();
   /** interest per session */
   private readonly bySession = new Map<string, Interest>();
+  /** Where this process's own events also go (the other replicas), when it has company. */
+  private relay: HubListener | null = null;
+
+  /**
+   * Sends every event emitted here on to `relay` as well (the cluster relay, to the other
+   * replicas). Their watchers are unknown here, so from now on every event counts as watched.
+   */
+  relayTo(relay: HubListener): void {
+    this.relay = relay;
+  }
 
   /** Watches one session (or all with null), for every event or only the listed ones. */
   watch(sessionId: string | null, listener: HubListener, events?: ServerEventName[]): () => void {
@@ -63,12 +73,19 @@ export class EventHub implements EngineEventSink {
   }
 
   hasWatchers(sessionId: string, event?: ServerEventName): boolean {
+    if (this.relay) return true;
     const own = this.bySession.get(sessionId);
     if (event === undefined) return this.all.size > 0 || own !== undefined;
     return this.all.has(ANY) || this.all.has(event) || (own !== undefined && (own.has(ANY) || own.has(event)));
   }
 
   emit<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void {
+    this.relay?.(event, payload);
+    this.deliver(event, payload);
+  }
+
+  /** Hands an event to this process's watchers only (one that another replica emitted). */
+  deliver<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void {
     if (this.watches.size === 0) return;
     const sessionId = sessionIdOf(event, payload);
     for (const w of this.watches.values()) {
