@@ -1,4 +1,6 @@
-import { bindNamed, requireCount } from './sql';
+import { bindNamed, lockRow, requireCount, selectRows } from './sql';
+import { createTransactionRunner } from './transaction-runner';
+import { openDialectTestDatabase, TEST_DIALECTS, type DialectTestDatabase } from './testing/test-databases';
 
 describe('bindNamed', () => {
   const sql = `SELECT * FROM "t" WHERE "a" = :a AND "b" = :b AND "c" = :a`;
@@ -40,5 +42,44 @@ describe('requireCount', () => {
     expect(() => requireCount('limit', -1)).toThrow(/limit must be a non-negative integer/);
     expect(() => requireCount('limit', 1.5)).toThrow(RangeError);
     expect(() => requireCount('limit', Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe.each(TEST_DIALECTS)('selectRows and lockRow on %s', (dialect) => {
+  let db: DialectTestDatabase;
+  beforeEach(async () => {
+    db = await openDialectTestDatabase(dialect, { entities: [], migrations: [], migrate: false });
+    await db.query(`CREATE TABLE "counters" ("id" varchar(36) PRIMARY KEY NOT NULL, "n" integer NOT NULL)`);
+    await db.query(`INSERT INTO "counters" ("id", "n") VALUES ('c', 0)`);
+  });
+  afterEach(() => db.close());
+
+  it('returns the RETURNING rows of an UPDATE and a DELETE (PostgreSQL answers a plain query with [rows, count])', async () => {
+    const m = db.ds.manager;
+    expect(await selectRows(m, `UPDATE "counters" SET "n" = "n" + 1 WHERE "id" = :id RETURNING "id", "n"`, { id: 'c' })).toEqual([{ id: 'c', n: 1 }]);
+    expect(await selectRows(m, `UPDATE "counters" SET "n" = 5 WHERE "id" = :id RETURNING "id"`, { id: 'missing' })).toEqual([]);
+    expect(await selectRows(m, `DELETE FROM "counters" WHERE "id" = :id RETURNING "n"`, { id: 'c' })).toEqual([{ n: 1 }]);
+  });
+
+  it('lockRow makes read-then-write transactions on one row take turns', async () => {
+    const runner = createTransactionRunner(db.ds);
+    // Each reads n, yields, then writes n + 1: without the lock, PostgreSQL's concurrent transactions lose increments.
+    await Promise.all(
+      Array.from({ length: 6 }, () =>
+        runner.run(async (m) => {
+          await lockRow(m, 'counters', 'c');
+          const [{ n }] = await selectRows<{ n: number }>(m, `SELECT "n" FROM "counters" WHERE "id" = :id`, { id: 'c' });
+          await new Promise((r) => setTimeout(r, 10));
+          await selectRows(m, `UPDATE "counters" SET "n" = :n WHERE "id" = :id`, { id: 'c', n: n + 1 });
+        }),
+      ),
+    );
+    expect(await db.query(`SELECT "n" FROM "counters"`)).toEqual([{ n: 6 }]);
+  });
+
+  it('lockRow refuses to run outside a transaction on PostgreSQL (the lock would end with the statement)', async () => {
+    const outside = lockRow(db.ds.manager, 'counters', 'c');
+    if (dialect === 'postgres') await expect(outside).rejects.toThrow(/inside a transaction/);
+    else await expect(outside).resolves.toBeUndefined();
   });
 });

@@ -11,7 +11,15 @@ export async function selectRows<T>(manager: EntityManager, sql: string, params:
   const [text, values] = bindNamed(sql, params, manager.dataSource.driver.options.type === 'postgres' ? 'postgres' : 'sqlite');
   const db = sqliteConnection(manager.dataSource);
   if (db) return runPrepared<T>(db, text, values);
-  return (await manager.query(text, values)) as T[];
+  // The structured result: a plain query answers an UPDATE/DELETE on PostgreSQL with [rows, count], not its RETURNING rows.
+  const owned = !manager.queryRunner;
+  const runner = manager.queryRunner ?? manager.dataSource.createQueryRunner();
+  try {
+    const result = (await runner.query(text, values, true)) as { records?: T[] };
+    return result.records ?? [];
+  } finally {
+    if (owned) await runner.release();
+  }
 }
 
 const statements = new WeakMap<Database, Map<string, Statement>>();
@@ -107,4 +115,17 @@ export function requireCount(name: string, n: number): number {
 export function migrationQuery<T = unknown>(queryRunner: QueryRunner, sql: string, params: Record<string, unknown> = {}): Promise<T> {
   const [text, values] = bindNamed(sql, params, queryRunner.connection.driver.options.type === 'postgres' ? 'postgres' : 'sqlite');
   return queryRunner.query(text, values) as Promise<T>;
+}
+
+/**
+ * Holds one row's write lock until the transaction ends, on PostgreSQL (`FOR NO KEY UPDATE`, so
+ * foreign-key checks of child inserts are not blocked): a read-then-write under it (the next
+ * queue position, a count against a limit) cannot interleave with another one on the same row,
+ * as SQLite's single writer already guarantees. Does nothing on SQLite. Call it inside a
+ * transaction; a missing row locks nothing (the write that follows fails on its foreign key).
+ */
+export async function lockRow(manager: EntityManager, table: string, id: string): Promise<void> {
+  if (manager.dataSource.driver.options.type !== 'postgres') return;
+  if (!manager.queryRunner?.isTransactionActive) throw new Error(`lockRow("${table}") runs inside a transaction`);
+  await manager.query(`SELECT 1 FROM "${table}" WHERE "id" = $1 FOR NO KEY UPDATE`, [id]);
 }

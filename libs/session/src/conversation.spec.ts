@@ -2,6 +2,7 @@ import { ErrorCode, SwitchboardError, type PersonRef, type Sender } from '@switc
 import type { TurnSpeaker } from '@switchboard/models';
 import type { ConversationAudience, PeoplePort, TurnHooks } from './engine/engine.types';
 import { createSessionHarness, type SessionHarness } from './testing/session-harness';
+import { TEST_DIALECTS } from './testing/test-database';
 
 /** A people port with two members and the owner; Bob is over his limit. */
 class FakePeople implements PeoplePort {
@@ -34,7 +35,7 @@ class FakePeople implements PeoplePort {
 }
 
 /** The conversation door: commands or turns, by a known speaker, within their limits. */
-describe('Conversation (the door for text)', () => {
+describe.each(TEST_DIALECTS)('Conversation (the door for text) on %s', (dialect) => {
   let h: SessionHarness;
   let people: FakePeople;
   const seen: Array<{ speaker: TurnSpeaker | null; groupId: string | null }> = [];
@@ -43,7 +44,7 @@ describe('Conversation (the door for text)', () => {
   beforeEach(async () => {
     people = new FakePeople();
     seen.length = 0;
-    h = await createSessionHarness({ engine: { people, hooks: [hook] } });
+    h = await createSessionHarness({ dialect, engine: { people, hooks: [hook] } });
   });
   afterEach(() => h.close());
 
@@ -81,6 +82,7 @@ describe('Conversation (the door for text)', () => {
     h = await (async () => {
       await h.close();
       return createSessionHarness({
+        dialect,
         engine: { people, hooks: [hook], commands: [{ name: 'whoami', run: async (ctx) => (seenByCommand.push(ctx.speaker), { text: `you are ${ctx.speaker?.personId}` }) }] },
       });
     })();

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { OWNER_PERSON_ID, type Channel, type Identity, type PersonLimits, type PersonRole } from '@switchboard/protocol';
-import { chunks, inTransaction, newId, nowIso, parseJson, runWrite, selectRows } from '@switchboard/persistence';
+import { chunks, newId, nowIso, parseJson, runWrite, selectRows } from '@switchboard/persistence';
 
 /** A person as stored: the limits are only what is set for them. */
 export interface PersonRecord {
@@ -100,29 +100,27 @@ export class PeopleStore {
 
   /** Links an account to a person, moving it from whoever had it. */
   async link(personId: string, identity: { channel: Channel; peerId: string; displayName?: string | null }): Promise<void> {
-    await inTransaction(this.manager, async (m) => {
-      const params = { channel: identity.channel, peerId: identity.peerId, personId, name: identity.displayName ?? null, now: nowIso() };
-      await selectRows(m, `DELETE FROM "person_identities" WHERE "channel" = :channel AND "peer_id" = :peerId`, params);
-      await selectRows(
+    // One upsert: two links of one account at once (two replicas) end with one row, never a key clash.
+    await runWrite(this.manager, (m) =>
+      selectRows(
         m,
-        `INSERT INTO "person_identities" ("channel", "peer_id", "person_id", "display_name", "linked_at") VALUES (:channel, :peerId, :personId, :name, :now)`,
-        params,
-      );
-    });
+        `INSERT INTO "person_identities" ("channel", "peer_id", "person_id", "display_name", "linked_at") VALUES (:channel, :peerId, :personId, :name, :now)
+         ON CONFLICT ("channel", "peer_id") DO UPDATE SET "person_id" = excluded."person_id", "display_name" = excluded."display_name", "linked_at" = excluded."linked_at"`,
+        { channel: identity.channel, peerId: identity.peerId, personId, name: identity.displayName ?? null, now: nowIso() },
+      ),
+    );
   }
 
   /** Unlinks an account from a person; false when it was not theirs. */
   async unlink(personId: string, channel: Channel, peerId: string): Promise<boolean> {
-    const before = await selectRows<{ n: number }>(
-      this.manager,
-      `SELECT COUNT(*) AS "n" FROM "person_identities" WHERE "channel" = :channel AND "peer_id" = :peerId AND "person_id" = :personId`,
-      { channel, peerId, personId },
+    const rows = await runWrite(this.manager, (m) =>
+      selectRows<{ peer_id: string }>(
+        m,
+        `DELETE FROM "person_identities" WHERE "channel" = :channel AND "peer_id" = :peerId AND "person_id" = :personId RETURNING "peer_id"`,
+        { channel, peerId, personId },
+      ),
     );
-    if (Number(before[0]?.n ?? 0) === 0) return false;
-    await runWrite(this.manager, (m) =>
-      selectRows(m, `DELETE FROM "person_identities" WHERE "channel" = :channel AND "peer_id" = :peerId AND "person_id" = :personId`, { channel, peerId, personId }),
-    );
-    return true;
+    return rows.length > 0;
   }
 
   private async withIdentities(rows: PersonRow[]): Promise<PersonRecord[]> {

@@ -1,13 +1,15 @@
 import { createSessionHarness, type SessionHarness } from '../testing/session-harness';
 import { parseCommand } from './parse-command';
 import { handleCommand, type CommandTarget } from './command-handler';
+import { TEST_DIALECTS } from '../testing/test-database';
 
 /** Commands for every door, run against the real session lib (the engine is one CommandTarget). */
-describe('handleCommand', () => {
+describe.each(TEST_DIALECTS)('handleCommand on %s', (dialect) => {
   let h: SessionHarness;
 
   beforeAll(async () => {
     h = await createSessionHarness({
+      dialect,
       engine: { commands: [{ name: 'memory', run: async ({ args }) => ({ text: `memory ${args.join(' ')}`.trim() }) }] },
     });
   });

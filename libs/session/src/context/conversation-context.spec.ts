@@ -4,13 +4,15 @@ import { ModelChoice } from '../sessions/model-choice';
 import { SessionEvents } from '../sessions/session-events';
 import { createSessionHarness, type SessionHarness } from '../testing/session-harness';
 import { ConversationContext, DEFAULT_SYSTEM_PROMPT } from './conversation-context';
+import { TEST_DIALECTS } from '../testing/test-database';
 
 /** A turn's history and its compaction, over real stores; the compaction role answers through the fake LLM. */
-describe('ConversationContext', () => {
+describe.each(TEST_DIALECTS)('ConversationContext on %s', (dialect) => {
   let h: SessionHarness;
 
   beforeAll(async () => {
     h = await createSessionHarness({
+      dialect,
       start: false,
       config: {
         compaction: { thresholdPct: 50, keepTurns: 2, summaryMaxTokens: 100 },

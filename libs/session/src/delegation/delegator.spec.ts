@@ -2,11 +2,11 @@ import { loadConfig, ModelCatalog } from '@switchboard/models';
 import { createTransactionRunner } from '@switchboard/persistence';
 import { silentLogger, type ModelStreamer } from '../engine/engine.types';
 import { SessionRepository } from '../store/session-repository';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
 import { Delegator } from './delegator';
 
 /** The one way side work calls a model: the role's model, the depth guard, usage under the role. */
-describe('Delegator', () => {
+describe.each(TEST_DIALECTS)('Delegator on %s', (dialect) => {
   let db: TestDatabase;
   let repo: SessionRepository;
   let sessionId: string;
@@ -23,7 +23,7 @@ describe('Delegator', () => {
   const catalog = new ModelCatalog(config);
 
   beforeAll(async () => {
-    db = await openTestDatabase();
+    db = await openTestDatabase({ dialect });
     repo = new SessionRepository(db.ds, createTransactionRunner(db.ds));
     sessionId = (await repo.sessions.getOrCreate({ channel: 'api', peerId: 'd1' })).session.id;
   });

@@ -1,11 +1,12 @@
 import { createSessionHarness, type SessionHarness } from '../testing/session-harness';
+import { TEST_DIALECTS } from '../testing/test-database';
 
 /** The session list builds every view with batched lookups: its query count does not grow with the number of sessions. */
-describe('session list', () => {
+describe.each(TEST_DIALECTS)('session list on %s', (dialect) => {
   let h: SessionHarness;
 
   beforeEach(async () => {
-    h = await createSessionHarness();
+    h = await createSessionHarness({ dialect });
   });
   afterEach(() => h.close());
 

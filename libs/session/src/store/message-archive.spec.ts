@@ -1,16 +1,16 @@
 import { messageSchema } from '@switchboard/protocol';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
 import { MessageStore } from './message.store';
 import { SessionStore } from './session.store';
 
 /** The archive a retry or an edit leaves: superseded messages are kept, listed, and out of every model's context. */
-describe('MessageStore archive (supersedeFrom)', () => {
+describe.each(TEST_DIALECTS)('MessageStore archive (supersedeFrom) on %s', (dialect) => {
   let db: TestDatabase;
   let messages: MessageStore;
   let sessionId: string;
 
   beforeEach(async () => {
-    db = await openTestDatabase();
+    db = await openTestDatabase({ dialect });
     messages = new MessageStore(db.ds.manager);
     sessionId = (await new SessionStore(db.ds.manager).getOrCreate({ channel: 'web', peerId: 'arch' })).session.id;
   });

@@ -1,16 +1,17 @@
 import { ErrorCode, messageSchema } from '@switchboard/protocol';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { createTransactionRunner } from '@switchboard/persistence';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
 import { MessageStore } from './message.store';
 import { SessionStore } from './session.store';
 
-describe('MessageStore', () => {
+describe.each(TEST_DIALECTS)('MessageStore on %s', (dialect) => {
   let db: TestDatabase;
   let messages: MessageStore;
   let sessionId: string;
   let otherId: string;
 
   beforeEach(async () => {
-    db = await openTestDatabase();
+    db = await openTestDatabase({ dialect });
     messages = new MessageStore(db.ds.manager);
     const sessions = new SessionStore(db.ds.manager);
     sessionId = (await sessions.getOrCreate({ channel: 'web', peerId: 'a' })).session.id;
@@ -82,6 +83,16 @@ describe('MessageStore', () => {
       const third = await text('user', 'c');
       expect(third.seq).toBe(3);
       expect((await messages.list(otherId)).map((m) => m.seq)).toEqual([1]);
+    });
+
+    it('gives appends racing inside transactions and outside them distinct, gapless seqs', async () => {
+      const runner = createTransactionRunner(db.ds);
+      const appended = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          i % 2 ? text('user', `bare ${i}`) : runner.run((m) => new MessageStore(m).append({ sessionId, role: 'user', kind: 'text', content: `in tx ${i}` })),
+        ),
+      );
+      expect(appended.map((m) => m.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     });
 
     it('gives concurrent appends distinct, gapless seqs', async () => {

@@ -11,7 +11,7 @@ import {
   type Usage,
 } from '@switchboard/protocol';
 import { MessageEntity } from '../db/message.entity';
-import { inTransaction, runWrite, requireCount, selectRows, chunks, isForeignKeyViolation, newId, nowIso, parseJson } from '@switchboard/persistence';
+import { inTransaction, runWrite, requireCount, selectRows, isForeignKeyViolation, lockRow, newId, nowIso, parseJson } from '@switchboard/persistence';
 
 /** A stored message: exactly the protocol's `Message`, so the API returns it as-is. */
 export type MessageRecord = Message;
@@ -135,10 +135,10 @@ export class MessageStore {
     const id = newId();
     const createdAt = nowIso();
     try {
-      return await runWrite(this.manager, async (m) => {
-        // seq is computed inside the INSERT (no read-then-write gap on SQLite); RETURNING saves a read.
-        const usage = usageColumns(input.usage ?? null);
-        const rows = await selectRows<MessageRow>(
+      // seq is computed inside the INSERT; RETURNING saves a read.
+      const usage = usageColumns(input.usage ?? null);
+      const insert = (m: EntityManager) =>
+        selectRows<MessageRow>(
           m,
           `INSERT INTO "messages" (${COLUMNS}) VALUES (:id, :sessionId,
              (SELECT COALESCE(MAX("seq"), 0) + 1 FROM "messages" WHERE "session_id" = :sessionId),
@@ -164,6 +164,10 @@ export class MessageStore {
             createdAt,
           },
         );
+      // On PostgreSQL two transactions would both read the same MAX(seq): the session's row lock orders them.
+      return await inTransaction(this.manager, async (m) => {
+        await lockRow(m, 'sessions', input.sessionId);
+        const rows = await insert(m);
         if (!rows[0]) throw new Error(`Message ${id} was not stored`);
         return toRecord(rows[0]);
       });
@@ -316,6 +320,8 @@ export class MessageStore {
    */
   async supersedeFrom(sessionId: string, fromSeq: number, archived: { turnId: string; reason: 'retry' | 'edit' }): Promise<string[]> {
     return inTransaction(this.manager, async (m) => {
+      // Read then write: two archivings of one session on PostgreSQL take turns.
+      await lockRow(m, 'sessions', sessionId);
       const rows = await selectRows<MessageRow>(
         m,
         `SELECT ${COLUMNS} FROM "messages" WHERE "session_id" = :sessionId AND "seq" >= :fromSeq AND "status" <> 'superseded' ORDER BY "seq" ASC`,
@@ -344,14 +350,11 @@ export class MessageStore {
 
   /** Crash recovery: every streaming message becomes interrupted (its partial text kept); returns them. */
   async markStreamingInterrupted(): Promise<MessageRecord[]> {
-    return inTransaction(this.manager, async (m) => {
-      const rows = await selectRows<MessageRow>(m, `SELECT ${COLUMNS} FROM "messages" WHERE "status" = 'streaming' ORDER BY "created_at", "id"`);
-      const ids = rows.map((r) => r.id);
-      for (const group of chunks(ids)) {
-        await m.createQueryBuilder().update(MessageEntity).set({ status: 'interrupted' }).where('"id" IN (:...ids)', { ids: group }).execute();
-      }
-      return rows.map((r) => ({ ...toRecord(r), status: 'interrupted' as const }));
-    });
+    // One statement: a message that starts streaming meanwhile (another replica's turn) is either in it or untouched.
+    const rows = await runWrite(this.manager, (m) =>
+      selectRows<MessageRow>(m, `UPDATE "messages" SET "status" = 'interrupted' WHERE "status" = 'streaming' RETURNING ${COLUMNS}`),
+    );
+    return rows.map(toRecord).sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
   }
 
   /** Number of messages of the session (system events included). */

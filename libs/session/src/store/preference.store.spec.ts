@@ -1,12 +1,12 @@
-import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
 import { DEFAULT_MODEL_PREFERENCE, PreferenceStore } from './preference.store';
 
-describe('PreferenceStore', () => {
+describe.each(TEST_DIALECTS)('PreferenceStore on %s', (dialect) => {
   let db: TestDatabase;
   let prefs: PreferenceStore;
 
   beforeEach(async () => {
-    db = await openTestDatabase();
+    db = await openTestDatabase({ dialect });
     prefs = new PreferenceStore(db.ds.manager);
   });
   afterEach(() => db.close());
@@ -38,10 +38,10 @@ describe('PreferenceStore', () => {
 
   it('stamps updated_at on every write', async () => {
     await prefs.set('k', 'v1');
-    const [first] = await db.ds.query(`SELECT updated_at FROM preferences WHERE key = 'k'`);
+    const [first] = await db.query<{ updated_at: string }>(`SELECT updated_at FROM preferences WHERE key = 'k'`);
     await new Promise((r) => setTimeout(r, 5));
     await prefs.set('k', 'v2');
-    const [second] = await db.ds.query(`SELECT updated_at FROM preferences WHERE key = 'k'`);
+    const [second] = await db.query<{ updated_at: string }>(`SELECT updated_at FROM preferences WHERE key = 'k'`);
     expect(Date.parse(first.updated_at)).not.toBeNaN();
     expect(second.updated_at > first.updated_at).toBe(true);
   });

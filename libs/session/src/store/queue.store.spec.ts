@@ -1,16 +1,16 @@
 import { ErrorCode, LIMITS, queuedMessageSchema, SwitchboardError } from '@switchboard/protocol';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
 import { QueueStore } from './queue.store';
 import { SessionStore } from './session.store';
 
-describe('QueueStore', () => {
+describe.each(TEST_DIALECTS)('QueueStore on %s', (dialect) => {
   let db: TestDatabase;
   let queue: QueueStore;
   let sessionId: string;
   let otherId: string;
 
   beforeEach(async () => {
-    db = await openTestDatabase();
+    db = await openTestDatabase({ dialect });
     queue = new QueueStore(db.ds.manager);
     const sessions = new SessionStore(db.ds.manager);
     sessionId = (await sessions.getOrCreate({ channel: 'web', peerId: 'a' })).session.id;

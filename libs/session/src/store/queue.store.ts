@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { ErrorCode, LIMITS, SwitchboardError, type ModelSource, type QueuedMessage } from '@switchboard/protocol';
 import { QueuedMessageEntity } from '../db/queued-message.entity';
-import { inTransaction, runWrite, requireCount, selectRows, chunks, isForeignKeyViolation, newId, nowIso } from '@switchboard/persistence';
+import { inTransaction, runWrite, requireCount, selectRows, chunks, isForeignKeyViolation, lockRow, newId, nowIso } from '@switchboard/persistence';
 import type { TurnOptions } from '../engine/engine.types';
 
 /** A queued message as the API shows it: `position` is its place in the queue, 1..n. */
@@ -64,8 +64,10 @@ export class QueueStore {
   async enqueue(input: EnqueueInput, max: number = LIMITS.maxQueuePerSession): Promise<QueuedRecord> {
     requireCount('max', max);
     try {
-      // Count and insert in one transaction (serialised on SQLite), so racing sends cannot overfill.
+      // Count and insert in one transaction (serialised on SQLite; on PostgreSQL under the session's
+      // row lock), so racing sends cannot overfill nor share a position.
       return await inTransaction(this.manager, async (m) => {
+        await lockRow(m, 'sessions', input.sessionId);
         const count = await this.countWith(m, input.sessionId);
         if (count >= max) {
           throw new SwitchboardError(ErrorCode.QUEUE_FULL, `The queue of this session is full (${max} messages)`, {
@@ -148,7 +150,9 @@ export class QueueStore {
 
   /** Moves a queued message to the head of its queue and returns it (position 1). */
   async moveToHead(sessionId: string, id: string): Promise<QueuedRecord> {
-    return runWrite(this.manager, async (m) => {
+    return inTransaction(this.manager, async (m) => {
+      // Two moves at once on PostgreSQL would both take MIN - 1: they take turns on the session's row.
+      await lockRow(m, 'sessions', sessionId);
       const result = await m
         .createQueryBuilder()
         .update(QueuedMessageEntity)

@@ -1,16 +1,16 @@
 import { ErrorCode } from '@switchboard/protocol';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
 import { SESSION_MODEL_KEY, SessionConfigStore } from './session-config.store';
 import { SessionStore } from './session.store';
 
-describe('SessionConfigStore', () => {
+describe.each(TEST_DIALECTS)('SessionConfigStore on %s', (dialect) => {
   let db: TestDatabase;
   let config: SessionConfigStore;
   let a: string;
   let b: string;
 
   beforeEach(async () => {
-    db = await openTestDatabase();
+    db = await openTestDatabase({ dialect });
     config = new SessionConfigStore(db.ds.manager);
     const sessions = new SessionStore(db.ds.manager);
     a = (await sessions.getOrCreate({ channel: 'telegram', peerId: '1' })).session.id;

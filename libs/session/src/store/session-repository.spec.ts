@@ -1,17 +1,17 @@
 import { ErrorCode } from '@switchboard/protocol';
 import { createTransactionRunner } from '@switchboard/persistence';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
 import { clearSession } from './clear-session';
 import { SESSION_MODEL_KEY } from './session-config.store';
 import { SessionRepository } from './session-repository';
 
-describe('SessionRepository', () => {
+describe.each(TEST_DIALECTS)('SessionRepository on %s', (dialect) => {
   let db: TestDatabase;
   let repo: SessionRepository;
   let sessionId: string;
 
   beforeEach(async () => {
-    db = await openTestDatabase();
+    db = await openTestDatabase({ dialect });
     repo = new SessionRepository(db.ds, createTransactionRunner(db.ds));
     sessionId = (await repo.sessions.getOrCreate({ channel: 'telegram', peerId: '7' })).session.id;
   });

@@ -1,24 +1,25 @@
 import { ErrorCode, SwitchboardError } from '@switchboard/protocol';
-import { openTestDatabase, type TestDatabase } from '../testing/test-database';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
 import { MessageStore } from './message.store';
 import { QueueStore } from './queue.store';
 import { SessionConfigStore } from './session-config.store';
 import { SessionStore } from './session.store';
 import { UsageStore } from './usage.store';
 
-describe('SessionStore', () => {
+describe.each(TEST_DIALECTS)('SessionStore on %s', (dialect) => {
   let db: TestDatabase;
   let sessions: SessionStore;
 
   beforeEach(async () => {
-    db = await openTestDatabase();
+    db = await openTestDatabase({ dialect });
     sessions = new SessionStore(db.ds.manager);
   });
   afterEach(() => db.close());
 
   async function count(table: string): Promise<number> {
-    const rows: Array<{ n: number }> = await db.ds.query(`SELECT COUNT(*) AS n FROM "${table}"`);
-    return rows[0].n;
+    // PostgreSQL's COUNT is a bigint, read as a string.
+    const rows = await db.query<{ n: number | string }>(`SELECT COUNT(*) AS n FROM "${table}"`);
+    return Number(rows[0].n);
   }
 
   async function withChildren(sessionId: string): Promise<void> {

@@ -271,19 +271,16 @@ export class SessionStore {
 
   /** Crash recovery: every running session becomes interrupted; returns their ids. */
   async markRunningInterrupted(): Promise<string[]> {
-    return inTransaction(this.manager, async (m) => {
-      const rows = await selectRows<{ id: string }>(m, `SELECT "id" FROM "sessions" WHERE "status" = 'running' ORDER BY "id"`);
-      const ids = rows.map((r) => r.id);
-      for (const group of chunks(ids)) {
-        await m
-          .createQueryBuilder()
-          .update(SessionEntity)
-          .set({ status: 'interrupted', currentTurnId: null, version: () => '"version" + 1', updatedAt: nowIso() })
-          .where('"id" IN (:...ids)', { ids: group })
-          .execute();
-      }
-      return ids;
-    });
+    // One statement: a session claimed meanwhile (another replica's turn) is either in it or untouched.
+    const rows = await runWrite(this.manager, (m) =>
+      selectRows<{ id: string }>(
+        m,
+        `UPDATE "sessions" SET "status" = 'interrupted', "current_turn_id" = NULL, "version" = "version" + 1, "updated_at" = :now
+         WHERE "status" = 'running' RETURNING "id"`,
+        { now: nowIso() },
+      ),
+    );
+    return rows.map((r) => r.id).sort();
   }
 
   /** Deletes the session with its messages, config, queue and usage; false if it did not exist. */

@@ -281,7 +281,7 @@ export class UsageStore {
       this.manager,
       `SELECT u."session_id", CASE WHEN u."role" = :primary THEN 1 ELSE 0 END AS "is_primary", ${SUMS}
        ${from}${conditions.length ? ' AND' : ' WHERE'} u."session_id" IN (:...ids)
-       GROUP BY u."session_id", CASE WHEN u."role" = :primary THEN 1 ELSE 0 END`,
+       GROUP BY u."session_id", "is_primary"`,
       { ...params, ids: top.map((t) => t.session_id) },
     );
     const parts = new Map<string, { primary: UsageTotals; delegation: UsageTotals }>();

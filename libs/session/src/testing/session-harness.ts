@@ -7,7 +7,7 @@ import { createTransactionRunner } from '@switchboard/persistence';
 import { SessionRepository } from '../store/session-repository';
 import { SessionEngine, type SessionEngineOptions } from '../engine/session-engine';
 import type { EngineEventSink, ModelStreamer } from '../engine/engine.types';
-import { openTestDatabase, type TestDatabase } from './test-database';
+import { openTestDatabase, type TestDatabase, type TestDialect } from './test-database';
 
 /** An event the engine emitted, as the harness recorded it. */
 export interface RecordedEvent<E extends ServerEventName = ServerEventName> {
@@ -44,9 +44,11 @@ export interface SessionHarnessOptions {
   engine?: Partial<Omit<SessionEngineOptions, 'repo' | 'catalog' | 'config' | 'streamer'>>;
   /** Call engine.start() (recovery, saved default); default true. */
   start?: boolean;
+  /** The database to run on (default SQLite). */
+  dialect?: TestDialect;
 }
 
-/** libs/session wired for a test: real SQLite, real stores, the real model runner over the fake LLM. */
+/** libs/session wired for a test: a real database (SQLite or PostgreSQL), real stores, the real model runner over the fake LLM. */
 export interface SessionHarness {
   db: TestDatabase;
   repo: SessionRepository;
@@ -64,7 +66,7 @@ export interface SessionHarness {
 /** Opens a fresh database, starts (or reuses) the fake LLM and builds a SessionEngine over them. */
 export async function createSessionHarness(options: SessionHarnessOptions = {}): Promise<SessionHarness> {
   const fake = options.fake ?? (await startFakeLlm({ apiKey: FAKE_KEY }));
-  const db = await openTestDatabase();
+  const db = await openTestDatabase({ dialect: options.dialect });
   const config = loadConfig({ env: { FAKE_KEY }, fileText: JSON.stringify(fakeCatalog(fake, options.config ?? {})) });
   const catalog = new ModelCatalog(config);
   const streamer = options.streamer ?? new FailoverRunner(new ModelRunner({ config, catalog }), catalog, config.failover);

@@ -1,15 +1,17 @@
 import { sessionEntities, sessionMigrations } from '../db/session-schema';
-import { openSqliteTestDatabase, type SqliteTestDatabase } from '@switchboard/persistence/testing';
+import { openDialectTestDatabase, type DialectTestDatabase, type TestDialect } from '@switchboard/persistence/testing';
 
-export interface TestDatabase extends SqliteTestDatabase {
-  /** Runs fn and returns its result with the SQL statements the connection ran meanwhile (every one, prepared or not). */
+export { TEST_DIALECTS, type TestDialect } from '@switchboard/persistence/testing';
+
+export interface TestDatabase extends DialectTestDatabase {
+  /** Runs fn and returns its result with the SQL statements the database ran meanwhile (every one, prepared or not). */
   countStatements<T>(fn: () => Promise<T>): Promise<{ result: T; statements: string[] }>;
 }
 
-/** A real SQLite file in a fresh temp dir, migrated with the real migrations. */
-export async function openTestDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
+/** A fresh database (a temp SQLite file unless `dialect` says PostgreSQL), migrated with the real migrations. */
+export async function openTestDatabase(opts: { migrate?: boolean; dialect?: TestDialect } = {}): Promise<TestDatabase> {
   let recording: string[] | null = null;
-  const db = await openSqliteTestDatabase({
+  const db = await openDialectTestDatabase(opts.dialect ?? 'sqlite', {
     entities: sessionEntities,
     migrations: sessionMigrations,
     migrate: opts.migrate,

@@ -2,14 +2,15 @@ import { ModelChoice } from '../sessions/model-choice';
 import { TITLE_PENDING_KEY } from '../delegation/titles';
 import { createSessionHarness, type SessionHarness } from '../testing/session-harness';
 import { startTurn } from './start-turn';
+import { TEST_DIALECTS } from '../testing/test-database';
 
 /** The one entry of every turn: the engine-drift check, then the stored messages, in the claim transaction. */
-describe('startTurn', () => {
+describe.each(TEST_DIALECTS)('startTurn on %s', (dialect) => {
   let h: SessionHarness;
   let choice: ModelChoice;
 
   beforeAll(async () => {
-    h = await createSessionHarness({ start: false });
+    h = await createSessionHarness({ dialect, start: false });
     choice = new ModelChoice(h.catalog, h.config);
   });
   afterAll(() => h.close());

@@ -1,12 +1,13 @@
 import { ErrorCode } from '@switchboard/protocol';
 import { createSessionHarness, type SessionHarness } from '../testing/session-harness';
+import { TEST_DIALECTS } from '../testing/test-database';
 
 /** The turn queue through the engine's door: real SQLite, the real runner, the fake LLM over HTTP. */
-describe('TurnQueue', () => {
+describe.each(TEST_DIALECTS)('TurnQueue on %s', (dialect) => {
   let h: SessionHarness;
 
   beforeEach(async () => {
-    h = await createSessionHarness();
+    h = await createSessionHarness({ dialect });
     // "slow" keeps a turn running long enough for the next messages to queue behind it.
     h.fake.addRule({ match: 'slow', reply: 'slow answer', firstTokenDelayMs: 400 });
   });
