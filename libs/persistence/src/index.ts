@@ -13,6 +13,7 @@ export {
   redactDatabaseUrl,
   type PostgresDataSourceOptions,
 } from './postgres-data-source';
+export { startPostgresCluster, type PostgresCluster } from './postgres-cluster';
 export { createTransactionRunner, inTransaction, isSingleConnection, runWrite, type TransactionRunner } from './transaction-runner';
 export { WalCheckpointer, type CheckpointResult, type WalCheckpointerOptions } from './wal-checkpointer';
 export * from './sql';
