@@ -1,4 +1,4 @@
-import { openMemoryTestDb, type MemoryTestDb } from '../testing/memory-test-db';
+import { MEMORY_TEST_DIALECTS, openMemoryTestDb, type MemoryTestDb, type MemoryTestDialect } from '../testing/memory-test-db';
 import type { MemoryLogger } from '../queue/debounce-queue';
 import { MemoryService, type MemoryModelClient, type MemoryServiceOptions, type MemoryUsage } from './memory.service';
 import { memoryTools } from './memory-tools';
@@ -30,7 +30,8 @@ const OWNER = { personId: 'owner', role: 'owner' as const };
 const json = (...memories: Array<Record<string, unknown>>) => JSON.stringify({ memories });
 const fact = (content: string, extra: Record<string, unknown> = {}) => ({ content, scope: 'global', confidence: 0.9, ...extra });
 
-describe('MemoryService', () => {
+// The gate's duplicate search, scopes and deletes on both databases the store runs on.
+describe.each(MEMORY_TEST_DIALECTS)('MemoryService (%s)', (dialect: MemoryTestDialect) => {
   let db: MemoryTestDb;
   let svc: MemoryService;
   let notices: Array<{ sessionId: string; text: string; ids: string[] }>;
@@ -66,7 +67,7 @@ describe('MemoryService', () => {
   };
 
   beforeEach(async () => {
-    db = await openMemoryTestDb();
+    db = await openMemoryTestDb({ dialect });
     notices = [];
     usage = [];
     logs = logCollector();

@@ -1,6 +1,7 @@
-import { openMemoryTestDb, type MemoryTestDb } from '../testing/memory-test-db';
+import { MEMORY_TEST_DIALECTS, openMemoryTestDb, type MemoryTestDb, type MemoryTestDialect } from '../testing/memory-test-db';
 import { memoryMigrations } from '../db/memory-schema';
-import { inScope, type MemoryScopeFilter, type NewMemoryInput } from './memory.store';
+import { PostgresMemorySearch, SEARCH_VECTOR_INDEX } from '../db/fts/postgres-memory-fts';
+import { inScope, MemoryStore, type MemoryScopeFilter, type NewMemoryInput } from './memory.store';
 
 const input = (content: string, over: Partial<NewMemoryInput> = {}): NewMemoryInput => ({
   content,
@@ -17,13 +18,20 @@ const input = (content: string, over: Partial<NewMemoryInput> = {}): NewMemoryIn
 const meta = { reason: 'TEST' };
 
 async function tables(db: MemoryTestDb): Promise<string[]> {
-  const rows: Array<{ name: string }> = await db.ds.query(
-    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'memories_fts_%' ORDER BY name`,
-  );
+  const rows: Array<{ name: string }> =
+    db.dialect === 'postgres'
+      ? await db.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`)
+      : await db.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'memories_fts_%' ORDER BY name`);
   return rows.map((r) => r.name);
 }
 
-describe('memory migration', () => {
+/** The columns of `memories` (PostgreSQL). */
+async function memoryColumns(db: MemoryTestDb): Promise<string[]> {
+  const rows = await db.query<{ name: string }>(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'memories' ORDER BY column_name`);
+  return rows.map((r) => r.name);
+}
+
+describe('memory migration (SQLite)', () => {
   let db: MemoryTestDb;
   beforeEach(async () => (db = await openMemoryTestDb()));
   afterEach(() => db.close());
@@ -50,9 +58,67 @@ describe('memory migration', () => {
   });
 });
 
-describe('MemoryStore', () => {
+describe('memory migration (PostgreSQL)', () => {
   let db: MemoryTestDb;
-  beforeEach(async () => (db = await openMemoryTestDb()));
+  beforeEach(async () => (db = await openMemoryTestDb({ dialect: 'postgres' })));
+  afterEach(() => db.close());
+
+  it('adds the tsvector column and its GIN index instead of FTS5 tables', async () => {
+    expect(await tables(db)).toEqual(['memories', 'memory_history', 'memory_settings', 'migrations']);
+    expect(await memoryColumns(db)).toContain('search_vector');
+    const [index] = await db.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE indexname = ?`, [SEARCH_VECTOR_INDEX]);
+    expect(index.def).toMatch(/USING gin \(search_vector\) WITH \(fastupdate='?off'?\)/);
+  });
+
+  it('matches the entities but for the search column, which they cannot declare (no tsvector on SQLite): never synchronize', async () => {
+    const pending = await db.ds.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((q) => q.query).sort()).toEqual([
+      'ALTER TABLE "memories" DROP COLUMN "search_vector"',
+      'DROP INDEX "public"."idx_memories_search_vector"',
+      'DROP INDEX "public"."idx_memories_unindexed"',
+    ]);
+  });
+
+  it('is reversible: down drops the column, then every table; up builds them again and indexes what is stored', async () => {
+    await db.store.create(input('User likes green tea'), meta);
+    await db.ds.undoLastMigration();
+    expect(await memoryColumns(db)).not.toContain('search_vector');
+    expect(await db.query(`SELECT indexname FROM pg_indexes WHERE indexname = ?`, [SEARCH_VECTOR_INDEX])).toEqual([]);
+    // Memories stored before the column exists are indexed when it is added.
+    await db.ds.runMigrations();
+    expect((await db.store.search('green tea', { scope: 'global' }, 5)).map((h) => h.record.content)).toEqual(['User likes green tea']);
+    for (const _ of memoryMigrations) await db.ds.undoLastMigration();
+    expect(await tables(db)).toEqual(['migrations']);
+    await db.ds.runMigrations();
+    expect(await memoryColumns(db)).toContain('search_vector');
+    expect(await db.store.count({ scope: 'all' })).toBe(0);
+  });
+});
+
+describe('PostgresMemorySearch', () => {
+  let db: MemoryTestDb;
+  beforeEach(async () => (db = await openMemoryTestDb({ dialect: 'postgres' })));
+  afterEach(() => db.close());
+
+  it('scores a term written since its statistics were read by counting it then, and forgets a deleted memory\'s words at once', async () => {
+    // Statistics read once and never again (as in a large store between refreshes).
+    const store = MemoryStore.create(db.ds, db.runner, new PostgresMemorySearch({ exactBelow: 0 }));
+    for (const hobby of ['chess', 'rowing', 'pottery']) await store.create(input(`User enjoys ${hobby}`), meta);
+    expect(await store.search('chess', { scope: 'global' }, 5)).toHaveLength(1);
+    const fresh = await store.create(input('User adopted a quokka named Biscuit'), meta);
+    const hits = await store.search('quokka biscuit chess', { scope: 'global' }, 5);
+    expect(hits.map((h) => h.record.id)[0]).toBe(fresh.id);
+    expect(hits[0].bm25).toBeLessThan(hits[1].bm25);
+    expect(hits[1].bm25).toBeLessThan(0);
+    await store.hardDelete(fresh.id, { scope: 'all' }, meta);
+    expect(await store.search('quokka biscuit', { scope: 'all' }, 5)).toEqual([]);
+    expect(await db.dump()).not.toMatch(/quokka|biscuit/i);
+  });
+});
+
+describe.each(MEMORY_TEST_DIALECTS)('MemoryStore (%s)', (dialect: MemoryTestDialect) => {
+  let db: MemoryTestDb;
+  beforeEach(async () => (db = await openMemoryTestDb({ dialect })));
   afterEach(() => db.close());
 
   it('stores a memory with its history and finds it by full-text search', async () => {
@@ -69,6 +135,32 @@ describe('MemoryStore', () => {
     const target = await db.store.create(input('User likes coffee from Ethiopia roasted light'), meta);
     const hits = await db.store.search('any Ethiopia coffee?', { scope: 'global' }, 5);
     expect(hits[0].record.id).toBe(target.id);
+  });
+
+  it('reports scores in the same shape on both databases: negative bm25, best first, 0..1 relative in list()', async () => {
+    await db.store.create(input('User likes coffee'), meta);
+    await db.store.create(input('User likes coffee from Ethiopia'), meta);
+    await db.store.create(input('User grows tomatoes'), meta);
+    // Enough other memories that "coffee" is not in most of them (bm25 weighs such a term near zero).
+    for (const hobby of ['chess', 'rowing', 'pottery', 'birdwatching', 'origami']) await db.store.create(input(`User enjoys ${hobby}`), meta);
+    const hits = await db.store.search('Ethiopia coffee', { scope: 'global' }, 5);
+    expect(hits.map((h) => h.record.content)).toEqual(['User likes coffee from Ethiopia', 'User likes coffee']);
+    expect(hits[0].bm25).toBeLessThan(hits[1].bm25);
+    expect(hits[1].bm25).toBeLessThan(0);
+    const listed = await db.store.list({ scope: 'global' }, { q: 'Ethiopia coffee', limit: 5 });
+    expect(listed[0].score).toBe(1);
+    expect(listed[1].score).toBeGreaterThan(0);
+    expect(listed[1].score).toBeLessThan(1);
+  });
+
+  it('finds words of any script and tags, as the gate tokenizes them (folded, not split)', async () => {
+    const ru = await db.store.create(input('Пользователь живёт в Новосибирске'), meta);
+    const el = await db.store.create(input('Ο χρήστης μιλά ελληνικά'), meta);
+    const tagged = await db.store.create(input('User prefers dark mode', { tags: ['accessibility'] }), meta);
+    expect((await db.store.search('Новосибирске?', { scope: 'global' }, 5)).map((h) => h.record.id)).toEqual([ru.id]);
+    expect((await db.store.search('живет', { scope: 'global' }, 5)).map((h) => h.record.id)).toEqual([ru.id]);
+    expect((await db.store.search('ΕΛΛΗΝΙΚΑ', { scope: 'global' }, 5)).map((h) => h.record.id)).toEqual([el.id]);
+    expect((await db.store.search('accessibility', { scope: 'global' }, 5)).map((h) => h.record.id)).toEqual([tagged.id]);
   });
 
   it('never returns project A memories to project B (search, get, recent, hash, count, list)', async () => {
@@ -170,7 +262,7 @@ describe('MemoryStore', () => {
       expect(await db.store.count({ scope: 'person', personId: 'tg-alice' })).toBe(0);
       expect(ids(await db.store.recent({ scope: 'person', personId: 'alice' }, 10))).toEqual(ids([current!, theirs]));
       expect(ids(await db.store.recent({ scope: 'person', personId: 'bob' }, 10))).toEqual([bob.id]);
-      const rows: Array<{ id: string; person_id: string; superseded_by: string | null }> = await db.ds.query(`SELECT id, person_id, superseded_by FROM memories`);
+      const rows = await db.query<{ id: string; person_id: string; superseded_by: string | null }>(`SELECT id, person_id, superseded_by FROM memories`);
       expect(rows.filter((r) => r.person_id === 'tg-alice')).toEqual([]);
       expect(rows.find((r) => r.id === twin.id)?.superseded_by).toBe(theirs.id);
       expect(rows.find((r) => r.id === old.id)?.person_id).toBe('alice');
@@ -217,8 +309,10 @@ describe('MemoryStore', () => {
       ['created', null],
       ['superseded', next!.id],
     ]);
-    const [row] = await db.ds.query(`SELECT superseded_by FROM memories WHERE id = ?`, [old.id]);
+    const [row] = await db.query<{ superseded_by: string }>(`SELECT superseded_by FROM memories WHERE id = ?`, [old.id]);
     expect(row.superseded_by).toBe(next!.id);
+    // Out of the index too, not only filtered out: its words no longer count in the term statistics.
+    expect(await db.dump()).not.toMatch(/(^|\s)berlin(\s|$)/m);
   });
 
   it('hard delete removes the row, its older versions, the FTS entry and the history content', async () => {
@@ -250,7 +344,7 @@ describe('MemoryStore', () => {
     ).rejects.toThrow('boom');
     expect(await db.store.count({ scope: 'all' })).toBe(0);
     expect(await db.store.search('oboe', { scope: 'all' }, 5)).toEqual([]);
-    expect(await db.ds.query(`SELECT * FROM memory_history`)).toEqual([]);
+    expect(await db.query(`SELECT * FROM memory_history`)).toEqual([]);
   });
 
   it('refuses a project memory without a project', async () => {
@@ -266,9 +360,9 @@ describe('MemoryStore', () => {
   });
 });
 
-describe('MemorySettingsStore', () => {
+describe.each(MEMORY_TEST_DIALECTS)('MemorySettingsStore (%s)', (dialect: MemoryTestDialect) => {
   let db: MemoryTestDb;
-  beforeEach(async () => (db = await openMemoryTestDb()));
+  beforeEach(async () => (db = await openMemoryTestDb({ dialect })));
   afterEach(() => db.close());
 
   it('defaults to enabled and not silent, and persists changes', async () => {

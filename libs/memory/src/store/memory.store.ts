@@ -3,10 +3,12 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Memory, MemoryScope } from '@switchboard/protocol';
 import { MemoryEntity } from '../db/memory.entity';
 import { MemoryHistoryEntity, type MemoryHistoryAction } from '../db/memory-history.entity';
-import { SqliteMemorySearch, type MemorySearchIndex, type ScopePredicate } from '../db/fts/sqlite-memory-fts';
+import type { MemorySearchIndex, ScopePredicate } from '../db/fts/memory-search-index';
+import { PostgresMemorySearch } from '../db/fts/postgres-memory-fts';
+import { SqliteMemorySearch } from '../db/fts/sqlite-memory-fts';
 import type { MemoryOrigin } from '../memory.types';
 import { contentHash, normalisedForm, normaliseWhitespace } from '../text/normalise-text';
-import type { TransactionRunner } from '@switchboard/persistence';
+import { dialectOf, type TransactionRunner } from '@switchboard/persistence';
 
 /**
  * Which memories a read or write may touch. Every store method takes one: there is no way to
@@ -284,6 +286,11 @@ function requireLimit(n: number): number {
 
 const nowIso = () => new Date().toISOString();
 
+/** The full-text index of the DataSource's dialect: FTS5 on SQLite, a tsvector column on PostgreSQL. */
+export function memorySearchFor(ds: DataSource): MemorySearchIndex {
+  return dialectOf(ds) === 'postgres' ? new PostgresMemorySearch() : new SqliteMemorySearch();
+}
+
 /**
  * Memories, their history and their full-text documents, always changed together in one
  * transaction. Reads outside a transaction use the DataSource's manager.
@@ -297,7 +304,7 @@ export class MemoryStore {
   ) {}
 
   /** A store over a DataSource; `runner` must be the one every other writer of that DataSource uses. */
-  static create(ds: DataSource, runner: TransactionRunner, index: MemorySearchIndex = new SqliteMemorySearch()): MemoryStore {
+  static create(ds: DataSource, runner: TransactionRunner, index: MemorySearchIndex = memorySearchFor(ds)): MemoryStore {
     return new MemoryStore(ds.manager, runner, index, false);
   }
 
@@ -485,7 +492,7 @@ export class MemoryStore {
         })
         .where('id = :id', { id })
         .execute();
-      await s.index.put(s.manager, next.docId, next.content, next.tags);
+      await s.index.put(s.manager, [next]);
       await s.addHistory(id, action, next.content, meta, null);
       return next;
     });
@@ -634,7 +641,7 @@ export class MemoryStore {
         })),
       )
       .execute();
-    for (const r of records) await this.index.put(this.manager, r.docId, r.content, r.tags);
+    await this.index.put(this.manager, records);
     return records;
   }
 

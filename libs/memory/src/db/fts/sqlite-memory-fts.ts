@@ -1,34 +1,10 @@
 import type { EntityManager, QueryRunner } from 'typeorm';
-import { contentTokens } from '../../text/normalise-text';
-import { slotToken } from '../../text/slots';
+import { documentTokens, searchTerms, TermStatistics, type IndexedDocument, type MemorySearchIndex, type ScopePredicate, type SearchHit, type TermSnapshot } from './memory-search-index';
 
 /**
  * Everything SQLite-specific about memory full-text search lives here: the FTS5 tables, the
- * document and query format, and the bm25 search. A PostgreSQL implementation (a tsvector
- * column with a GIN index and ts_rank) would implement `MemorySearchIndex` beside it.
+ * document and query format, and the bm25 search. PostgreSQL's counterpart is postgres-memory-fts.ts.
  */
-
-/** A full-text hit: the memory row (as selected) with its bm25 score (lower is better). */
-export interface SearchHit<Row> {
-  row: Row;
-  bm25: number;
-}
-
-/** A scope predicate over the `memories` table aliased `m`, with its named parameters. */
-export interface ScopePredicate {
-  sql: string;
-  params: Record<string, unknown>;
-}
-
-/** The full-text index of memories, kept in sync by the store inside its transactions. */
-export interface MemorySearchIndex {
-  /** Stores (or replaces) a memory's document. */
-  put(manager: EntityManager, docId: number, content: string, tags: readonly string[]): Promise<void>;
-  /** Removes a memory's document. */
-  remove(manager: EntityManager, docId: number): Promise<void>;
-  /** Active memories matching any term of the text within the scope, best bm25 first. `columns` must include m."doc_id". */
-  search<Row>(manager: EntityManager, text: string, columns: string, scope: ScopePredicate, limit: number): Promise<Array<SearchHit<Row>>>;
-}
 
 export const FTS_TABLE = 'memories_fts';
 export const FTS_VOCAB_TABLE = 'memories_fts_vocab';
@@ -50,16 +26,9 @@ export async function dropSqliteMemoryFts(queryRunner: QueryRunner): Promise<voi
   await queryRunner.query(`DROP TABLE IF EXISTS "${FTS_TABLE}"`);
 }
 
-/** The indexed form of a memory: its tokens (the gate's tokenizer), its tags and its slot token. */
+/** The indexed form of a memory: its terms, space-separated. */
 export function ftsDocument(content: string, tags: readonly string[]): string {
-  const slot = slotToken(content);
-  return [...contentTokens([content, ...tags].join(' ')), ...(slot ? [slot] : [])].join(' ');
-}
-
-/** The distinct search terms of a text (with its slot token), in order of appearance. */
-export function searchTerms(text: string): string[] {
-  const slot = slotToken(text);
-  return [...new Set([...contentTokens(text), ...(slot ? [slot] : [])])].slice(0, 32);
+  return documentTokens(content, tags).join(' ');
 }
 
 /**
@@ -79,43 +48,29 @@ export interface SqliteMemorySearchOptions {
   postingsBudget?: number;
 }
 
-/**
- * Document frequency of every indexed term, read from the index now and then: asking the index
- * for one term's frequency walks its whole doclist, which costs as much as the search itself.
- */
-interface TermStats {
-  docs: Map<string, number>;
-  /** Index writes when the snapshot was taken, and when (other processes may write too). */
-  writes: number;
-  at: number;
-}
-
-const STATS_MAX_AGE_MS = 5 * 60_000;
-
 /** SQLite FTS5 implementation of the memory search index. */
 export class SqliteMemorySearch implements MemorySearchIndex {
-  private readonly postingsBudget: number;
-  private stats: TermStats | null = null;
-  private refreshing: Promise<void> | null = null;
-  private writes = 0;
+  private readonly terms: TermStatistics;
 
   constructor(options: SqliteMemorySearchOptions = {}) {
-    this.postingsBudget = options.postingsBudget ?? 1500;
+    this.terms = new TermStatistics(readVocabulary, { postingsBudget: options.postingsBudget ?? 1500 });
   }
 
-  async put(manager: EntityManager, docId: number, content: string, tags: readonly string[]): Promise<void> {
-    await manager.query(`DELETE FROM "${FTS_TABLE}" WHERE rowid = ?`, [docId]);
-    await manager.query(`INSERT INTO "${FTS_TABLE}"(rowid, body) VALUES (?, ?)`, [docId, ftsDocument(content, tags)]);
-    this.writes++;
+  async put(manager: EntityManager, docs: readonly IndexedDocument[]): Promise<void> {
+    for (const doc of docs) {
+      await manager.query(`DELETE FROM "${FTS_TABLE}" WHERE rowid = ?`, [doc.docId]);
+      await manager.query(`INSERT INTO "${FTS_TABLE}"(rowid, body) VALUES (?, ?)`, [doc.docId, ftsDocument(doc.content, doc.tags)]);
+      this.terms.wrote();
+    }
   }
 
   async remove(manager: EntityManager, docId: number): Promise<void> {
     await manager.query(`DELETE FROM "${FTS_TABLE}" WHERE rowid = ?`, [docId]);
-    this.writes++;
+    this.terms.wrote();
   }
 
   async search<Row>(manager: EntityManager, text: string, columns: string, scope: ScopePredicate, limit: number): Promise<Array<SearchHit<Row>>> {
-    const terms = this.selectTerms(await this.termStats(manager), searchTerms(text));
+    const terms = this.terms.select(await this.terms.snapshot(manager), searchTerms(text));
     if (terms.length === 0) return [];
     const n = Math.max(1, Math.floor(limit));
     // Rank inside the index, checking scope through a covering index (no table reads), then
@@ -142,44 +97,10 @@ export class SqliteMemorySearch implements MemorySearchIndex {
     const [text, values] = manager.dataSource.driver.escapeQueryWithParameters(sql, params);
     return (await manager.query(text, values)) as T[];
   }
+}
 
-  /** The snapshot of common terms: read once, then refreshed in the background after enough writes. */
-  private async termStats(manager: EntityManager): Promise<TermStats> {
-    if (!this.stats) {
-      await this.refreshStats(manager);
-    } else if (
-      !this.refreshing &&
-      (this.writes - this.stats.writes > Math.max(1000, this.stats.docs.size / 50) || Date.now() - this.stats.at > STATS_MAX_AGE_MS)
-    ) {
-      this.refreshing = this.refreshStats(manager.dataSource.manager)
-        .catch(() => undefined)
-        .finally(() => (this.refreshing = null));
-    }
-    return this.stats!;
-  }
-
-  private async refreshStats(manager: EntityManager): Promise<void> {
-    const writes = this.writes;
-    const rows = (await manager.query(`SELECT term, doc FROM "${FTS_VOCAB_TABLE}"`)) as Array<{ term: string; doc: number }>;
-    this.stats = { docs: new Map(rows.map((r) => [r.term, Number(r.doc)])), writes, at: Date.now() };
-  }
-
-  /**
-   * The terms worth scoring: every term the snapshot does not know (new or absent: rare either
-   * way, one index lookup), then known terms rarest first within the postings budget. The rarest
-   * known term is scored even past the budget (up to 2x), so a query of common words still finds something.
-   */
-  private selectTerms(stats: TermStats, terms: string[]): string[] {
-    const unknown = terms.filter((t) => !stats.docs.has(t));
-    const known = terms.filter((t) => stats.docs.has(t)).sort((a, b) => stats.docs.get(a)! - stats.docs.get(b)!);
-    const out = [...unknown];
-    let budget = this.postingsBudget;
-    for (const [i, t] of known.entries()) {
-      const n = stats.docs.get(t)!;
-      if (n > budget && (i > 0 || n > this.postingsBudget * 2)) break;
-      out.push(t);
-      budget -= n;
-    }
-    return out;
-  }
+/** Every indexed term's document frequency, from the FTS5 vocabulary (bm25 itself reads live counts). */
+async function readVocabulary(manager: EntityManager): Promise<TermSnapshot> {
+  const rows = (await manager.query(`SELECT term, doc FROM "${FTS_VOCAB_TABLE}"`)) as Array<{ term: string; doc: number }>;
+  return { docs: new Map(rows.map((r) => [r.term, Number(r.doc)])), total: 0, meanLength: 0 };
 }

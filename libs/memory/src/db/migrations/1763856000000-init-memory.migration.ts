@@ -11,7 +11,7 @@ const timestamp = (name: string, isNullable = false): TableColumnOptions => str(
 
 const SQLITE_DRIVERS = new Set(['better-sqlite3', 'sqlite', 'sqljs', 'capacitor', 'cordova', 'expo', 'nativescript', 'react-native']);
 
-/** libs/memory's schema: memories, their history, settings, and the full-text index (SQLite FTS5). */
+/** libs/memory's schema: memories, their history, settings, and the full-text index (SQLite FTS5; PostgreSQL's comes later). */
 export class InitMemory1763856000000 implements MigrationInterface {
   name = 'InitMemory1763856000000';
 
@@ -68,7 +68,7 @@ export class InitMemory1763856000000 implements MigrationInterface {
         columns: [{ ...str('key', 100), isPrimary: true }, text('value'), timestamp('updated_at')],
       }),
     );
-    // Full-text search is implemented for SQLite only for now (see sqlite-memory-fts.ts).
+    // SQLite's full-text index; PostgreSQL's is a column added by AddMemorySearchVector1797400000000.
     if (SQLITE_DRIVERS.has(queryRunner.connection.options.type)) await createSqliteMemoryFts(queryRunner);
   }
 

@@ -3,11 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { memoryEntities, memoryMigrations } from '../memory-schema';
+import { AddMemoryHistoryActor1797000000000 } from './1797000000000-add-memory-history-actor.migration';
+
+// The migrations up to this one, so it is the last whatever comes after it.
+const upToThis = memoryMigrations.slice(0, memoryMigrations.indexOf(AddMemoryHistoryActor1797000000000) + 1);
 
 describe('AddMemoryHistoryActor migration', () => {
   it('adds memory_history.actor_id (old rows keep NULL) and takes it away again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-memory-actor-'));
-    const ds = new DataSource({ type: 'better-sqlite3', database: join(dir, 'db.sqlite'), entities: memoryEntities, migrations: memoryMigrations, synchronize: false });
+    const ds = new DataSource({ type: 'better-sqlite3', database: join(dir, 'db.sqlite'), entities: memoryEntities, migrations: upToThis, synchronize: false });
     try {
       await ds.initialize();
       const columns = async () => ((await ds.query(`PRAGMA table_info("memory_history")`)) as Array<{ name: string }>).map((c) => c.name);
