@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SwitchboardApiError, type Job, type Message, type ServerEventMap } from '@switchboard/protocol';
-import { createSqliteDataSource } from '@switchboard/persistence';
+import { createPostgresDataSource, createSqliteDataSource } from '@switchboard/persistence';
 import { JobStore } from '@switchboard/jobs/server';
 import { databaseEntities, databaseMigrations } from '../src/database/schema';
 import { startApi } from '../src/app';
@@ -325,7 +325,10 @@ describe('scheduled jobs across restarts (e2e)', () => {
   /** Stops the API, lets `edit` change the database directly, and starts it again on the same data. */
   async function restartWithEdit(edit: (jobs: JobStore) => Promise<void>): Promise<number> {
     await t.api.close();
-    const ds = createSqliteDataSource({ file: join(t.dataDir, 'switchboard.sqlite'), entities: databaseEntities, migrations: databaseMigrations });
+    // The database the API ran on: its SQLite file, or its PostgreSQL database in that pass.
+    const ds = t.env.DATABASE_URL
+      ? createPostgresDataSource({ url: t.env.DATABASE_URL, entities: databaseEntities, migrations: databaseMigrations, poolSize: 1 })
+      : createSqliteDataSource({ file: join(t.dataDir, 'switchboard.sqlite'), entities: databaseEntities, migrations: databaseMigrations });
     await ds.initialize();
     try {
       await edit(new JobStore(ds.manager));

@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import {
   ErrorCode,
   JOB_RUNS_KEPT,
@@ -185,6 +185,17 @@ function notFound(id: string): SwitchboardError {
   return new SwitchboardError(ErrorCode.JOB_NOT_FOUND, `Job ${id} does not exist`, { jobId: id });
 }
 
+// Any fixed number: the PostgreSQL advisory lock replicas take while one of them syncs the config file's jobs.
+const CONFIG_SYNC_LOCK_KEY = 7_301_946_112;
+
+/** True when a query failed on a unique constraint (SQLite or PostgreSQL). */
+function isUniqueViolation(err: unknown): boolean {
+  if (!(err instanceof QueryFailedError)) return false;
+  const driverError = err.driverError as { code?: unknown; message?: unknown } | undefined;
+  if (driverError?.code === '23505' || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
+  return typeof driverError?.message === 'string' && /UNIQUE constraint failed/i.test(driverError.message);
+}
+
 function nameTaken(name: string): SwitchboardError {
   return new SwitchboardError(ErrorCode.VALIDATION_FAILED, `name: a job named "${name}" already exists`, { field: 'name' });
 }
@@ -222,7 +233,7 @@ export class JobStore {
   async create(input: NewJobInput, now: Date = new Date()): Promise<Job> {
     const id = newId();
     const at = now.toISOString();
-    return inTransaction(this.manager, async (m) => {
+    const created = inTransaction(this.manager, async (m) => {
       if (await this.row(m, 'name', input.name)) throw nameTaken(input.name);
       await m
         .createQueryBuilder()
@@ -248,11 +259,15 @@ export class JobStore {
         .execute();
       return toJob((await this.row(m, 'id', id))!);
     });
+    // Another replica may create the same name between the check and the insert.
+    return created.catch((err: unknown) => {
+      throw isUniqueViolation(err) ? nameTaken(input.name) : err;
+    });
   }
 
   /** Applies the patch; JOB_NOT_FOUND when missing, VALIDATION_FAILED when a new name is taken. */
   async update(id: string, patch: JobPatch, now: Date = new Date()): Promise<Job> {
-    return inTransaction(this.manager, async (m) => {
+    const updated = inTransaction(this.manager, async (m) => {
       const current = await this.row(m, 'id', id);
       if (!current) throw notFound(id);
       if (patch.name !== undefined && patch.name !== current.name && (await this.row(m, 'name', patch.name))) throw nameTaken(patch.name);
@@ -270,6 +285,9 @@ export class JobStore {
       await m.createQueryBuilder().update(JobEntity).set(set).where('"id" = :id', { id }).execute();
       return toJob((await this.row(m, 'id', id))!);
     });
+    return updated.catch((err: unknown) => {
+      throw patch.name !== undefined && isUniqueViolation(err) ? nameTaken(patch.name) : err;
+    });
   }
 
   /** Deletes the job; false if it did not exist. */
@@ -281,11 +299,13 @@ export class JobStore {
   /**
    * Marks a run as started (`running`, last_run_at, and for a scheduled run its next slot) in one
    * step, with `run` also recording it in the history; null when the job is gone, or disabled
-   * and `requireEnabled` (a timer that lost a race).
+   * and `requireEnabled` (a timer that lost a race). With `due`, the start is a claim of that
+   * slot (compare-and-set on next_run_at): null when next_run_at is no longer `due` because
+   * another replica (or an edit) moved it, so each due time runs once across replicas.
    */
   async beginRun(
     id: string,
-    opts: { at: Date; nextRunAt?: string; requireEnabled: boolean; run?: { id: string; trigger: JobRunTrigger } },
+    opts: { at: Date; nextRunAt?: string; requireEnabled: boolean; due?: string; run?: { id: string; trigger: JobRunTrigger } },
   ): Promise<Job | null> {
     return inTransaction(this.manager, async (m) => {
       const row = await this.row(m, 'id', id);
@@ -293,10 +313,51 @@ export class JobStore {
       const at = opts.at.toISOString();
       const set: Partial<JobEntity> = { lastRunAt: at, lastStatus: 'running', lastError: null, updatedAt: at };
       if (opts.nextRunAt !== undefined) set.nextRunAt = opts.nextRunAt;
-      await m.createQueryBuilder().update(JobEntity).set(set).where('"id" = :id', { id }).execute();
+      const update = m.createQueryBuilder().update(JobEntity).set(set).where('"id" = :id', { id });
+      if (opts.due !== undefined) update.andWhere('"next_run_at" = :due', { due: opts.due });
+      const result = await update.execute();
+      // The row lock makes a second replica's update wait and then match nothing.
+      if (opts.due !== undefined && !result.affected) return null;
       // With `run`, the run's start goes into the history in the same step.
       if (opts.run) await this.insertRun(m, id, { id: opts.run.id, at: opts.at, trigger: opts.run.trigger });
       return toJob((await this.row(m, 'id', id))!);
+    });
+  }
+
+  /**
+   * Claims a due run that is skipped (missed for longer than the grace window): status `missed`,
+   * `error`, next slot, and a `missed` run in the history, only if next_run_at is still `due`.
+   * Null when another replica (or an edit) got there first: it is recorded once.
+   */
+  async skipRun(id: string, opts: { due: string; at: Date; nextRunAt: string; error: string }): Promise<Job | null> {
+    return inTransaction(this.manager, async (m) => {
+      const at = opts.at.toISOString();
+      const result = await m
+        .createQueryBuilder()
+        .update(JobEntity)
+        .set({ lastStatus: 'missed', lastError: opts.error, nextRunAt: opts.nextRunAt, updatedAt: at })
+        .where('"id" = :id AND "next_run_at" = :due', { id, due: opts.due })
+        .execute();
+      if (!result.affected) return null;
+      await this.insertRun(m, id, { at: opts.at, trigger: 'schedule', status: 'missed', error: opts.error });
+      return toJob((await this.row(m, 'id', id))!);
+    });
+  }
+
+  /**
+   * Gives an enabled job without a next run its next run, unless another replica did meanwhile;
+   * returns the job as stored (with whichever next run won), or null when it is gone.
+   */
+  async setNextRunIfUnset(id: string, nextRunAt: string, now: Date = new Date()): Promise<Job | null> {
+    return inTransaction(this.manager, async (m) => {
+      await m
+        .createQueryBuilder()
+        .update(JobEntity)
+        .set({ nextRunAt, updatedAt: now.toISOString() })
+        .where('"id" = :id AND "next_run_at" IS NULL', { id })
+        .execute();
+      const row = await this.row(m, 'id', id);
+      return row ? toJob(row) : null;
     });
   }
 
@@ -406,6 +467,8 @@ export class JobStore {
   async syncConfigJobs(jobs: readonly ConfigJobInput[], now: Date = new Date()): Promise<ConfigSyncResult> {
     const at = now.toISOString();
     return inTransaction(this.manager, async (m) => {
+      // Replicas starting together sync one after the other (else both insert a new config job and one fails to start).
+      if (m.connection.driver.options.type === 'postgres') await m.query('SELECT pg_advisory_xact_lock($1)', [CONFIG_SYNC_LOCK_KEY]);
       const result: ConfigSyncResult = { created: [], updated: [], adopted: [], removed: [] };
       for (const def of jobs) {
         const row = await this.row(m, 'name', def.name);

@@ -16,19 +16,33 @@ import {
   type ConfigJobInput,
 } from '@switchboard/jobs/server';
 import type { ApiEnv } from '../config/api-env';
-import { API_ENV, LOADED_CONFIG, LOGGER } from '../core/tokens';
+import type { ClusterBus } from '../cluster/cluster-bus';
+import { API_ENV, CLUSTER_BUS, LOADED_CONFIG, LOGGER } from '../core/tokens';
 import { RetentionSweeper } from './retention-sweeper';
 
 // Operator tunable, read from the raw environment once (like the pairing settings).
 const jobsEnvSchema = z.object({
   SWITCHBOARD_JOBS_MISSED_GRACE_SECONDS: z.coerce.number().int().min(0).max(366 * 24 * 3600).optional(),
+  SWITCHBOARD_RESCAN_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
 });
+
+/**
+ * On a shared (PostgreSQL) database, how often each replica re-reads the jobs: the bus tells it
+ * about changes at once, this catches what the bus could not deliver (a replica reconnecting).
+ */
+const DEFAULT_RESCAN_SECONDS = 30;
 
 /** `catch_up`: a scheduled run that fell due while the server was down (or asleep), run late once. */
 type Trigger = JobRunTrigger;
 
 /** A timer firing this late is a catch-up, not an ordinary scheduled run. */
 const CATCH_UP_AFTER_MS = 1000;
+
+/** A job's armed timer and the next_run_at it was armed for (a different stored one means re-arm). */
+interface ArmedTimer {
+  timer: NodeJS.Timeout;
+  dueAt: string | null;
+}
 
 interface RunHandle {
   /** Resolves once the run is recorded as `running` (its prompt is about to be sent). */
@@ -52,17 +66,26 @@ export function configJobInputs(config: Pick<LoadedConfig, 'jobs'>): ConfigJobIn
 /**
  * Arms one timer per enabled job (setTimeout to its next run, capped and re-armed for long
  * waits), runs a job by sending its prompt to its session through the one engine, and applies
- * the missed-run policy on start and whenever a timer fires late. Runs of one job never overlap.
+ * the missed-run policy on start and whenever a timer fires late. Runs of one job never overlap
+ * on one replica. Replicas sharing a database all arm every job; a due run (or a skipped one) is
+ * claimed in the database by moving next_run_at from the due time (compare-and-set), so exactly
+ * one replica runs each due time and a missed run is caught up once. Job changes reach the other
+ * replicas on the cluster bus (`cache.invalidate`, scope `jobs`) and through a periodic re-read.
  */
 @Injectable()
 export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly graceMs: number;
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, ArmedTimer>();
   private readonly running = new Map<string, RunHandle>();
   private readonly retention: RetentionSweeper;
   private retentionTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<unknown> | null = null;
   private stopped = false;
+  /** 0 on SQLite: one process, nobody else changes the jobs. */
+  private readonly rescanMs: number;
+  private rescanTimer: NodeJS.Timeout | null = null;
+  private rescanning: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly store: JobStore,
@@ -71,6 +94,7 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     @Inject(API_ENV) env: ApiEnv,
     @Inject(LOGGER) private readonly logger: Logger,
     repo: SessionRepository,
+    @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
   ) {
     this.retention = new RetentionSweeper(config.retention, repo, engine, logger);
     const raw = Object.fromEntries(Object.entries(env.raw).filter(([, v]) => v !== undefined && v !== ''));
@@ -78,6 +102,8 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     if (!parsed.success) logger.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'invalid job settings ignored');
     const graceSeconds = parsed.success ? parsed.data.SWITCHBOARD_JOBS_MISSED_GRACE_SECONDS : undefined;
     this.graceMs = graceSeconds !== undefined ? graceSeconds * 1000 : DEFAULT_MISSED_RUN_GRACE_MS;
+    const shared = bus.shared || env.database.url !== null;
+    this.rescanMs = shared ? ((parsed.success ? parsed.data.SWITCHBOARD_RESCAN_SECONDS : undefined) ?? DEFAULT_RESCAN_SECONDS) * 1000 : 0;
   }
 
   /** After the engine has started: sync the config file's jobs, recover, apply the missed-run policy, arm. */
@@ -90,10 +116,68 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     if (sync.adopted.length) this.logger.warn({ jobs: sync.adopted }, 'API jobs now defined by the config file (same name): the file wins');
     const interrupted = await this.store.markRunningInterrupted();
     if (interrupted.length) this.logger.warn({ jobs: interrupted.length }, 'job runs interrupted by a restart');
+    this.unsubscribe = this.bus.subscribe('cache.invalidate', ({ scope, id }) => {
+      if (scope !== 'jobs') return;
+      if (id) void this.refresh(id);
+      else void this.rescan();
+    });
     const jobs = await this.store.list();
     for (const job of jobs) await this.arm(job);
-    this.logger.info({ jobs: jobs.length, enabled: jobs.filter((j) => j.enabled).length, graceSeconds: this.graceMs / 1000 }, 'job scheduler started');
+    this.logger.info(
+      { jobs: jobs.length, enabled: jobs.filter((j) => j.enabled).length, graceSeconds: this.graceMs / 1000, rescanSeconds: this.rescanMs / 1000 },
+      'job scheduler started',
+    );
     this.scheduleRetention(0);
+    this.scheduleRescan();
+  }
+
+  /** Tells the other replicas a job was created, changed or deleted here, so they (re-)arm or drop it. */
+  changed(jobId: string): void {
+    this.bus.publish('cache.invalidate', { scope: 'jobs', id: jobId });
+  }
+
+  /** Another replica changed a job: arm it as it is stored now, or drop it when it is gone. */
+  async refresh(jobId: string): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const job = await this.store.get(jobId);
+      if (!job) this.forget(jobId);
+      else await this.arm(job);
+    } catch (err) {
+      if (!this.stopped) this.logger.warn({ jobId, err: errorText(err) }, 'could not refresh a job');
+    }
+  }
+
+  /**
+   * Re-reads every job and arms what this replica has not armed as stored (created or moved
+   * elsewhere), and drops timers of jobs gone or disabled elsewhere.
+   */
+  rescan(): Promise<void> {
+    this.rescanning ??= (async () => {
+      try {
+        const jobs = await this.store.list();
+        const ids = new Set(jobs.map((j) => j.id));
+        for (const id of [...this.timers.keys()]) if (!ids.has(id)) this.clearTimer(id);
+        for (const job of jobs) {
+          if (this.stopped) return;
+          if (this.running.has(job.id)) continue;
+          const armed = this.timers.get(job.id);
+          const stale = job.enabled ? !armed || armed.dueAt !== job.nextRunAt : armed !== undefined;
+          if (stale) await this.arm(job);
+        }
+      } catch (err) {
+        if (!this.stopped) this.logger.warn({ err: errorText(err) }, 'job rescan failed');
+      } finally {
+        this.rescanning = null;
+      }
+    })();
+    return this.rescanning;
+  }
+
+  private scheduleRescan(): void {
+    if (this.stopped || this.rescanMs === 0) return;
+    this.rescanTimer = setTimeout(() => void this.rescan().finally(() => this.scheduleRescan()), this.rescanMs);
+    this.rescanTimer.unref();
   }
 
   /** The retention sweep is the scheduler's own maintenance job: once at start, then every `sweepMinutes`. */
@@ -114,9 +198,12 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   /** Before the engine stops: no new runs. Runs in flight end with their turns (the engine aborts them). */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.unsubscribe?.();
+    for (const armed of this.timers.values()) clearTimeout(armed.timer);
     this.timers.clear();
     if (this.retentionTimer) clearTimeout(this.retentionTimer);
+    if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    await this.rescanning;
     await this.sweeping;
   }
 
@@ -137,27 +224,32 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     if (this.running.has(job.id)) return job;
     let current = job;
     if (current.nextRunAt === null) {
-      current = await this.store.update(job.id, { nextRunAt: nextRunAt(scheduleOf(job), now).toISOString() }, now);
+      // Another replica arming the same job at the same moment keeps its own value: one wins.
+      const stored = await this.store.setNextRunIfUnset(job.id, nextRunAt(scheduleOf(job), now).toISOString(), now);
+      if (!stored) return job;
+      if (!stored.enabled || stored.nextRunAt === null) return this.arm(stored);
+      current = stored;
     }
     const plan = planDueRun(new Date(current.nextRunAt!), now, this.graceMs);
     switch (plan.action) {
       case 'wait':
-        this.setTimer(current.id, plan.delayMs);
+        this.setTimer(current.id, plan.delayMs, current.nextRunAt);
         return current;
       case 'run': {
         const catchUp = plan.missedByMs > CATCH_UP_AFTER_MS;
         if (catchUp) this.logger.info({ jobId: job.id, job: job.name, missedBy: describeDuration(plan.missedByMs) }, 'catching up a missed job run');
-        return (this.launch(current, catchUp ? 'catch_up' : 'schedule')?.begun ?? Promise.resolve(current)).catch(() => current);
+        return (this.launch(current, catchUp ? 'catch_up' : 'schedule', current.nextRunAt!)?.begun ?? Promise.resolve(current)).catch(() => current);
       }
       case 'skip': {
         const next = nextRunAt(scheduleOf(current), now).toISOString();
         const lastError =
           `Skipped the run due at ${current.nextRunAt}: missed by ${describeDuration(plan.missedByMs)}, ` +
           `more than the ${describeDuration(this.graceMs)} grace window. Next run at ${next}.`;
-        this.logger.warn({ jobId: job.id, job: job.name, dueAt: current.nextRunAt, next }, 'missed job run skipped');
-        const skipped = await this.store.update(current.id, { lastStatus: 'missed', lastError, nextRunAt: next }, now);
-        await this.store.startRun(current.id, { at: now, trigger: 'schedule', status: 'missed', error: lastError });
-        return this.arm(skipped);
+        // Claimed like a run: with several replicas, one records the skip.
+        const skipped = await this.store.skipRun(current.id, { due: current.nextRunAt!, at: now, nextRunAt: next, error: lastError });
+        if (skipped) this.logger.warn({ jobId: job.id, job: job.name, dueAt: current.nextRunAt, next }, 'missed job run skipped');
+        const after = skipped ?? (await this.store.get(current.id));
+        return after ? this.arm(after) : current;
       }
     }
   }
@@ -172,7 +264,8 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     return this.launch(job, 'manual');
   }
 
-  private launch(job: Job, trigger: Trigger): RunHandle | null {
+  /** `due`: the next_run_at a scheduled run claims (the run starts only if it is still stored). */
+  private launch(job: Job, trigger: Trigger, due?: string): RunHandle | null {
     if (this.running.has(job.id) || this.stopped) return null;
     let markBegun!: (job: Job) => void;
     let failBegun!: (err: unknown) => void;
@@ -183,11 +276,11 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     begun.catch(() => undefined);
     const handle: RunHandle = { begun, done: Promise.resolve(job) };
     this.running.set(job.id, handle);
-    handle.done = this.execute(job, trigger, markBegun, failBegun);
+    handle.done = this.execute(job, trigger, due, markBegun, failBegun);
     return handle;
   }
 
-  private async execute(job: Job, trigger: Trigger, markBegun: (job: Job) => void, failBegun: (err: unknown) => void): Promise<Job> {
+  private async execute(job: Job, trigger: Trigger, due: string | undefined, markBegun: (job: Job) => void, failBegun: (err: unknown) => void): Promise<Job> {
     const log = this.logger.child({ jobId: job.id, job: job.name });
     const startedAt = new Date();
     const scheduled = trigger !== 'manual';
@@ -201,6 +294,7 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
           at: startedAt,
           requireEnabled: scheduled,
           ...(scheduled ? { nextRunAt: nextRunAt(scheduleOf(job), startedAt).toISOString() } : {}),
+          ...(due !== undefined ? { due } : {}),
           run: { id: runId, trigger },
         });
       } catch (err) {
@@ -208,10 +302,12 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
         throw err;
       }
       if (!current) {
-        // Disabled or deleted while its timer fired: nothing runs.
+        // Disabled or deleted while its timer fired, or another replica claimed this due time:
+        // nothing runs here; a job still there is armed for its next run as now stored.
         this.running.delete(job.id);
         markBegun(job);
-        return job;
+        const stored = due !== undefined ? await this.store.get(job.id) : null;
+        return stored ? this.arm(stored) : job;
       }
       markBegun(current);
       const outcome = await this.send(current, trigger, log);
@@ -263,7 +359,7 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     return { status: 'error', error: turnError?.content ?? 'The model call failed; see the session history.' };
   }
 
-  private setTimer(jobId: string, delayMs: number): void {
+  private setTimer(jobId: string, delayMs: number, dueAt: string | null): void {
     this.clearTimer(jobId);
     const timer = setTimeout(() => {
       this.timers.delete(jobId);
@@ -271,12 +367,12 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     }, delayMs);
     // The HTTP server keeps the process alive; a timer alone must not.
     timer.unref();
-    this.timers.set(jobId, timer);
+    this.timers.set(jobId, { timer, dueAt });
   }
 
   private clearTimer(jobId: string): void {
-    const timer = this.timers.get(jobId);
-    if (timer) clearTimeout(timer);
+    const armed = this.timers.get(jobId);
+    if (armed) clearTimeout(armed.timer);
     this.timers.delete(jobId);
   }
 

@@ -69,6 +69,7 @@ export class JobsService {
       now,
     );
     this.logger.info({ jobId: job.id, job: job.name, nextRunAt: job.nextRunAt }, 'job created');
+    this.scheduler.changed(job.id);
     return this.scheduler.arm(job);
   }
 
@@ -99,6 +100,7 @@ export class JobsService {
 
     const updated = await this.store.update(id, patch);
     this.logger.info({ jobId: id, job: updated.name, fields: Object.keys(req), nextRunAt: updated.nextRunAt }, 'job updated');
+    this.scheduler.changed(id);
     return this.scheduler.arm(updated);
   }
 
@@ -107,6 +109,7 @@ export class JobsService {
     if (job.source === 'config') throw configOwned(job, 'remove');
     this.scheduler.forget(id);
     await this.store.delete(id);
+    this.scheduler.changed(id);
     this.logger.info({ jobId: id, job: job.name }, 'job deleted');
   }
 

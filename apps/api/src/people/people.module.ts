@@ -1,20 +1,67 @@
-import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { LoadedConfig } from '@switchboard/models';
 import { PeopleService, RATE_WINDOW_MS, roleLimitsFrom, utcDayStart } from '@switchboard/people/server';
 import type { TransactionRunner } from '@switchboard/persistence';
 import { SessionRepository } from '@switchboard/session/server';
+import type { ApiEnv } from '../config/api-env';
+import type { ClusterBus } from '../cluster/cluster-bus';
 import { InternalEvents } from '../core/internal-events';
-import { CLOCK, LOADED_CONFIG, TRANSACTION_RUNNER } from '../core/tokens';
+import { API_ENV, CLOCK, CLUSTER_BUS, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
 import { DatabaseModule } from '../database/database.module';
 import { PeopleController } from './people.controller';
 
-/** Loads people (and makes sure the owner exists) before any door takes a message. */
-@Injectable()
-class PeopleLifecycle implements OnModuleInit {
-  constructor(private readonly people: PeopleService) {}
+// Operator tunable, read from the raw environment once (like the job settings).
+const peopleEnvSchema = z.object({ SWITCHBOARD_RESCAN_SECONDS: z.coerce.number().int().min(1).max(3600).optional() });
 
-  onModuleInit(): Promise<void> {
-    return this.people.start();
+/**
+ * On a shared (PostgreSQL) database, how often people are read again: the bus tells a replica
+ * about changes at once; this bounds how stale it can be when a message is lost.
+ */
+const DEFAULT_RESCAN_SECONDS = 30;
+
+/**
+ * Loads people (and makes sure the owner exists) before any door takes a message; then keeps
+ * this replica's copy in step with the others': a change elsewhere arrives on the cluster bus
+ * (`cache.invalidate`, scope `people`) and, on a shared database, everyone is re-read now and then.
+ */
+@Injectable()
+class PeopleLifecycle implements OnModuleInit, OnApplicationShutdown {
+  private unsubscribe: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly people: PeopleService,
+    @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
+    @Inject(API_ENV) private readonly env: ApiEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.people.start();
+    this.unsubscribe = this.bus.subscribe('cache.invalidate', ({ scope }) => {
+      if (scope === 'people') void this.reload();
+    });
+    if (this.bus.shared || this.env.database.url !== null) {
+      const parsed = peopleEnvSchema.safeParse({ SWITCHBOARD_RESCAN_SECONDS: this.env.raw.SWITCHBOARD_RESCAN_SECONDS || undefined });
+      const seconds = (parsed.success ? parsed.data.SWITCHBOARD_RESCAN_SECONDS : undefined) ?? DEFAULT_RESCAN_SECONDS;
+      this.timer = setInterval(() => void this.reload(), seconds * 1000);
+      this.timer.unref();
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.unsubscribe?.();
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private async reload(): Promise<void> {
+    try {
+      await this.people.invalidate();
+    } catch (err) {
+      this.logger.warn({ err: (err as Error).message }, 'could not reload people');
+    }
   }
 }
 
@@ -28,8 +75,8 @@ class PeopleLifecycle implements OnModuleInit {
   providers: [
     {
       provide: PeopleService,
-      inject: [TRANSACTION_RUNNER, SessionRepository, LOADED_CONFIG, CLOCK, InternalEvents],
-      useFactory: (tx: TransactionRunner, repo: SessionRepository, config: LoadedConfig, clock: () => Date, internal: InternalEvents) =>
+      inject: [TRANSACTION_RUNNER, SessionRepository, LOADED_CONFIG, CLOCK, InternalEvents, CLUSTER_BUS],
+      useFactory: (tx: TransactionRunner, repo: SessionRepository, config: LoadedConfig, clock: () => Date, internal: InternalEvents, bus: ClusterBus) =>
         new PeopleService({
           tx,
           clock,
@@ -40,6 +87,10 @@ class PeopleLifecycle implements OnModuleInit {
           },
           // Memory and the conversations' usage follow the person (their features listen).
           onMerged: (from, to) => internal.emit('person.merged', { from, to }),
+          // The other replicas read people again (their copies are in memory).
+          onChange: (ids) => {
+            for (const id of ids) bus.publish('cache.invalidate', { scope: 'people', id });
+          },
         }),
     },
     PeopleLifecycle,

@@ -1,5 +1,7 @@
 import { ErrorCode, OWNER_PERSON_ID } from '@switchboard/protocol';
-import { createTransactionRunner } from '@switchboard/persistence';
+import { createPostgresDataSource, createTransactionRunner } from '@switchboard/persistence';
+import { openPostgresTestDatabase, type PostgresTestDataSource } from '@switchboard/persistence/testing';
+import { peopleEntities, peopleMigrations } from '../people-schema';
 import { openTestDatabase, type TestDatabase } from '../testing/test-database';
 import type { PersonActivity } from '../limits/limits';
 import { PeopleService } from './people.service';
@@ -112,5 +114,62 @@ describe('PeopleService', () => {
     expect(text).toContain('You are Ann (member)');
     expect(text).toContain('Tokens today: 1,234 of 1,000,000');
     expect(await people.describe(null, 'telegram:-100')).toContain('remembered for the group');
+  });
+
+  it('another process’s changes are in force after invalidate(); this one’s writes are announced through onChange', async () => {
+    const changes: string[][] = [];
+    // A second service on the same database: what another API replica holds.
+    const other = new PeopleService({ tx: createTransactionRunner(db.ds), activity: async () => activity, clock: () => now, onChange: (ids) => void changes.push(ids) });
+    await other.start();
+    const id = (await people.personForAccount('telegram', '42', 'Ann')).id;
+    // A person it never saw is read from the database when their account speaks.
+    expect(await other.speakerFor({ channel: 'telegram', peerId: '42', groupKey: null, personId: null }, { peerId: '42' })).toEqual({ personId: id, role: 'member' });
+    expect(changes).toEqual([]);
+
+    await people.update(id, { displayName: 'Annie', role: 'owner' });
+    // Until told, the other copy is stale (that is what the bus is for)...
+    expect((await other.get(id)).displayName).toBe('Ann');
+    await other.invalidate();
+    expect(await other.get(id)).toMatchObject({ displayName: 'Annie', role: 'owner' });
+    expect(await other.speaker(id)).toEqual({ personId: id, role: 'owner' });
+
+    // ...and its own writes are announced, merges included.
+    await other.update(id, { role: 'member' });
+    const member = (await other.personForAccount('telegram', '77', 'Bea')).id;
+    await other.addIdentity(id, { channel: 'telegram', peerId: '77' });
+    expect(changes).toEqual([[id], [member], [id, member]]);
+    await people.invalidate();
+    await expect(people.get(member)).rejects.toMatchObject({ code: ErrorCode.PERSON_NOT_FOUND });
+    expect((await people.get(id)).identities.map((i) => i.peerId)).toEqual(['42', '77']);
+    expect(await people.speakerFor({ channel: 'telegram', peerId: '77', groupKey: null, personId: null }, { peerId: '77' })).toEqual({ personId: id, role: 'member' });
+  });
+});
+
+describe('PeopleService on PostgreSQL shared by two replicas', () => {
+  let db: PostgresTestDataSource;
+  let otherDs: ReturnType<typeof createPostgresDataSource>;
+
+  beforeEach(async () => {
+    db = await openPostgresTestDatabase({ entities: peopleEntities, migrations: peopleMigrations });
+    otherDs = createPostgresDataSource({ url: db.url, entities: peopleEntities, migrations: peopleMigrations, poolSize: 4 });
+    await otherDs.initialize();
+  });
+  afterEach(async () => {
+    await otherDs.destroy();
+    await db.close();
+  });
+
+  it('a new account seen by two replicas at the same instant becomes one member', async () => {
+    const activity = async () => ({ messagesLastMinute: 0, oldestInWindowAt: null, tokensToday: 0, costTodayUsd: 0 });
+    const a = new PeopleService({ tx: createTransactionRunner(db.ds), activity });
+    const b = new PeopleService({ tx: createTransactionRunner(otherDs), activity });
+    await Promise.all([a.start(), b.start()]);
+    for (let i = 0; i < 10; i++) {
+      const [fromA, fromB] = await Promise.all([a.personForAccount('telegram', `new-${i}`, 'New'), b.personForAccount('telegram', `new-${i}`, 'New')]);
+      expect(fromA.id).toBe(fromB.id);
+    }
+    await a.invalidate();
+    // The owner and ten members: nobody was created twice.
+    expect(await a.list()).toHaveLength(11);
   });
 });

@@ -26,6 +26,11 @@ export interface PeopleServiceOptions {
    * old person (memories, usage) becomes the new one's, then the old person is removed.
    */
   onMerged?(fromPersonId: string, toPersonId: string): Promise<void>;
+  /**
+   * After this service changed people (created, renamed, role or limits, accounts, merged away):
+   * the app tells other processes sharing the database, which call `invalidate()`.
+   */
+  onChange?(personIds: string[]): void;
   clock?: () => Date;
 }
 
@@ -42,14 +47,18 @@ const identityKey = (channel: string, peerId: string) => `${channel}\u0000${peer
 /**
  * People: the owner and members, their accounts, roles and limits; who is speaking in a
  * conversation; and whether their next message may go ahead. Reads are served from memory
- * (people change rarely); every write goes through here and updates it.
+ * (people change rarely); every write goes through here and updates it. Another process
+ * sharing the database (an API replica) changes people through its own service: `onChange`
+ * there, `invalidate()` here.
  */
 export class PeopleService {
   private readonly roleLimits: RoleLimits;
   private readonly clock: () => Date;
-  private readonly people = new Map<string, PersonRecord>();
-  private readonly accounts = new Map<string, string>();
+  private people = new Map<string, PersonRecord>();
+  private accounts = new Map<string, string>();
   private loaded: Promise<void> | null = null;
+  /** Bumped by every change to the in-memory state, so a reload that read before it reads again. */
+  private edits = 0;
 
   constructor(private readonly options: PeopleServiceOptions) {
     this.roleLimits = options.roleLimits ?? DEFAULT_ROLE_LIMITS;
@@ -58,14 +67,43 @@ export class PeopleService {
 
   /** Makes sure the owner exists and loads everyone. */
   start(): Promise<void> {
-    this.loaded ??= this.options.tx.run(async (m) => {
-      const store = new PeopleStore(m);
-      if (!(await store.get(OWNER_PERSON_ID))) await store.create({ id: OWNER_PERSON_ID, displayName: 'Owner', role: 'owner' });
-      this.people.clear();
-      this.accounts.clear();
-      for (const p of await store.list()) this.remember(p);
-    });
+    this.loaded ??= this.load(true);
     return this.loaded;
+  }
+
+  /**
+   * Someone else changed people in the database (another API replica): everyone is read again.
+   * Reads meanwhile see the previous state, then the new one (never a half-loaded one).
+   */
+  invalidate(): Promise<void> {
+    const reload = this.load(false);
+    // A failed reload keeps the previous state and lets the next read try again.
+    this.loaded = reload.catch(() => {
+      this.loaded = null;
+    });
+    return reload;
+  }
+
+  private async load(ensureOwner: boolean): Promise<void> {
+    for (;;) {
+      const edits = this.edits;
+      const everyone = await this.options.tx.run(async (m) => {
+        const store = new PeopleStore(m);
+        if (ensureOwner && !(await store.get(OWNER_PERSON_ID))) await store.create({ id: OWNER_PERSON_ID, displayName: 'Owner', role: 'owner' });
+        return store.list();
+      });
+      // A write of this service landed while the list was read: it may be missing from the list.
+      if (edits !== this.edits) continue;
+      const people = new Map<string, PersonRecord>();
+      const accounts = new Map<string, string>();
+      for (const p of everyone) {
+        people.set(p.id, p);
+        for (const i of p.identities) accounts.set(identityKey(i.channel, i.peerId), p.id);
+      }
+      this.people = people;
+      this.accounts = accounts;
+      return;
+    }
   }
 
   // ------------------------------------------------------------------ management (the API)
@@ -97,7 +135,9 @@ export class PeopleService {
       }
     }
     await this.options.tx.run((m) => new PeopleStore(m).update(id, { displayName: body.displayName, role: body.role, limitOverrides }));
-    return this.view(await this.reload(id));
+    const updated = await this.reload(id);
+    this.changed(id);
+    return this.view(updated);
   }
 
   /** Links an account; one that was someone else's moves here (with all of that person when it was their only account). */
@@ -111,6 +151,7 @@ export class PeopleService {
       const old = await this.reload(previousOwner);
       if (old && old.identities.length === 0 && old.id !== OWNER_PERSON_ID) await this.merge(old.id, id);
     }
+    this.changed(id, ...(previousOwner ? [previousOwner] : []));
     return this.get(id);
   }
 
@@ -120,7 +161,9 @@ export class PeopleService {
     if (!removed) {
       throw new SwitchboardError(ErrorCode.NOT_FOUND, `${query.channel} account ${query.peerId} is not linked to this person.`, { personId: id, ...query });
     }
-    return this.view(await this.reload(id));
+    const updated = await this.reload(id);
+    this.changed(id);
+    return this.view(updated);
   }
 
   // ------------------------------------------------------------------ who is speaking (the engine)
@@ -176,17 +219,21 @@ export class PeopleService {
       return this.people.get(known)!;
     }
     const name = displayName ?? (channel === 'telegram' ? `Telegram ${peerId}` : `${channel} ${peerId}`);
-    const created = await this.options.tx.run(async (m) => {
+    const outcome = await this.options.tx.run(async (m) => {
+      // Replicas sharing a PostgreSQL database take turns per account (a lock held until commit),
+      // so a new account seen by two of them at once becomes one member, not two.
+      if (m.connection.driver.options.type === 'postgres') await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`person-account:${channel}:${peerId}`]);
       const store = new PeopleStore(m);
       // Another call may have linked it meanwhile.
       const existing = await store.findByIdentity(channel, peerId);
-      if (existing) return existing;
+      if (existing) return { person: existing, created: false };
       const person = await store.create({ displayName: name, role: 'member' });
       await store.link(person.id, { channel, peerId, displayName: displayName ?? null });
-      return (await store.get(person.id))!;
+      return { person: (await store.get(person.id))!, created: true };
     });
-    this.remember(created);
-    return created;
+    this.remember(outcome.person);
+    if (outcome.created) this.changed(outcome.person.id);
+    return outcome.person;
   }
 
   /** Refuses a message over the speaker's limits (RATE_LIMITED / BUDGET_EXCEEDED) before anything is stored or any model called. */
@@ -283,14 +330,21 @@ export class PeopleService {
       if (placeholder) await store.update(person.id, { displayName });
     });
     await this.reload(person.id);
+    this.changed(person.id);
+  }
+
+  private changed(...personIds: string[]): void {
+    this.options.onChange?.(personIds);
   }
 
   private remember(p: PersonRecord): void {
+    this.edits++;
     this.people.set(p.id, p);
     for (const i of p.identities) this.accounts.set(identityKey(i.channel, i.peerId), p.id);
   }
 
   private forget(id: string): void {
+    this.edits++;
     this.people.delete(id);
     for (const [key, personId] of this.accounts) if (personId === id) this.accounts.delete(key);
   }

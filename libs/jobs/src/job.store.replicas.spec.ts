@@ -1,0 +1,155 @@
+import type { DataSource } from 'typeorm';
+import type { PostgresTestDataSource } from '@switchboard/persistence/testing';
+import { openPostgresJobsDatabase, openReplicaDataSource, openTestDatabase, type TestDatabase } from './testing/test-database';
+import { JobStore, type ConfigJobInput, type NewJobInput } from './job.store';
+import { nextRunAt, planDueRun } from './job-schedule';
+
+const T0 = new Date('2026-01-01T10:00:00.000Z');
+const later = (ms: number) => new Date(T0.getTime() + ms);
+const DUE = later(60_000).toISOString();
+
+const everyMinute = (over: Partial<NewJobInput> = {}): NewJobInput => ({
+  name: 'pulse',
+  schedule: { kind: 'interval', everySeconds: 60 },
+  prompt: 'ping',
+  target: { channel: 'job', peerId: 'pulse' },
+  model: null,
+  enabled: true,
+  source: 'api',
+  nextRunAt: DUE,
+  ...over,
+});
+
+const configJob = (name: string): ConfigJobInput => ({
+  name,
+  schedule: { kind: 'interval', everySeconds: 3600 },
+  prompt: 'Check the backups',
+  target: { channel: 'job', peerId: name },
+  model: null,
+  enabled: true,
+});
+
+async function runCount(ds: DataSource, jobId: string): Promise<number> {
+  const rows = (await ds.query(`SELECT COUNT(*) AS "n" FROM "job_runs" WHERE "job_id" = $1`, [jobId])) as Array<{ n: string }>;
+  return Number(rows[0].n);
+}
+
+// The claim is the same SQL on both databases: a stale due time never starts a run.
+describe('JobStore claims on SQLite', () => {
+  let db: TestDatabase;
+  let jobs: JobStore;
+
+  beforeEach(async () => {
+    db = await openTestDatabase();
+    jobs = new JobStore(db.ds.manager);
+  });
+  afterEach(() => db.close());
+
+  it('starts a scheduled run only while next_run_at is still the due time it claims', async () => {
+    const job = await jobs.create(everyMinute(), T0);
+    const next = later(120_000).toISOString();
+    const claim = () => jobs.beginRun(job.id, { at: later(60_000), nextRunAt: next, requireEnabled: true, due: DUE, run: { id: crypto.randomUUID(), trigger: 'schedule' } });
+    expect(await claim()).toMatchObject({ lastStatus: 'running', nextRunAt: next });
+    // The same due time again (a second timer, or a second replica): refused, nothing recorded.
+    expect(await claim()).toBeNull();
+    expect(await jobs.listRuns(job.id)).toHaveLength(1);
+    // A skip claims the same way.
+    expect(await jobs.skipRun(job.id, { due: DUE, at: later(1), nextRunAt: next, error: 'late' })).toBeNull();
+    expect(await jobs.skipRun(job.id, { due: next, at: later(61_000), nextRunAt: later(180_000).toISOString(), error: 'late' })).toMatchObject({
+      lastStatus: 'missed',
+      lastError: 'late',
+      nextRunAt: later(180_000).toISOString(),
+    });
+    expect((await jobs.listRuns(job.id)).map((r) => r.status)).toEqual(['missed', 'running']);
+  });
+
+  it('sets a next run only when there is none', async () => {
+    const job = await jobs.create(everyMinute({ nextRunAt: null }), T0);
+    expect((await jobs.setNextRunIfUnset(job.id, DUE))!.nextRunAt).toBe(DUE);
+    expect((await jobs.setNextRunIfUnset(job.id, later(5).toISOString()))!.nextRunAt).toBe(DUE);
+    expect(await jobs.setNextRunIfUnset('nope', DUE)).toBeNull();
+  });
+});
+
+describe('JobStore on PostgreSQL shared by two replicas', () => {
+  let db: PostgresTestDataSource;
+  let other: DataSource;
+  let a: JobStore;
+  let b: JobStore;
+
+  beforeEach(async () => {
+    db = await openPostgresJobsDatabase();
+    other = await openReplicaDataSource(db.url);
+    a = new JobStore(db.ds.manager);
+    b = new JobStore(other.manager);
+  });
+  afterEach(async () => {
+    await other.destroy();
+    await db.close();
+  });
+
+  it('two replicas racing for the same due run: exactly one claims it, every time', async () => {
+    const job = await a.create(everyMinute(), T0);
+    let due = DUE;
+    for (let slot = 1; slot <= 20; slot++) {
+      const at = new Date(due);
+      const next = nextRunAt({ kind: 'interval', everySeconds: 60 }, at).toISOString();
+      const claim = (store: JobStore) =>
+        store.beginRun(job.id, { at, nextRunAt: next, requireEnabled: true, due, run: { id: crypto.randomUUID(), trigger: 'schedule' } });
+      const [fromA, fromB] = await Promise.all([claim(a), claim(b)]);
+      expect([fromA, fromB].filter(Boolean)).toHaveLength(1);
+      expect((fromA ?? fromB)!.nextRunAt).toBe(next);
+      due = next;
+    }
+    expect(await runCount(db.ds, job.id)).toBe(20);
+  });
+
+  it('a missed run is caught up once when two replicas start together', async () => {
+    const job = await a.create(everyMinute(), T0);
+    // Both replicas start 10 minutes after the due time and apply the missed-run policy.
+    const now = later(11 * 60_000);
+    // Each replica reads the job before any claims it (the worst case: all see the run due).
+    const replicas = [a, b, a, b];
+    const seen = await Promise.all(replicas.map(async (store) => (await store.get(job.id))!));
+    for (const stored of seen) expect(planDueRun(new Date(stored.nextRunAt!), now)).toMatchObject({ action: 'run' });
+    const start = (store: JobStore, i: number) =>
+      store.beginRun(job.id, {
+        at: now,
+        nextRunAt: nextRunAt({ kind: 'interval', everySeconds: 60 }, now).toISOString(),
+        requireEnabled: true,
+        due: seen[i].nextRunAt!,
+        run: { id: crypto.randomUUID(), trigger: 'catch_up' },
+      });
+    const results = await Promise.all(replicas.map(start));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await a.listRuns(job.id)).map((r) => r.trigger)).toEqual(['catch_up']);
+  });
+
+  it('a run skipped as missed is recorded once', async () => {
+    const job = await a.create(everyMinute(), T0);
+    const skip = (store: JobStore) => store.skipRun(job.id, { due: DUE, at: later(1), nextRunAt: later(120_000).toISOString(), error: 'missed' });
+    const results = await Promise.all([skip(a), skip(b)]);
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect((await b.listRuns(job.id)).map((r) => r.status)).toEqual(['missed']);
+  });
+
+  it('arming a job without a next run: both replicas end up with the same one', async () => {
+    const job = await a.create(everyMinute({ nextRunAt: null }), T0);
+    const [fromA, fromB] = await Promise.all([a.setNextRunIfUnset(job.id, later(1000).toISOString()), b.setNextRunIfUnset(job.id, later(2000).toISOString())]);
+    expect(fromA!.nextRunAt).toBe(fromB!.nextRunAt);
+  });
+
+  it('replicas syncing the config file together both start, with one row per job', async () => {
+    const file = [configJob('nightly'), configJob('weekly'), configJob('hourly')];
+    const [ra, rb] = await Promise.all([a.syncConfigJobs(file, T0), b.syncConfigJobs(file, T0)]);
+    expect([ra.created, rb.created].map((c) => c.length).sort()).toEqual([0, 3]);
+    expect((await a.list()).map((j) => j.name)).toEqual(['hourly', 'nightly', 'weekly']);
+  });
+
+  it('the same new name on two replicas at once: one is created, the other refused as a taken name', async () => {
+    const results = await Promise.allSettled([a.create(everyMinute({ name: 'twin' }), T0), b.create(everyMinute({ name: 'twin' }), T0)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused?.reason).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'name' } });
+  });
+});
