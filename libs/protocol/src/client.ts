@@ -8,6 +8,7 @@ import type {
   RetryMessageRequest,
   CompactResponse,
   HealthResponse,
+  ReadyResponse,
   ListMessagesQuery,
   ListSessionsQuery,
   MessagesResponse,
@@ -121,6 +122,10 @@ export class SwitchboardClient {
 
   health(): Promise<HealthResponse> {
     return this.route('health', {});
+  }
+  /** Readiness; a 503 (NOT_READY, with `details.checks`) throws like any error answer. */
+  healthReady(): Promise<ReadyResponse> {
+    return this.route('healthReady', {});
   }
   createSession(body: CreateSessionRequest = {}): Promise<Session> {
     return this.route('createSession', {}, body);

@@ -31,6 +31,8 @@ export const ErrorCode = {
   RATE_LIMITED: 'RATE_LIMITED',
   BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
   INTERNAL: 'INTERNAL',
+  /** Readiness: the database, the migrations or the model catalog is not ready (details.checks says which). */
+  NOT_READY: 'NOT_READY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -116,6 +118,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 502;
     case ErrorCode.INTERNAL:
       return 500;
+    case ErrorCode.NOT_READY:
+      return 503;
     default:
       return assertUnreachable(code);
   }

@@ -11,6 +11,7 @@ const A = '/api/v1/access/{channel}';
 
 export const ROUTE_PATHS = {
   health: ['GET', '/api/v1/health'],
+  healthReady: ['GET', '/api/v1/health/ready'],
   // sessions
   createSession: ['POST', '/api/v1/sessions'],
   listSessions: ['GET', '/api/v1/sessions'],

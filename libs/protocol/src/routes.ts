@@ -8,6 +8,7 @@ import {
   rerunResponseSchema,
   retryMessageRequestSchema,
   healthResponseSchema,
+  readyResponseSchema,
   listMessagesQuerySchema,
   listSessionsQuerySchema,
   messagesResponseSchema,
@@ -101,6 +102,12 @@ const T = 'token';
 
 const details = {
   health: { summary: 'Liveness (no auth)', auth: 'public', response: healthResponseSchema },
+  healthReady: {
+    summary: 'Readiness for load balancers (no auth): the database answers, no migration is pending, the model catalog is loaded; otherwise 503 NOT_READY with `details.checks`',
+    auth: 'public',
+    response: readyResponseSchema,
+    errors: [503],
+  },
 
   createSession: { summary: 'Get or create a session by channel + peerId', auth: T, body: createSessionRequestSchema, response: sessionSchema },
   listSessions: { summary: 'List sessions, newest activity first', auth: T, query: listSessionsQuerySchema, response: sessionsResponseSchema },

@@ -335,6 +335,15 @@ export type PromoteRequest = z.infer<typeof promoteRequestSchema>;
 export const healthResponseSchema = z.object({ status: z.literal('ok'), version: z.string(), uptimeSeconds: z.number() });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 
+/** One readiness check: `ok`, `failed`, or `unknown` (migrations, while the database does not answer). */
+export const readyCheckSchema = z.enum(['ok', 'failed', 'unknown']);
+/** What readiness checks: the database answers a query, no migration is pending, the model catalog is loaded. */
+export const readyChecksSchema = z.object({ database: readyCheckSchema, migrations: readyCheckSchema, catalog: readyCheckSchema });
+export type ReadyChecks = z.infer<typeof readyChecksSchema>;
+/** `GET /api/v1/health/ready` when every check passes (otherwise a 503 NOT_READY with `details.checks`). */
+export const readyResponseSchema = z.object({ status: z.literal('ready'), checks: readyChecksSchema });
+export type ReadyResponse = z.infer<typeof readyResponseSchema>;
+
 export const queueResponseSchema = z.object({ sessionId: z.string(), queue: z.array(queuedMessageSchema) });
 export type QueueResponse = z.infer<typeof queueResponseSchema>;
 

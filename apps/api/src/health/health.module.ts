@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
+import { DatabaseModule } from '../database/database.module';
+import { DelegationModule } from '../engine/delegation.module';
 import { HealthController } from './health.controller';
+import { ReadinessService } from './readiness.service';
 
-/** Liveness, no auth. */
+/** Liveness and readiness, no auth. */
 @Module({
+  imports: [DatabaseModule, DelegationModule],
   controllers: [HealthController],
+  providers: [ReadinessService],
 })
 export class HealthModule {}
