@@ -40,23 +40,11 @@ export class MessageSearchIndexer {
     return this.indexedCount;
   }
 
-  /** Indexes everything written so far, now (after the round under way, if any). */
-  async flush(): Promise<number> {
-    await this.round;
-    const n = await this.store.flushIndex(this.batchSize);
-    this.indexedCount += n;
-    return n;
-  }
-
   /** Stops the rounds and waits for the one under way; what is left is indexed by the next start or search. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await this.round;
-  }
-
-  private get batchSize(): number {
-    return this.options.batchSize ?? SEARCH_INDEX_BATCH;
   }
 
   private tick(): void {
@@ -71,7 +59,7 @@ export class MessageSearchIndexer {
   private async indexRound(): Promise<void> {
     // Most rounds find nothing: a read through the partial index, without taking the write lock.
     if (!(await this.store.hasPendingIndex())) return;
-    const batch = this.batchSize;
+    const batch = this.options.batchSize ?? SEARCH_INDEX_BATCH;
     while (!this.stopped) {
       const n = await this.store.indexPending(batch);
       this.indexedCount += n;

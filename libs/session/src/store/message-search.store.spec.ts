@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { runMigrations } from '@switchboard/persistence';
 import { openPostgresTestDatabase, openSqliteTestDatabase } from '@switchboard/persistence/testing';
-import { POSTGRES_SEARCH_CONFIG, POSTGRES_SEARCH_INDEX, postgresSearchVector, searchablePredicate } from '../db/message-search-fts';
+import { POSTGRES_SEARCH_CONFIG, POSTGRES_SEARCH_INDEX, postgresSearchVector, SEARCH_PENDING_INDEX, searchablePredicate, SQLITE_PENDING_WHERE } from '../db/message-search-fts';
 import { sessionEntities, sessionMigrations } from '../db/session-schema';
 import { MessageSearchIndexer } from './message-search.indexer';
 import { ftsAllWordsQuery, MessageSearchStore, parseMarkedSnippet, plainSnippet, searchWords, tsAllWordsQuery, wordSnippet } from './message-search.store';
@@ -143,6 +143,11 @@ describe.each<Dialect>(['sqlite', 'postgres'])('MessageSearchStore on %s', (dial
     expect(await search.hasPendingIndex()).toBe(false);
     expect(await search.flushIndex()).toBe(0);
     await integrityCheck();
+  });
+
+  sqliteOnly('finds the rows waiting for the index through the small partial index, not a scan of messages', async () => {
+    const plan = (await db.ds.query(`EXPLAIN QUERY PLAN SELECT rowid FROM "messages" WHERE ${SQLITE_PENDING_WHERE} ORDER BY rowid LIMIT 5`)) as Array<{ detail: string }>;
+    expect(plan.map((r) => r.detail)).toEqual([`SEARCH messages USING INDEX ${SEARCH_PENDING_INDEX} (search_indexed=?)`]);
   });
 
   sqliteOnly('indexes in batches of the size asked, oldest first', async () => {

@@ -189,8 +189,10 @@ export class MessageSearchStore {
   async search(query: MessageSearchQuery): Promise<MessageSearchHit[]> {
     const limit = requireCount('limit', query.limit);
     const sqlite = this.sqlite;
-    // What was written before the search must be found: the indexer may not have run yet.
-    if (sqlite) await this.flushIndex();
+    // What was written before the search must be found: the indexer may not have run yet. The
+    // check reads what the search then reads (the one connection, open transactions included), so
+    // when it finds nothing the write lock is not waited for.
+    if (sqlite && (await this.hasPendingIndex())) await this.flushIndex();
     const rows = sqlite ? await this.searchFts(query, limit) : await this.searchTsvector(query, limit);
     if (!rows) return [];
     const words = searchWords(query.q);
