@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SwitchboardApiError, SwitchboardClient, type ModelsResponse, type Session } from '@switchboard/protocol';
-import { apiTarget } from './api-target';
+import { apiTarget, dataDirOf } from './api-target';
+import { migrateDb, type DatabaseKit } from './migrate-db';
 
 const USAGE = `Usage: npm run switchboard -- <command> [args]
 
@@ -13,12 +15,15 @@ Commands:
   pending [--channel C]          list pending pairing requests (default channel: telegram)
   pair <code> [--channel C]      approve a pairing code: that user may talk to the assistant
   revoke <userId> [--channel C]  remove a user's access
+  migrate-db --to <postgres-url> [--data-dir DIR]
+                                 copy the data directory's SQLite database into an empty
+                                 PostgreSQL database (stop the API first; no token needed)
   help                           show this help (also --help, -h)
 
 Talks to the API at SWITCHBOARD_API_URL (default http://127.0.0.1:8787) with
 SWITCHBOARD_API_TOKEN, or the token file in SWITCHBOARD_DATA_DIR (default ./data).
 Start the API first: npm run api (or npm start) in the Switchboard directory.
-Exit codes: 0 done, 1 refused or failed, 2 no token, 3 API not reachable.`;
+Exit codes: 0 done, 1 refused or failed, 2 no token, 3 API (for migrate-db: the database) not reachable.`;
 
 /** Exit codes, stable for scripts. */
 export const EXIT = { OK: 0, FAILED: 1, NO_TOKEN: 2, UNREACHABLE: 3 } as const;
@@ -64,11 +69,20 @@ function sessionLine(s: Session): string {
   return `${s.id}  ${s.channel.padEnd(8)} ${s.status.padEnd(11)} ${model}  ${s.title ?? ''}`;
 }
 
+export interface CliDeps {
+  /** The persistence layer and schema for migrate-db (the launcher loads them from the libs' builds). */
+  databaseKit?: () => Promise<DatabaseKit>;
+}
+
 /** Runs one CLI command; returns the process exit code. */
-export async function runCli(argv: string[], env: Record<string, string | undefined>, out: (s: string) => void): Promise<number> {
-  let parsed: { positionals: string[]; values: { channel?: string; help?: boolean } };
+export async function runCli(argv: string[], env: Record<string, string | undefined>, out: (s: string) => void, deps: CliDeps = {}): Promise<number> {
+  let parsed: { positionals: string[]; values: { channel?: string; help?: boolean; to?: string; 'data-dir'?: string } };
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { channel: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { channel: { type: 'string' }, help: { type: 'boolean', short: 'h' }, to: { type: 'string' }, 'data-dir': { type: 'string' } },
+    });
   } catch (err) {
     out(`${(err as Error).message}\n\n${USAGE}`);
     return EXIT.FAILED;
@@ -82,6 +96,19 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   if (!command) {
     out(USAGE);
     return EXIT.FAILED;
+  }
+  // Works on the files and databases directly: no API, no token.
+  if (command === 'migrate-db') {
+    if (!values.to) {
+      out('migrate-db needs --to postgres://user:password@host:5432/database (an empty database).');
+      return EXIT.FAILED;
+    }
+    if (!deps.databaseKit) {
+      out('migrate-db runs from the launcher: npm run switchboard -- migrate-db --to postgres://…');
+      return EXIT.FAILED;
+    }
+    const dataDir = values['data-dir'] ? resolve(values['data-dir']) : dataDirOf(env);
+    return migrateDb({ dataDir, to: values.to, kit: await deps.databaseKit(), out });
   }
   const target = apiTarget(env);
   if (!target.token) {
