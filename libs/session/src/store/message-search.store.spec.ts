@@ -1,8 +1,6 @@
-import type { DataSource } from 'typeorm';
 import { runMigrations } from '@switchboard/persistence';
-import { openPostgresTestDatabase, openSqliteTestDatabase } from '@switchboard/persistence/testing';
 import { POSTGRES_SEARCH_CONFIG, POSTGRES_SEARCH_INDEX, postgresSearchVector, SEARCH_PENDING_INDEX, searchablePredicate, SQLITE_PENDING_WHERE } from '../db/message-search-fts';
-import { sessionEntities, sessionMigrations } from '../db/session-schema';
+import { openTestDatabase, TEST_DIALECTS, type TestDatabase } from '../testing/test-database';
 import { MessageSearchIndexer } from './message-search.indexer';
 import { ftsAllWordsQuery, MessageSearchStore, parseMarkedSnippet, plainSnippet, searchWords, tsAllWordsQuery, wordSnippet } from './message-search.store';
 import { MessageStore, type AppendMessageInput } from './message.store';
@@ -54,8 +52,6 @@ describe('search query and snippets', () => {
   });
 });
 
-type Dialect = 'sqlite' | 'postgres';
-
 /** SQLite's varint (big-endian, 7 bits a byte, the high bit says more follow). */
 function firstVarint(b: Buffer): number {
   let v = 0;
@@ -66,25 +62,15 @@ function firstVarint(b: Buffer): number {
   return v;
 }
 
-interface Db {
-  ds: DataSource;
-  close(): Promise<void>;
-}
-
-function openDb(dialect: Dialect): Promise<Db> {
-  const schema = { entities: sessionEntities, migrations: sessionMigrations };
-  return dialect === 'sqlite' ? openSqliteTestDatabase(schema) : openPostgresTestDatabase(schema);
-}
-
-describe.each<Dialect>(['sqlite', 'postgres'])('MessageSearchStore on %s', (dialect) => {
-  let db: Db;
+describe.each(TEST_DIALECTS)('MessageSearchStore on %s', (dialect) => {
+  let db: TestDatabase;
   let sessions: SessionStore;
   let messages: MessageStore;
   let search: MessageSearchStore;
   let peer = 0;
 
   beforeEach(async () => {
-    db = await openDb(dialect);
+    db = await openTestDatabase({ dialect });
     sessions = new SessionStore(db.ds.manager);
     messages = new MessageStore(db.ds.manager);
     search = new MessageSearchStore(db.ds.manager);
@@ -305,9 +291,9 @@ describe.each<Dialect>(['sqlite', 'postgres'])('MessageSearchStore on %s', (dial
   });
 });
 
-describe.each<Dialect>(['sqlite', 'postgres'])('AddMessageSearchIndexing on %s', (dialect) => {
-  let db: Db;
-  beforeEach(async () => (db = await openDb(dialect)));
+describe.each(TEST_DIALECTS)('AddMessageSearchIndexing on %s', (dialect) => {
+  let db: TestDatabase;
+  beforeEach(async () => (db = await openTestDatabase({ dialect })));
   afterEach(() => db.close());
 
   const last = async () => ((await db.ds.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`)) as Array<{ name: string }>)[0].name;
