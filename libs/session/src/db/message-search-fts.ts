@@ -14,7 +14,9 @@ import type { QueryRunner } from 'typeorm';
  * PostgreSQL: a GIN expression index over `to_tsvector(<config>, content)`, kept by the database.
  *
  * The SQLite index is keyed by the messages' rowid. Nothing here VACUUMs; a future migration that
- * rebuilds `messages` must run `INSERT INTO messages_fts(messages_fts) VALUES ('rebuild')` after.
+ * rebuilds `messages` (new rowids) must empty the index after (`INSERT INTO messages_fts(messages_fts)
+ * VALUES ('delete-all')`) and set every `search_indexed` to 0, so the indexer fills it again. Not
+ * FTS5's 'rebuild': it would index every row, system events included, which search leaves out.
  */
 export const MESSAGES_FTS_TABLE = 'messages_fts';
 
