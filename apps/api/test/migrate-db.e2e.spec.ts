@@ -146,6 +146,13 @@ describeSqlite('migrate-db: a SQLite data directory into PostgreSQL', () => {
   it("copies a previous release's file (brought up to date first) into a freshly migrated database, every row identical", async () => {
     const dir = tempDir();
     copyFileSync(FIXTURE, join(dir, SQLITE_FILE));
+    // The release was stopped with a message waiting in a queue (its model snapshot and options kept).
+    const file = new Database(join(dir, SQLITE_FILE));
+    const { id: sessionId } = file.prepare('SELECT id FROM sessions ORDER BY id LIMIT 1').get() as { id: string };
+    file
+      .prepare('INSERT INTO queued_messages (id, session_id, position, text, model_config_id, model_source, created_at, turn_options) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run('0b8f8a4e-5d1c-4c55-9d0e-3f2a1c9e7b10', sessionId, 1, 'waiting in the queue', 'main', 'global', '2026-12-07T01:42:05.000Z', '{"wait":false}');
+    file.close();
     fromRelease = await database();
     // A database the API has already migrated holds only the migrations' own rows (the owner): still empty.
     const ds = createPostgresDataSource({ url: fromRelease.url, entities: databaseEntities, migrations: databaseMigrations });
@@ -161,10 +168,11 @@ describeSqlite('migrate-db: a SQLite data directory into PostgreSQL', () => {
     expect(r.stdout).toContain(fromRelease.url.replace(`:${password}@`, ':***@'));
 
     const counts = await expectSameRows(join(dir, SQLITE_FILE), fromRelease.url);
-    // The release's rows (4 conversations, 12 messages, 5 memories with history, 10 usage rows, an approved user), each reported.
-    expect(Object.fromEntries(['sessions', 'messages', 'memories', 'memory_history', 'usage_records', 'access_users'].map((t) => [t, counts.get(t)]))).toEqual({
+    // The release's rows (4 conversations, 12 messages, a queued one, 5 memories with history, 10 usage rows, an approved user), each reported.
+    expect(Object.fromEntries(['sessions', 'messages', 'queued_messages', 'memories', 'memory_history', 'usage_records', 'access_users'].map((t) => [t, counts.get(t)]))).toEqual({
       sessions: 4,
       messages: 12,
+      queued_messages: 1,
       memories: 5,
       memory_history: 5,
       usage_records: 10,
@@ -253,7 +261,7 @@ describeSqlite('migrate-db: a SQLite data directory into PostgreSQL', () => {
     let target: PostgresTestDatabase;
     let ids: { chat: string; busy: string; job: string; memory: string; person: string };
 
-    it('is copied row for row (conversations, queue, settings, memories with history, jobs with runs, people, access, usage)', async () => {
+    it('is copied row for row (conversations, settings, memories with history, jobs with runs, people, access, usage)', async () => {
       dataDir = tempDir();
       const t = await startTestApi({ dataDir });
       try {

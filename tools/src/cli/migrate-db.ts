@@ -82,6 +82,7 @@ export async function migrateDb(options: MigrateDbOptions): Promise<number> {
   const out = (line: string) => options.out(secret ? line.split(secret).join('***') : line);
   let sqlite: DataSource | null = null;
   let pg: DataSource | null = null;
+  let copying = false;
   try {
     try {
       kit.checkUrl(to);
@@ -113,6 +114,7 @@ export async function migrateDb(options: MigrateDbOptions): Promise<number> {
     await sameMigrations(raw, pg);
 
     const plan = await planTables(raw, pg);
+    copying = true;
     const counts = await copyAll(raw, pg, plan, seeds, target);
 
     out('');
@@ -132,7 +134,7 @@ export async function migrateDb(options: MigrateDbOptions): Promise<number> {
       return err.exitCode;
     }
     out(`migrate-db failed: ${(err as Error).message}`);
-    out('The copy was rolled back: the PostgreSQL database holds the schema but none of the rows, so migrate-db can run again once the cause is fixed.');
+    if (copying) out('The copy was rolled back: the PostgreSQL database holds the schema but none of the rows, so migrate-db can run again once the cause is fixed.');
     return MIGRATE_EXIT.FAILED;
   } finally {
     if (sqlite?.isInitialized) await sqlite.destroy().catch(() => undefined);
