@@ -61,6 +61,16 @@ export class JobEntity {
   @Column({ name: 'last_error', type: 'text', nullable: true })
   lastError!: string | null;
 
+  /** The run in flight (its job_runs id), the replica running it, and until when its lease holds unless renewed. */
+  @Column({ name: 'run_id', type: 'varchar', length: 36, nullable: true })
+  runId!: string | null;
+
+  @Column({ name: 'run_replica', type: 'varchar', length: 100, nullable: true })
+  runReplica!: string | null;
+
+  @Column({ name: 'run_lease_until', type: 'varchar', length: 30, nullable: true })
+  runLeaseUntil!: string | null;
+
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;
 

@@ -152,4 +152,39 @@ describe('JobStore on PostgreSQL shared by two replicas', () => {
     const refused = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(refused?.reason).toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'name' } });
   });
+
+  it('runs hold leases: a restart or a sweep marks only runs nobody holds any more', async () => {
+    const live = await a.create(everyMinute({ name: 'live' }), T0);
+    const dead = await a.create(everyMinute({ name: 'dead' }), T0);
+    const unleased = await a.create(everyMinute({ name: 'unleased' }), T0);
+    const now = later(60_000);
+    const begin = (store: JobStore, jobId: string, runId: string, lease?: { replicaId: string; until: Date }) =>
+      store.beginRun(jobId, { at: now, requireEnabled: false, run: { id: runId, trigger: 'manual' }, ...(lease ? { lease } : {}) });
+    await begin(a, live.id, 'run-live', { replicaId: 'a', until: later(75_000) });
+    await begin(b, dead.id, 'run-dead', { replicaId: 'gone', until: later(59_000) });
+    await begin(a, unleased.id, 'run-unleased');
+
+    // Replica c starting: the lapsed and the unleased runs are nobody's; a's live run is left alone.
+    expect((await b.markRunningInterrupted(now, { id: 'c', restarted: true })).sort()).toEqual([dead.id, unleased.id].sort());
+    expect(await a.get(live.id)).toMatchObject({ lastStatus: 'running' });
+    expect((await a.listRuns(live.id))[0]).toMatchObject({ id: 'run-live', status: 'running' });
+    expect((await a.listRuns(dead.id))[0]).toMatchObject({ id: 'run-dead', status: 'interrupted', error: expect.stringMatching(/replica/) });
+    // a's own sweep leaves its run alone while it renews the lease past the first expiry...
+    await a.renewRunLeases('a', ['run-live'], later(90_000));
+    expect(await a.markRunningInterrupted(later(80_000), { id: 'a', restarted: false })).toEqual([]);
+    expect((await a.listRuns(live.id))[0].status).toBe('running');
+    // ...and a restarted a knows its own runs died with it.
+    expect(await a.markRunningInterrupted(later(81_000), { id: 'a', restarted: true })).toEqual([live.id]);
+    expect((await a.listRuns(live.id))[0].status).toBe('interrupted');
+  });
+
+  it('a run that ends after another one started leaves the job showing the newer one', async () => {
+    const job = await a.create(everyMinute(), T0);
+    await a.beginRun(job.id, { at: later(1), requireEnabled: false, run: { id: 'first', trigger: 'manual' }, lease: { replicaId: 'a', until: later(20_000) } });
+    await b.beginRun(job.id, { at: later(2), requireEnabled: false, run: { id: 'second', trigger: 'manual' }, lease: { replicaId: 'b', until: later(20_000) } });
+    expect(await a.endRun(job.id, 'first', { status: 'ok', error: null })).toMatchObject({ lastStatus: 'running' });
+    expect(await b.endRun(job.id, 'second', { status: 'error', error: 'boom' })).toMatchObject({ lastStatus: 'error', lastError: 'boom' });
+    // Nothing of it is running any more: a sweep finds nothing.
+    expect(await a.markRunningInterrupted(later(30_000), { id: 'a', restarted: false })).toEqual([]);
+  });
 });

@@ -202,11 +202,18 @@ describe('JobStore', () => {
     it('its migration is reversible', async () => {
       const runner = db.ds.createQueryRunner();
       try {
+        // The run lease columns came after job_runs: undone first, their history kept.
+        const job = await jobs.create(apiJob(), T0);
+        await jobs.startRun(job.id, { at: later(1), trigger: 'manual' });
+        await db.ds.undoLastMigration();
+        expect(await runner.hasColumn('jobs', 'run_lease_until')).toBe(false);
+        expect(await jobs.listRuns(job.id)).toHaveLength(1);
         await db.ds.undoLastMigration();
         expect(await runner.hasTable('job_runs')).toBe(false);
         expect(await runner.hasTable('jobs')).toBe(true);
         await db.ds.runMigrations();
         expect(await runner.hasTable('job_runs')).toBe(true);
+        expect(await runner.hasColumn('jobs', 'run_lease_until')).toBe(true);
       } finally {
         await runner.release();
       }

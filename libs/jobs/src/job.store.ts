@@ -301,17 +301,33 @@ export class JobStore {
    * step, with `run` also recording it in the history; null when the job is gone, or disabled
    * and `requireEnabled` (a timer that lost a race). With `due`, the start is a claim of that
    * slot (compare-and-set on next_run_at): null when next_run_at is no longer `due` because
-   * another replica (or an edit) moved it, so each due time runs once across replicas.
+   * another replica (or an edit) moved it, so each due time runs once across replicas. `lease`:
+   * the replica running it and until when (renewed with renewRunLeases, see markRunningInterrupted).
    */
   async beginRun(
     id: string,
-    opts: { at: Date; nextRunAt?: string; requireEnabled: boolean; due?: string; run?: { id: string; trigger: JobRunTrigger } },
+    opts: {
+      at: Date;
+      nextRunAt?: string;
+      requireEnabled: boolean;
+      due?: string;
+      run?: { id: string; trigger: JobRunTrigger };
+      lease?: { replicaId: string; until: Date };
+    },
   ): Promise<Job | null> {
     return inTransaction(this.manager, async (m) => {
       const row = await this.row(m, 'id', id);
       if (!row || (opts.requireEnabled && !bool(row.enabled))) return null;
       const at = opts.at.toISOString();
-      const set: Partial<JobEntity> = { lastRunAt: at, lastStatus: 'running', lastError: null, updatedAt: at };
+      const set: Partial<JobEntity> = {
+        lastRunAt: at,
+        lastStatus: 'running',
+        lastError: null,
+        updatedAt: at,
+        runId: opts.run?.id ?? null,
+        runReplica: opts.lease?.replicaId ?? null,
+        runLeaseUntil: opts.lease?.until.toISOString() ?? null,
+      };
       if (opts.nextRunAt !== undefined) set.nextRunAt = opts.nextRunAt;
       const update = m.createQueryBuilder().update(JobEntity).set(set).where('"id" = :id', { id });
       if (opts.due !== undefined) update.andWhere('"next_run_at" = :due', { due: opts.due });
@@ -361,8 +377,45 @@ export class JobStore {
     });
   }
 
-  /** Crash recovery: runs left `running` by a restart become `interrupted`; returns their ids. */
-  async markRunningInterrupted(now: Date = new Date()): Promise<string[]> {
+  /**
+   * How run `runId` ended, on the job (status, error; its lease goes). When another run of the
+   * job started meanwhile (on another replica), the job keeps showing that one; the history
+   * (finishRun) has both. Null when the job is gone.
+   */
+  async endRun(id: string, runId: string, outcome: { status: JobRunStatus; error: string | null }, now: Date = new Date()): Promise<Job | null> {
+    return inTransaction(this.manager, async (m) => {
+      await m
+        .createQueryBuilder()
+        .update(JobEntity)
+        .set({ lastStatus: outcome.status, lastError: outcome.error, runId: null, runReplica: null, runLeaseUntil: null, updatedAt: now.toISOString() })
+        .where('"id" = :id AND ("run_id" = :runId OR "run_id" IS NULL)', { id, runId })
+        .execute();
+      const row = await this.row(m, 'id', id);
+      return row ? toJob(row) : null;
+    });
+  }
+
+  /** Extends the leases of the runs `replicaId` has in flight (those still its own). */
+  async renewRunLeases(replicaId: string, runIds: readonly string[], until: Date): Promise<void> {
+    if (runIds.length === 0) return;
+    await runWrite(this.manager, (m) =>
+      m
+        .createQueryBuilder()
+        .update(JobEntity)
+        .set({ runLeaseUntil: until.toISOString() })
+        .where('"run_replica" = :replicaId AND "run_id" IN (:...runIds)', { replicaId, runIds: [...runIds] })
+        .execute(),
+    );
+  }
+
+  /**
+   * Crash recovery: runs left `running` by a restart become `interrupted`; returns their job ids.
+   * With `replica` (several replicas share the database), only runs nobody is running any more:
+   * lapsed leases and runs without a lease, and with `restarted` this replica's own from before
+   * its restart; live runs (leases still held) are left alone.
+   */
+  async markRunningInterrupted(now: Date = new Date(), replica?: { id: string; restarted: boolean }): Promise<string[]> {
+    if (replica) return this.markLapsedRunsInterrupted(now, replica.id, replica.restarted);
     return inTransaction(this.manager, async (m) => {
       const rows = await selectRows<{ id: string }>(m, `SELECT "id" FROM "jobs" WHERE "last_status" = 'running' ORDER BY "id"`);
       if (rows.length) {
@@ -378,6 +431,35 @@ export class JobStore {
         .update(JobRunEntity)
         .set({ status: 'interrupted', error: 'The run was cut short by a restart.', finishedAt: now.toISOString() })
         .where(`"status" = 'running'`)
+        .execute();
+      return rows.map((r) => r.id);
+    });
+  }
+
+  private markLapsedRunsInterrupted(now: Date, replicaId: string, restarted: boolean): Promise<string[]> {
+    const at = now.toISOString();
+    const error = 'The run was cut short: the replica running it stopped.';
+    // After a restart nothing of this replica's is still running; meanwhile its own runs are live.
+    const mine = `"run_replica" = :replicaId`;
+    return inTransaction(this.manager, async (m) => {
+      const params = { replicaId, now: at };
+      const lapsed = `"last_status" = 'running' AND ("run_replica" IS NULL OR "run_lease_until" IS NULL OR "run_lease_until" < :now${restarted ? ` OR ${mine}` : ''})`;
+      const rows = await selectRows<{ id: string }>(m, `SELECT "id" FROM "jobs" WHERE ${lapsed} ORDER BY "id"`, params);
+      if (rows.length) {
+        await m
+          .createQueryBuilder()
+          .update(JobEntity)
+          .set({ lastStatus: 'interrupted', lastError: error, runId: null, runReplica: null, runLeaseUntil: null, updatedAt: at })
+          .where('"id" IN (:...ids)', { ids: rows.map((r) => r.id) })
+          .execute();
+      }
+      // Every history row still `running` except the runs live replicas hold a lease on.
+      const live = `SELECT "run_id" FROM "jobs" WHERE "last_status" = 'running' AND "run_id" IS NOT NULL AND "run_lease_until" >= :now${restarted ? ` AND NOT ${mine}` : ''}`;
+      await m
+        .createQueryBuilder()
+        .update(JobRunEntity)
+        .set({ status: 'interrupted', error, finishedAt: at })
+        .where(`"status" = 'running' AND "id" NOT IN (${live})`, params)
         .execute();
       return rows.map((r) => r.id);
     });

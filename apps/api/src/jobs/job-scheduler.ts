@@ -86,6 +86,12 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   private rescanTimer: NodeJS.Timeout | null = null;
   private rescanning: Promise<void> | null = null;
   private unsubscribe: (() => void) | null = null;
+  /** On a shared database: runs hold a lease this replica renews; lapsed ones (a dead replica's) are marked interrupted. */
+  private readonly lease: { replicaId: string; ms: number } | null;
+  /** The history id of each run in flight here, by job. */
+  private readonly runIds = new Map<string, string>();
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private leaseTick: Promise<void> | null = null;
 
   constructor(
     private readonly store: JobStore,
@@ -104,6 +110,8 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     this.graceMs = graceSeconds !== undefined ? graceSeconds * 1000 : DEFAULT_MISSED_RUN_GRACE_MS;
     const shared = bus.shared || env.database.url !== null;
     this.rescanMs = shared ? ((parsed.success ? parsed.data.SWITCHBOARD_RESCAN_SECONDS : undefined) ?? DEFAULT_RESCAN_SECONDS) * 1000 : 0;
+    // A job run is a turn: its lease lasts as long as a turn's.
+    this.lease = shared ? { replicaId: env.replica.id, ms: env.replica.turnLeaseSeconds * 1000 } : null;
   }
 
   /** After the engine has started: sync the config file's jobs, recover, apply the missed-run policy, arm. */
@@ -114,7 +122,7 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
       this.logger.info({ created: sync.created, updated: sync.updated, removed: sync.removed }, 'config jobs synced');
     }
     if (sync.adopted.length) this.logger.warn({ jobs: sync.adopted }, 'API jobs now defined by the config file (same name): the file wins');
-    const interrupted = await this.store.markRunningInterrupted();
+    const interrupted = await this.store.markRunningInterrupted(new Date(), this.lease ? { id: this.lease.replicaId, restarted: true } : undefined);
     if (interrupted.length) this.logger.warn({ jobs: interrupted.length }, 'job runs interrupted by a restart');
     this.unsubscribe = this.bus.subscribe('cache.invalidate', ({ scope, id }) => {
       if (scope !== 'jobs') return;
@@ -129,6 +137,28 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     );
     this.scheduleRetention(0);
     this.scheduleRescan();
+    this.startLeaseUpkeep();
+  }
+
+  /** Every third of a lease: renews the leases of this replica's runs, and marks runs whose lease lapsed interrupted. */
+  private startLeaseUpkeep(): void {
+    const lease = this.lease;
+    if (!lease || this.stopped) return;
+    this.leaseTimer = setInterval(() => {
+      this.leaseTick ??= (async () => {
+        try {
+          const now = new Date();
+          await this.store.renewRunLeases(lease.replicaId, [...this.runIds.values()], new Date(now.getTime() + lease.ms));
+          const lapsed = await this.store.markRunningInterrupted(now, { id: lease.replicaId, restarted: false });
+          if (lapsed.length) this.logger.warn({ jobs: lapsed }, 'job runs of a replica that stopped marked interrupted');
+        } catch (err) {
+          if (!this.stopped) this.logger.warn({ err: errorText(err) }, 'job lease upkeep failed');
+        } finally {
+          this.leaseTick = null;
+        }
+      })();
+    }, Math.max(250, Math.floor(lease.ms / 3)));
+    this.leaseTimer.unref();
   }
 
   /** Tells the other replicas a job was created, changed or deleted here, so they (re-)arm or drop it. */
@@ -203,7 +233,9 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     this.timers.clear();
     if (this.retentionTimer) clearTimeout(this.retentionTimer);
     if (this.rescanTimer) clearTimeout(this.rescanTimer);
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
     await this.rescanning;
+    await this.leaseTick;
     await this.sweeping;
   }
 
@@ -295,6 +327,7 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
           requireEnabled: scheduled,
           ...(scheduled ? { nextRunAt: nextRunAt(scheduleOf(job), startedAt).toISOString() } : {}),
           ...(due !== undefined ? { due } : {}),
+          ...(this.lease ? { lease: { replicaId: this.lease.replicaId, until: new Date(startedAt.getTime() + this.lease.ms) } } : {}),
           run: { id: runId, trigger },
         });
       } catch (err) {
@@ -310,13 +343,19 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
         return stored ? this.arm(stored) : job;
       }
       markBegun(current);
+      // Its lease is renewed until the job shows how it ended.
+      this.runIds.set(job.id, runId);
       const outcome = await this.send(current, trigger, log);
-      final = await this.store.update(job.id, { lastStatus: outcome.status, lastError: outcome.error });
+      // The history first: while the job still holds the lease, no replica takes its run for a dead one's.
       await this.store.finishRun(runId, { at: new Date(), status: outcome.status, error: outcome.error, sessionId: outcome.sessionId });
+      const ended = await this.store.endRun(job.id, runId, { status: outcome.status, error: outcome.error }).finally(() => this.runIds.delete(job.id));
+      if (!ended) throw new Error(`Job ${job.id} was deleted during its run`);
+      final = ended;
       log.info({ status: outcome.status, sessionId: outcome.sessionId, ms: Date.now() - startedAt.getTime() }, 'job run finished');
     } catch (err) {
       // The job was deleted meanwhile, or the database closed during shutdown.
       if (!this.stopped) log.warn({ err: errorText(err) }, 'could not record a job run');
+      this.runIds.delete(job.id);
       this.running.delete(job.id);
       return final;
     }
