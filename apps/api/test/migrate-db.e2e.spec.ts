@@ -307,7 +307,7 @@ describeSqlite('migrate-db: a SQLite data directory into PostgreSQL', () => {
       }
     }, 300_000);
 
-    it('then serves from PostgreSQL what it served from SQLite: conversations, usage, settings, memories, jobs, people, access', async () => {
+    it('then serves from PostgreSQL what it served from SQLite: conversations, search, usage, settings, memories, jobs, people, access', async () => {
       // The reference: an API on a copy of the same (migrated) SQLite file.
       const copy = tempDir();
       cpSync(dataDir, copy, { recursive: true });
@@ -321,7 +321,11 @@ describeSqlite('migrate-db: a SQLite data directory into PostgreSQL', () => {
       } finally {
         await onSqlite.close();
       }
-      expect(expected).toMatchObject({ runs: { runs: [expect.anything(), expect.anything()] }, memories: { memories: [expect.objectContaining({ id: ids.memory })] } });
+      expect(expected).toMatchObject({
+        runs: { runs: [expect.anything(), expect.anything()] },
+        memories: { memories: [expect.objectContaining({ id: ids.memory })] },
+        search: { results: [expect.objectContaining({ session: expect.objectContaining({ id: ids.chat }) })] },
+      });
 
       const t = await startTestApi({ dataDir, fake, env: { DATABASE_URL: target.url } });
       try {
@@ -342,6 +346,7 @@ async function snapshot(t: TestApi, ids: { chat: string; busy: string; job: stri
     sessions: await t.client.listSessions(),
     chat: await t.client.getSession(ids.chat),
     messages: await t.client.listMessages(ids.chat),
+    search: await t.client.search({ q: 'Portugal' }),
     busyMessages: await t.client.listMessages(ids.busy),
     usage: await t.client.getUsage(ids.chat),
     models: await t.client.listModels(),
