@@ -4,6 +4,7 @@
  * migration is pending or the database is gone; public like liveness, and in the OpenAPI document.
  */
 import { Client } from 'pg';
+import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { testPostgresUrl } from '@switchboard/persistence/testing';
 import { DATA_SOURCE } from '../src/core/tokens';
@@ -59,8 +60,10 @@ describe('readiness probe', () => {
     await remember();
   });
 
-  it('is 503 NOT_READY naming the database when the database is gone, while liveness still answers', async () => {
-    t = await startTestApi();
+  it('is 503 NOT_READY naming the database when the database is gone, while liveness still answers; logs the change once', async () => {
+    const lines: Array<{ msg: string; checks?: unknown; databaseError?: string }> = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    t = await startTestApi({ logger });
     expect((await rawRequest(t.api.url, 'GET', READY)).status).toBe(200);
     if (onPostgres()) {
       // The database dropped under the running API (its connections terminated).
@@ -80,5 +83,10 @@ describe('readiness probe', () => {
     // A probe gets its answer well within a load balancer's timeout.
     expect(Date.now() - started).toBeLessThan(3000);
     expect((await rawRequest(t.api.url, 'GET', '/api/v1/health')).status).toBe(200);
+    // Polled again and again, the change is logged once (with the driver's reason), not on every probe.
+    for (let i = 0; i < 3; i++) expect((await rawRequest(t.api.url, 'GET', READY)).status).toBe(503);
+    const changes = lines.filter((l) => l.msg === 'ready' || l.msg === 'not ready');
+    expect(changes.map((l) => l.msg)).toEqual(['ready', 'not ready']);
+    expect(changes[1]).toMatchObject({ checks: { database: 'failed' }, databaseError: expect.any(String) });
   });
 });

@@ -16,6 +16,9 @@ const DATABASE_CHECK_TIMEOUT_MS = 2000;
 @Injectable()
 export class ReadinessService {
   private migrationsApplied = false;
+  /** The last answer, so only a change is logged (probes poll every few seconds). */
+  private wasReady: boolean | null = null;
+  private lastDatabaseError: string | null = null;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
@@ -27,8 +30,13 @@ export class ReadinessService {
   async ready(): Promise<ReadyResponse> {
     const checks = await this.checks();
     const failing = Object.entries(checks).filter(([, state]) => state !== 'ok');
-    if (failing.length === 0) return { status: 'ready', checks };
-    this.logger.warn({ checks }, 'not ready');
+    const ready = failing.length === 0;
+    if (ready !== this.wasReady) {
+      if (ready) this.logger.info({ checks }, 'ready');
+      else this.logger.warn({ checks, databaseError: this.lastDatabaseError }, 'not ready');
+      this.wasReady = ready;
+    }
+    if (ready) return { status: 'ready', checks };
     throw new SwitchboardError(ErrorCode.NOT_READY, `Not ready: ${failing.map(([name, state]) => `${name} ${state}`).join(', ')}.`, { checks });
   }
 
@@ -40,15 +48,22 @@ export class ReadinessService {
   }
 
   private async databaseAnswers(): Promise<boolean> {
-    if (!this.ds.isInitialized) return false;
+    this.lastDatabaseError = null;
+    if (!this.ds.isInitialized) {
+      this.lastDatabaseError = 'the DataSource is closed';
+      return false;
+    }
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), DATABASE_CHECK_TIMEOUT_MS);
+      timer = setTimeout(() => {
+        this.lastDatabaseError = `no answer within ${DATABASE_CHECK_TIMEOUT_MS} ms`;
+        resolve(false);
+      }, DATABASE_CHECK_TIMEOUT_MS);
     });
     const query = this.ds.query('SELECT 1 AS "ok"').then(
       () => true,
       (err: unknown) => {
-        this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'readiness: the database did not answer');
+        this.lastDatabaseError = err instanceof Error ? err.message : String(err);
         return false;
       },
     );
