@@ -5,9 +5,16 @@ import { InitMemory1763856000000 } from './migrations/1763856000000-init-memory.
 import { AddMemoryOwners1796800002000 } from './migrations/1796800002000-add-memory-owners.migration';
 import { AddMemoryHistoryActor1797000000000 } from './migrations/1797000000000-add-memory-history-actor.migration';
 import { AddMemorySearchVector1797400000000 } from './migrations/1797400000000-add-memory-search-vector.migration';
+import { AddMemoryGlobalRecentIndex1797400001000 } from './migrations/1797400001000-add-memory-global-recent-index.migration';
 
 /** The entities of libs/memory, for the app's DataSource. */
 export const memoryEntities = [MemoryEntity, MemoryHistoryEntity, MemorySettingEntity];
 
 /** The migrations of libs/memory, oldest first. */
-export const memoryMigrations = [InitMemory1763856000000, AddMemoryOwners1796800002000, AddMemoryHistoryActor1797000000000, AddMemorySearchVector1797400000000];
+export const memoryMigrations = [
+  InitMemory1763856000000,
+  AddMemoryOwners1796800002000,
+  AddMemoryHistoryActor1797000000000,
+  AddMemorySearchVector1797400000000,
+  AddMemoryGlobalRecentIndex1797400001000,
+];

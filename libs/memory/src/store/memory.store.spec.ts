@@ -70,17 +70,31 @@ describe('memory migration (PostgreSQL)', () => {
     expect(index.def).toMatch(/USING gin \(search_vector\) WITH \(fastupdate='?off'?\)/);
   });
 
-  it('matches the entities but for the search column, which they cannot declare (no tsvector on SQLite): never synchronize', async () => {
+  it('matches the entities but for the PostgreSQL-only search column and indexes (no tsvector on SQLite): never synchronize', async () => {
     const pending = await db.ds.driver.createSchemaBuilder().log();
     expect(pending.upQueries.map((q) => q.query).sort()).toEqual([
       'ALTER TABLE "memories" DROP COLUMN "search_vector"',
+      'DROP INDEX "public"."idx_memories_global_recent"',
       'DROP INDEX "public"."idx_memories_search_vector"',
       'DROP INDEX "public"."idx_memories_unindexed"',
     ]);
   });
 
+  it('reads the newest global memories in index order, not by sorting them all', async () => {
+    // An empty table would be scanned whole; with scans that sort made expensive the planner shows what ordered access exists.
+    const plan = await db.ds.transaction(async (m) => {
+      await m.query('SET LOCAL enable_seqscan = off');
+      await m.query('SET LOCAL enable_sort = off');
+      return (await m.query(
+        `EXPLAIN SELECT id FROM memories m WHERE m.scope = 'global' AND m.project_id IS NULL AND m.superseded_by IS NULL ORDER BY m.updated_at DESC LIMIT 30`,
+      )) as Array<{ 'QUERY PLAN': string }>;
+    });
+    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index Scan Backward using idx_memories_global_recent/);
+  });
+
   it('is reversible: down drops the column, then every table; up builds them again and indexes what is stored', async () => {
     await db.store.create(input('User likes green tea'), meta);
+    await db.ds.undoLastMigration();
     await db.ds.undoLastMigration();
     expect(await memoryColumns(db)).not.toContain('search_vector');
     expect(await db.query(`SELECT indexname FROM pg_indexes WHERE indexname = ?`, [SEARCH_VECTOR_INDEX])).toEqual([]);
