@@ -168,7 +168,7 @@ describe('JobStore on PostgreSQL shared by two replicas', () => {
     expect((await b.markRunningInterrupted(now, { id: 'c', restarted: true })).sort()).toEqual([dead.id, unleased.id].sort());
     expect(await a.get(live.id)).toMatchObject({ lastStatus: 'running' });
     expect((await a.listRuns(live.id))[0]).toMatchObject({ id: 'run-live', status: 'running' });
-    expect((await a.listRuns(dead.id))[0]).toMatchObject({ id: 'run-dead', status: 'interrupted', error: expect.stringMatching(/replica/) });
+    expect((await a.listRuns(dead.id))[0]).toMatchObject({ id: 'run-dead', status: 'interrupted', error: expect.stringMatching(/restart/) });
     // a's own sweep leaves its run alone while it renews the lease past the first expiry...
     await a.renewRunLeases('a', ['run-live'], later(90_000));
     expect(await a.markRunningInterrupted(later(80_000), { id: 'a', restarted: false })).toEqual([]);
@@ -176,6 +176,10 @@ describe('JobStore on PostgreSQL shared by two replicas', () => {
     // ...and a restarted a knows its own runs died with it.
     expect(await a.markRunningInterrupted(later(81_000), { id: 'a', restarted: true })).toEqual([live.id]);
     expect((await a.listRuns(live.id))[0].status).toBe('interrupted');
+    // A sweep says the replica stopped (nothing restarted here).
+    await b.beginRun(dead.id, { at: later(82_000), requireEnabled: false, run: { id: 'run-dead-2', trigger: 'manual' }, lease: { replicaId: 'gone', until: later(83_000) } });
+    expect(await a.markRunningInterrupted(later(84_000), { id: 'a', restarted: false })).toEqual([dead.id]);
+    expect(await a.get(dead.id)).toMatchObject({ lastStatus: 'interrupted', lastError: expect.stringMatching(/replica running it stopped/) });
   });
 
   it('a run that ends after another one started leaves the job showing the newer one', async () => {
@@ -186,5 +190,22 @@ describe('JobStore on PostgreSQL shared by two replicas', () => {
     expect(await b.endRun(job.id, 'second', { status: 'error', error: 'boom' })).toMatchObject({ lastStatus: 'error', lastError: 'boom' });
     // Nothing of it is running any more: a sweep finds nothing.
     expect(await a.markRunningInterrupted(later(30_000), { id: 'a', restarted: false })).toEqual([]);
+  });
+
+  it('a claim waits while another replica holds a lease on a run of the job, and not for a lapsed one', async () => {
+    const job = await a.create(everyMinute(), T0);
+    const next = later(120_000).toISOString();
+    await a.beginRun(job.id, { at: later(50_000), requireEnabled: false, run: { id: 'manual-a', trigger: 'manual' }, lease: { replicaId: 'a', until: later(65_000) } });
+    const claim = (at: Date) =>
+      b.beginRun(job.id, { at, nextRunAt: next, requireEnabled: true, due: DUE, run: { id: crypto.randomUUID(), trigger: 'schedule' }, lease: { replicaId: 'b', until: new Date(at.getTime() + 15_000) } });
+    expect(await claim(later(60_000))).toBeNull();
+    // Nothing changed: the slot is still due, the run in flight still a's.
+    expect(await b.get(job.id)).toMatchObject({ nextRunAt: DUE, lastStatus: 'running' });
+    // Once a's lease lapses (a died), the due run goes ahead on b.
+    expect(await claim(later(66_000))).toMatchObject({ nextRunAt: next, lastStatus: 'running' });
+    // Without a lease (SQLite, one process), the store does not wait: the scheduler's own map keeps runs apart.
+    const solo = await a.create(everyMinute({ name: 'solo' }), T0);
+    await a.beginRun(solo.id, { at: later(50_000), requireEnabled: false, run: { id: 'manual-solo', trigger: 'manual' } });
+    expect(await a.beginRun(solo.id, { at: later(60_000), nextRunAt: next, requireEnabled: true, due: DUE })).toMatchObject({ nextRunAt: next });
   });
 });

@@ -302,7 +302,9 @@ export class JobStore {
    * and `requireEnabled` (a timer that lost a race). With `due`, the start is a claim of that
    * slot (compare-and-set on next_run_at): null when next_run_at is no longer `due` because
    * another replica (or an edit) moved it, so each due time runs once across replicas. `lease`:
-   * the replica running it and until when (renewed with renewRunLeases, see markRunningInterrupted).
+   * the replica running it and until when (renewed with renewRunLeases, see markRunningInterrupted);
+   * a claim with a lease also waits for a run another replica still holds a lease on (null), so
+   * runs of one job never overlap across replicas.
    */
   async beginRun(
     id: string,
@@ -331,6 +333,9 @@ export class JobStore {
       if (opts.nextRunAt !== undefined) set.nextRunAt = opts.nextRunAt;
       const update = m.createQueryBuilder().update(JobEntity).set(set).where('"id" = :id', { id });
       if (opts.due !== undefined) update.andWhere('"next_run_at" = :due', { due: opts.due });
+      if (opts.due !== undefined && opts.lease) {
+        update.andWhere(`NOT ("last_status" = 'running' AND "run_lease_until" IS NOT NULL AND "run_lease_until" >= :at)`, { at });
+      }
       const result = await update.execute();
       // The row lock makes a second replica's update wait and then match nothing.
       if (opts.due !== undefined && !result.affected) return null;
@@ -438,7 +443,7 @@ export class JobStore {
 
   private markLapsedRunsInterrupted(now: Date, replicaId: string, restarted: boolean): Promise<string[]> {
     const at = now.toISOString();
-    const error = 'The run was cut short: the replica running it stopped.';
+    const error = restarted ? 'The run was cut short by a restart.' : 'The run was cut short: the replica running it stopped.';
     // After a restart nothing of this replica's is still running; meanwhile its own runs are live.
     const mine = `"run_replica" = :replicaId`;
     return inTransaction(this.manager, async (m) => {

@@ -340,6 +340,12 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
         this.running.delete(job.id);
         markBegun(job);
         const stored = due !== undefined ? await this.store.get(job.id) : null;
+        if (this.lease && stored?.enabled && stored.nextRunAt === due && stored.lastStatus === 'running') {
+          // Still due, but another replica is running the job (runs never overlap): look again in
+          // a while; that replica usually runs it itself when its run ends.
+          this.setTimer(job.id, Math.max(250, Math.floor(this.lease.ms / 3)), stored.nextRunAt);
+          return stored;
+        }
         return stored ? this.arm(stored) : job;
       }
       markBegun(current);
