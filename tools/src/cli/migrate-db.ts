@@ -77,9 +77,9 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
  */
 export async function migrateDb(options: MigrateDbOptions): Promise<number> {
   const { kit, to, dataDir } = options;
-  const secret = passwordOf(to);
+  const secrets = passwordsOf(to);
   // Nothing this command prints carries the password, whatever error text it relays.
-  const out = (line: string) => options.out(secret ? line.split(secret).join('***') : line);
+  const out = (line: string) => options.out(secrets.reduce((text, secret) => text.split(secret).join('***'), line));
   let sqlite: DataSource | null = null;
   let pg: DataSource | null = null;
   let copying = false;
@@ -142,12 +142,13 @@ export async function migrateDb(options: MigrateDbOptions): Promise<number> {
   }
 }
 
-function passwordOf(url: string): string | null {
+/** The URL's password as written and decoded; a very short one is left alone (masking every "p" would garble the output). */
+function passwordsOf(url: string): string[] {
   try {
-    const p = new URL(url).password;
-    return p ? decodeURIComponent(p) : null;
+    const written = new URL(url).password;
+    return [...new Set([written, decodeURIComponent(written)])].filter((p) => p.length >= 4);
   } catch {
-    return null;
+    return [];
   }
 }
 
