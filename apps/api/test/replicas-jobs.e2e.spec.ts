@@ -117,6 +117,22 @@ describeOnce('replicas on one PostgreSQL database: jobs and caches (e2e)', () =>
     expect(Date.parse(onA.nextRunAt!) - Date.parse(after[0].startedAt)).toBe(3600_000);
   });
 
+  it('runs of one job never overlap across replicas: run now on B while A runs it is refused', async () => {
+    const [a, b] = await Promise.all([replica('replica-a'), replica('replica-b')]);
+    fake.addRule({ match: 'slow replicated prompt', reply: 'slow reply', firstTokenDelayMs: 1500 });
+    const job = await a.client.createJob({ name: 'slow', everySeconds: 3600, prompt: 'slow replicated prompt', model: 'fast' });
+    expect(await a.client.runJob(job.id)).toMatchObject({ started: true, job: { lastStatus: 'running' } });
+    expect(await b.client.runJob(job.id)).toMatchObject({ started: false, job: { lastStatus: 'running' } });
+    await eventually(() => b.client.getJob(job.id), (j) => j.lastStatus === 'ok', 'the run on replica a to finish');
+    expect(runsOfPrompt(fake, 'slow replicated prompt')).toBe(1);
+    // Once it has ended, B may run it.
+    expect(await b.client.runJob(job.id, { wait: true })).toMatchObject({ started: true, job: { lastStatus: 'ok' } });
+    expect((await a.client.listJobRuns(job.id)).runs.map((r) => [r.trigger, r.status])).toEqual([
+      ['manual', 'ok'],
+      ['manual', 'ok'],
+    ]);
+  });
+
   it('a person created, renamed and given another role on A is in force on B (cluster bus)', async () => {
     const [a, b] = await Promise.all([replica('replica-a'), replica('replica-b')]);
     // B reads people once at start; the owner's rename on A must reach its copy.

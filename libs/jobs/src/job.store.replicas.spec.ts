@@ -182,10 +182,11 @@ describe('JobStore on PostgreSQL shared by two replicas', () => {
     expect(await a.get(dead.id)).toMatchObject({ lastStatus: 'interrupted', lastError: expect.stringMatching(/replica running it stopped/) });
   });
 
-  it('a run that ends after another one started leaves the job showing the newer one', async () => {
+  it('a run that ends after another replica took the job over leaves the job showing the newer run', async () => {
     const job = await a.create(everyMinute(), T0);
     await a.beginRun(job.id, { at: later(1), requireEnabled: false, run: { id: 'first', trigger: 'manual' }, lease: { replicaId: 'a', until: later(20_000) } });
-    await b.beginRun(job.id, { at: later(2), requireEnabled: false, run: { id: 'second', trigger: 'manual' }, lease: { replicaId: 'b', until: later(20_000) } });
+    // a stopped renewing (unreachable for a while): once its lease lapsed, b runs the job.
+    expect(await b.beginRun(job.id, { at: later(25_000), requireEnabled: false, run: { id: 'second', trigger: 'manual' }, lease: { replicaId: 'b', until: later(40_000) } })).not.toBeNull();
     expect(await a.endRun(job.id, 'first', { status: 'ok', error: null })).toMatchObject({ lastStatus: 'running' });
     expect(await b.endRun(job.id, 'second', { status: 'error', error: 'boom' })).toMatchObject({ lastStatus: 'error', lastError: 'boom' });
     // Nothing of it is running any more: a sweep finds nothing.
@@ -199,6 +200,9 @@ describe('JobStore on PostgreSQL shared by two replicas', () => {
     const claim = (at: Date) =>
       b.beginRun(job.id, { at, nextRunAt: next, requireEnabled: true, due: DUE, run: { id: crypto.randomUUID(), trigger: 'schedule' }, lease: { replicaId: 'b', until: new Date(at.getTime() + 15_000) } });
     expect(await claim(later(60_000))).toBeNull();
+    // A manual run on b waits the same way.
+    expect(await b.beginRun(job.id, { at: later(60_000), requireEnabled: false, run: { id: 'manual-b', trigger: 'manual' }, lease: { replicaId: 'b', until: later(75_000) } })).toBeNull();
+    expect((await b.listRuns(job.id)).map((r) => r.id)).toEqual(['manual-a']);
     // Nothing changed: the slot is still due, the run in flight still a's.
     expect(await b.get(job.id)).toMatchObject({ nextRunAt: DUE, lastStatus: 'running' });
     // Once a's lease lapses (a died), the due run goes ahead on b.

@@ -303,8 +303,8 @@ export class JobStore {
    * slot (compare-and-set on next_run_at): null when next_run_at is no longer `due` because
    * another replica (or an edit) moved it, so each due time runs once across replicas. `lease`:
    * the replica running it and until when (renewed with renewRunLeases, see markRunningInterrupted);
-   * a claim with a lease also waits for a run another replica still holds a lease on (null), so
-   * runs of one job never overlap across replicas.
+   * a start with a lease (a scheduled claim or a manual run) does not happen while a run of the
+   * job is held under another live lease (null), so runs of one job never overlap across replicas.
    */
   async beginRun(
     id: string,
@@ -333,12 +333,10 @@ export class JobStore {
       if (opts.nextRunAt !== undefined) set.nextRunAt = opts.nextRunAt;
       const update = m.createQueryBuilder().update(JobEntity).set(set).where('"id" = :id', { id });
       if (opts.due !== undefined) update.andWhere('"next_run_at" = :due', { due: opts.due });
-      if (opts.due !== undefined && opts.lease) {
-        update.andWhere(`NOT ("last_status" = 'running' AND "run_lease_until" IS NOT NULL AND "run_lease_until" >= :at)`, { at });
-      }
+      if (opts.lease) update.andWhere(`NOT ("last_status" = 'running' AND "run_lease_until" IS NOT NULL AND "run_lease_until" >= :at)`, { at });
       const result = await update.execute();
       // The row lock makes a second replica's update wait and then match nothing.
-      if (opts.due !== undefined && !result.affected) return null;
+      if ((opts.due !== undefined || opts.lease) && !result.affected) return null;
       // With `run`, the run's start goes into the history in the same step.
       if (opts.run) await this.insertRun(m, id, { id: opts.run.id, at: opts.at, trigger: opts.run.trigger });
       return toJob((await this.row(m, 'id', id))!);

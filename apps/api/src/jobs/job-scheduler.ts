@@ -45,8 +45,8 @@ interface ArmedTimer {
 }
 
 interface RunHandle {
-  /** Resolves once the run is recorded as `running` (its prompt is about to be sent). */
-  begun: Promise<Job>;
+  /** Resolves once the run is recorded as `running` (its prompt is about to be sent); null when it did not start. */
+  begun: Promise<Job | null>;
   /** Resolves with the job once the run has finished and the job is re-armed. */
   done: Promise<Job>;
 }
@@ -270,7 +270,8 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
       case 'run': {
         const catchUp = plan.missedByMs > CATCH_UP_AFTER_MS;
         if (catchUp) this.logger.info({ jobId: job.id, job: job.name, missedBy: describeDuration(plan.missedByMs) }, 'catching up a missed job run');
-        return (this.launch(current, catchUp ? 'catch_up' : 'schedule', current.nextRunAt!)?.begun ?? Promise.resolve(current)).catch(() => current);
+        const begun = this.launch(current, catchUp ? 'catch_up' : 'schedule', current.nextRunAt!)?.begun;
+        return (begun ? begun.then((started) => started ?? current) : Promise.resolve(current)).catch(() => current);
       }
       case 'skip': {
         const next = nextRunAt(scheduleOf(current), now).toISOString();
@@ -299,9 +300,9 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
   /** `due`: the next_run_at a scheduled run claims (the run starts only if it is still stored). */
   private launch(job: Job, trigger: Trigger, due?: string): RunHandle | null {
     if (this.running.has(job.id) || this.stopped) return null;
-    let markBegun!: (job: Job) => void;
+    let markBegun!: (job: Job | null) => void;
     let failBegun!: (err: unknown) => void;
-    const begun = new Promise<Job>((resolve, reject) => {
+    const begun = new Promise<Job | null>((resolve, reject) => {
       markBegun = resolve;
       failBegun = reject;
     });
@@ -312,7 +313,7 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     return handle;
   }
 
-  private async execute(job: Job, trigger: Trigger, due: string | undefined, markBegun: (job: Job) => void, failBegun: (err: unknown) => void): Promise<Job> {
+  private async execute(job: Job, trigger: Trigger, due: string | undefined, markBegun: (job: Job | null) => void, failBegun: (err: unknown) => void): Promise<Job> {
     const log = this.logger.child({ jobId: job.id, job: job.name });
     const startedAt = new Date();
     const scheduled = trigger !== 'manual';
@@ -335,10 +336,10 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
         throw err;
       }
       if (!current) {
-        // Disabled or deleted while its timer fired, or another replica claimed this due time:
-        // nothing runs here; a job still there is armed for its next run as now stored.
+        // Disabled or deleted while its timer fired, or another replica claimed this due time (or
+        // is running the job): nothing runs here; a job still there is armed for its next run.
         this.running.delete(job.id);
-        markBegun(job);
+        markBegun(null);
         const stored = due !== undefined ? await this.store.get(job.id) : null;
         if (this.lease && stored?.enabled && stored.nextRunAt === due && stored.lastStatus === 'running') {
           // Still due, but another replica is running the job (runs never overlap): look again in

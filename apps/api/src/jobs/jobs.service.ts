@@ -117,8 +117,10 @@ export class JobsService {
   async run(id: string, wait: boolean): Promise<RunJobResponse> {
     const job = await this.store.require(id);
     const handle = this.scheduler.runNow(job);
-    if (!handle) return { started: false, job: await this.store.require(id) };
-    return { started: true, job: await (wait ? handle.done : handle.begun) };
+    // Not started: already running here, or (with replicas) on another replica.
+    const begun = handle ? await handle.begun : null;
+    if (!handle || !begun) return { started: false, job: await this.store.require(id) };
+    return { started: true, job: wait ? await handle.done : begun };
   }
 
   /** The job's last runs, newest first; JOB_NOT_FOUND for an unknown job. */
