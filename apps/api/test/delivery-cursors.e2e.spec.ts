@@ -1,7 +1,5 @@
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { SwitchboardApiError } from '@switchboard/protocol';
-import { rawRequest, startTestApi, type TestApi, JSON_AUTH_HEADERS } from './harness';
+import { queryDatabase, rawRequest, startTestApi, type TestApi, JSON_AUTH_HEADERS } from './harness';
 
 describe('delivery cursors: per-session, per-consumer, compare-and-set, durable (e2e)', () => {
   let t: TestApi;
@@ -53,13 +51,8 @@ describe('delivery cursors: per-session, per-consumer, compare-and-set, durable 
     const other = await t.client.createSession({ channel: 'telegram', peerId: 'cursor-4' });
     for (const id of [s.id, other.id]) await t.client.putDeliveryCursor(id, 'telegram', { seq: 1, messageId: 'm1', delivered: [], expectedVersion: 0 });
     await t.client.deleteSession(s.id);
-    const db = new Database(join(t.dataDir, 'switchboard.sqlite'), { readonly: true });
-    try {
-      const keys = (db.prepare(`SELECT "key" FROM "preferences" WHERE "key" LIKE 'delivery_cursor:%'`).all() as Array<{ key: string }>).map((r) => r.key);
-      expect(keys.some((k) => k.includes(s.id))).toBe(false);
-      expect(keys.some((k) => k.includes(other.id))).toBe(true);
-    } finally {
-      db.close();
-    }
+    const keys = (await queryDatabase<{ key: string }>(t, `SELECT "key" FROM "preferences" WHERE "key" LIKE 'delivery_cursor:%'`)).map((r) => r.key);
+    expect(keys.some((k) => k.includes(s.id))).toBe(false);
+    expect(keys.some((k) => k.includes(other.id))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { chmodSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AUTH_HEADERS, JSON_AUTH_HEADERS, rawRequest, startTestApi, TEST_TOKEN, type TestApi } from './harness';
+import { AUTH_HEADERS, describeSqlite, itSqlite, JSON_AUTH_HEADERS, rawRequest, startTestApi, TEST_TOKEN, type TestApi } from './harness';
 
 /** Sends only the head of a request (no body) and resolves with the first response's status line and body. */
 function headOnly(url: string, head: string): Promise<{ status: number; text: string }> {
@@ -114,7 +114,8 @@ describe('HTTP door under hostile input', () => {
     expect(JSON.parse(garbage.text)).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
   });
 
-  it('keeps the database private: directory 0700, database, WAL and SHM 0600', async () => {
+  // The modes of the SQLite file and its WAL (PostgreSQL keeps its data in its own cluster).
+  itSqlite('keeps the database private: directory 0700, database, WAL and SHM 0600', async () => {
     await t.client.createSession({ channel: 'api', peerId: 'modes' });
     expect(statSync(t.dataDir).mode & 0o777).toBe(0o700);
     for (const name of ['switchboard.sqlite', 'switchboard.sqlite-wal', 'switchboard.sqlite-shm']) {
@@ -123,7 +124,7 @@ describe('HTTP door under hostile input', () => {
   });
 });
 
-describe('HTTP door: files from an older install are made private at start', () => {
+describeSqlite('HTTP door: files from an older install are made private at start', () => {
   it('tightens 0644 database files and a 0755 directory, with a log line', async () => {
     const lines: string[] = [];
     const pino = (await import('pino')).default;

@@ -1,10 +1,13 @@
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Client } from 'pg';
 import type { DestinationStream, Logger } from 'pino';
 import WebSocket from 'ws';
 import { SwitchboardClient, type SwitchboardSocket, type WebSocketConstructor } from '@switchboard/protocol';
 import { startFakeLlm, type FakeLlmServer } from '@switchboard/tools/fake-llm';
 import { apiTestEnv, eventually, FAKE_KEY, fakeCatalog } from '@switchboard/tools/testing';
-import { createPostgresTestDatabase } from '@switchboard/persistence/testing';
+import { createPostgresTestDatabase, type PostgresTestDatabase } from '@switchboard/persistence/testing';
 import { startApi, type RunningApi } from '../src/app';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -40,6 +43,9 @@ export const describeSqlite: jest.Describe = onPostgres() ? describe.skip : desc
 /** `it` for one test about the SQLite file itself: skipped in the PostgreSQL pass. */
 export const itSqlite: jest.It = onPostgres() ? it.skip : it;
 
+// In the PostgreSQL pass the database goes with the data dir, as SQLite's file does: an API started again on a data dir finds its data.
+const databasesOfDataDirs = new Map<string, PostgresTestDatabase>();
+
 /** Starts the real API on port 0 with a temp data dir and the fake LLM behind it (and a fresh PostgreSQL database in the PostgreSQL pass). */
 export async function startTestApi(
   opts: {
@@ -55,7 +61,8 @@ export async function startTestApi(
   const fake = opts.fake ?? (await startFakeLlm({ apiKey: FAKE_KEY }));
   const { dataDir, env: baseEnv } = apiTestEnv((opts.config ?? testConfig)(fake), { token: TEST_TOKEN, logLevel: 'silent', ...(opts.dataDir ? { dataDir: opts.dataDir } : {}) });
   // The PostgreSQL pass of the e2e suite: the same tests, each API on a fresh database of the run's cluster.
-  const pg = onPostgres() && !opts.env?.DATABASE_URL ? await createPostgresTestDatabase() : null;
+  const pg = onPostgres() && !opts.env?.DATABASE_URL ? (databasesOfDataDirs.get(dataDir) ?? (await createPostgresTestDatabase())) : null;
+  if (pg) databasesOfDataDirs.set(dataDir, pg);
   const env = { ...baseEnv, ...(pg ? { DATABASE_URL: pg.url } : {}), ...opts.env };
   const sockets: SwitchboardSocket[] = [];
   const t: TestApi = {
@@ -80,11 +87,40 @@ export async function startTestApi(
       await t.api.close();
       if (!opts.fake) await fake.close();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
-      await pg?.drop();
+      if (pg) {
+        databasesOfDataDirs.delete(dataDir);
+        await pg.drop();
+      }
     },
   };
   t.client = clientFor(t.api.url);
   return t;
+}
+
+/**
+ * Raw SQL (`?` placeholders) on a test API's database, its SQLite file or, in the PostgreSQL pass,
+ * its PostgreSQL database: for checks of what is stored that the API does not show.
+ */
+export async function queryDatabase<T = Record<string, unknown>>(t: Pick<TestApi, 'dataDir' | 'env'>, sql: string, params: unknown[] = []): Promise<T[]> {
+  if (t.env.DATABASE_URL) {
+    const client = new Client({ connectionString: t.env.DATABASE_URL });
+    await client.connect();
+    try {
+      let n = 0;
+      return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+  const db = new Database(join(t.dataDir, 'switchboard.sqlite'), { fileMustExist: true });
+  try {
+    const stmt = db.prepare(sql);
+    if (stmt.reader) return stmt.all(...params) as T[];
+    stmt.run(...params);
+    return [];
+  } finally {
+    db.close();
+  }
 }
 
 export function clientFor(url: string, token: string = TEST_TOKEN): SwitchboardClient {

@@ -1,9 +1,7 @@
 import OpenAI from 'openai';
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { fakeCatalog } from '@switchboard/tools/testing';
 import { EventHub } from '../src/engine/event-hub';
-import { JSON_AUTH_HEADERS, TEST_TOKEN, eventually, rawRequest, startTestApi, type TestApi } from './harness';
+import { JSON_AUTH_HEADERS, TEST_TOKEN, eventually, queryDatabase, rawRequest, startTestApi, type TestApi } from './harness';
 
 /*
  * The OpenAI-compatible door, driven by the official `openai` SDK (v6) against the real API and
@@ -26,13 +24,8 @@ function turnCalls() {
   return t.fake.requests.filter((r) => !/title|Summarise|extract/i.test(r.messages[0]?.content ?? '') || r.body.tools);
 }
 
-function usageRows(): Array<{ session_id: string | null; channel: string | null; person: string | null; model_config_id: string; role: string }> {
-  const db = new Database(join(t.dataDir, 'switchboard.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(`SELECT session_id, channel, person, model_config_id, role FROM usage_records ORDER BY created_at`).all() as never;
-  } finally {
-    db.close();
-  }
+function usageRows(): Promise<Array<{ session_id: string | null; channel: string | null; person: string | null; model_config_id: string; role: string }>> {
+  return queryDatabase(t, `SELECT session_id, channel, person, model_config_id, role FROM usage_records ORDER BY created_at`);
 }
 
 /** The text of an SSE body's content deltas. */
@@ -126,7 +119,7 @@ describe('stateless mode (no X-Session-Key)', () => {
     expect(report.total.calls).toBe(usageBefore + 1);
     expect(report.byModel.quick.calls).toBeGreaterThanOrEqual(1);
     expect(report.sessions).toEqual([]);
-    expect(usageRows().at(-1)).toEqual({ session_id: null, channel: 'api', person: 'alice@example.com', model_config_id: 'quick', role: 'primary' });
+    expect((await usageRows()).at(-1)).toEqual({ session_id: null, channel: 'api', person: 'alice@example.com', model_config_id: 'quick', role: 'primary' });
   });
 
   it('keeps context across calls the client makes (multi-turn), JSON mode included', async () => {

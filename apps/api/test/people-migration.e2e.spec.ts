@@ -6,7 +6,7 @@ import type { Memory, Message, Session } from '@switchboard/protocol';
 import { createSqliteDataSource, runMigrations } from '@switchboard/persistence';
 import { databaseEntities, databaseMigrations } from '../src/database/schema';
 import { DATA_SOURCE } from '../src/core/tokens';
-import { JSON_AUTH_HEADERS, lastTurnRequest, rawRequest, startTestApi, type TestApi } from './harness';
+import { describeSqlite, JSON_AUTH_HEADERS, lastTurnRequest, rawRequest, startTestApi, type TestApi } from './harness';
 
 /*
  * fixtures/release-0.1.sqlite was made by the previous release (commit c63174e, before people
@@ -40,7 +40,8 @@ function copyFixture(): string {
   return dir;
 }
 
-describe('migrating a database made by the previous release (people and memory owners)', () => {
+// The previous release's SQLite file (PostgreSQL support came later: no release's PostgreSQL database exists to migrate).
+describeSqlite('migrating a database made by the previous release (people and memory owners)', () => {
   describe('the migrations, up and down', () => {
     let dir: string;
     let ds: DataSource;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
-import { rawRequest, startTestApi, JSON_AUTH_HEADERS } from './harness';
+import { describeSqlite, rawRequest, startTestApi, JSON_AUTH_HEADERS } from './harness';
 
 const auth = JSON_AUTH_HEADERS;
 
@@ -15,7 +15,8 @@ function bytesOnDisk(dir: string): string {
     .join('\n');
 }
 
-describe('deleted data leaves the disk (e2e)', () => {
+// The bytes of the SQLite file and its WAL (on PostgreSQL a delete is checked through the API, and memory search by its own tests).
+describeSqlite('deleted data leaves the disk (e2e)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-privacy-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

@@ -1,8 +1,6 @@
-import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fakeCatalog } from '@switchboard/tools/testing';
-import { eventually, startTestApi, type TestApi } from './harness';
+import { eventually, queryDatabase, startTestApi, type TestApi } from './harness';
 
 describe('retention: the scheduler deletes idle conversations the settings let go', () => {
   let t: TestApi;
@@ -15,15 +13,9 @@ describe('retention: the scheduler deletes idle conversations the settings let g
   });
 
   /** Makes conversations look idle since `daysAgo` (an outside writer, as time would). */
-  function age(ids: string[], daysAgo: number): void {
-    const db = new Database(join(t.dataDir, 'switchboard.sqlite'));
-    try {
-      const when = new Date(Date.now() - daysAgo * 24 * 3600 * 1000).toISOString();
-      const stmt = db.prepare(`UPDATE "sessions" SET "last_activity_at" = ? WHERE "id" = ?`);
-      for (const id of ids) stmt.run(when, id);
-    } finally {
-      db.close();
-    }
+  async function age(ids: string[], daysAgo: number): Promise<void> {
+    const when = new Date(Date.now() - daysAgo * 24 * 3600 * 1000).toISOString();
+    for (const id of ids) await queryDatabase(t, `UPDATE "sessions" SET "last_activity_at" = ? WHERE "id" = ?`, [when, id]);
   }
 
   it('deletes machine-made conversations after machineDays and keeps people’s by default; conversationDays takes the rest', async () => {
@@ -33,8 +25,8 @@ describe('retention: the scheduler deletes idle conversations the settings let g
     const web = await t.client.createSession({ channel: 'web', peerId: 'dash-1' });
     await t.client.sendMessage(web.id, { text: 'keep me', wait: true });
     const recentJob = await t.client.createSession({ channel: 'job', peerId: 'hourly' });
-    age([job.id, ephemeral.id, integrator.id, web.id], 30);
-    age([recentJob.id], 2);
+    await age([job.id, ephemeral.id, integrator.id, web.id], 30);
+    await age([recentJob.id], 2);
 
     await t.restart(); // a sweep runs at start
     const ids = async () => (await t.client.listSessions()).sessions.map((s) => s.id);

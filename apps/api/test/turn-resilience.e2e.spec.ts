@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fakeCatalog } from '@switchboard/tools/testing';
-import { AUTH_HEADERS, eventually, rawRequest, startTestApi, TEST_TOKEN, type TestApi } from './harness';
+import { AUTH_HEADERS, eventually, itSqlite, queryDatabase, rawRequest, startTestApi, TEST_TOKEN, type TestApi } from './harness';
 
 const PATTERN_KEY = 'sk-proj-LeakyKey0123456789abcdefXYZ';
 const PLAIN_KEY = 'plain-upstream-secret-42';
@@ -101,14 +101,9 @@ describe('turns that never end, and errors that leak', () => {
       }
       expect(history.text).toContain('[REDACTED]');
     }
-    const db = new Database(join(t.dataDir, 'switchboard.sqlite'), { readonly: true });
-    try {
-      const stored = JSON.stringify(db.prepare(`SELECT "content", "event" FROM "messages"`).all());
-      expect(stored).not.toContain(PATTERN_KEY);
-      expect(stored).not.toContain(PLAIN_KEY);
-    } finally {
-      db.close();
-    }
+    const stored = JSON.stringify(await queryDatabase(t, `SELECT "content", "event" FROM "messages"`));
+    expect(stored).not.toContain(PATTERN_KEY);
+    expect(stored).not.toContain(PLAIN_KEY);
     expect(logs.join('\n')).not.toContain(PLAIN_KEY);
     expect(logs.join('\n')).not.toContain(PATTERN_KEY);
   });
@@ -135,7 +130,8 @@ describe('the end of a turn survives a busy database', () => {
     await t.close();
   });
 
-  it('retries the final write while another process holds the lock, then releases the session and drains the queue', async () => {
+  // SQLite's one write lock, held by another process (SQLITE_BUSY); PostgreSQL's writers wait on row locks instead.
+  itSqlite('retries the final write while another process holds the lock, then releases the session and drains the queue', async () => {
     t.fake.addRule({ match: 'slow busy', reply: 'Finished despite the lock.', firstTokenDelayMs: 300 });
     const s = await t.client.createSession({ channel: 'api', peerId: 'busy' });
     const sent = await t.client.sendMessage(s.id, { text: 'slow busy' });
