@@ -168,6 +168,9 @@ export class AccessStore {
     const maxPending = input.maxPending ?? DEFAULT_MAX_PENDING_PAIRINGS;
     const nowIso = now.toISOString();
     return inTransaction(this.manager, async (m) => {
+      // Replicas sharing a PostgreSQL database take turns per channel (a lock held until commit):
+      // one user's two messages on two replicas get one code, and the pending cap holds.
+      if (m.connection.driver.options.type === 'postgres') await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`access-pairing:${input.channel}`]);
       const [existing] = await selectRows<PairingRow>(
         m,
         `SELECT ${PAIRING_COLUMNS} FROM "access_pairings" WHERE "channel" = :channel AND "user_id" = :userId`,
@@ -230,18 +233,20 @@ export class AccessStore {
           WHERE "channel" = :channel AND "code" = :code AND "status" = 'pending' AND "expires_at" > :now`,
         { channel, code: normalised, now: nowIso },
       );
-      if (!row) {
-        throw new SwitchboardError(ErrorCode.PAIRING_NOT_FOUND, `No pending pairing with code ${normalised || '(empty)'} on ${channel}: it is unknown, already used or expired.`, {
+      const notFound = () =>
+        new SwitchboardError(ErrorCode.PAIRING_NOT_FOUND, `No pending pairing with code ${normalised || '(empty)'} on ${channel}: it is unknown, already used or expired.`, {
           channel,
           code: normalised,
         });
-      }
-      await m
+      if (!row) throw notFound();
+      // Only while still pending: of two approvals at once (two replicas), one spends the code.
+      const spent = await m
         .createQueryBuilder()
         .update(AccessPairingEntity)
         .set({ status: 'approved', resolvedAt: nowIso })
-        .where('"id" = :id', { id: row.id })
+        .where(`"id" = :id AND "status" = 'pending'`, { id: row.id })
         .execute();
+      if (!spent.affected) throw notFound();
       return new AccessStore(m).addUser({ channel, userId: row.user_id, username: row.username, displayName: row.display_name, via: 'pairing' }, now);
     });
   }
