@@ -59,7 +59,8 @@ describeOnce('replicas on one PostgreSQL database: jobs and caches (e2e)', () =>
       20_000,
     );
     const finished = runs.filter((r) => r.status !== 'running');
-    expect(finished.every((r) => r.trigger === 'schedule' && r.status === 'ok')).toBe(true);
+    // A timer firing over a second late (a loaded machine) makes a run a catch-up: still one per due time.
+    expect(finished.every((r) => ['schedule', 'catch_up'].includes(r.trigger) && r.status === 'ok')).toBe(true);
     // Each due time is 2 s after the previous run started: a second replica running the same
     // due time would start within milliseconds of the first.
     const starts = runs.map((r) => Date.parse(r.startedAt)).sort((x, y) => x - y);
@@ -85,7 +86,9 @@ describeOnce('replicas on one PostgreSQL database: jobs and caches (e2e)', () =>
       'two runs on replica b',
       15_000,
     );
-    expect(runs.filter((r) => r.status === 'ok').every((r) => r.trigger === 'schedule')).toBe(true);
+    expect(runs.filter((r) => r.status === 'ok').every((r) => ['schedule', 'catch_up'].includes(r.trigger))).toBe(true);
+    const starts = runs.map((r) => Date.parse(r.startedAt)).sort((x, y) => x - y);
+    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThan(1500);
   });
 
   it('a run missed while every replica was down is caught up once when two start together', async () => {
