@@ -552,11 +552,10 @@ export class MemoryService {
     const writable: MemoryScopeFilter = hasOwner ? ownerFilter(normaliseOwner({ scope: candidate.scope, projectId, personId, groupId })) : { scope: 'global' };
     const content = normaliseWhitespace(candidate.content);
     const outcome = await this.store.transaction(async (s) => {
-      const [exact, hits, target] = await Promise.all([
-        s.findByHash(contentHash(content), readable),
-        s.search(content, readable, GATE_NEIGHBOURS),
-        candidate.targetId ? s.get(candidate.targetId, readable) : Promise.resolve(null),
-      ]);
+      // One after another: a transaction is one connection, and PostgreSQL's client runs one query at a time on it.
+      const exact = await s.findByHash(contentHash(content), readable);
+      const hits = await s.search(content, readable, GATE_NEIGHBOURS);
+      const target = candidate.targetId ? await s.get(candidate.targetId, readable) : null;
       const decision = evaluateCandidate({
         candidate,
         projectId,
