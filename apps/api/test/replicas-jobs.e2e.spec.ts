@@ -29,7 +29,10 @@ describeOnce('replicas on one PostgreSQL database: jobs and caches (e2e)', () =>
 
   /** A replica on the shared database; `rescanSeconds` high leaves changes to the cluster bus alone. */
   const replica = async (id: string, rescanSeconds = 3600): Promise<TestApi> => {
-    const t = await startTestApi({ fake, env: { DATABASE_URL: db.url, SWITCHBOARD_REPLICA_ID: id, SWITCHBOARD_RESCAN_SECONDS: String(rescanSeconds) } });
+    const t = await startTestApi({
+      fake,
+      env: { DATABASE_URL: db.url, SWITCHBOARD_REPLICA_ID: id, SWITCHBOARD_RESCAN_SECONDS: String(rescanSeconds), SWITCHBOARD_TURN_LEASE_SECONDS: '3' },
+    });
     apis.push(t);
     return t;
   };
@@ -134,6 +137,32 @@ describeOnce('replicas on one PostgreSQL database: jobs and caches (e2e)', () =>
       ['manual', 'ok'],
       ['manual', 'ok'],
     ]);
+  });
+
+  it('a run whose replica died is marked interrupted by a live one within its lease; a restart leaves live runs alone', async () => {
+    const [a, b] = await Promise.all([replica('replica-a'), replica('replica-b')]);
+    fake.addRule({ match: 'long replicated prompt', reply: 'long reply', firstTokenDelayMs: 5000 });
+    const orphan = await a.client.createJob({ name: 'orphan-run', everySeconds: 3600, prompt: 'p', model: 'fast' });
+    const long = await a.client.createJob({ name: 'long-run', everySeconds: 3600, prompt: 'long replicated prompt', model: 'fast' });
+    // A replica that died mid-run leaves this behind (its process is gone, its lease lapses).
+    const pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    const lapses = new Date(Date.now() + 1000).toISOString();
+    await pg.query(`UPDATE "jobs" SET "last_status" = 'running', "run_id" = 'dead-run', "run_replica" = 'replica-dead', "run_lease_until" = $1 WHERE "id" = $2`, [lapses, orphan.id]);
+    await pg.query(`INSERT INTO "job_runs" ("id", "job_id", "started_at", "status", "trigger") VALUES ('dead-run', $1, $2, 'running', 'schedule')`, [orphan.id, new Date().toISOString()]);
+    await pg.end();
+
+    // Meanwhile A runs the long job, and B restarts: A's run is live and must stay so.
+    expect(await a.client.runJob(long.id)).toMatchObject({ started: true });
+    await b.restart();
+    expect(await b.client.getJob(long.id)).toMatchObject({ lastStatus: 'running' });
+
+    const recovered = await eventually(() => b.client.getJob(orphan.id), (j) => j.lastStatus === 'interrupted', 'the dead replica’s run marked interrupted', 10_000);
+    expect(recovered.lastError).toMatch(/cut short/);
+    expect((await b.client.listJobRuns(orphan.id)).runs[0]).toMatchObject({ id: 'dead-run', status: 'interrupted' });
+    const done = await eventually(() => b.client.getJob(long.id), (j) => j.lastStatus !== 'running', 'the long run to end', 15_000);
+    expect(done.lastStatus).toBe('ok');
+    expect((await a.client.listJobRuns(long.id)).runs.map((r) => r.status)).toEqual(['ok']);
   });
 
   it('a person created, renamed and given another role on A is in force on B (cluster bus)', async () => {
