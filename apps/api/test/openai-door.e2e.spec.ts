@@ -18,6 +18,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 beforeEach(() => t.fake.reset());
+// A failed test must not leave its watch tracking on the hub.
+afterEach(() => jest.restoreAllMocks());
 
 /** Completion requests for turns (delegated side work such as titles is filtered out). */
 function turnCalls() {
@@ -26,6 +28,27 @@ function turnCalls() {
 
 function usageRows(): Promise<Array<{ session_id: string | null; channel: string | null; person: string | null; model_config_id: string; role: string }>> {
   return queryDatabase(t, `SELECT session_id, channel, person, model_config_id, role FROM usage_records ORDER BY created_at`);
+}
+
+/**
+ * The watches of one session opened on the hub from now on, and how many are still open. Not
+ * `hub.hasWatchers`: with a cluster relay (PostgreSQL) it is always true, as other replicas may watch.
+ */
+function trackWatches(hub: EventHub) {
+  const open = new Map<string, number>();
+  const watch = hub.watch.bind(hub);
+  jest.spyOn(hub, 'watch').mockImplementation((sessionId, listener, events) => {
+    const key = sessionId ?? '*';
+    open.set(key, (open.get(key) ?? 0) + 1);
+    const unwatch = watch(sessionId, listener, events);
+    let closed = false;
+    return () => {
+      if (!closed) open.set(key, open.get(key)! - 1);
+      closed = true;
+      unwatch();
+    };
+  });
+  return { openOn: (sessionId: string) => open.get(sessionId) ?? 0, opened: (sessionId: string) => open.has(sessionId) };
 }
 
 /** The text of an SSE body's content deltas. */
@@ -293,7 +316,7 @@ describe('conversation mode (X-Session-Key)', () => {
 
   it('ends a stream whose queued message is deleted with a clear error, and leaves no watcher behind', async () => {
     const key = `queued-${Date.now()}`;
-    const hub = t.api.app.get(EventHub);
+    const watches = trackWatches(t.api.app.get(EventHub));
     t.fake.addRule({ match: 'slow', reply: 'slow answer', firstTokenDelayMs: 1500 });
     const headers = { ...JSON_AUTH_HEADERS, 'x-session-key': key };
     const running = fetch(`${t.api.url}/v1/chat/completions`, {
@@ -320,12 +343,13 @@ describe('conversation mode (X-Session-Key)', () => {
     const sse = await (await running).text();
     expect(contentOf(sse)).toBe('slow answer');
     expect(sse).toMatch(/"finish_reason":"stop"[\s\S]*data: \[DONE\]\n\n$/);
-    await eventually(() => hub.hasWatchers(session!.id, 'message.delta'), (w) => !w, 'the watchers to be removed');
+    expect(watches.opened(session!.id)).toBe(true);
+    await eventually(async () => watches.openOn(session!.id), (n) => n === 0, 'the watchers to be removed');
   });
 
   it('removes its watcher when the client disconnects mid-stream (the turn goes on and is stored)', async () => {
     const key = `gone-${Date.now()}`;
-    const hub = t.api.app.get(EventHub);
+    const watches = trackWatches(t.api.app.get(EventHub));
     t.fake.addRule({ match: 'long', reply: 'x'.repeat(400), chunkDelayMs: 20 });
     const abort = new AbortController();
     const res = await fetch(`${t.api.url}/v1/chat/completions`, {
@@ -337,9 +361,9 @@ describe('conversation mode (X-Session-Key)', () => {
     const reader = res.body!.getReader();
     await reader.read();
     const session = (await t.client.listSessions({ channel: 'api' })).sessions.find((s) => s.peerId === key)!;
-    expect(hub.hasWatchers(session.id, 'message.delta')).toBe(true);
+    expect(watches.openOn(session.id)).toBe(1);
     abort.abort();
-    await eventually(() => hub.hasWatchers(session.id, 'message.delta'), (w) => !w, 'the watcher to go with the client');
+    await eventually(async () => watches.openOn(session.id), (n) => n === 0, 'the watcher to go with the client');
     const messages = await eventually(
       async () => (await t.client.listMessages(session.id)).messages,
       (m) => m.some((x) => x.role === 'assistant' && x.status === 'complete'),
