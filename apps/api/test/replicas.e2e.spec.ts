@@ -6,6 +6,9 @@ import { startFakeLlm, type FakeLlmServer } from '@switchboard/tools/fake-llm';
 import { apiTestEnv, FAKE_KEY, startApiProcess, type NodeProcess } from '@switchboard/tools/testing';
 import { clientFor, eventually, onPostgres, startTestApi, testConfig, TEST_TOKEN, type TestApi } from './harness';
 
+/** A replica tells the others what its watchers want within milliseconds (a debounced notification); tests give it that long. */
+const othersLearnWhatIsWatched = () => new Promise((r) => setTimeout(r, 200));
+
 // Several replicas need PostgreSQL whichever pass this is: this suite makes its own databases
 // and runs once (in the main pass), not again in the PostgreSQL pass.
 const describeReplicas = onPostgres() ? describe.skip : describe;
@@ -43,6 +46,7 @@ describeReplicas('API replicas on one PostgreSQL database (in-process replicas)'
     await onA.subscribe(s.id);
     const versionsOnA: number[] = [];
     onA.on('session.updated', (p) => versionsOnA.push(p.version));
+    await othersLearnWhatIsWatched();
     const deltas: string[] = [];
     const completed: Array<ServerEventMap['message.completed']> = [];
     const versions: number[] = [];
@@ -129,6 +133,7 @@ describeReplicas('API replicas on one PostgreSQL database (in-process replicas)'
   it('puts a default model set on A in force on B, with its event', async () => {
     const ws = await b.socket();
     await ws.subscribe();
+    await othersLearnWhatIsWatched();
     const seen: string[] = [];
     ws.on('settings.updated', (p) => seen.push(p.defaultModel.modelConfigId));
     await a.client.setDefaultModel('quick');
@@ -137,6 +142,35 @@ describeReplicas('API replicas on one PostgreSQL database (in-process replicas)'
     const s = await b.client.createSession({ peerId: 'default-follows' });
     const sent = await b.client.sendMessage(s.id, { text: 'which model', wait: true });
     expect(sent.reply?.modelConfigId).toBe('quick');
+  });
+
+  it('keeps memory consistent: settings changed on A are in force on B, a memory deleted on A is gone from B', async () => {
+    expect((await b.client.getMemorySettings()).enabled).toBe(true);
+    await a.client.setMemorySettings({ enabled: false });
+    await eventually(async () => (await b.client.getMemorySettings()).enabled, (on) => on === false, 'memory off on B');
+    await a.client.setMemorySettings({ enabled: true });
+    await eventually(async () => (await b.client.getMemorySettings()).enabled, (on) => on === true, 'memory on again on B');
+
+    const made = await a.client.createMemory({ content: 'The user keeps bees on the roof in Lisbon' });
+    expect(made.action).toBe('accepted');
+    expect((await b.client.listMemories({ q: 'bees roof' })).memories.map((m) => m.id)).toEqual([made.memory!.id]);
+    await a.client.deleteMemory(made.memory!.id);
+    expect((await b.client.listMemories({ q: 'bees roof' })).memories).toEqual([]);
+    expect((await b.client.listMemories()).memories.some((m) => m.id === made.memory!.id)).toBe(false);
+  });
+
+  it('drops what B waits on for a conversation deleted on A', async () => {
+    fake.addRule({ match: 'hold the session', reply: 'held', firstTokenDelayMs: 1500 });
+    const s = await a.client.createSession({ peerId: 'deleted-elsewhere' });
+    await a.client.sendMessage(s.id, { text: 'hold the session' });
+    await eventually(() => b.client.getSession(s.id), (x) => x.status === 'running', 'running on A');
+    const waiting = b.client.sendMessage(s.id, { text: 'waits on B', wait: true });
+    await eventually(() => a.client.getSession(s.id), (x) => x.queueLength === 1, 'queued');
+    await a.client.deleteSession(s.id);
+    const outcome = await waiting;
+    // The send was accepted (queued); its reply never comes because the conversation is gone.
+    expect(outcome.queued).toBe(true);
+    expect(outcome.reply).toBeUndefined();
   });
 
   it("does not interrupt A's running turn when B restarts", async () => {
@@ -185,6 +219,7 @@ describeReplicas('API replicas on one PostgreSQL database (real processes)', () 
     const s = await ca.createSession({ peerId: 'killed' });
     const ws = await cb.connect();
     await ws.subscribe(s.id);
+    await othersLearnWhatIsWatched();
     const completed: Array<ServerEventMap['message.completed']> = [];
     ws.on('message.completed', (p) => completed.push(p));
 

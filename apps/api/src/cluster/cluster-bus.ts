@@ -22,6 +22,12 @@ export interface ClusterMessageMap {
   'cache.invalidate': { scope: 'people' | 'settings' | 'jobs'; id?: string };
   /** Stop the turn of this session if it runs on the receiving replica (a door on another replica asked). */
   'turn.stop': { sessionId: string };
+  /**
+   * What a replica's watchers want (every session, or these), sent when it changes and as a
+   * heartbeat: the others relay and build only those events. A replica not heard from for a
+   * while is taken to be gone.
+   */
+  'cluster.interest': { all: boolean; sessions: string[] };
 }
 
 export type ClusterTopic = keyof ClusterMessageMap;

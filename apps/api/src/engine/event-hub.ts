@@ -41,13 +41,29 @@ export class EventHub implements EngineEventSink {
   private readonly bySession = new Map<string, Interest>();
   /** Where this process's own events also go (the other replicas), when it has company. */
   private relay: HubListener | null = null;
+  /** Whether another replica wants an event of a session (its watchers, its waiters). */
+  private remoteWants: (sessionId: string, event?: ServerEventName) => boolean = () => false;
+  private readonly interestListeners = new Set<() => void>();
 
   /**
-   * Sends every event emitted here on to `relay` as well (the cluster relay, to the other
-   * replicas). Their watchers are unknown here, so from now on every event counts as watched.
+   * Sends the events emitted here on to `relay` as well (the cluster relay decides which go to
+   * the other replicas); `remoteWants` says which of them another replica's watchers want, so
+   * those count as watched here.
    */
-  relayTo(relay: HubListener): void {
+  relayTo(relay: HubListener, remoteWants: (sessionId: string, event?: ServerEventName) => boolean): void {
     this.relay = relay;
+    this.remoteWants = remoteWants;
+  }
+
+  /** What this process's watchers want: every session, or these sessions (for other replicas). */
+  localInterest(): { all: boolean; sessions: string[] } {
+    return { all: this.all.size > 0, sessions: [...this.bySession.keys()] };
+  }
+
+  /** Called when localInterest() may have changed (a first or last watch of a session, or of all). */
+  onInterestChange(listener: () => void): () => void {
+    this.interestListeners.add(listener);
+    return () => this.interestListeners.delete(listener);
   }
 
   /** Watches one session (or all with null), for every event or only the listed ones. */
@@ -63,6 +79,13 @@ export class EventHub implements EngineEventSink {
   }
 
   private count(w: Watch, by: number): void {
+    const before = this.all.size > 0 ? -1 : this.bySession.size;
+    this.countInterest(w, by);
+    const after = this.all.size > 0 ? -1 : this.bySession.size;
+    if (before !== after || w.sessionId !== null) for (const l of this.interestListeners) l();
+  }
+
+  private countInterest(w: Watch, by: number): void {
     let interest = this.all;
     if (w.sessionId !== null) {
       interest = this.bySession.get(w.sessionId) ?? new Map();
@@ -73,7 +96,7 @@ export class EventHub implements EngineEventSink {
   }
 
   hasWatchers(sessionId: string, event?: ServerEventName): boolean {
-    if (this.relay) return true;
+    if (this.relay && this.remoteWants(sessionId, event)) return true;
     const own = this.bySession.get(sessionId);
     if (event === undefined) return this.all.size > 0 || own !== undefined;
     return this.all.has(ANY) || this.all.has(event) || (own !== undefined && (own.has(ANY) || own.has(event)));

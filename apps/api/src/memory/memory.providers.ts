@@ -8,7 +8,8 @@ import type { TransactionRunner } from '@switchboard/persistence';
 import { Delegator } from '@switchboard/session/server';
 import { InternalEvents } from '../core/internal-events';
 import { MemoryService, MemorySettingsStore, MemoryStore, type MemoryTurnContext } from '@switchboard/memory/server';
-import { DATA_SOURCE, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
+import { CLUSTER_BUS, DATA_SOURCE, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
+import type { ClusterBus } from '../cluster/cluster-bus';
 import { MetricsService } from '../metrics/metrics.service';
 
 /** How long shutdown waits for pending extractions before the database closes. */
@@ -27,7 +28,12 @@ export class MemoryLifecycle implements OnModuleInit, BeforeApplicationShutdown 
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly logger: Logger,
     internal: InternalEvents,
+    @Inject(CLUSTER_BUS) bus: ClusterBus,
   ) {
+    // Settings changed on another replica (or possibly missed while the bus reconnected): read them again.
+    bus.subscribe('cache.invalidate', ({ scope, id }) => {
+      if (scope === 'settings' && (id === undefined || id === 'memory')) this.memory.invalidateSettings();
+    });
     // A person's only account moved to someone else: their memories follow.
     internal.on('person.merged', async (e) => {
       const moved = await this.memory.reassignPerson(e.from, e.to);

@@ -271,6 +271,11 @@ export class MemoryService {
     return this.settingsCache;
   }
 
+  /** Another replica changed the settings: the next read loads them again. */
+  invalidateSettings(): void {
+    this.settingsCache = null;
+  }
+
   async updateSettings(patch: Partial<MemorySettings>): Promise<MemorySettings> {
     this.settingsCache = await this.settingsStore.update(patch);
     this.log.info({ ...this.settingsCache }, 'memory settings changed');

@@ -158,6 +158,9 @@ export class SessionEngine implements CommandTarget {
   remoteEvent<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void {
     // The saved default is the truth (the event carries its resolution, not the setting).
     if (event === 'settings.updated') void this.choice.load(this.repo).catch(() => undefined);
+    if (event === 'session.updated' && (payload as ServerEventMap['session.updated']).kind === 'deleted') {
+      void this.sessions.deletedElsewhere((payload as ServerEventMap['session.updated']).session.id);
+    }
     this.queue.onRemoteEvent(event, payload as never);
   }
 

@@ -192,6 +192,20 @@ export class SessionService {
     return view;
   }
 
+  /**
+   * Another replica deleted a session: work this replica still holds for it (memory extraction
+   * of its turns, anyone waiting on its queued messages) is dropped here too.
+   */
+  async deletedElsewhere(sessionId: string): Promise<void> {
+    const { hooks, log } = this.deps;
+    for (const hook of hooks) {
+      if (!hook.sessionDeleted) continue;
+      await Promise.resolve()
+        .then(() => hook.sessionDeleted!(sessionId))
+        .catch((err) => log.warn({ sessionId, hook: hook.name, err: errorText(err) }, 'turn hook failed after a delete on another replica'));
+    }
+  }
+
   /** Deletes a session with its history, config, queue and usage; a running turn is stopped first. */
   async deleteSession(sessionId: string): Promise<Session> {
     const { repo, views, turns, hooks, log } = this.deps;

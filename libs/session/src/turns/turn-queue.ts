@@ -143,6 +143,9 @@ export class TurnQueue implements TurnControl {
       this.queueWaiters.delete(payload.turnId);
       this.awaited.delete(payload.turnId);
       waiter.resolve(payload.message);
+    } else if (event === 'session.updated' && (payload as { kind?: string }).kind === 'deleted') {
+      const sessionId = (payload as { session?: { id: string } }).session?.id;
+      this.forgetQueued([...this.awaited].filter(([, w]) => w.sessionId === sessionId).map(([id]) => id));
     } else if (event === 'queue.updated' && payload.sessionId && payload.queue) {
       const still = new Set(payload.queue.map((q) => q.id));
       for (const [id, w] of this.awaited) {
