@@ -25,7 +25,7 @@ export default tseslint.config(
             { sourceTag: 'type:models', onlyDependOnLibsWithTags: ['type:protocol'], bannedExternalImports: frameworks },
             { sourceTag: 'type:persistence', onlyDependOnLibsWithTags: [], bannedExternalImports: frameworks },
             { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:persistence', 'type:models', 'type:protocol'], bannedExternalImports: frameworks },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:models', 'type:protocol'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:persistence', 'type:models', 'type:protocol'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:persistence', 'type:models', 'type:protocol'] },
           ],
         },
