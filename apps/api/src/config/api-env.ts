@@ -51,6 +51,11 @@ export interface ApiReplicaEnv {
   id: string;
   /** A running turn's lease lasts this long unless renewed (renewed every third of it); another replica recovers it after. */
   turnLeaseSeconds: number;
+  /**
+   * On a shared database, how often a replica re-reads what it keeps in memory (people, jobs):
+   * the cluster bus tells it about changes at once; this bounds staleness when a message is lost.
+   */
+  rescanSeconds: number;
 }
 
 const count = (fallback: number) => z.coerce.number().int().min(0).max(1_000_000_000).default(fallback);
@@ -78,6 +83,7 @@ const envSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   SWITCHBOARD_REPLICA_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)').optional(),
   SWITCHBOARD_TURN_LEASE_SECONDS: z.coerce.number().int().min(3).max(600).default(15),
+  SWITCHBOARD_RESCAN_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export class EnvError extends Error {
@@ -115,6 +121,7 @@ export function loadApiEnv(env: Record<string, string | undefined>): ApiEnv {
     replica: {
       id: e.SWITCHBOARD_REPLICA_ID ?? `${hostname().split('.')[0]}-${process.pid}-${randomBytes(3).toString('hex')}`,
       turnLeaseSeconds: e.SWITCHBOARD_TURN_LEASE_SECONDS,
+      rescanSeconds: e.SWITCHBOARD_RESCAN_SECONDS,
     },
     raw: env,
   };

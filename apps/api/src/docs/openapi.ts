@@ -11,6 +11,7 @@ const errorDescriptions: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'QUEUE_FULL',
+  503: 'NOT_READY',
 };
 
 function schema(s: z.ZodType): unknown {

@@ -23,14 +23,7 @@ import { RetentionSweeper } from './retention-sweeper';
 // Operator tunable, read from the raw environment once (like the pairing settings).
 const jobsEnvSchema = z.object({
   SWITCHBOARD_JOBS_MISSED_GRACE_SECONDS: z.coerce.number().int().min(0).max(366 * 24 * 3600).optional(),
-  SWITCHBOARD_RESCAN_SECONDS: z.coerce.number().int().min(1).max(3600).optional(),
 });
-
-/**
- * On a shared (PostgreSQL) database, how often each replica re-reads the jobs: the bus tells it
- * about changes at once, this catches what the bus could not deliver (a replica reconnecting).
- */
-const DEFAULT_RESCAN_SECONDS = 30;
 
 /** `catch_up`: a scheduled run that fell due while the server was down (or asleep), run late once. */
 type Trigger = JobRunTrigger;
@@ -109,7 +102,8 @@ export class JobScheduler implements OnApplicationBootstrap, BeforeApplicationSh
     const graceSeconds = parsed.success ? parsed.data.SWITCHBOARD_JOBS_MISSED_GRACE_SECONDS : undefined;
     this.graceMs = graceSeconds !== undefined ? graceSeconds * 1000 : DEFAULT_MISSED_RUN_GRACE_MS;
     const shared = bus.shared || env.database.url !== null;
-    this.rescanMs = shared ? ((parsed.success ? parsed.data.SWITCHBOARD_RESCAN_SECONDS : undefined) ?? DEFAULT_RESCAN_SECONDS) * 1000 : 0;
+    // The bus tells each replica about job changes at once; the rescan catches what it could not deliver.
+    this.rescanMs = shared ? env.replica.rescanSeconds * 1000 : 0;
     // A job run is a turn: its lease lasts as long as a turn's.
     this.lease = shared ? { replicaId: env.replica.id, ms: env.replica.turnLeaseSeconds * 1000 } : null;
   }

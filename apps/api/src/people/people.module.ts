@@ -1,6 +1,5 @@
 import { Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { LoadedConfig } from '@switchboard/models';
 import { PeopleService, RATE_WINDOW_MS, roleLimitsFrom, utcDayStart } from '@switchboard/people/server';
 import type { TransactionRunner } from '@switchboard/persistence';
@@ -11,15 +10,6 @@ import { InternalEvents } from '../core/internal-events';
 import { API_ENV, CLOCK, CLUSTER_BUS, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
 import { DatabaseModule } from '../database/database.module';
 import { PeopleController } from './people.controller';
-
-// Operator tunable, read from the raw environment once (like the job settings).
-const peopleEnvSchema = z.object({ SWITCHBOARD_RESCAN_SECONDS: z.coerce.number().int().min(1).max(3600).optional() });
-
-/**
- * On a shared (PostgreSQL) database, how often people are read again: the bus tells a replica
- * about changes at once; this bounds how stale it can be when a message is lost.
- */
-const DEFAULT_RESCAN_SECONDS = 30;
 
 /**
  * Loads people (and makes sure the owner exists) before any door takes a message; then keeps
@@ -44,9 +34,7 @@ class PeopleLifecycle implements OnModuleInit, OnApplicationShutdown {
       if (scope === 'people') void this.reload();
     });
     if (this.bus.shared || this.env.database.url !== null) {
-      const parsed = peopleEnvSchema.safeParse({ SWITCHBOARD_RESCAN_SECONDS: this.env.raw.SWITCHBOARD_RESCAN_SECONDS || undefined });
-      const seconds = (parsed.success ? parsed.data.SWITCHBOARD_RESCAN_SECONDS : undefined) ?? DEFAULT_RESCAN_SECONDS;
-      this.timer = setInterval(() => void this.reload(), seconds * 1000);
+      this.timer = setInterval(() => void this.reload(), this.env.replica.rescanSeconds * 1000);
       this.timer.unref();
     }
   }
