@@ -16,7 +16,6 @@ import { answerClientError, sendError, toSwitchboardError } from './core/api-exc
 import { AuthFailureLimiter } from './core/auth-failure-limiter';
 import { installRequestGate } from './core/request-gate';
 import { secureDataDir } from './database/data-dir';
-import { redactDatabaseUrl } from '@switchboard/persistence';
 import { installAudioParser } from './transcriptions/audio-body.parser';
 
 export interface StartApiOptions {
@@ -95,7 +94,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   const url = `http://${host}:${port}`;
 
   logger.info(
-    { url, dataDir: env.dataDir, database: env.database.url ? redactDatabaseUrl(env.database.url) : 'sqlite', replica: env.replica.id, models: config.sources, offlineOnly: config.offlineOnly },
+    { url, dataDir: env.dataDir, database: env.database.url ? databaseWhere(env.database.url) : 'sqlite', replica: env.replica.id, models: config.sources, offlineOnly: config.offlineOnly },
     `Switchboard API listening on ${url}`,
   );
   if (tokenInfo.source === 'env') logger.info('API token: from SWITCHBOARD_API_TOKEN');
@@ -116,4 +115,10 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
     logger,
     close: () => app.close(),
   };
+}
+
+/** Where the database is, for the start-up line: host, port and name (no user or password: the log scrubber would hide the whole URL anyway). */
+function databaseWhere(url: string): string {
+  const u = new URL(url);
+  return `postgres ${u.host}${u.pathname}`;
 }

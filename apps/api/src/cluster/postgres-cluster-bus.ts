@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { Logger } from 'pino';
-import { redactDatabaseUrl } from '@switchboard/persistence';
+import { DatabaseUrlError, redactDatabaseUrl } from '@switchboard/persistence';
 import type { ClusterBus, ClusterHandler, ClusterMessageMap, ClusterTopic } from './cluster-bus';
 
 /** The one notification channel of an installation (NOTIFY is per database, so installations never mix). */
@@ -126,7 +126,8 @@ export class PostgresClusterBus implements ClusterBus {
     try {
       await client.connect();
     } catch (err) {
-      throw new Error(`cluster bus: could not connect to ${redactDatabaseUrl(this.options.url)}: ${(err as Error).message}`);
+      // Reported at start like the database's own connection failure: where, why, never the password.
+      throw new DatabaseUrlError(`Could not open the database at ${redactDatabaseUrl(this.options.url)}: ${(err as Error).message}`);
     }
     return client;
   }
