@@ -1,8 +1,9 @@
 import { ErrorCode } from '@switchboard/protocol';
 import { createSessionHarness, type SessionHarness } from '../testing/session-harness';
+import { eventually } from '@switchboard/tools/testing';
 import { TEST_DIALECTS } from '../testing/test-database';
 
-/** The turn queue through the engine's door: real SQLite, the real runner, the fake LLM over HTTP. */
+/** The turn queue through the engine's door: a real database (SQLite, PostgreSQL), the real runner, the fake LLM over HTTP. */
 describe.each(TEST_DIALECTS)('TurnQueue on %s', (dialect) => {
   let h: SessionHarness;
 
@@ -40,6 +41,8 @@ describe.each(TEST_DIALECTS)('TurnQueue on %s', (dialect) => {
     const a = await h.engine.send(s.id, { text: 'a' });
     const b = await h.engine.send(s.id, { text: 'b' });
     const waiting = h.engine.send(s.id, { text: 'c', wait: true });
+    // Its send and the promotion are separate calls: on PostgreSQL they may run in either order.
+    await eventually(async () => (await h.engine.listQueue(s.id)).queue.length, (n) => n === 3, 'c to queue');
     const promoted = await h.engine.promote(s.id, b.queuedMessage!.id);
     expect(promoted.queue.map((q) => q.text)).toEqual(['b', 'a', 'c']);
 
