@@ -6,6 +6,7 @@ import type { RunRequest, RunResult } from './run-events';
 import { isProviderCallError, type ProviderCallError } from './provider-call-error';
 import type { FallbackNotice } from './run-events';
 import { ProviderStatusBook } from './provider-status';
+import { estimateTokens, type CountTokens } from './tokens';
 
 
 export interface FailoverRunRequest extends RunRequest {
@@ -39,7 +40,7 @@ export class FailoverRunner {
   readonly providerStatus = new ProviderStatusBook();
 
   constructor(
-    private readonly runner: Pick<ModelRunner, 'stream' | 'generate'>,
+    private readonly runner: Pick<ModelRunner, 'stream' | 'generate'> & Partial<Pick<ModelRunner, 'tokenCounter'>>,
     private readonly catalog: ModelCatalog,
     private readonly settings: FailoverConfig,
     private readonly now: () => number = Date.now,
@@ -53,6 +54,11 @@ export class FailoverRunner {
   /** Non-streamed call (delegated side work) with the same retries and fallbacks. */
   generate(req: FailoverRunRequest): Promise<FailoverRunResult> {
     return this.run(req, (r) => this.runner.generate(r));
+  }
+
+  /** The token counter of a model (the runner's; the plain estimate when the runner has none). */
+  tokenCounter(modelConfigId: string): CountTokens {
+    return this.runner.tokenCounter?.(modelConfigId) ?? estimateTokens;
   }
 
   /** True while a model is cooling down after repeated failures. */

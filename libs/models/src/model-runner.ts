@@ -15,7 +15,8 @@ import type { ModelCatalog } from './model-catalog';
 import { toProviderCallError } from './providers/classify-provider-error';
 import { createKeepAliveFetch } from './providers/keep-alive-fetch';
 import { ProviderRegistry } from './providers/provider-registry';
-import { estimateMessagesTokens, estimateTokens } from './tokens';
+import { TokenCounters } from './token-counter';
+import { estimateMessagesTokens, estimateTokens, type CountTokens } from './tokens';
 import type { ToolContext, ToolSpec } from './tool-spec';
 import type { ChatToolCall } from './chat-message';
 import type { CallSettings, ClientToolSpec, RunRequest, RunResult, ToolChoice } from './run-events';
@@ -26,6 +27,8 @@ export interface ModelRunnerOptions {
   catalog: ModelCatalog;
   /** Replaces the keep-alive fetch every provider call uses (tests, proxies). */
   fetch?: typeof fetch;
+  /** Token counters to calibrate from reported usage (default: the runner's own). */
+  tokens?: TokenCounters;
 }
 
 
@@ -47,9 +50,12 @@ export class ModelRunner {
   private readonly toolSchemas = new WeakMap<ToolSpec, LanguageModelV3FunctionTool>();
   /** Scrubs the configured keys and secret shapes from provider error messages. */
   private readonly scrub: (text: string) => string;
+  /** Per-model token counters, calibrated by the input tokens each call reports. */
+  readonly tokens: TokenCounters;
 
   constructor(options: ModelRunnerOptions) {
     this.catalog = options.catalog;
+    this.tokens = options.tokens ?? new TokenCounters(options.catalog);
     this.scrub = secretScrubber(configSecrets(options.config));
     this.registry = new ProviderRegistry(options.config, { fetch: options.fetch ?? createKeepAliveFetch() });
   }
@@ -83,6 +89,8 @@ export class ModelRunner {
         throw toProviderCallError(error, req.modelConfigId, text, this.scrub);
       }
       if (step.usage) usages.push(step.usage);
+      // The first step's prompt is exactly the request's: what the provider counted for it calibrates our counts.
+      if (steps === 1) this.calibrate(req, step.usage);
       finishReason = step.finishReason;
       if (step.toolCalls.length === 0 || !offerTools) break;
 
@@ -135,6 +143,16 @@ export class ModelRunner {
     return toolCalls.length ? { ...result, toolCalls } : result;
   }
 
+  /** The token counter to budget a model's prompts with (a tokenizer, or an estimate calibrated by its usage). */
+  tokenCounter(modelConfigId: string): CountTokens {
+    return this.tokens.forModel(modelConfigId);
+  }
+
+  private calibrate(req: Pick<RunRequest, 'modelConfigId' | 'system' | 'messages'>, usage: LanguageModelV3Usage | undefined): void {
+    const reported = usage?.inputTokens.total;
+    if (reported !== undefined) this.tokens.observe(req.modelConfigId, { system: req.system, messages: req.messages }, reported);
+  }
+
   /** One non-streaming call without tools (delegated side work); same result shape and errors as stream(). */
   async generate(req: Omit<RunRequest, 'onDelta' | 'tools'>): Promise<RunResult> {
     const model = this.registry.languageModel(req.modelConfigId);
@@ -145,6 +163,7 @@ export class ModelRunner {
         ...(req.abortSignal ? { abortSignal: req.abortSignal } : {}),
       });
       const text = r.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+      this.calibrate(req, r.usage);
       return this.result(req, text, [r.usage], r.finishReason.unified, false, text ? [{ type: 'text', text }] : [], 1);
     } catch (error) {
       if (req.abortSignal?.aborted) return this.abortOutcome(req, '', [], [], 1);

@@ -5,6 +5,7 @@ export * from './providers/offline-model';
 export * from './providers/provider-registry';
 export * from './providers/classify-provider-error';
 export * from './model-runner';
+export * from './token-counter';
 export * from './transcribe';
 export * from './failover-runner';
 export * from './provider-status';

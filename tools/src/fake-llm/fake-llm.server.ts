@@ -5,6 +5,7 @@ import { anthropicWire } from './anthropic.wire';
 import type { FakeLlmLatency, FakeLlmOptions, FakeLlmRequest, FakeLlmRule, FakeLlmServer } from './fake-llm.types';
 import { openAiWire } from './openai.wire';
 import { anthropicMessages, lastUserText, multipartFields, openAiMessages } from './request.parser';
+import { contextLimitError, PromptCache, promptTokens, textTokens } from './prompt-tokens';
 import { RuleMatcher } from './rule.matcher';
 import type { ReplyPlan, ReplyUsage, WireFormat } from './wire.types';
 
@@ -76,10 +77,6 @@ function chunksOf(text: string, size: number): string[] {
   return chunks;
 }
 
-function estimateTokens(chars: number): number {
-  return Math.ceil(chars / 4);
-}
-
 export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLlmServer> {
   const requests: FakeLlmRequest[] = [];
   const rules = new RuleMatcher();
@@ -89,6 +86,8 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   const models = options.models ?? ['fake-model'];
   const defaultReply = options.defaultReply ?? ((req: FakeLlmRequest) => `Echo: ${lastUserText(req.messages)}`);
   const startedAt = Math.floor(Date.now() / 1000);
+  const tokenizer = options.tokenizer ?? 'chars';
+  const cache = options.promptCache ? new PromptCache() : null;
   let nextId = 0;
 
   function authorised(req: IncomingMessage, api: Api | 'any'): boolean {
@@ -109,11 +108,9 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     };
   }
 
-  function usageFor(req: FakeLlmRequest, rule: FakeLlmRule | undefined, text: string): ReplyUsage {
+  function usageFor(req: FakeLlmRequest, rule: FakeLlmRule | undefined, text: string, prompt: number): ReplyUsage {
     if (rule?.usage) return { cachedTokens: 0, ...rule.usage };
-    let promptChars = 0;
-    for (const m of req.messages) promptChars += m.content.length;
-    return { promptTokens: estimateTokens(promptChars), completionTokens: estimateTokens(text.length), cachedTokens: 0 };
+    return { promptTokens: prompt, completionTokens: textTokens(text, tokenizer), cachedTokens: cache ? cache.serve(req, tokenizer) : 0 };
   }
 
   async function completion(req: IncomingMessage, res: ServerResponse, api: Api, path: string): Promise<void> {
@@ -147,8 +144,11 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     if (rule?.status !== undefined) {
       // Only an explicit per-rule delay applies: real providers fail fast, tests may want slow failures.
       if (rule.firstTokenDelayMs && !(await pacer.wait(rule.firstTokenDelayMs))) return;
-      return sendError(res, api, rule.status, `Injected error (HTTP ${rule.status})`);
+      return sendError(res, api, rule.status, rule.errorMessage ?? `Injected error (HTTP ${rule.status})`);
     }
+    const prompt = promptTokens(request.messages, tokenizer);
+    const limit = options.contextLimit?.[request.model] ?? options.contextLimit?.['*'];
+    if (limit !== undefined && prompt > limit) return sendError(res, api, 400, contextLimitError(request, prompt, limit));
 
     const reply = rule?.reply ?? defaultReply;
     const toolCalls = rule?.toolCalls?.map((c, i) => ({
@@ -162,7 +162,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       created: Math.floor(Date.now() / 1000),
       request,
       text,
-      usage: usageFor(request, rule, toolCalls ? JSON.stringify(toolCalls) : text),
+      usage: usageFor(request, rule, toolCalls ? JSON.stringify(toolCalls) : text, prompt),
       ...(toolCalls ? { toolCalls } : {}),
     };
     const { first, chunk } = pacing(request.model, rule);
@@ -289,6 +289,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       // In place, so arrays already handed out stay live.
       requests.length = 0;
       rules.clear();
+      cache?.clear();
     },
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {

@@ -9,6 +9,8 @@ export interface FakeLlmRule {
   reply?: string | ((req: FakeLlmRequest) => string);
   /** error injection: respond with this HTTP status and an OpenAI/Anthropic-style error body */
   status?: number; // e.g. 500, 429 (429 also sets a Retry-After: 1 header)
+  /** the error message sent with `status` (default `Injected error (HTTP <status>)`) */
+  errorMessage?: string;
   /** stream this many characters of the reply, then destroy the socket (mid-stream disconnect) */
   disconnectAfterChars?: number;
   /** answer with these tool calls instead of text (finish reason tool_calls / tool_use) */
@@ -18,7 +20,7 @@ export interface FakeLlmRule {
   /** per-rule latency overrides */
   firstTokenDelayMs?: number;
   chunkDelayMs?: number;
-  /** usage to report; default is computed: prompt tokens = ceil(chars of all request messages/4), completion = ceil(reply chars/4), cached 0 */
+  /** usage to report; default is computed with the server's `tokenizer` (cached 0 unless `promptCache`) */
   usage?: { promptTokens: number; completionTokens: number; cachedTokens?: number };
 }
 
@@ -61,6 +63,18 @@ export interface FakeLlmOptions {
   apiKey?: string;
   /** models reported by GET /v1/models (default: ['fake-model']) */
   models?: string[];
+  /**
+   * How usage counts tokens: 'chars' (default) = ceil(chars of all request messages / 4);
+   * 'o200k' = a real BPE tokenizer (gpt-tokenizer's o200k_base) plus 4 per message, as providers count.
+   */
+  tokenizer?: 'chars' | 'o200k';
+  /** Prompt token limit per model name ('*' = any): a longer prompt is refused with the provider's "context length" error (HTTP 400). */
+  contextLimit?: Record<string, number>;
+  /**
+   * Reports cached input tokens as a provider's prompt cache would: the tokens of the longest
+   * run of leading messages identical to an earlier request's for the same model.
+   */
+  promptCache?: boolean;
 }
 
 export interface FakeLlmServer {

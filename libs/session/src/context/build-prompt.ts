@@ -1,4 +1,4 @@
-import { estimateTokens, type ChatMessage } from '@switchboard/models';
+import { charsForTokens, estimateTokens, type ChatMessage, type CountTokens } from '@switchboard/models';
 import { buildConversationSummary } from './build-conversation-summary';
 
 export interface BuildPromptInput {
@@ -8,6 +8,8 @@ export interface BuildPromptInput {
   contextWindow: number;
   /** Share of the context window the prompt may use (the rest is left for the reply). */
   budgetPct?: number;
+  /** The model's token counter (default: the estimate). */
+  count?: CountTokens;
 }
 
 export interface BuiltPrompt {
@@ -23,10 +25,11 @@ export interface BuiltPrompt {
  * oldest messages are replaced by a budget-capped head + tail summary in the system prompt.
  */
 export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
+  const count = input.count ?? estimateTokens;
   const budget = Math.max(256, Math.floor(input.contextWindow * (input.budgetPct ?? 0.75)));
-  const systemTokens = estimateTokens(input.system);
+  const systemTokens = count(input.system);
   let total = systemTokens;
-  for (const m of input.history) total += estimateTokens(m.content) + 4;
+  for (const m of input.history) total += count(m.content) + 4;
   if (total <= budget) {
     return { system: input.system, messages: input.history, summarisedCount: 0, promptTokens: total };
   }
@@ -37,7 +40,7 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const kept: ChatMessage[] = [];
   let used = 0;
   for (let i = input.history.length - 1; i >= 0; i--) {
-    const cost = estimateTokens(input.history[i].content) + 4;
+    const cost = count(input.history[i].content) + 4;
     // The current user message is always kept, even if it alone is over budget.
     if (kept.length > 0 && used + cost > keepBudget) break;
     kept.unshift(input.history[i]);
@@ -45,17 +48,16 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   }
   // A provider wants the conversation to open with a user turn.
   while (kept.length > 1 && kept[0].role !== 'user') {
-    used -= estimateTokens(kept[0].content) + 4;
+    used -= count(kept[0].content) + 4;
     kept.shift();
   }
   const dropped = input.history.slice(0, input.history.length - kept.length);
-  const summaryChars = Math.max(200, Math.floor(available * 0.25) * 4);
-  const summary = buildConversationSummary(
-    dropped.filter((m): m is ChatMessage & { role: 'user' | 'assistant' } => m.role === 'user' || m.role === 'assistant'),
-    { maxChars: summaryChars },
-  );
+  const said = dropped.filter((m): m is ChatMessage & { role: 'user' | 'assistant' } => m.role === 'user' || m.role === 'assistant');
+  // The summary is capped in characters: as many as ~25% of the budget holds in this conversation's script.
+  const summaryChars = Math.max(200, charsForTokens(Math.floor(available * 0.25), said.map((m) => m.content).join('\n'), count));
+  const summary = buildConversationSummary(said, { maxChars: summaryChars });
   const system = summary
     ? `${input.system}\n\n<conversation_summary>\nEarlier in this conversation (summarised, ${dropped.length} messages):\n${summary}\n</conversation_summary>`
     : input.system;
-  return { system, messages: kept, summarisedCount: dropped.length, promptTokens: estimateTokens(system) + used };
+  return { system, messages: kept, summarisedCount: dropped.length, promptTokens: count(system) + used };
 }

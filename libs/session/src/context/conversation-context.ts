@@ -1,5 +1,5 @@
 import type { Message } from '@switchboard/protocol';
-import { estimateTokens, type ChatMessage, type LoadedConfig, type ModelCatalog } from '@switchboard/models';
+import { charsForTokens, estimateTokens, type ChatMessage, type CountTokens, type LoadedConfig, type ModelCatalog } from '@switchboard/models';
 import { buildConversationSummary } from './build-conversation-summary';
 import type { SessionRepository } from '../store/session-repository';
 import { SESSION_MODEL_KEY } from '../store/session-config.store';
@@ -52,6 +52,7 @@ export class ConversationContext {
     contextWindow: number,
     force: boolean,
     log: EngineLogger,
+    count: CountTokens = estimateTokens,
   ): Promise<TurnHistory> {
     const { repo, config, catalog, delegator, views } = this.deps;
     const last = await repo.messages.lastOfKind(sessionId, 'compaction');
@@ -60,7 +61,7 @@ export class ConversationContext {
     const visible = await repo.messages.conversation(sessionId, { limit: 1000, afterSeq: upToSeq });
     const history: ChatMessage[] = visible.map((m) => ({ role: m.role, content: m.content }));
     const { thresholdPct, keepTurns, summaryMaxTokens } = config.compaction;
-    const tokens = estimateTokens(system) + estimateTokens(summary ?? '') + history.reduce((n, m) => n + estimateTokens(m.content) + 4, 0);
+    const tokens = count(system) + count(summary ?? '') + history.reduce((n, m) => n + count(m.content) + 4, 0);
     if (!force && tokens <= (contextWindow * thresholdPct) / 100) return { history, summary, compacted: null };
 
     // Keep the last `keepTurns` user turns (with their replies) verbatim; the current one always.
@@ -100,7 +101,8 @@ export class ConversationContext {
     } catch (err) {
       log.warn({ err: errorText(err) }, 'compaction model failed; using the extractive summary');
     }
-    newSummary ??= [summary, buildConversationSummary(olderText, { maxChars: summaryMaxTokens * 4 })].filter(Boolean).join('\n');
+    const maxChars = charsForTokens(summaryMaxTokens, olderText.map((m) => m.content).join('\n'), count);
+    newSummary ??= [summary, buildConversationSummary(olderText, { maxChars })].filter(Boolean).join('\n');
     const compacted = await views.appendSystemEvent(
       sessionId,
       'compaction',

@@ -1,5 +1,5 @@
 import type { Channel, PersonRef, Sender, ServerEventMap, ServerEventName } from '@switchboard/protocol';
-import type { FallbackNotice, RunRequest, RunResult, TurnSpeaker } from '@switchboard/models';
+import type { CountTokens, FallbackNotice, RunRequest, RunResult, TurnSpeaker } from '@switchboard/models';
 import type { UsageSample } from '../store/usage.store';
 
 /** Where the engine publishes what happens; the API fans it out to WebSocket watchers. */
@@ -72,6 +72,8 @@ export interface ModelStreamer {
   stream(req: StreamRequest): Promise<StreamResult>;
   /** A non-streamed call for delegated side work (titles, compaction, summaries). */
   generate?(req: Omit<StreamRequest, 'onDelta' | 'tools'>): Promise<StreamResult>;
+  /** Counts tokens as a model does (compaction and the "does it fit" checks); the estimate when absent. */
+  tokenCounter?(modelConfigId: string): CountTokens;
 }
 
 /** Records the usage of a delegated call outside the session store (metrics). */

@@ -118,11 +118,13 @@ export class TurnRunner {
     };
     const system = await prepareSystemPrompt(agent?.systemPrompt ?? this.deps.config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, this.deps.hooks, ctx, log);
     const contextWindow = model?.contextWindow ?? 8192;
-    const { history, summary } = await this.deps.context.contextFor(sessionId, turnId, system, contextWindow, false, log);
+    const count = this.deps.streamer.tokenCounter?.(turn.resolution.modelConfigId);
+    const { history, summary } = await this.deps.context.contextFor(sessionId, turnId, system, contextWindow, false, log, count);
     const prompt = buildPrompt({
       system: summary ? `${system}\n\n<conversation_summary>\n${summary}\n</conversation_summary>` : system,
       history,
       contextWindow,
+      ...(count ? { count } : {}),
     });
     if (prompt.summarisedCount) log.info({ summarised: prompt.summarisedCount }, 'history summarised to fit the context budget');
 

@@ -1,0 +1,42 @@
+import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
+import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import type { ModelCatalog } from './model-catalog';
+import { estimateMessagesTokens, TokenCalibration, type CountTokens, type TokenCalibrationOptions } from './tokens';
+import type { ChatMessage } from './chat-message';
+
+/** The OpenAI tokenizer of a model name, when it is an OpenAI model (also behind a router: `openai/gpt-4o`). */
+export function openAiTokenizer(model: string): CountTokens | null {
+  const name = model.toLowerCase().replace(/^openai\//, '');
+  if (/^(gpt-4o|gpt-4\.|gpt-[5-9]|chatgpt-|o[1-9]|codex-)/.test(name)) return countO200k;
+  // gpt-4 and gpt-3.5 predate o200k.
+  if (/^gpt-(3\.5|4)/.test(name)) return countCl100k;
+  return null;
+}
+
+/**
+ * Token counts per model: the real tokenizer for OpenAI models, else the estimate corrected by
+ * what the model's provider reports (see TokenCalibration).
+ */
+export class TokenCounters {
+  private readonly calibration: TokenCalibration;
+
+  constructor(
+    private readonly catalog: ModelCatalog,
+    options: TokenCalibrationOptions = {},
+  ) {
+    this.calibration = new TokenCalibration(options);
+  }
+
+  /** The counter to budget a model's prompts with. */
+  forModel(modelConfigId: string): CountTokens {
+    const model = this.catalog.get(modelConfigId);
+    return (model && openAiTokenizer(model.model)) ?? this.calibration.counter(modelConfigId);
+  }
+
+  /** Learns from a call's reported input tokens (models without a tokenizer only). */
+  observe(modelConfigId: string, prompt: { system?: string; messages: readonly ChatMessage[] }, reportedInputTokens: number): void {
+    const model = this.catalog.get(modelConfigId);
+    if (!model || openAiTokenizer(model.model)) return;
+    this.calibration.observe(modelConfigId, estimateMessagesTokens(prompt.messages, prompt.system), reportedInputTokens);
+  }
+}
