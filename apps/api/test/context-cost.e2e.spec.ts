@@ -54,3 +54,76 @@ describe('context and cost', () => {
     expect(usage.primary.calls).toBe(14);
   });
 });
+
+describe('recovery from a context overflow', () => {
+  let fake: FakeLlmServer;
+  let t: TestApi;
+  const OVERFLOW = "This model's maximum context length is 1500 tokens. However, your messages resulted in 1734 tokens. Please reduce the length of the messages.";
+
+  beforeAll(async () => {
+    fake = await startFakeLlm({ apiKey: FAKE_KEY, tokenizer: 'o200k' });
+    t = await startTestApi({ fake, config: (f) => catalog(f) });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+  beforeEach(() => {
+    fake.reset();
+    fake.addRule({ model: 'fake-quick', match: 'Conversation:', reply: 'SUMMARY: the user is planning a trip to Yunnan.' });
+  });
+
+  async function conversation(turns: number): Promise<string> {
+    const s = await t.client.createSession({ peerId: `overflow-${Math.random()}`, title: 'fixed' });
+    for (let i = 1; i <= turns; i++) expect((await t.client.sendMessage(s.id, { text: `short turn ${i}`, wait: true })).reply!.status).toBe('complete');
+    return s.id;
+  }
+
+  it('compacts and retries the turn once when the provider refuses the prompt as too long', async () => {
+    const sessionId = await conversation(4);
+    const ws = await t.socket();
+    await ws.subscribe(sessionId);
+    const created: string[] = [];
+    ws.on('message.created', (p) => created.push(p.message.kind));
+    fake.prependRule({ model: 'fake-zh', status: 400, errorMessage: OVERFLOW, times: 1 });
+    const before = turnRequests(fake).length;
+    const r = await t.client.sendMessage(sessionId, { text: 'the turn that overflows', wait: true });
+    expect(r.reply).toMatchObject({ status: 'complete', content: 'Echo: the turn that overflows' });
+    const attempts = turnRequests(fake).slice(before);
+    expect(attempts).toHaveLength(2);
+    // The retry carries the summary and only the current turn, not the four earlier ones.
+    const retry = attempts[1].messages;
+    expect(retry.find((m) => m.role === 'system')!.content).toContain('SUMMARY: the user is planning a trip to Yunnan.');
+    expect(retry.filter((m) => m.role === 'user').map((m) => m.content)).toEqual(['the turn that overflows']);
+    const { messages } = await t.client.listMessages(sessionId, { limit: 100 });
+    expect(messages.filter((m) => m.kind === 'turn_error')).toEqual([]);
+    const compaction = messages.filter((m) => m.kind === 'compaction');
+    expect(compaction).toHaveLength(1);
+    expect(compaction[0].event).toMatchObject({ summary: 'SUMMARY: the user is planning a trip to Yunnan.', summarisedMessages: 8 });
+    expect(created).toContain('compaction');
+    // The full history stays.
+    expect(messages.filter((m) => m.role === 'user')).toHaveLength(5);
+  });
+
+  it('retries only once: a second refusal fails the turn as "context too long"', async () => {
+    const sessionId = await conversation(2);
+    fake.prependRule({ model: 'fake-zh', status: 400, errorMessage: OVERFLOW, times: 2 });
+    const before = turnRequests(fake).length;
+    const r = await t.client.sendMessage(sessionId, { text: 'still too long', wait: true });
+    expect(r.reply!.status).toBe('error');
+    expect(turnRequests(fake).slice(before)).toHaveLength(2);
+    const { messages } = await t.client.listMessages(sessionId, { limit: 100 });
+    expect(messages.filter((m) => m.kind === 'turn_error').map((m) => m.event?.errorKind)).toEqual(['context_too_long']);
+  });
+
+  it('does not compact or retry for other failures', async () => {
+    const sessionId = await conversation(2);
+    fake.prependRule({ model: 'fake-zh', status: 400, errorMessage: 'Invalid request: unknown parameter', times: 1 });
+    const before = turnRequests(fake).length;
+    const r = await t.client.sendMessage(sessionId, { text: 'bad request', wait: true });
+    expect(r.reply!.status).toBe('error');
+    expect(turnRequests(fake).slice(before)).toHaveLength(1);
+    const { messages } = await t.client.listMessages(sessionId, { limit: 100 });
+    expect(messages.filter((m) => m.kind === 'compaction')).toEqual([]);
+  });
+});

@@ -43,7 +43,8 @@ export class ConversationContext {
   /**
    * The history a turn sends: messages after the last compaction, with that compaction's
    * summary. When they pass the threshold share of the context window (or `force`), the older
-   * turns are summarised by the compaction role, keeping the last `keepTurns` turns verbatim.
+   * turns are summarised by the compaction role, keeping the last `keepTurns` turns verbatim
+   * (the configured number unless given).
    */
   async contextFor(
     sessionId: string,
@@ -53,6 +54,7 @@ export class ConversationContext {
     force: boolean,
     log: EngineLogger,
     count: CountTokens = estimateTokens,
+    keepTurns: number = this.deps.config.compaction.keepTurns,
   ): Promise<TurnHistory> {
     const { repo, config, catalog, delegator, views } = this.deps;
     const last = await repo.messages.lastOfKind(sessionId, 'compaction');
@@ -60,7 +62,7 @@ export class ConversationContext {
     const summary = last && typeof last.event?.summary === 'string' ? (last.event.summary as string) : null;
     const visible = await repo.messages.conversation(sessionId, { limit: 1000, afterSeq: upToSeq });
     const history: ChatMessage[] = visible.map((m) => ({ role: m.role, content: m.content }));
-    const { thresholdPct, keepTurns, summaryMaxTokens } = config.compaction;
+    const { thresholdPct, summaryMaxTokens } = config.compaction;
     const tokens = count(system) + count(summary ?? '') + history.reduce((n, m) => n + count(m.content) + 4, 0);
     if (!force && tokens <= (contextWindow * thresholdPct) / 100) return { history, summary, compacted: null };
 

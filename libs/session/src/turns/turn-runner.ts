@@ -1,11 +1,11 @@
 import type { ContentPart, Message } from '@switchboard/protocol';
-import type { AgentConfig, LoadedConfig, ModelCatalog, ToolSpec } from '@switchboard/models';
+import type { AgentConfig, CountTokens, LoadedConfig, ModelCatalog, ToolSpec } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
-import { groupIdOf, type EngineEventSink, type EngineLogger, type ModelStreamer, type TurnContext, type TurnHooks } from '../engine/engine.types';
+import { groupIdOf, type EngineEventSink, type EngineLogger, type ModelStreamer, type StreamResult, type TurnContext, type TurnHooks } from '../engine/engine.types';
 import { errorText, shortError } from '../engine/error-text';
 import { classifyTurnError } from '../engine/turn-error-kind';
-import { buildPrompt } from '../context/build-prompt';
+import { buildPrompt, type BuiltPrompt } from '../context/build-prompt';
 import { DEFAULT_SYSTEM_PROMPT, type ConversationContext } from '../context/conversation-context';
 import type { Delegator } from '../delegation/delegator';
 import { generateTitle } from '../delegation/titles';
@@ -120,7 +120,7 @@ export class TurnRunner {
     const contextWindow = model?.contextWindow ?? 8192;
     const count = this.deps.streamer.tokenCounter?.(turn.resolution.modelConfigId);
     const { history, summary } = await this.deps.context.contextFor(sessionId, turnId, system, contextWindow, false, log, count);
-    const prompt = buildPrompt({
+    let prompt = buildPrompt({
       system: summary ? `${system}\n\n<conversation_summary>\n${summary}\n</conversation_summary>` : system,
       history,
       contextWindow,
@@ -139,7 +139,7 @@ export class TurnRunner {
     let errorStatus: number | undefined;
     const fallbackEvents: Message[] = [];
     try {
-      const result = await this.deps.streamer.stream({
+      const call = () => this.deps.streamer.stream({
         modelConfigId: turn.resolution.modelConfigId,
         system: prompt.system,
         messages: prompt.messages,
@@ -174,6 +174,16 @@ export class TurnRunner {
           if (!turn.flushTimer) turn.flushTimer = setTimeout(() => this.flushPartial(turn), this.deps.partialFlushMs);
         },
       });
+      let result: StreamResult;
+      try {
+        result = await call();
+      } catch (err) {
+        // The provider counted more tokens than we did: compact now and try once more.
+        const refitted = await this.refitAfterOverflow(err, turn, system, contextWindow, count, log);
+        if (!refitted) throw err;
+        prompt = refitted;
+        result = await call();
+      }
       text = result.text;
       parts = result.parts ?? (text ? [{ type: 'text', text }] : []);
       answeredBy = result.modelConfigId ?? answeredBy;
@@ -280,6 +290,41 @@ export class TurnRunner {
       }
     }
     await this.deps.afterTurn(sessionId);
+  }
+
+  /**
+   * After a provider refused the prompt as too long (before any token streamed): the conversation
+   * is compacted down to the current turn (a compaction event in the history) and the prompt
+   * rebuilt within a tighter budget; null when the failure was something else.
+   */
+  private async refitAfterOverflow(
+    err: unknown,
+    turn: RunningTurn,
+    system: string,
+    contextWindow: number,
+    count: CountTokens | undefined,
+    log: EngineLogger,
+  ): Promise<BuiltPrompt | null> {
+    if (turn.partial || turn.abort.signal.aborted) return null;
+    const status = (err as { status?: unknown }).status;
+    if (classifyTurnError(errorText(err), typeof status === 'number' ? status : undefined) !== 'context_too_long') return null;
+    log.warn({ err: errorText(err) }, 'the provider refused the prompt as too long; compacting and retrying once');
+    let refit: Awaited<ReturnType<ConversationContext['contextFor']>>;
+    try {
+      refit = await this.deps.context.contextFor(turn.sessionId, turn.turnId, system, contextWindow, true, log, count, 1);
+    } catch (compactErr) {
+      log.warn({ err: errorText(compactErr) }, 'could not compact after the overflow; the turn fails with the provider\'s error');
+      return null;
+    }
+    const { history, summary } = refit;
+    // Our count fell short of the provider's once already: leave it more room this time.
+    return buildPrompt({
+      system: summary ? `${system}\n\n<conversation_summary>\n${summary}\n</conversation_summary>` : system,
+      history,
+      contextWindow,
+      budgetPct: 0.5,
+      ...(count ? { count } : {}),
+    });
   }
 
   /**
