@@ -21,6 +21,8 @@ import { contentHash } from '../text/normalise-text';
 import { textOverlap } from '../text/similarity';
 import { FIXTURE_CONVERSATIONS, FIXTURE_QUERIES, type FixtureConversation } from './memory-fixtures';
 import { syntheticMemories, syntheticQueries } from './synthetic-corpus';
+import { generateEvalSet, type EvalSet } from './eval/generate-conversations';
+import { formatRetrievalEval, retrievalEvalMeetsTargets, runRetrievalEval, type RetrievalEvalResult } from './eval/retrieval-eval';
 
 /** Every fixture conversation is the owner's, in a private chat (other people's memories are distractors). */
 const OWNER = { personId: 'owner', role: 'owner' as const };
@@ -36,6 +38,8 @@ export interface MemoryBenchOptions {
    * create databases. The bench creates a fresh database there and drops it afterwards.
    */
   postgresUrl?: string;
+  /** The retrieval evaluation set (default: the whole generated set). */
+  evalSet?: EvalSet;
   progress?: (line: string) => void;
 }
 
@@ -60,6 +64,8 @@ export interface MemoryBenchResult {
   latencyP50Ms: number;
   latencyP95Ms: number;
   insertSeconds: number;
+  /** Recall on the generated conversations, ours and both FTS5 baselines, in its own database of the same kind. */
+  retrievalEval: RetrievalEvalResult;
 }
 
 export const TARGETS = {
@@ -84,6 +90,7 @@ export function missedTargets(r: MemoryBenchResult, opts: { latency?: boolean } 
   if (r.secretsStored > TARGETS.secretsStored) missed.push('secrets stored');
   if (r.recallAt5 < TARGETS.recallAt5) missed.push('retrieval recall@5');
   if (opts.latency !== false && r.latencyP95Ms > TARGETS.latencyP95Ms) missed.push('retrieval p95');
+  if (!retrievalEvalMeetsTargets(r.retrievalEval)) missed.push('recall@5 over stemmed bm25 on the conversations');
   return missed;
 }
 
@@ -161,7 +168,7 @@ const round = (n: number, digits = 3) => Math.round(n * 10 ** digits) / 10 ** di
 // ---------------------------------------------------------------- the run
 
 /** A throwaway database for one run: a SQLite file in a temp dir, or a fresh database on a PostgreSQL server. */
-async function openBenchDatabase(postgresUrl: string | undefined): Promise<{ ds: DataSource; dispose(): Promise<void> }> {
+export async function openBenchDatabase(postgresUrl: string | undefined): Promise<{ ds: DataSource; dispose(): Promise<void> }> {
   if (postgresUrl) {
     const name = `switchboard_memory_bench_${randomBytes(4).toString('hex')}`;
     const admin = async (sql: string) => {
@@ -206,12 +213,26 @@ async function openBenchDatabase(postgresUrl: string | undefined): Promise<{ ds:
   };
 }
 
+/** The retrieval evaluation in a throwaway database of its own (its turns are not the fixtures' or the 100k store's). */
+async function evaluateRetrieval(postgresUrl: string | undefined, set: EvalSet): Promise<RetrievalEvalResult> {
+  const { ds, dispose } = await openBenchDatabase(postgresUrl);
+  try {
+    await ds.initialize();
+    await ds.runMigrations({ transaction: 'each' });
+    return await runRetrievalEval(ds, set);
+  } finally {
+    await dispose();
+  }
+}
+
 /** Runs the whole benchmark in a throwaway database (SQLite, or PostgreSQL with `postgresUrl`) and returns the figures. */
 export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<MemoryBenchResult> {
   const corpusSize = options.corpusSize ?? 100_000;
   const latencyQueries = options.latencyQueries ?? 500;
   const progress = options.progress ?? (() => undefined);
   if (options.postgresUrl) progress(`database: PostgreSQL at ${redactDatabaseUrl(options.postgresUrl)}`);
+  const retrievalEval = await evaluateRetrieval(options.postgresUrl, options.evalSet ?? generateEvalSet());
+  progress(`retrieval evaluation: ${retrievalEval.questions} questions over ${retrievalEval.turns} turns`);
   const { ds, dispose } = await openBenchDatabase(options.postgresUrl);
   try {
     await ds.initialize();
@@ -377,6 +398,7 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
       latencyP50Ms: round(percentile(times, 50), 2),
       latencyP95Ms: round(percentile(times, 95), 2),
       insertSeconds: round(insertSeconds, 1),
+      retrievalEval,
     };
   } finally {
     await dispose();
@@ -401,6 +423,8 @@ export function formatBenchReport(r: MemoryBenchResult): string {
     row(`retrieval p50 (${r.storedMemories} memories)`, `${r.latencyP50Ms} ms`, '', true),
     row(`retrieval p95 (${r.storedMemories} memories)`, `${r.latencyP95Ms} ms`, '<= 5 ms', r.latencyP95Ms <= TARGETS.latencyP95Ms),
     `  (per-turn retrieval as the engine calls it: search, recency, ranking, token budget, formatting; wall clock)`,
+    '',
+    formatRetrievalEval(r.retrievalEval),
   ];
   const detail = (title: string, items: unknown[]) => {
     if (items.length === 0) return;

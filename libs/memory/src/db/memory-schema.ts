@@ -6,6 +6,7 @@ import { AddMemoryOwners1796800002000 } from './migrations/1796800002000-add-mem
 import { AddMemoryHistoryActor1797000000000 } from './migrations/1797000000000-add-memory-history-actor.migration';
 import { AddMemorySearchVector1797400000000 } from './migrations/1797400000000-add-memory-search-vector.migration';
 import { AddMemoryGlobalRecentIndex1797400001000 } from './migrations/1797400001000-add-memory-global-recent-index.migration';
+import { ReindexMemoryTokens1797600000000 } from './migrations/1797600000000-reindex-memory-tokens.migration';
 
 /** The entities of libs/memory, for the app's DataSource. */
 export const memoryEntities = [MemoryEntity, MemoryHistoryEntity, MemorySettingEntity];
@@ -17,4 +18,5 @@ export const memoryMigrations = [
   AddMemoryHistoryActor1797000000000,
   AddMemorySearchVector1797400000000,
   AddMemoryGlobalRecentIndex1797400001000,
+  ReindexMemoryTokens1797600000000,
 ];

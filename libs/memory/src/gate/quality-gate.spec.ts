@@ -67,6 +67,12 @@ describe('quality gate', () => {
       expect(run(cand('The user likes  green tea.'), { exact: [existing] })).toMatchObject({ action: 'rejected', reason: 'DUPLICATE', targetId: 'm1' });
     });
 
+    it('judges sentences without spaces by their words: a re-worded Japanese fact is a near duplicate, another fact is new', () => {
+      const existing = mem('m1', 'ユーザーは東京都に住んでいます');
+      expect(run(cand('ユーザーは東京都に住んでいる'), { neighbours: [existing] })).toMatchObject({ action: 'rejected', reason: 'NEAR_DUPLICATE', targetId: 'm1' });
+      expect(run(cand('ユーザーは毎朝ジョギングをしています'), { neighbours: [existing] })).toMatchObject({ action: 'accepted', reason: 'NEW' });
+    });
+
     it('rejects a candidate a stored memory already covers as NEAR_DUPLICATE', () => {
       const existing = mem('m1', 'User likes green tea with jasmine in the morning');
       expect(run(cand('User likes green tea'), { neighbours: [existing] })).toMatchObject({ action: 'rejected', reason: 'NEAR_DUPLICATE', targetId: 'm1' });

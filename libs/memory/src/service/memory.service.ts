@@ -194,6 +194,13 @@ interface TurnState {
 }
 
 
+/** How many of the best full-text hits bring their neighbours (same source session, stored just before or after). */
+const NEIGHBOUR_ANCHORS = 5;
+/** How far around a hit, in memories stored from the same session. */
+const NEIGHBOUR_RADIUS = 2;
+/** A neighbour's relevance as a share of its hit's: below the hit, above weak matches. */
+const NEIGHBOUR_WEIGHT = 0.5;
+
 /** A memory retrieved for a turn, with its rank score. */
 export type RetrievedMemory = MemoryRecord & { relevance: number; score: number };
 
@@ -362,6 +369,21 @@ export class MemoryService {
     const relevance = relevanceFromBm25(hits.map((h) => h.bm25));
     const pool = new Map<string, MemoryRecord & { relevance: number }>();
     hits.forEach((h, i) => pool.set(h.record.id, { ...h.record, relevance: relevance[i] }));
+    // What was said just before or after the best hits often completes them (the dog's name in
+    // the next message): those memories join at a fraction of their hit's relevance.
+    const anchors = hits.slice(0, NEIGHBOUR_ANCHORS);
+    if (anchors.length > 0) {
+      const around = await this.store.neighbours(
+        anchors.map((h) => h.record),
+        filter,
+        NEIGHBOUR_RADIUS,
+      );
+      for (const n of around) {
+        const anchor = anchors.findIndex((h) => h.record.sourceSessionId === n.sourceSessionId && Math.abs(h.record.docId - n.docId) <= NEIGHBOUR_RADIUS);
+        const score = anchor < 0 ? 0 : relevance[anchor] * NEIGHBOUR_WEIGHT;
+        if ((pool.get(n.id)?.relevance ?? -1) < score) pool.set(n.id, { ...n, relevance: score });
+      }
+    }
     for (const r of recent) if (!pool.has(r.id)) pool.set(r.id, { ...r, relevance: 0 });
     const safe = [...pool.values()].filter((m) => {
       if (inScope(m, filter)) return true;

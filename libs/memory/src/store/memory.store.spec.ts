@@ -94,8 +94,9 @@ describe('memory migration (PostgreSQL)', () => {
 
   it('is reversible: down drops the column, then every table; up builds them again and indexes what is stored', async () => {
     await db.store.create(input('User likes green tea'), meta);
-    await db.ds.undoLastMigration();
-    await db.ds.undoLastMigration();
+    // Every migration from the search column's on is undone, newest first.
+    const since = memoryMigrations.length - memoryMigrations.findIndex((m) => m.name === 'AddMemorySearchVector1797400000000');
+    for (let i = 0; i < since; i++) await db.ds.undoLastMigration();
     expect(await memoryColumns(db)).not.toContain('search_vector');
     expect(await db.query(`SELECT indexname FROM pg_indexes WHERE indexname = ?`, [SEARCH_VECTOR_INDEX])).toEqual([]);
     // Memories stored before the column exists are indexed when it is added.
@@ -175,6 +176,30 @@ describe.each(MEMORY_TEST_DIALECTS)('MemoryStore (%s)', (dialect: MemoryTestDial
     expect((await db.store.search('живет', { scope: 'global' }, 5)).map((h) => h.record.id)).toEqual([ru.id]);
     expect((await db.store.search('ΕΛΛΗΝΙΚΑ', { scope: 'global' }, 5)).map((h) => h.record.id)).toEqual([el.id]);
     expect((await db.store.search('accessibility', { scope: 'global' }, 5)).map((h) => h.record.id)).toEqual([tagged.id]);
+  });
+
+  it('finds Chinese, Japanese, Korean and Thai memories by a question in other words (segmented, not one long token)', async () => {
+    const zh = await db.store.create(input('我上个月搬到了成都，新公寓离地铁站很近。'), meta);
+    const ja = await db.store.create(input('妹の花子は図書館で働いています。'), meta);
+    const ko = await db.store.create(input('저는 지난달에 부산으로 이사했어요.'), meta);
+    const th = await db.store.create(input('ฉันย้ายไปเชียงใหม่เมื่อเดือนที่แล้ว'), meta);
+    const top = async (q: string) => (await db.store.search(q, { scope: 'global' }, 5))[0]?.record.id;
+    expect(await top('我搬到哪个城市了？成都吗')).toBe(zh.id);
+    expect(await top('花子の仕事は何ですか？')).toBe(ja.id);
+    expect(await top('부산에 언제 이사했어?')).toBe(ko.id);
+    expect(await top('ฉันย้ายไปอยู่ที่ไหน')).toBe(th.id);
+  });
+
+  it('brings the memories stored around a hit from the same session, and only those', async () => {
+    const said = (content: string, session: string) => input(content, { sourceSessionId: session });
+    const [, first, answer] = await db.store.insertMany([said('Filler before', 's1'), said('My sister adopted a dog', 's1'), said('She called him Biscuit', 's1')]);
+    await db.store.insertMany([said('Another conversation entirely', 's2')]);
+    const far = (await db.store.insertMany([said('Much later in s1', 's1')]))[0];
+    const around = await db.store.neighbours([first], { scope: 'global' }, 2);
+    expect(around.map((r) => r.id)).toContain(answer.id);
+    expect(around.map((r) => r.content).sort()).toEqual(['Filler before', 'She called him Biscuit']);
+    expect(around.map((r) => r.id)).not.toContain(far.id);
+    expect(await db.store.neighbours([first], { scope: 'project', projectId: 'elsewhere' }, 2)).toEqual([]);
   });
 
   it('never returns project A memories to project B (search, get, recent, hash, count, list)', async () => {

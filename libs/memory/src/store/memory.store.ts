@@ -353,6 +353,27 @@ export class MemoryStore {
     return hits.map((h) => ({ record: toRecord(h.row), bm25: h.bm25 }));
   }
 
+  /**
+   * Active memories within the scope stored from the same source session as these, at most
+   * `radius` memories before or after each (by doc id): what was said around a fact, which often
+   * completes it ("my sister adopted a dog" … "she called him Biscuit"). The given ones are left out.
+   */
+  async neighbours(of: readonly MemoryRecord[], filter: MemoryScopeFilter, radius: number): Promise<MemoryRecord[]> {
+    const anchors = of.filter((r) => r.sourceSessionId !== null).slice(0, 20);
+    if (anchors.length === 0 || radius < 1) return [];
+    const scope = scopePredicate(filter);
+    const params: Record<string, unknown> = { ...scope.params };
+    const ranges = anchors.map((r, i) => {
+      params[`ns${i}`] = r.sourceSessionId;
+      params[`nlo${i}`] = r.docId - radius;
+      params[`nhi${i}`] = r.docId + radius;
+      return `(m."doc_id" BETWEEN :nlo${i} AND :nhi${i} AND m."source_session_id" = :ns${i})`;
+    });
+    const rows = await this.select(`SELECT ${COLUMNS} FROM "memories" m WHERE (${ranges.join(' OR ')}) AND m."superseded_by" IS NULL AND (${scope.sql})`, params);
+    const given = new Set(of.map((r) => r.id));
+    return rows.map(toRecord).filter((r) => !given.has(r.id));
+  }
+
   /** The most recently updated active memories within the scope (each scope part uses its index). */
   async recent(filter: MemoryScopeFilter, limit: number): Promise<MemoryRecord[]> {
     requireLimit(limit);

@@ -23,6 +23,31 @@ describe('normalisation', () => {
   });
 });
 
+describe('scripts written without spaces', () => {
+  it('segments Chinese, Japanese and Thai into words and cuts Korean particles', () => {
+    expect(contentTokens('東京都に住んでいます')).toEqual(expect.arrayContaining(['東京', '住']));
+    expect(contentTokens('我上个月搬到了成都')).toEqual(expect.arrayContaining(['搬到', '成都']));
+    expect(contentTokens('저는 서울에서 살아요')).toContain('서울');
+    expect(contentTokens('ฉันย้ายไปเชียงใหม่')).toEqual(['ย้าย', 'เชียงใหม่']);
+  });
+
+  it('keeps marks that are letters (Thai vowels, Japanese voicing) and still folds Latin accents', () => {
+    expect(contentTokens('แมวของฉันชื่อส้มโอ').join('')).toContain('ส้มโอ');
+    expect(contentTokens('ギター')).toEqual(['ギター']);
+    expect(contentTokens('Lübeck Café')).toEqual(['lubeck', 'caf']);
+  });
+
+  it('gives a sentence and its re-punctuated, re-spaced copy one hash, and another sentence another', () => {
+    expect(contentHash('私は東京都に住んでいます。')).toBe(contentHash('私は 東京都に 住んでいます'));
+    expect(contentHash('私は東京都に住んでいます。')).not.toBe(contentHash('私は大阪に住んでいます。'));
+    expect(contentHash('我对花生过敏')).not.toBe(contentHash('我对虾过敏'));
+  });
+
+  it('reads an ordinal as its number, so "March 14th" matches "14 March"', () => {
+    expect(contentTokens('on March 14th')).toEqual(['march', '14']);
+  });
+});
+
 describe('token similarity', () => {
   it('measures overlap and containment', () => {
     const ov = textOverlap('User likes tea', 'User likes green tea');

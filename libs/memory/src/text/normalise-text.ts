@@ -16,6 +16,16 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
+// The same for the segmented scripts: pronouns, particles, copulas and question words that every sentence has.
+const CJK_STOPWORDS = new Set(
+  (
+    '我 你 他 她 的 了 是 在 吗 呢 吧 和 也 都 就 很 什么 谁 哪 哪个 怎么 多少 几 我的 一个 ' +
+    'の に は を が で と も て た だ です ます でした ました いる います ある あります する して した から まで 私 何 いつ どこ 誰 ' +
+    '나 나는 내 내가 저 저는 제 뭐 뭐야 무슨 언제 어디 누구 있어요 해요 ' +
+    'ฉัน ของ คือ ที่ อะไร ไหน เมื่อไหร่ ใคร และ ไป มา ได้ จะ'
+  ).split(' '),
+);
+
 // Words that make a message pleasant but carry no fact ("ok thanks!").
 const PLEASANTRIES = new Set(
   ['ok', 'okay', 'thanks', 'thank', 'thx', 'yes', 'yeah', 'yep', 'hi', 'hello', 'hey', 'bye', 'cool', 'great', 'nice', 'sure', 'fine', 'good', 'lol', 'awesome', 'perfect'].map(
@@ -30,15 +40,20 @@ export function factTokens(text: string): string[] {
 
 /** Lower-cases, folds accents and expands contractions (`doesn't` → `does not`). */
 export function foldText(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
+  return (
+    text
+      .normalize('NFKD')
+      // Accents are folded on alphabets where they are decoration (é → e); in Thai, Devanagari or
+      // kana the marks are letters, and Hangul must recompose, hence NFC after.
+      .replace(/([\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}])\p{M}+/gu, '$1')
+      .normalize('NFC')
+      .toLowerCase()
     .replace(/[’‘`´]/g, "'")
     .replace(/\bcan't\b/g, 'can not')
     .replace(/\bwon't\b/g, 'will not')
     .replace(/n't\b/g, ' not')
-    .replace(/'(s|m|re|ve|ll|d)\b/g, '');
+      .replace(/'(s|m|re|ve|ll|d)\b/g, '')
+  );
 }
 
 /** Collapses runs of whitespace and trims: how memory content is stored and measured. */
@@ -48,9 +63,34 @@ export function normaliseWhitespace(text: string): string {
 
 /** Words of a text (folded, split on anything that is not a letter or digit), stopwords kept. */
 export function words(text: string): string[] {
-  return foldText(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0);
+  const out: string[] = [];
+  for (const chunk of foldText(text).split(/[^\p{L}\p{M}\p{N}]+/u)) {
+    if (chunk.length === 0) continue;
+    if (!UNSPACED.test(chunk)) {
+      out.push(chunk);
+      continue;
+    }
+    // Scripts written without spaces: a dictionary segmenter finds the words (東京都に住んでいます → 東京|都|に|住|んで|い|ます).
+    for (const seg of segmenter().segment(chunk)) if (seg.isWordLike) out.push(hangulStem(seg.segment));
+  }
+  return out;
+}
+
+/** Han, kana, Hangul, Thai, Lao, Khmer, Myanmar: no spaces between words (or, in Korean, particles glued to them). */
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+
+let wordSegmenter: Intl.Segmenter | null = null;
+/** One segmenter for all languages: ICU picks its dictionary by script, not by locale. */
+function segmenter(): Intl.Segmenter {
+  return (wordSegmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' }));
+}
+
+// Korean glues particles to the noun (서울에서 = 서울 + 에서): the commonest are cut so the noun matches.
+const HANGUL_PARTICLES = ['에서는', '에서', '에게', '으로', '이에요', '예요', '이다', '은', '는', '이', '가', '을', '를', '의', '에', '로', '와', '과', '도', '만', '씨'];
+function hangulStem(word: string): string {
+  if (!/^\p{Script=Hangul}+$/u.test(word)) return word;
+  for (const p of HANGUL_PARTICLES) if (word.length > p.length + 1 && word.endsWith(p)) return word.slice(0, -p.length);
+  return word;
 }
 
 /** A light English stemmer: consistent, not linguistically perfect (`likes`, `liked`, `liking` → `lik`). */
@@ -72,9 +112,12 @@ export function stem(word: string): string {
 export function contentTokens(text: string): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
-    if (STOPWORDS.has(w)) continue;
-    if (w.length < 2 && !/^\p{N}$/u.test(w)) continue;
-    out.push(stem(w.slice(0, 64)));
+    if (STOPWORDS.has(w) || CJK_STOPWORDS.has(w)) continue;
+    // One letter is a word in Han (猫, 雨), noise elsewhere (a stray "x", a kana particle).
+    if (w.length < 2 && !/^[\p{N}\p{Script=Han}]$/u.test(w)) continue;
+    // "14th" is the 14 of "14 March".
+    const ordinal = /^(\d{1,4})(?:st|nd|rd|th)$/.exec(w);
+    out.push(ordinal ? ordinal[1] : stem(w.slice(0, 64)));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { contentTokens } from '../../text/normalise-text';
 import { slotToken } from '../../text/slots';
+import { synonymTokens } from '../../text/synonyms';
 
 /**
  * What both full-text implementations of memory search share: the interface the store calls,
@@ -37,16 +38,18 @@ export interface MemorySearchIndex {
   search<Row>(manager: EntityManager, text: string, columns: string, scope: ScopePredicate, limit: number): Promise<Array<SearchHit<Row>>>;
 }
 
-/** The indexed terms of a memory, in order: its tokens (the gate's tokenizer), its tags' and its slot token. */
+/** The indexed terms of a memory, in order: its tokens (the gate's tokenizer), its tags', its slot token and its synonym concepts. */
 export function documentTokens(content: string, tags: readonly string[]): string[] {
   const slot = slotToken(content);
-  return [...contentTokens([content, ...tags].join(' ')), ...(slot ? [slot] : [])];
+  const tokens = contentTokens([content, ...tags].join(' '));
+  return [...tokens, ...(slot ? [slot] : []), ...synonymTokens(tokens)];
 }
 
-/** The distinct search terms of a text (with its slot token), in order of appearance. */
+/** The distinct search terms of a text (with its slot token and synonym concepts), its own words first. */
 export function searchTerms(text: string): string[] {
   const slot = slotToken(text);
-  return [...new Set([...contentTokens(text), ...(slot ? [slot] : [])])].slice(0, 32);
+  const tokens = contentTokens(text);
+  return [...new Set([...tokens, ...(slot ? [slot] : []), ...synonymTokens(tokens)])].slice(0, 32);
 }
 
 /** Document frequency of every indexed term, read from the index now and then. */
