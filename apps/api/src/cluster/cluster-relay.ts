@@ -48,7 +48,10 @@ export class ClusterRelay implements OnModuleInit, OnApplicationBootstrap, OnApp
     );
     this.unsubscribe.push(
       this.hub.onInterestChange(() => this.interestChanged()),
-      this.bus.subscribe('cluster.interest', (interest, from) => this.remote.set(from, interest)),
+      this.bus.subscribe('cluster.interest', (interest, from) => {
+        // A replica that just started does not know this one yet: answer at once, not at the next heartbeat.
+        if (this.remote.set(from, interest)) this.interestChanged();
+      }),
       this.bus.subscribe('server.events', (events) => {
         for (const { event, payload } of events) {
           this.hub.deliver(event, payload);

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { dialectOf, runWrite, selectRows } from '@switchboard/persistence';
+import { lockRow, runWrite, selectRows } from '@switchboard/persistence';
 
 /** A running turn's lease: which replica runs it, until when unless renewed. */
 export interface TurnLease {
@@ -29,13 +29,10 @@ export class TurnLeaseStore {
   /**
    * Inside a transaction: holds the session's row until commit, so a replica's claim, enqueue,
    * release and drain of one session never interleave with another replica's (a message queued
-   * while a turn ends is always seen by one of them). `NO KEY UPDATE`, the strength an UPDATE of
-   * the row takes: it does not wait for (or deadlock with) the key-share locks that inserting a
-   * message or a usage row takes on its session through the foreign key. No-op on SQLite.
+   * while a turn ends is always seen by one of them). See `lockRow`. No-op on SQLite.
    */
   async lockSession(sessionId: string): Promise<void> {
-    if (dialectOf(this.manager.dataSource) !== 'postgres') return;
-    await selectRows(this.manager, `SELECT "id" FROM "sessions" WHERE "id" = :sessionId FOR NO KEY UPDATE`, { sessionId });
+    await lockRow(this.manager, 'sessions', sessionId);
   }
 
   /** Takes (or re-takes) the session's lease for a turn. */
