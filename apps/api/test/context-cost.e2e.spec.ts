@@ -127,3 +127,87 @@ describe('recovery from a context overflow', () => {
     expect(messages.filter((m) => m.kind === 'compaction')).toEqual([]);
   });
 });
+
+describe('cache-friendly prompts', () => {
+  let fake: FakeLlmServer;
+  let t: TestApi;
+
+  beforeAll(async () => {
+    fake = await startFakeLlm({ apiKey: FAKE_KEY, tokenizer: 'o200k', promptCache: true });
+    t = await startTestApi({
+      fake,
+      config: (f) => {
+        const base = fakeCatalog(f);
+        // Cached input at a quarter of the input price, as providers bill cache reads.
+        const models = (base.models as Array<Record<string, unknown>>).map((m) => (m.id === 'main' ? { ...m, price: { input: 2, output: 8, cachedInput: 0.5 } } : m));
+        return { ...base, models };
+      },
+    });
+    await t.client.createMemory({ content: 'User keeps bees on the roof of the house.' });
+    await t.client.createMemory({ content: 'User plays the cello in an amateur orchestra.' });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  const QUESTIONS = ['How should I look after the bees in winter?', 'Which cello pieces suit an amateur orchestra?', 'Do the bees on the roof need water?'];
+
+  async function talk(model: string): Promise<Array<FakeLlmServer['requests'][number]>> {
+    const s = await t.client.createSession({ peerId: `cache-${model}-${Math.random()}`, title: 'fixed' });
+    await t.client.setSessionModel(s.id, model);
+    for (const text of QUESTIONS) expect((await t.client.sendMessage(s.id, { text, wait: true })).reply!.status).toBe('complete');
+    return turnRequests(fake);
+  }
+
+  it('keeps the prefix of the prompt the same from turn to turn, with retrieved memories after it', async () => {
+    const turns = await talk('main');
+    expect(turns).toHaveLength(3);
+    for (const [i, r] of turns.entries()) {
+      // The system prompt carries no memory; the turn's memories sit just before its own message.
+      expect(r.messages[0].role).toBe('system');
+      expect(r.messages[0].content).not.toContain('<memory>');
+      const memory = r.messages.at(-2)!;
+      expect(memory.role).toBe('system');
+      expect(memory.content).toMatch(/^<memory>\n[\s\S]*\n<\/memory>$/);
+      expect(r.messages.at(-1)).toEqual({ role: 'user', content: QUESTIONS[i] });
+    }
+    // Each turn's prompt starts with the previous one's, less that turn's memories.
+    for (let i = 1; i < turns.length; i++) {
+      const before = turns[i - 1].messages.filter((m) => !m.content.startsWith('<memory>'));
+      expect(turns[i].messages.slice(0, before.length)).toEqual(before);
+    }
+  });
+
+  it('records the cached input tokens the provider reports in the usage', async () => {
+    const s = await t.client.createSession({ peerId: `usage-${Math.random()}`, title: 'fixed' });
+    for (const text of QUESTIONS) await t.client.sendMessage(s.id, { text, wait: true });
+    const usage = await t.client.getUsage(s.id);
+    expect(usage.primary.cachedTokens).toBeGreaterThan(0);
+    expect(usage.primary.cachedTokens).toBeLessThan(usage.primary.inputTokens);
+    // Cached input is billed at its own price.
+    const { inputTokens, cachedTokens, outputTokens } = usage.primary;
+    expect(usage.primary.costUsd).toBeCloseTo(((inputTokens - cachedTokens) * 2 + cachedTokens * 0.5 + outputTokens * 8) / 1e6, 9);
+  });
+
+  it('asks Anthropic to cache the system prompt and the earlier turns, with the memories in the current message', async () => {
+    const turns = await talk('claude');
+    const body = turns.at(-1)!.body as {
+      system: Array<{ type: string; text: string; cache_control?: unknown }>;
+      messages: Array<{ role: string; content: Array<{ type: string; text: string; cache_control?: unknown }> }>;
+    };
+    expect(body.system.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
+    expect(body.system.map((b) => b.text).join('')).not.toContain('<memory>');
+    const current = body.messages.at(-1)!;
+    expect(current.role).toBe('user');
+    expect(current.content[0].text).toMatch(/^<memory>\n/);
+    expect(current.content.at(-1)!.text).toBe(QUESTIONS[2]);
+    expect(current.content.some((b) => b.cache_control)).toBe(false);
+    const previous = body.messages.at(-2)!;
+    expect(previous.role).toBe('assistant');
+    expect(previous.content.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
+    // Only the current message holds memories: the earlier ones are as the user wrote them.
+    expect(body.messages.slice(0, -1).flatMap((m) => m.content).some((b) => b.text?.startsWith('<memory>'))).toBe(false);
+  });
+});

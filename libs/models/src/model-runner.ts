@@ -63,7 +63,7 @@ export class ModelRunner {
   /** Streams a reply, calling onDelta per text delta; resolves with `aborted: true` and the partial text on abort. */
   async stream(req: RunRequest): Promise<RunResult> {
     const model = this.registry.languageModel(req.modelConfigId);
-    const prompt = toPrompt(req);
+    const prompt = toPrompt(req, this.isAnthropic(req.modelConfigId));
     if (req.clientTools?.length) return this.streamForClientTools(model, req, prompt);
     const tools = req.tools?.length ? req.tools : undefined;
     const maxSteps = tools ? Math.max(1, (req.maxToolIterations ?? 6) + 1) : 1;
@@ -148,6 +148,11 @@ export class ModelRunner {
     return this.tokens.forModel(modelConfigId);
   }
 
+  private isAnthropic(modelConfigId: string): boolean {
+    const provider = this.catalog.get(modelConfigId)?.provider;
+    return provider !== undefined && this.catalog.providerType(provider) === 'anthropic';
+  }
+
   private calibrate(req: Pick<RunRequest, 'modelConfigId' | 'system' | 'messages'>, usage: LanguageModelV3Usage | undefined): void {
     const reported = usage?.inputTokens.total;
     if (reported !== undefined) this.tokens.observe(req.modelConfigId, { system: req.system, messages: req.messages }, reported);
@@ -158,7 +163,7 @@ export class ModelRunner {
     const model = this.registry.languageModel(req.modelConfigId);
     try {
       const r = await model.doGenerate({
-        prompt: toPrompt(req),
+        prompt: toPrompt(req, this.isAnthropic(req.modelConfigId)),
         ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
         ...(req.abortSignal ? { abortSignal: req.abortSignal } : {}),
       });
@@ -368,7 +373,34 @@ class CallbackError {
   constructor(readonly error: unknown) {}
 }
 
-function toPrompt(req: RunRequest): LanguageModelV3Prompt {
+/** Anthropic prompt caching: a breakpoint caches everything up to and including its message. */
+const ANTHROPIC_CACHE = { anthropic: { cacheControl: { type: 'ephemeral' } } } as const;
+
+/**
+ * The prompt as Anthropic takes it: system messages after the conversation started (the turn's
+ * own material) become leading text of the next user message, and two cache breakpoints mark the
+ * stable prefix: the end of the system prompt and the end of the turns before the current one.
+ */
+function forAnthropic(prompt: LanguageModelV3Prompt): LanguageModelV3Prompt {
+  const out: LanguageModelV3Prompt = [];
+  let pending: Array<{ type: 'text'; text: string }> = [];
+  for (const m of prompt) {
+    if (m.role === 'system' && out.some((x) => x.role !== 'system')) pending.push({ type: 'text', text: m.content });
+    else if (m.role === 'user' && pending.length) {
+      out.push({ ...m, content: [...pending, ...m.content] });
+      pending = [];
+    } else out.push(m);
+  }
+  if (pending.length) out.push({ role: 'user', content: pending });
+  let system = -1;
+  while (out[system + 1]?.role === 'system') system++;
+  if (system >= 0) out[system] = { ...out[system], providerOptions: ANTHROPIC_CACHE };
+  const current = out.findLastIndex((m) => m.role === 'user');
+  if (current - 1 > system) out[current - 1] = { ...out[current - 1], providerOptions: ANTHROPIC_CACHE };
+  return out;
+}
+
+function toPrompt(req: RunRequest, anthropic = false): LanguageModelV3Prompt {
   const prompt: LanguageModelV3Prompt = [];
   if (req.system) prompt.push({ role: 'system', content: req.system });
   // Tool results name their tool; a client's `tool` message only carries the call id.
@@ -398,7 +430,7 @@ function toPrompt(req: RunRequest): LanguageModelV3Prompt {
       });
     } else prompt.push({ role: 'assistant', content: [{ type: 'text', text: m.content }] });
   }
-  return prompt;
+  return anthropic ? forAnthropic(prompt) : prompt;
 }
 
 /** The request's sampling and format options in the AI SDK's call options (only those set). */

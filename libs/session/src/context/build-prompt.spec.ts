@@ -34,4 +34,26 @@ describe('buildPrompt', () => {
     expect(p.messages).toEqual([huge]);
     expect(p.summarisedCount).toBe(2);
   });
+
+  it('places the turn\'s own material just before the current message, counted in the budget', () => {
+    const history = [...turn(1, 20), { role: 'user' as const, content: 'now' }];
+    const p = buildPrompt({ system: 'sys', history, contextWindow: 100_000, turnContext: '<memory>\n- likes tea\n</memory>' });
+    expect(p.system).toBe('sys');
+    expect(p.messages).toEqual([...history.slice(0, -1), { role: 'system', content: '<memory>\n- likes tea\n</memory>' }, history[2]]);
+    expect(p.promptTokens).toBe(buildPrompt({ system: 'sys', history, contextWindow: 100_000 }).promptTokens + estimateTokens('<memory>\n- likes tea\n</memory>') + 4);
+    // Trimmed to fit, it still goes right before the current message.
+    const long = [...Array.from({ length: 12 }, (_, i) => turn(i)).flat(), { role: 'user' as const, content: 'the current question' }];
+    const trimmed = buildPrompt({ system: 'sys', history: long, contextWindow: 1000, turnContext: 'MEM' });
+    expect(trimmed.messages.slice(-2)).toEqual([{ role: 'system', content: 'MEM' }, { role: 'user', content: 'the current question' }]);
+    expect(trimmed.promptTokens).toBeLessThanOrEqual(1000);
+  });
+
+  it('counts with the model\'s counter', () => {
+    const history = [...turn(1, 20), { role: 'user' as const, content: 'now' }];
+    const fits = buildPrompt({ system: 'sys', history, contextWindow: 1000 });
+    expect(fits.summarisedCount).toBe(0);
+    // A model that counts a hundred times as many tokens does not fit the same history.
+    const dense = buildPrompt({ system: 'sys', history, contextWindow: 1000, count: (t) => estimateTokens(t) * 100 });
+    expect(dense.summarisedCount).toBeGreaterThan(0);
+  });
 });

@@ -10,7 +10,15 @@ export interface BuildPromptInput {
   budgetPct?: number;
   /** The model's token counter (default: the estimate). */
   count?: CountTokens;
+  /**
+   * This turn's own material (retrieved memories): sent as a system message just before the
+   * current user message, so the prefix before it stays the same from turn to turn (prompt caches).
+   */
+  turnContext?: string;
 }
+
+/** Share of the context window a prompt may use by default; compaction runs before a prompt passes it. */
+export const PROMPT_BUDGET_SHARE = 0.75;
 
 export interface BuiltPrompt {
   system: string;
@@ -26,12 +34,13 @@ export interface BuiltPrompt {
  */
 export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const count = input.count ?? estimateTokens;
-  const budget = Math.max(256, Math.floor(input.contextWindow * (input.budgetPct ?? 0.75)));
-  const systemTokens = count(input.system);
+  const budget = Math.max(256, Math.floor(input.contextWindow * (input.budgetPct ?? PROMPT_BUDGET_SHARE)));
+  const turnTokens = input.turnContext ? count(input.turnContext) + 4 : 0;
+  const systemTokens = count(input.system) + turnTokens;
   let total = systemTokens;
   for (const m of input.history) total += count(m.content) + 4;
   if (total <= budget) {
-    return { system: input.system, messages: input.history, summarisedCount: 0, promptTokens: total };
+    return { system: input.system, messages: withTurnContext(input.history, input.turnContext), summarisedCount: 0, promptTokens: total };
   }
 
   // Keep the newest messages within ~70% of what is left, summarise the rest in ~25%.
@@ -59,5 +68,11 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const system = summary
     ? `${input.system}\n\n<conversation_summary>\nEarlier in this conversation (summarised, ${dropped.length} messages):\n${summary}\n</conversation_summary>`
     : input.system;
-  return { system, messages: kept, summarisedCount: dropped.length, promptTokens: count(system) + used };
+  return { system, messages: withTurnContext(kept, input.turnContext), summarisedCount: dropped.length, promptTokens: count(system) + turnTokens + used };
+}
+
+/** The messages with the turn's material placed just before the last (current) one. */
+function withTurnContext(messages: ChatMessage[], turnContext: string | undefined): ChatMessage[] {
+  if (!turnContext || messages.length === 0) return messages;
+  return [...messages.slice(0, -1), { role: 'system', content: turnContext }, messages[messages.length - 1]];
 }

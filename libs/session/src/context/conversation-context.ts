@@ -1,6 +1,7 @@
 import type { Message } from '@switchboard/protocol';
 import { charsForTokens, estimateTokens, type ChatMessage, type CountTokens, type LoadedConfig, type ModelCatalog } from '@switchboard/models';
 import { buildConversationSummary } from './build-conversation-summary';
+import { PROMPT_BUDGET_SHARE } from './build-prompt';
 import type { SessionRepository } from '../store/session-repository';
 import { SESSION_MODEL_KEY } from '../store/session-config.store';
 import type { EngineLogger } from '../engine/engine.types';
@@ -64,7 +65,9 @@ export class ConversationContext {
     const history: ChatMessage[] = visible.map((m) => ({ role: m.role, content: m.content }));
     const { thresholdPct, summaryMaxTokens } = config.compaction;
     const tokens = count(system) + count(summary ?? '') + history.reduce((n, m) => n + count(m.content) + 4, 0);
-    if (!force && tokens <= (contextWindow * thresholdPct) / 100) return { history, summary, compacted: null };
+    // Compaction comes before the prompt budget would trim the oldest turns: trimming changes the
+    // prompt's prefix on every turn (no prompt cache hits), a compaction only once.
+    if (!force && tokens <= contextWindow * Math.min(thresholdPct / 100, PROMPT_BUDGET_SHARE)) return { history, summary, compacted: null };
 
     // Keep the last `keepTurns` user turns (with their replies) verbatim; the current one always.
     let kept = 0;

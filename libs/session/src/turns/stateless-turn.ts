@@ -18,7 +18,7 @@ import {
 import type { SessionRepository } from '../store/session-repository';
 import { PRIMARY_USAGE_ROLE } from '../store/usage.store';
 import { buildPrompt } from '../context/build-prompt';
-import { prepareSystemPrompt } from './prepare-system';
+import { prepareTurnContext } from './prepare-system';
 import type { PeerRef } from '../sessions/agent-routing';
 import type { EngineLogger, ModelStreamer, PeoplePort, TurnContext, TurnHooks, UsageObserver } from '../engine/engine.types';
 
@@ -162,10 +162,12 @@ export class StatelessTurns {
         groupId: null,
         stateless: true,
       };
-      let system = await prepareSystemPrompt(agent?.systemPrompt ?? deps.config.systemPrompt ?? deps.defaultSystemPrompt, deps.hooks, ctx, log);
+      let system = agent?.systemPrompt ?? deps.config.systemPrompt ?? deps.defaultSystemPrompt;
       if (callerSystem) system += '\n\n' + callerSystem;
+      const turnContext = await prepareTurnContext(deps.hooks, ctx, log);
       const contextWindow = deps.catalog.get(resolution.modelConfigId)?.contextWindow ?? 8192;
-      const prompt = buildPrompt({ system, history, contextWindow });
+      const count = deps.streamer.tokenCounter?.(resolution.modelConfigId);
+      const prompt = buildPrompt({ system, history, contextWindow, ...(turnContext ? { turnContext } : {}), ...(count ? { count } : {}) });
       if (prompt.summarisedCount) log.info({ summarised: prompt.summarisedCount }, 'history summarised to fit the context budget');
 
       const clientTools = request.clientTools?.length ? request.clientTools : undefined;

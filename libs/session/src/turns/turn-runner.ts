@@ -13,7 +13,7 @@ import { summariseToolResult } from '../delegation/tool-summaries';
 import type { ModelChoice } from '../sessions/model-choice';
 import type { SessionEvents } from '../sessions/session-events';
 import { deferred } from './deferred';
-import { prepareSystemPrompt } from './prepare-system';
+import { prepareTurnContext } from './prepare-system';
 import type { BackgroundWork, RunningTurn, StartedTurn } from './running-turn';
 
 export interface TurnRunnerDeps {
@@ -116,14 +116,18 @@ export class TurnRunner {
       speaker: started.speaker,
       groupId: groupIdOf(started.session),
     };
-    const system = await prepareSystemPrompt(agent?.systemPrompt ?? this.deps.config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT, this.deps.hooks, ctx, log);
+    const system = agent?.systemPrompt ?? this.deps.config.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
+    const turnContext = await prepareTurnContext(this.deps.hooks, ctx, log);
     const contextWindow = model?.contextWindow ?? 8192;
     const count = this.deps.streamer.tokenCounter?.(turn.resolution.modelConfigId);
-    const { history, summary } = await this.deps.context.contextFor(sessionId, turnId, system, contextWindow, false, log, count);
+    // Compaction counts the turn's material too: it is part of what has to fit.
+    const counted = turnContext ? `${system}\n\n${turnContext}` : system;
+    const { history, summary } = await this.deps.context.contextFor(sessionId, turnId, counted, contextWindow, false, log, count);
     let prompt = buildPrompt({
       system: summary ? `${system}\n\n<conversation_summary>\n${summary}\n</conversation_summary>` : system,
       history,
       contextWindow,
+      ...(turnContext ? { turnContext } : {}),
       ...(count ? { count } : {}),
     });
     if (prompt.summarisedCount) log.info({ summarised: prompt.summarisedCount }, 'history summarised to fit the context budget');
@@ -179,7 +183,7 @@ export class TurnRunner {
         result = await call();
       } catch (err) {
         // The provider counted more tokens than we did: compact now and try once more.
-        const refitted = await this.refitAfterOverflow(err, turn, system, contextWindow, count, log);
+        const refitted = await this.refitAfterOverflow(err, turn, { system, turnContext, contextWindow, count }, log);
         if (!refitted) throw err;
         prompt = refitted;
         result = await call();
@@ -300,11 +304,10 @@ export class TurnRunner {
   private async refitAfterOverflow(
     err: unknown,
     turn: RunningTurn,
-    system: string,
-    contextWindow: number,
-    count: CountTokens | undefined,
+    prompt: { system: string; turnContext: string | undefined; contextWindow: number; count: CountTokens | undefined },
     log: EngineLogger,
   ): Promise<BuiltPrompt | null> {
+    const { system, turnContext, contextWindow, count } = prompt;
     if (turn.partial || turn.abort.signal.aborted) return null;
     const status = (err as { status?: unknown }).status;
     if (classifyTurnError(errorText(err), typeof status === 'number' ? status : undefined) !== 'context_too_long') return null;
@@ -323,6 +326,7 @@ export class TurnRunner {
       history,
       contextWindow,
       budgetPct: 0.5,
+      ...(turnContext ? { turnContext } : {}),
       ...(count ? { count } : {}),
     });
   }
