@@ -210,6 +210,52 @@ describeReplicas('API replicas on one PostgreSQL database (real processes)', () 
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
+  it('shows a turn running in process A to a watcher of process B, and gives two simultaneous sends one turn each, in order', async () => {
+    fake.addRule({ match: 'across processes', reply: 'alpha beta gamma delta', firstTokenDelayMs: 50, chunkDelayMs: 20 });
+    fake.addRule({ match: /^proc race /, reply: (req) => `done ${String(req.messages.at(-1)!.content)}`, firstTokenDelayMs: 50 });
+    const a = await replicaProcess('proc-events-a');
+    const b = await replicaProcess('proc-events-b');
+    const ca = clientFor(a.url);
+    const cb = clientFor(b.url);
+    const s = await ca.createSession({ peerId: 'processes' });
+    const ws = await cb.connect();
+    await ws.subscribe(s.id);
+    await othersLearnWhatIsWatched();
+    const deltas: string[] = [];
+    const completed: string[] = [];
+    ws.on('message.delta', (p) => deltas.push(p.delta));
+    ws.on('message.completed', (p) => completed.push(p.message.content));
+    await ca.sendMessage(s.id, { text: 'across processes', wait: true });
+    await eventually(() => completed, (c) => c.includes('alpha beta gamma delta'), 'completion seen on B');
+    expect(deltas.join('')).toBe('alpha beta gamma delta');
+    for (let round = 0; round < 3; round++) {
+      const [ra, rb] = await Promise.all([
+        ca.sendMessage(s.id, { text: `proc race ${round} a`, wait: true }),
+        cb.sendMessage(s.id, { text: `proc race ${round} b`, wait: true }),
+      ]);
+      expect([ra.queued, rb.queued].filter(Boolean)).toHaveLength(1);
+      expect([ra.reply?.content, rb.reply?.content]).toEqual([`done proc race ${round} a`, `done proc race ${round} b`]);
+    }
+    ws.close();
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  it("leaves process A's running turn alone when process B restarts", async () => {
+    fake.addRule({ match: 'outlives a restart', reply: 'finished where it began', firstTokenDelayMs: 2500 });
+    const a = await replicaProcess('proc-stay-a');
+    let b = await replicaProcess('proc-stay-b');
+    const ca = clientFor(a.url);
+    const s = await ca.createSession({ peerId: 'restart-process' });
+    await ca.sendMessage(s.id, { text: 'outlives a restart' });
+    await eventually(() => ca.getSession(s.id), (x) => x.status === 'running', 'running on A');
+    await b.stop();
+    b = await replicaProcess('proc-stay-b');
+    const msgs = await eventually(async () => (await clientFor(b.url).listMessages(s.id)).messages, (m) => m.some((x) => x.role === 'assistant' && x.status !== 'streaming'), 'finished');
+    expect(msgs.find((x) => x.role === 'assistant')).toMatchObject({ status: 'complete', content: 'finished where it began' });
+    expect(msgs.some((x) => x.kind === 'turn_interrupted')).toBe(false);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
   it('recovers a turn whose replica was killed (kill -9) within the lease, keeps its partial reply and drains its queue on the survivor', async () => {
     fake.addRule({ match: 'dies mid-way', reply: 'word '.repeat(400), firstTokenDelayMs: 20, chunkDelayMs: 40 });
     const a = await replicaProcess('proc-a');

@@ -23,7 +23,8 @@ export interface PostgresTestDatabase {
 /** A fresh, empty database on the shared test cluster; `drop()` removes it (closing what is still connected). */
 export async function createPostgresTestDatabase(adminUrl = testPostgresUrl()): Promise<PostgresTestDatabase> {
   if (!adminUrl) throw new Error(`${TEST_POSTGRES_URL_ENV} is not set: the Jest global setup starts a PostgreSQL cluster for the tests`);
-  const name = `sb_${randomBytes(6).toString('hex')}`;
+  // Not `sb_…`: that reads as a secret to the log scrubber.
+  const name = `switchboard_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
