@@ -287,8 +287,8 @@ function requireLimit(n: number): number {
 const nowIso = () => new Date().toISOString();
 
 /** The full-text index of the DataSource's dialect: FTS5 on SQLite, a tsvector column on PostgreSQL. */
-export function memorySearchFor(ds: DataSource): MemorySearchIndex {
-  return dialectOf(ds) === 'postgres' ? new PostgresMemorySearch() : new SqliteMemorySearch();
+export function memorySearchFor(ds: DataSource, options: { synonyms?: boolean } = {}): MemorySearchIndex {
+  return dialectOf(ds) === 'postgres' ? new PostgresMemorySearch(options) : new SqliteMemorySearch(options);
 }
 
 /**

@@ -16,6 +16,18 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
+// French, German and Spanish articles, pronouns, prepositions and question words (after folding).
+// Words that are also English content words (die, hat, son, bin, mon) are left out; negations stay.
+const EUROPEAN_STOPWORDS = new Set(
+  (
+    'le la les un une des du de au aux et est ce cet cette ces que qui quel quelle quels quelles je tu il elle nous vous ils elles ' +
+    'mes tes ses notre nos votre vos leur leurs dans avec pour par sur chez ou quand comment pourquoi ai as avons avez ont suis es sommes etes sont ' +
+    'der das den dem des und ist ich du er sie es wir ihr sind nach im zu mit von ein eine einen einem einer mein meine meinen unser unsere ' +
+    'wie wann wo welche welcher welches wer warum habe haben bei aus auf fur uber ' +
+    'el los las del y es yo mi mis tu su sus por para con que como cuando donde quien esta estoy'
+  ).split(' '),
+);
+
 // The same for the segmented scripts: pronouns, particles, copulas and question words that every sentence has.
 const CJK_STOPWORDS = new Set(
   (
@@ -86,7 +98,11 @@ function segmenter(): Intl.Segmenter {
 }
 
 // Korean glues particles to the noun (서울에서 = 서울 + 에서): the commonest are cut so the noun matches.
-const HANGUL_PARTICLES = ['에서는', '에서', '에게', '으로', '이에요', '예요', '이다', '은', '는', '이', '가', '을', '를', '의', '에', '로', '와', '과', '도', '만', '씨'];
+// Verb endings too (이사했어요, 이사했지 → 이사), and the polite 요 last.
+const HANGUL_PARTICLES = [
+  '했습니다', '했어요', '합니다', '에서는', '했어', '했지', '했다', '해요', '하는', '에서', '에게', '으로', '이에요', '예요', '이다',
+  '은', '는', '이', '가', '을', '를', '의', '에', '로', '와', '과', '도', '만', '씨', '요',
+];
 function hangulStem(word: string): string {
   if (!/^\p{Script=Hangul}+$/u.test(word)) return word;
   for (const p of HANGUL_PARTICLES) if (word.length > p.length + 1 && word.endsWith(p)) return word.slice(0, -p.length);
@@ -112,7 +128,7 @@ export function stem(word: string): string {
 export function contentTokens(text: string): string[] {
   const out: string[] = [];
   for (const w of words(text)) {
-    if (STOPWORDS.has(w) || CJK_STOPWORDS.has(w)) continue;
+    if (STOPWORDS.has(w) || EUROPEAN_STOPWORDS.has(w) || CJK_STOPWORDS.has(w)) continue;
     // One letter is a word in Han (猫, 雨), noise elsewhere (a stray "x", a kana particle).
     if (w.length < 2 && !/^[\p{N}\p{Script=Han}]$/u.test(w)) continue;
     // "14th" is the 14 of "14 March".

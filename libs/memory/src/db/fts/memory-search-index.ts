@@ -45,11 +45,11 @@ export function documentTokens(content: string, tags: readonly string[]): string
   return [...tokens, ...(slot ? [slot] : []), ...synonymTokens(tokens)];
 }
 
-/** The distinct search terms of a text (with its slot token and synonym concepts), its own words first. */
-export function searchTerms(text: string): string[] {
+/** The distinct search terms of a text (with its slot token and, unless turned off, synonym concepts), its own words first. */
+export function searchTerms(text: string, synonyms = true): string[] {
   const slot = slotToken(text);
   const tokens = contentTokens(text);
-  return [...new Set([...tokens, ...(slot ? [slot] : []), ...synonymTokens(tokens)])].slice(0, 32);
+  return [...new Set([...tokens, ...(slot ? [slot] : []), ...(synonyms ? synonymTokens(tokens) : [])])].slice(0, 32);
 }
 
 /** Document frequency of every indexed term, read from the index now and then. */

@@ -111,6 +111,8 @@ function idf(total: number, docs: number): number {
 }
 
 export interface PostgresMemorySearchOptions {
+  /** Whether queries ask for synonym concepts too (default true; off only to measure what they add). */
+  synonyms?: boolean;
   /** As SqliteMemorySearch's: how many index entries (documents per term, summed) one query may score. */
   postingsBudget?: number;
   /** Below this many memories the term statistics are re-read before the next search after a write (default 5000). */
@@ -125,8 +127,10 @@ export interface PostgresMemorySearchOptions {
  */
 export class PostgresMemorySearch implements MemorySearchIndex {
   private readonly terms: TermStatistics;
+  private readonly synonyms: boolean;
 
   constructor(options: PostgresMemorySearchOptions = {}) {
+    this.synonyms = options.synonyms ?? true;
     // The scores use the snapshot's frequencies: a small index is re-read before the next search after a write.
     this.terms = new TermStatistics(readTermStatistics, { postingsBudget: options.postingsBudget ?? 1500, exactBelow: options.exactBelow ?? 5_000 });
   }
@@ -143,7 +147,7 @@ export class PostgresMemorySearch implements MemorySearchIndex {
 
   async search<Row>(manager: EntityManager, text: string, columns: string, scope: ScopePredicate, limit: number): Promise<Array<SearchHit<Row>>> {
     const stats = await this.terms.snapshot(manager);
-    const terms = this.terms.select(stats, searchTerms(text));
+    const terms = this.terms.select(stats, searchTerms(text, this.synonyms));
     if (terms.length === 0) return [];
     const n = Math.max(1, Math.floor(limit));
     const params: Record<string, unknown> = {

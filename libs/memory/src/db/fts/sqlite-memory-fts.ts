@@ -40,6 +40,8 @@ export function ftsOrQuery(terms: readonly string[]): string {
 }
 
 export interface SqliteMemorySearchOptions {
+  /** Whether queries ask for synonym concepts too (default true; off only to measure what they add). */
+  synonyms?: boolean;
   /**
    * How many index entries (documents per term, summed) one query may score. Terms are taken
    * rarest first; the most common ones (which bm25 weighs near zero anyway) are dropped past it.
@@ -51,8 +53,10 @@ export interface SqliteMemorySearchOptions {
 /** SQLite FTS5 implementation of the memory search index. */
 export class SqliteMemorySearch implements MemorySearchIndex {
   private readonly terms: TermStatistics;
+  private readonly synonyms: boolean;
 
   constructor(options: SqliteMemorySearchOptions = {}) {
+    this.synonyms = options.synonyms ?? true;
     this.terms = new TermStatistics(readVocabulary, { postingsBudget: options.postingsBudget ?? 1500 });
   }
 
@@ -70,7 +74,7 @@ export class SqliteMemorySearch implements MemorySearchIndex {
   }
 
   async search<Row>(manager: EntityManager, text: string, columns: string, scope: ScopePredicate, limit: number): Promise<Array<SearchHit<Row>>> {
-    const terms = this.terms.select(await this.terms.snapshot(manager), searchTerms(text));
+    const terms = this.terms.select(await this.terms.snapshot(manager), searchTerms(text, this.synonyms));
     if (terms.length === 0) return [];
     const n = Math.max(1, Math.floor(limit));
     // Rank inside the index, checking scope through a covering index (no table reads), then
