@@ -361,17 +361,15 @@ export class MemoryStore {
   async neighbours(of: readonly MemoryRecord[], filter: MemoryScopeFilter, radius: number): Promise<MemoryRecord[]> {
     const anchors = of.filter((r) => r.sourceSessionId !== null).slice(0, 20);
     if (anchors.length === 0 || radius < 1) return [];
-    const scope = scopePredicate(filter);
-    const params: Record<string, unknown> = { ...scope.params };
-    const ranges = anchors.map((r, i) => {
-      params[`ns${i}`] = r.sourceSessionId;
-      params[`nlo${i}`] = r.docId - radius;
-      params[`nhi${i}`] = r.docId + radius;
-      return `(m."doc_id" BETWEEN :nlo${i} AND :nhi${i} AND m."source_session_id" = :ns${i})`;
-    });
-    const rows = await this.select(`SELECT ${COLUMNS} FROM "memories" m WHERE (${ranges.join(' OR ')}) AND m."superseded_by" IS NULL AND (${scope.sql})`, params);
-    const given = new Set(of.map((r) => r.id));
-    return rows.map(toRecord).filter((r) => !given.has(r.id));
+    const given = new Set(of.map((r) => r.docId));
+    const docs = new Set<number>();
+    for (const a of anchors) for (let d = a.docId - radius; d <= a.docId + radius; d++) if (!given.has(d)) docs.add(d);
+    // Unique-key lookups only; session and scope are checked on the few rows read. With the scope
+    // in the SQL, SQLite's planner walks a scope index instead (every memory of the person).
+    const rows = await this.select(`SELECT ${COLUMNS} FROM "memories" m WHERE m."doc_id" IN (:...docs) AND m."superseded_by" IS NULL`, { docs: [...docs] });
+    return rows
+      .map(toRecord)
+      .filter((r) => inScope(r, filter) && anchors.some((a) => a.sourceSessionId === r.sourceSessionId && Math.abs(a.docId - r.docId) <= radius));
   }
 
   /** The most recently updated active memories within the scope (each scope part uses its index). */
