@@ -211,3 +211,64 @@ describe('cache-friendly prompts', () => {
     expect(body.messages.slice(0, -1).flatMap((m) => m.content).some((b) => b.text?.startsWith('<memory>'))).toBe(false);
   });
 });
+
+describe('reasoning models', () => {
+  let fake: FakeLlmServer;
+  let t: TestApi;
+
+  beforeAll(async () => {
+    fake = await startFakeLlm({ apiKey: FAKE_KEY });
+    t = await startTestApi({
+      fake,
+      config: (f) => {
+        const base = fakeCatalog(f);
+        const models = [
+          ...(base.models as unknown[]),
+          { id: 'thinker', provider: 'fake', model: 'fake-thinker', label: 'Fake Thinker', reasoningEffort: 'high' },
+          { id: 'claude-thinker', provider: 'fakeanthropic', model: 'claude-thinker', label: 'Fake Claude Thinker', reasoningEffort: 'low' },
+        ];
+        return { ...base, models };
+      },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  it('streams reasoning as its own event and keeps it out of the reply text', async () => {
+    fake.addRule({ model: 'fake-thinker', reasoning: 'The user asks for 6 x 7. Six sevens are forty-two.', reply: 'It is 42.' });
+    const s = await t.client.createSession({ peerId: `think-${Math.random()}`, title: 'fixed' });
+    await t.client.setSessionModel(s.id, 'thinker');
+    const ws = await t.socket();
+    await ws.subscribe(s.id);
+    const reasoning: string[] = [];
+    const deltas: string[] = [];
+    ws.on('message.reasoning', (p) => reasoning.push(p.delta));
+    ws.on('message.delta', (p) => deltas.push(p.delta));
+    const r = await t.client.sendMessage(s.id, { text: 'What is 6 x 7?', wait: true });
+    expect(r.reply).toMatchObject({ status: 'complete', content: 'It is 42.' });
+    expect(r.reply!.parts).toEqual([
+      { type: 'reasoning', text: 'The user asks for 6 x 7. Six sevens are forty-two.' },
+      { type: 'text', text: 'It is 42.' },
+    ]);
+    expect(reasoning.join('')).toBe('The user asks for 6 x 7. Six sevens are forty-two.');
+    expect(deltas.join('')).toBe('It is 42.');
+    // The model's reasoning effort went to the provider.
+    expect(turnRequests(fake).at(-1)!.body.reasoning_effort).toBe('high');
+    // The next turn sends the reply, not the reasoning.
+    await t.client.sendMessage(s.id, { text: 'And 6 x 8?', wait: true });
+    expect(turnRequests(fake).at(-1)!.messages.map((m) => m.content).join('\n')).not.toContain('Six sevens');
+  });
+
+  it('asks Anthropic for a thinking budget, and sends no reasoning setting to models without one', async () => {
+    const s = await t.client.createSession({ peerId: `budget-${Math.random()}`, title: 'fixed' });
+    await t.client.setSessionModel(s.id, 'claude-thinker');
+    await t.client.sendMessage(s.id, { text: 'think a little', wait: true });
+    expect(turnRequests(fake).at(-1)!.body.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
+    await t.client.setSessionModel(s.id, 'main');
+    await t.client.sendMessage(s.id, { text: 'no thinking', wait: true });
+    expect(turnRequests(fake).at(-1)!.body.reasoning_effort).toBeUndefined();
+  });
+});

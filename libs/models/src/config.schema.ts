@@ -77,6 +77,10 @@ export const modelConfigSchema = z
     contextWindow: z.number().int().positive().default(128_000),
     price: modelPriceSchema.optional(),
     fallbacks: z.array(modelRefSchema).default([]),
+    reasoningEffort: z
+      .enum(['low', 'medium', 'high'])
+      .optional()
+      .describe('how hard a reasoning model thinks: reasoning_effort on OpenAI-compatible APIs, a thinking budget on Anthropic'),
   })
   .transform((m) => ({
     ...m,

@@ -6,6 +6,7 @@ import type {
   LanguageModelV3Message,
   LanguageModelV3Prompt,
   LanguageModelV3Usage,
+  SharedV3ProviderOptions,
 } from '@ai-sdk/provider';
 import { z } from 'zod';
 import { secretScrubber, type ContentPart } from '@switchboard/protocol';
@@ -34,6 +35,7 @@ export interface ModelRunnerOptions {
 
 interface StepOutcome {
   text: string;
+  reasoning: string;
   toolCalls: Array<{ toolCallId: string; toolName: string; input: string }>;
   usage: LanguageModelV3Usage | undefined;
   finishReason: string;
@@ -70,6 +72,7 @@ export class ModelRunner {
     const parts: ContentPart[] = [];
     const usages: LanguageModelV3Usage[] = [];
     let text = '';
+    let reasoning = '';
     let finishReason = 'unknown';
     let steps = 0;
 
@@ -89,6 +92,7 @@ export class ModelRunner {
         throw toProviderCallError(error, req.modelConfigId, text, this.scrub);
       }
       if (step.usage) usages.push(step.usage);
+      reasoning += step.reasoning;
       // The first step's prompt is exactly the request's: what the provider counted for it calibrates our counts.
       if (steps === 1) this.calibrate(req, step.usage);
       finishReason = step.finishReason;
@@ -119,6 +123,8 @@ export class ModelRunner {
       if (req.abortSignal?.aborted) return this.abortOutcome(req, text, parts, usages, steps);
     }
     if (text) parts.push({ type: 'text', text });
+    // The model's reasoning is kept as its own part, first, apart from the reply's text.
+    if (reasoning) parts.unshift({ type: 'reasoning', text: reasoning });
     return this.result(req, text, usages, finishReason, false, parts, steps);
   }
 
@@ -146,6 +152,20 @@ export class ModelRunner {
   /** The token counter to budget a model's prompts with (a tokenizer, or an estimate calibrated by its usage). */
   tokenCounter(modelConfigId: string): CountTokens {
     return this.tokens.forModel(modelConfigId);
+  }
+
+  /** The model's reasoning effort as its provider takes it (none for models without one). */
+  private reasoningOptions(modelConfigId: string): SharedV3ProviderOptions | undefined {
+    const model = this.catalog.get(modelConfigId);
+    if (!model?.reasoningEffort) return undefined;
+    switch (this.catalog.providerType(model.provider)) {
+      case 'openai-compatible':
+        return { openaiCompatible: { reasoningEffort: model.reasoningEffort } };
+      case 'anthropic':
+        return { anthropic: { thinking: { type: 'enabled', budgetTokens: ANTHROPIC_THINKING_BUDGET[model.reasoningEffort] } } };
+      default:
+        return undefined;
+    }
   }
 
   private isAnthropic(modelConfigId: string): boolean {
@@ -183,10 +203,13 @@ export class ModelRunner {
     tools: ToolSpec[] | undefined,
     onText: (delta: string) => void,
   ): Promise<StepOutcome> {
+    const settings = callSettingsOptions(req.callSettings);
+    const providerOptions = mergeProviderOptions(settings.providerOptions, this.reasoningOptions(req.modelConfigId));
     const options: LanguageModelV3CallOptions = {
       prompt,
       ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
-      ...callSettingsOptions(req.callSettings),
+      ...settings,
+      ...(providerOptions ? { providerOptions } : {}),
       ...(tools ? { tools: tools.map((t) => this.toolSchema(t)), toolChoice: { type: 'auto' } } : {}),
       ...(req.clientTools?.length ? { tools: req.clientTools.map(clientToolSchema), toolChoice: toolChoiceOption(req.toolChoice) } : {}),
     };
@@ -227,7 +250,7 @@ export class ModelRunner {
     try {
       const { stream } = await model.doStream(options);
       const reader = stream.getReader();
-      const out: StepOutcome = { text: '', toolCalls: [], usage: undefined, finishReason: 'unknown' };
+      const out: StepOutcome = { text: '', reasoning: '', toolCalls: [], usage: undefined, finishReason: 'unknown' };
       let failure: unknown;
       for (;;) {
         const { done, value } = await reader.read();
@@ -239,6 +262,16 @@ export class ModelRunner {
             out.text += value.delta;
             try {
               onText(value.delta);
+            } catch (error) {
+              await reader.cancel().catch(() => undefined);
+              throw new CallbackError(error);
+            }
+            break;
+          case 'reasoning-delta':
+            firstToken();
+            out.reasoning += value.delta;
+            try {
+              req.onReasoningDelta?.(value.delta);
             } catch (error) {
               await reader.cancel().catch(() => undefined);
               throw new CallbackError(error);
@@ -371,6 +404,17 @@ export class StreamIdleTimeout extends Error {
 
 class CallbackError {
   constructor(readonly error: unknown) {}
+}
+
+/** Anthropic thinking budgets (tokens) for each reasoning effort. */
+const ANTHROPIC_THINKING_BUDGET = { low: 1024, medium: 4096, high: 16_384 } as const;
+
+/** Two providerOptions objects merged per provider key (call settings and reasoning both set some). */
+function mergeProviderOptions(a: SharedV3ProviderOptions | undefined, b: SharedV3ProviderOptions | undefined): SharedV3ProviderOptions | undefined {
+  if (!a || !b) return a ?? b;
+  const out: SharedV3ProviderOptions = { ...a };
+  for (const [key, value] of Object.entries(b)) out[key] = { ...out[key], ...value };
+  return out;
 }
 
 /** Anthropic prompt caching: a breakpoint caches everything up to and including its message. */

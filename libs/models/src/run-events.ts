@@ -45,6 +45,8 @@ export interface RunRequest {
   maxOutputTokens?: number;
   /** Called for every text delta, in order (streaming only). */
   onDelta?: (text: string) => void;
+  /** Called for every reasoning delta of a reasoning model, in order (streaming only); never part of the text. */
+  onReasoningDelta?: (text: string) => void;
   /** Tools the model may call; the runner executes them and loops until the model answers. */
   tools?: ToolSpec[];
   toolContext?: ToolContext;

@@ -48,6 +48,9 @@ export const messageDeltaEventSchema = z.object({
   delta: z.string(),
 });
 
+/** A reasoning model's thinking as it streams: never part of the reply's text (the stored reply keeps it as a `reasoning` part). */
+export const messageReasoningEventSchema = messageDeltaEventSchema;
+
 export const messageCompletedEventSchema = z.object({
   sessionId: z.string(),
   turnId: z.string(),
@@ -107,6 +110,7 @@ export const settingsUpdatedEventSchema = z.object({
 export const serverEventSchemas = {
   'turn.started': turnStartedEventSchema,
   'message.delta': messageDeltaEventSchema,
+  'message.reasoning': messageReasoningEventSchema,
   'message.completed': messageCompletedEventSchema,
   'message.created': messageCreatedEventSchema,
   'session.updated': sessionUpdatedEventSchema,

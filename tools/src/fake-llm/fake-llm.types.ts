@@ -13,6 +13,8 @@ export interface FakeLlmRule {
   errorMessage?: string;
   /** stream this many characters of the reply, then destroy the socket (mid-stream disconnect) */
   disconnectAfterChars?: number;
+  /** a reasoning model's thinking, streamed before the reply (OpenAI API only: `reasoning_content` deltas) */
+  reasoning?: string;
   /** answer with these tool calls instead of text (finish reason tool_calls / tool_use) */
   toolCalls?: Array<{ id?: string; name: string; arguments: unknown }>;
   /** apply only this many times, then the rule is skipped (default: unlimited) */

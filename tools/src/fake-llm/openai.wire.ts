@@ -1,6 +1,12 @@
 /** OpenAI Chat Completions wire format (non-streaming object, SSE chunks, error body). */
 import type { ReplyPlan, ReplyUsage, StreamFrames, WireFormat } from './wire.types';
 
+function chunksOf(text: string, size: number): string[] {
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; i += size) chunks.push(text.slice(i, i + size));
+  return chunks;
+}
+
 function usageOf(u: ReplyUsage) {
   return {
     prompt_tokens: u.promptTokens,
@@ -55,7 +61,12 @@ export const openAiWire: WireFormat = {
       created: plan.created,
       model: plan.request.model,
       choices: [
-        { index: 0, message: { role: 'assistant', content: plan.text, refusal: null }, logprobs: null, finish_reason: 'stop' },
+        {
+          index: 0,
+          message: { role: 'assistant', content: plan.text, refusal: null, ...(plan.reasoning ? { reasoning_content: plan.reasoning } : {}) },
+          logprobs: null,
+          finish_reason: 'stop',
+        },
       ],
       usage: usageOf(plan.usage),
     };
@@ -73,7 +84,11 @@ export const openAiWire: WireFormat = {
     // Usage is sent unless the client opted out explicitly: the AI SDK reads it from this chunk.
     const includeUsage = plan.request.body?.stream_options?.include_usage !== false;
     return {
-      head: frame(choice({ role: 'assistant', content: '' }, null)),
+      head:
+        frame(choice({ role: 'assistant', content: '' }, null)) +
+        chunksOf(plan.reasoning ?? '', 16)
+          .map((r) => frame(choice({ reasoning_content: r }, null)))
+          .join(''),
       delta: (text) => before + JSON.stringify(text) + after,
       tail:
         frame(choice({}, 'stop')) +

@@ -14,6 +14,8 @@ export interface ReplyPlan {
   created: number;
   request: FakeLlmRequest;
   text: string;
+  /** a reasoning model's thinking, sent before the text (OpenAI wire: `reasoning_content`) */
+  reasoning?: string;
   usage: ReplyUsage;
   toolCalls?: Array<{ id: string; name: string; arguments: string }>;
 }

@@ -39,6 +39,21 @@ function ReplyError({ message, error }: { message: Message; error: Message | nul
   );
 }
 
+/** A reasoning model's thinking, kept apart from the reply: collapsed until asked for. */
+function Reasoning({ message }: { message: Message }) {
+  const text = message.parts
+    .filter((p) => p.type === 'reasoning')
+    .map((p) => p.text)
+    .join('\n\n');
+  if (!text) return null;
+  return (
+    <details className="msg__reasoning" data-testid="reasoning">
+      <summary>Reasoning</summary>
+      <p className="msg__reasoning-text">{text}</p>
+    </details>
+  );
+}
+
 function AssistantMessage({ message, error, archived }: { message: Message; error: Message | null; archived: boolean }) {
   // An archived attempt shows what it was (failed, stopped, complete), inside its archive row.
   const status = shownStatus(message);
@@ -72,6 +87,7 @@ function AssistantMessage({ message, error, archived }: { message: Message; erro
           ))}
         </ul>
       ) : null}
+      <Reasoning message={message} />
       {status !== 'error' || message.content ? (
         <div className="msg__body">
           <MessageBody message={message} />

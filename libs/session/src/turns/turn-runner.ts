@@ -172,6 +172,9 @@ export class TurnRunner {
             turnId,
           }).then((m) => fallbackEvents.push(m), () => undefined);
         },
+        onReasoningDelta: (delta) => {
+          if (this.deps.events.hasWatchers(sessionId, 'message.reasoning')) this.deps.events.emit('message.reasoning', { sessionId, turnId, messageId: turn.assistantMessageId, delta });
+        },
         onDelta: (delta) => {
           turn.partial += delta;
           if (watched()) this.deps.events.emit('message.delta', { sessionId, turnId, messageId: turn.assistantMessageId, delta });
