@@ -357,6 +357,23 @@ describe.each(MEMORY_TEST_DIALECTS)('MemoryService (%s)', (dialect: MemoryTestDi
   });
 
   describe('tools and command', () => {
+    it('de-duplicates and finds memories in scripts without spaces (Japanese, Thai) by their words', async () => {
+      await make([]);
+      const [search, save] = memoryTools(svc);
+      const ctx = { sessionId: 's1', turnId: 'cjk-turn', channel: 'api', peerId: 'p', projectId: null };
+      const userText = '覚えておいて：私は東京都に住んでいます。それと、ฉันแพ้กุ้งมาก';
+      await svc.prepareTurn({ sessionId: 's1', turnId: 'cjk-turn', projectId: null, speaker: OWNER, userText, userMessageId: 'm' });
+      const ja = await save.execute({ content: '私は東京都に住んでいます' }, ctx);
+      expect(ja).toMatchObject({ saved: true, reason: 'NEW' });
+      const th = await save.execute({ content: 'ฉันแพ้กุ้งมาก' }, ctx);
+      expect(th).toMatchObject({ saved: true, reason: 'NEW' });
+      // The same words, re-punctuated or with another verb ending: no second memory.
+      expect(await save.execute({ content: '私は、東京都に住んでいます。' }, ctx)).toMatchObject({ saved: false, reason: 'DUPLICATE' });
+      expect(await save.execute({ content: '東京都に住んでいる' }, ctx)).toMatchObject({ saved: false, reason: expect.stringMatching(/DUPLICATE|ALREADY_KNOWN/) });
+      expect((await search.execute({ query: '私はどこに住んでいますか？' }, ctx)).memories.map((m) => m.id)).toEqual([ja.id]);
+      expect((await search.execute({ query: 'ฉันแพ้อะไร' }, ctx)).memories.map((m) => m.id)).toEqual([th.id]);
+    });
+
     it('memory_save goes through the gate, memory_search finds, memory_forget hard-deletes', async () => {
       await make([]);
       const [search, save, forget] = memoryTools(svc);
