@@ -117,6 +117,8 @@ interface FactScript {
 
 type EnglishFact = (r: Rand, d: Draw) => FactScript;
 
+const an = (noun: string) => `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
+
 const ACK = ['Noted.', 'Got it, thanks for telling me.', 'That makes sense.', 'Good to know.', 'Thanks, I will keep that in mind.', 'Understood.'];
 const ack = (r: Rand) => pick(r, ACK);
 
@@ -147,10 +149,10 @@ const ENGLISH_FACTS: EnglishFact[] = [
     const name = d.of(NAMES);
     const job = d.of(JOBS);
     return {
-      turns: [['user', `My old flatmate ${name} retrained and works as a ${job} these days.`], ['assistant', `That's a big change for ${name}.`]],
+      turns: [['user', `My old flatmate ${name} retrained and works as ${an(job)} these days.`], ['assistant', `That's a big change for ${name}.`]],
       questions: [
         { text: `What does ${name} do for a living?`, kind: 'person', answers: [0] },
-        { text: `Who do I know that is working as a ${job}?`, kind: 'inflection', answers: [0] },
+        { text: `Who do I know that is working as ${an(job)}?`, kind: 'inflection', answers: [0] },
       ],
     };
   },
