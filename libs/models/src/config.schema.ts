@@ -151,6 +151,51 @@ export const limitsSchema = z.strictObject({
 });
 export type LimitsConfig = z.infer<typeof limitsSchema>;
 
+/** The web_fetch tool: off unless enabled, and never to loopback, private or metadata addresses unless allowed. */
+export const webFetchConfigSchema = z.strictObject({
+  /** Offers web_fetch to agents (every agent without a `tools` list, and those whose list names it). */
+  enabled: z.boolean().default(false),
+  /** Lets it reach loopback, private (RFC 1918, CGNAT 100.64/10, unique-local fc00::/7) and link-local addresses; cloud metadata addresses stay refused. */
+  allowPrivateNetworks: z.boolean().default(false),
+  /** CIDR ranges (or single addresses) it may reach whatever they are, e.g. a wiki at "192.168.1.20/32". */
+  allowNetworks: z.array(z.string().trim().refine(isCidr, 'must be an IP address or a CIDR range like 192.168.1.0/24')).default([]),
+  /** Bytes of a response body read at most; a longer page is cut there (and says so). */
+  maxBytes: z.number().int().min(1024).max(50_000_000).default(2_000_000),
+  /** Milliseconds for the whole fetch, redirects included. */
+  timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+});
+export type WebFetchConfig = z.infer<typeof webFetchConfigSchema>;
+
+/** Tools beyond the built-ins' defaults. */
+export const toolsConfigSchema = z.strictObject({
+  webFetch: webFetchConfigSchema.prefault({}),
+});
+export type ToolsConfig = z.infer<typeof toolsConfigSchema>;
+
+/** True when the string is an IP address or a CIDR range (`10.0.0.0/8`, `fd12::/64`); pure, as this module is browser-safe. */
+export function isCidr(value: string): boolean {
+  const [net, prefix, extra] = value.split('/');
+  const family = ipFamily(net);
+  if (!family || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32);
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function ipFamily(value: string): 4 | 6 | 0 {
+  if (IPV4.test(value)) return 4;
+  const halves = value.split('::');
+  if (halves.length > 2) return 0;
+  const groups = halves.flatMap((h) => (h ? h.split(':') : []));
+  // A trailing dotted IPv4 part stands for two groups.
+  const last = groups[groups.length - 1];
+  const width = last !== undefined && IPV4.test(last) ? groups.length + 1 : groups.length;
+  const hexOk = groups.every((g, i) => /^[0-9a-f]{1,4}$/i.test(g) || (i === groups.length - 1 && IPV4.test(g)));
+  if (!hexOk) return 0;
+  return (halves.length === 2 ? width < 8 : width === 8) ? 6 : 0;
+}
+
 /** How long idle conversations are kept; the API's scheduler deletes what is older. */
 export const retentionSchema = z.strictObject({
   /** Days a machine-made conversation (a scheduled job's own, a per-call OpenAI-door one) is kept after its last activity; null keeps them. */
@@ -189,6 +234,7 @@ const baseConfigSchema = z.strictObject({
   limits: limitsSchema.prefault({}),
   retention: retentionSchema.prefault({}),
   people: peopleConfigSchema.prefault({}),
+  tools: toolsConfigSchema.prefault({}),
   // Scheduled jobs, upserted by name at start (source `config`); see "Scheduled jobs" in the README.
   jobs: z.array(jobDefinitionSchema).default([]),
 });

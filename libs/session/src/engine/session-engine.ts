@@ -108,7 +108,7 @@ export class SessionEngine implements CommandTarget {
     const delegator =
       options.delegator ??
       new Delegator({ streamer, catalog, repo, limits: config.limits, log, ...(options.onUsage ? { onUsage: options.onUsage } : {}) });
-    const tools = [...builtinTools({ repo, delegator }), ...(options.tools ?? [])];
+    const tools = [...builtinTools({ repo, delegator, webFetch: config.tools.webFetch }), ...(options.tools ?? [])];
     this.commandExtensions = new Map((options.commands ?? []).map((c) => [c.name, c]));
 
     const choice = (this.choice = new ModelChoice(catalog, config));

@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import type { ToolSpec } from '@switchboard/models';
+import type { ToolSpec, WebFetchConfig } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import type { Delegator } from '../delegation/delegator';
+import type { HostResolver } from '../tools/network-guard';
+import { webFetchTool } from '../tools/web-fetch';
 
 function validTimeZone(tz: string): boolean {
   try {
@@ -16,8 +18,18 @@ const currentTimeInput = z.object({
   timezone: z.string().max(64).optional().describe('IANA time zone, e.g. Europe/Paris; defaults to UTC'),
 });
 
-/** The tools every turn may use: the time, facts about the session, and a harder-thinking delegate. */
-export function builtinTools(deps: { repo: SessionRepository; delegator: Delegator; now?: () => Date }): ToolSpec[] {
+/** What the built-in tools need; web_fetch is offered only when its config enables it. */
+export interface BuiltinToolDeps {
+  repo: SessionRepository;
+  delegator: Delegator;
+  now?: () => Date;
+  webFetch?: WebFetchConfig;
+  /** Host name resolution for web_fetch (tests); the system resolver otherwise. */
+  resolveHost?: HostResolver;
+}
+
+/** The tools every turn may use: the time, facts about the session, a harder-thinking delegate and (when enabled) web_fetch. */
+export function builtinTools(deps: BuiltinToolDeps): ToolSpec[] {
   const now = deps.now ?? (() => new Date());
   const currentTime: ToolSpec<z.infer<typeof currentTimeInput>> = {
     name: 'current_time',
@@ -70,5 +82,7 @@ export function builtinTools(deps: { repo: SessionRepository; delegator: Delegat
     },
   };
 
-  return [currentTime as ToolSpec, sessionInfo as ToolSpec, complexReasoning as ToolSpec];
+  const tools = [currentTime as ToolSpec, sessionInfo as ToolSpec, complexReasoning as ToolSpec];
+  if (deps.webFetch?.enabled) tools.push(webFetchTool(deps.webFetch, deps.resolveHost) as ToolSpec);
+  return tools;
 }
