@@ -79,7 +79,9 @@ export function syntheticMemories(count: number, seed = 42): NewMemoryInput[] {
       tags: [],
       confidence: Math.round((0.6 + r() * 0.4) * 100) / 100,
       source: 'extracted',
-      sourceSessionId: null,
+      // Extracted memories name their session, a few in a row each: retrieval then reads the
+      // neighbours of its hits, as it does in production, and the latency includes that.
+      sourceSessionId: `synthetic-${Math.floor(i / 6)}`,
       sourceMessageId: null,
     });
   }
