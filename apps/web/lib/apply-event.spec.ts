@@ -2,7 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { applyServerEvent } from './apply-event';
 import type { MessagesCache, QueueCache, SessionListCache } from './cache-merge';
 import { queryKeys } from './query-keys';
-import { StreamStore } from './stream-store';
+import { reasoningKey, StreamStore } from './stream-store';
 import { message, queued, session } from './testing/fixtures';
 
 function setup() {
@@ -26,6 +26,17 @@ describe('applyServerEvent', () => {
 
     applyServerEvent(qc, streams, { event: 'message.completed', payload: { sessionId: 's1', turnId: 't', message: message({ id: 'a', seq: 2, role: 'assistant', content: 'x'.repeat(100) }) } });
     expect(qc.getQueryData<MessagesCache>(queryKeys.messages('s1'))!.messages[1]).toMatchObject({ status: 'complete' });
+    expect(streams.has('a')).toBe(false);
+  });
+
+  it('streams reasoning apart from the reply text, and forgets both when the reply completes', () => {
+    const { qc, streams } = setup();
+    applyServerEvent(qc, streams, { event: 'message.reasoning', payload: { sessionId: 's1', turnId: 't', messageId: 'a', delta: 'thinking' } });
+    applyServerEvent(qc, streams, { event: 'message.delta', payload: { sessionId: 's1', turnId: 't', messageId: 'a', delta: 'answer' } });
+    expect(streams.get(reasoningKey('a'))).toBe('thinking');
+    expect(streams.get('a')).toBe('answer');
+    applyServerEvent(qc, streams, { event: 'message.completed', payload: { sessionId: 's1', turnId: 't', message: message({ id: 'a', seq: 2, role: 'assistant', content: 'answer' }) } });
+    expect(streams.has(reasoningKey('a'))).toBe(false);
     expect(streams.has('a')).toBe(false);
   });
 

@@ -10,7 +10,7 @@ import {
   type SessionListCache,
 } from './cache-merge';
 import { queryKeys } from './query-keys';
-import type { StreamStore } from './stream-store';
+import { reasoningKey, type StreamStore } from './stream-store';
 
 function upsertMessage(qc: QueryClient, sessionId: string, message: Message, now: number): void {
   const key = queryKeys.messages(sessionId);
@@ -27,6 +27,9 @@ export function applyServerEvent(qc: QueryClient, streams: StreamStore, event: S
     case 'message.delta':
       streams.append(event.payload.messageId, event.payload.delta);
       return;
+    case 'message.reasoning':
+      streams.append(reasoningKey(event.payload.messageId), event.payload.delta);
+      return;
     case 'turn.started': {
       const key = queryKeys.messages(event.payload.sessionId);
       if (qc.getQueryData(key) !== undefined) qc.setQueryData<MessagesCache | undefined>(key, (c) => startStreamingMessage(c, event.payload, now));
@@ -36,6 +39,7 @@ export function applyServerEvent(qc: QueryClient, streams: StreamStore, event: S
       const { sessionId, message } = event.payload;
       upsertMessage(qc, sessionId, message, now);
       streams.finish(message.id);
+      streams.finish(reasoningKey(message.id));
       void qc.invalidateQueries({ queryKey: queryKeys.usage(sessionId) });
       return;
     }

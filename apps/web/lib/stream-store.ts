@@ -87,6 +87,11 @@ export class StreamStore {
   }
 }
 
+/** The store key of a reply's streamed reasoning (kept apart from its text). */
+export function reasoningKey(messageId: string): string {
+  return `${messageId}#reasoning`;
+}
+
 /** The app's one stream store. */
 export const streamStore = new StreamStore();
 

@@ -3,6 +3,7 @@ import { memo, useState } from 'react';
 import type { Message } from '@switchboard/protocol';
 import { describeTurnError } from '@switchboard/session';
 import { formatTokens, modelLine, relativeTime } from '../../lib/format';
+import { reasoningKey, useStreamText } from '../../lib/stream-store';
 import { shownStatus, turnErrorOf } from '../../lib/transcript';
 import { AlertIcon, CpuIcon } from '../shell/icons';
 import { MessageBody } from './message-body';
@@ -41,14 +42,24 @@ function ReplyError({ message, error }: { message: Message; error: Message | nul
 
 /** A reasoning model's thinking, kept apart from the reply: collapsed until asked for. */
 function Reasoning({ message }: { message: Message }) {
+  if (message.status === 'streaming') return <StreamingReasoning messageId={message.id} />;
   const text = message.parts
     .filter((p) => p.type === 'reasoning')
     .map((p) => p.text)
     .join('\n\n');
-  if (!text) return null;
+  return text ? <ReasoningDetails text={text} live={false} /> : null;
+}
+
+/** The reasoning as it streams: only this component re-renders with it. */
+function StreamingReasoning({ messageId }: { messageId: string }) {
+  const text = useStreamText(reasoningKey(messageId));
+  return text ? <ReasoningDetails text={text} live /> : null;
+}
+
+function ReasoningDetails({ text, live }: { text: string; live: boolean }) {
   return (
     <details className="msg__reasoning" data-testid="reasoning">
-      <summary>Reasoning</summary>
+      <summary>{live ? 'Reasoning…' : 'Reasoning'}</summary>
       <p className="msg__reasoning-text">{text}</p>
     </details>
   );

@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 import { act, render } from '@testing-library/react';
 import { message } from '../../lib/testing/fixtures';
-import { StreamStore, StreamStoreContext } from '../../lib/stream-store';
+import { reasoningKey, StreamStore, StreamStoreContext } from '../../lib/stream-store';
 import { MarkdownRendererProvider, type MarkdownRendererProps } from './markdown';
 import { Transcript } from './transcript';
 
@@ -47,5 +47,29 @@ describe('a reasoning model\'s reply', () => {
     );
     await act(async () => undefined);
     expect(queryByTestId('reasoning')).toBeNull();
+  });
+
+  it('streams the reasoning into the collapsed section while the reply streams', async () => {
+    const store = new StreamStore((flush) => flush());
+    const live = message({ id: 'live', seq: 2, role: 'assistant', status: 'streaming', content: '' });
+    const { queryByTestId } = render(
+      <StreamStoreContext.Provider value={store}>
+        <MarkdownRendererProvider renderer={{ MarkdownRenderer }}>
+          <Transcript messages={[message({ id: 'u1', seq: 1, content: 'What is 6 x 7?' }), live]} streaming />
+        </MarkdownRendererProvider>
+      </StreamStoreContext.Provider>,
+    );
+    await act(async () => undefined);
+    expect(queryByTestId('reasoning')).toBeNull();
+    act(() => {
+      store.append(reasoningKey('live'), 'Six sevens ');
+      store.append(reasoningKey('live'), 'are forty-two.');
+    });
+    const details = queryByTestId('reasoning') as HTMLDetailsElement;
+    expect(details.open).toBe(false);
+    expect(details.querySelector('summary')!.textContent).toBe('Reasoning…');
+    expect(details.textContent).toContain('Six sevens are forty-two.');
+    // The reply's own text stream is untouched.
+    expect(store.get('live')).toBe('');
   });
 });
