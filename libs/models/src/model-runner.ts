@@ -89,7 +89,11 @@ export class ModelRunner {
       } catch (error) {
         if (error instanceof CallbackError) throw error.error;
         if (req.abortSignal?.aborted) return this.abortOutcome(req, text, parts, usages, steps);
-        throw toProviderCallError(error, req.modelConfigId, text, this.scrub);
+        const failure = toProviderCallError(error, req.modelConfigId, text, this.scrub);
+        // A refusal that says how many tokens the prompt was calibrates our counts like a usage report.
+        const counted = steps === 1 ? refusedPromptTokens(failure.message) : undefined;
+        if (counted !== undefined) this.tokens.observe(req.modelConfigId, { system: req.system, messages: req.messages }, counted);
+        throw failure;
       }
       if (step.usage) usages.push(step.usage);
       reasoning += step.reasoning;
@@ -404,6 +408,18 @@ export class StreamIdleTimeout extends Error {
 
 class CallbackError {
   constructor(readonly error: unknown) {}
+}
+
+/** How the APIs say how long a refused prompt was: OpenAI, Anthropic, vLLM. */
+const REFUSED_PROMPT_TOKENS = [/messages resulted in (\d+) tokens/, /prompt is too long: (\d+) tokens/, /\((\d+) in the messages/];
+
+/** The prompt's token count a "context too long" refusal names, when it names one. */
+export function refusedPromptTokens(message: string): number | undefined {
+  for (const pattern of REFUSED_PROMPT_TOKENS) {
+    const m = pattern.exec(message);
+    if (m) return Number(m[1]);
+  }
+  return undefined;
 }
 
 /** Anthropic thinking budgets (tokens) for each reasoning effort. */

@@ -1,5 +1,7 @@
+import { startFakeLlm } from '@switchboard/tools/fake-llm';
 import { loadConfig } from './load-config';
 import { ModelCatalog } from './model-catalog';
+import { ModelRunner, refusedPromptTokens } from './model-runner';
 import { openAiTokenizer, TokenCounters } from './token-counter';
 
 describe('openAiTokenizer', () => {
@@ -46,5 +48,37 @@ describe('TokenCounters', () => {
     counters.observe('claude', { messages: [{ role: 'user', content: text }] }, 208);
     expect(counters.forModel('claude')(text)).toBe(200);
     expect(counters.forModel('unknown-id')(text)).toBe(100);
+  });
+});
+
+describe('learning from a refusal', () => {
+  it('reads the prompt size from each API\'s "context too long" message', () => {
+    expect(refusedPromptTokens("This model's maximum context length is 1500 tokens. However, your messages resulted in 1734 tokens.")).toBe(1734);
+    expect(refusedPromptTokens('prompt is too long: 208310 tokens > 200000 maximum')).toBe(208310);
+    expect(refusedPromptTokens("This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion).")).toBe(4000);
+    expect(refusedPromptTokens('Your input exceeds the context window of this model.')).toBeUndefined();
+  });
+
+  it('calibrates a model from the token count its provider refused', async () => {
+    const fake = await startFakeLlm({ tokenizer: 'o200k', contextLimit: { 'fake-zh': 100 } });
+    try {
+      const config = loadConfig({
+        env: {},
+        fileText: JSON.stringify({
+          providers: { fake: { type: 'openai-compatible', baseUrl: fake.baseUrl } },
+          models: [{ id: 'zh', provider: 'fake', model: 'fake-zh' }],
+        }),
+      });
+      const runner = new ModelRunner({ config, catalog: new ModelCatalog(config) });
+      // Code: four characters a token underestimates it by half (o200k counts 120 tokens, the estimate 54).
+      const text = 'const x = add(1, 2); // {a: [3, 4]}\n'.repeat(6);
+      const before = runner.tokenCounter('zh')(text);
+      expect(before).toBe(54);
+      await expect(runner.stream({ modelConfigId: 'zh', messages: [{ role: 'user', content: text }] })).rejects.toMatchObject({ message: expect.stringContaining('maximum context length') });
+      // The provider counted 120 + 4 for the prompt we estimated at 54 + 4: our count of it doubles.
+      expect(runner.tokenCounter('zh')(text)).toBeGreaterThanOrEqual(110);
+    } finally {
+      await fake.close();
+    }
   });
 });
