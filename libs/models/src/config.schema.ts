@@ -196,6 +196,40 @@ function ipFamily(value: string): 4 | 6 | 0 {
   return (halves.length === 2 ? width < 8 : width === 8) ? 6 : 0;
 }
 
+/** An MCP server's name: the prefix of its tools (`github.create_issue`), so no dots. */
+export const MCP_SERVER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
+
+const mcpCommonSchema = {
+  /** false keeps the entry but never connects. */
+  enabled: z.boolean().default(true),
+  /** Milliseconds one tool call may take before it fails (the turn goes on without it). */
+  timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
+  /** Characters of a tool result kept at most; a longer one is cut (then summarised like any long result). */
+  maxResultChars: z.number().int().min(200).max(1_000_000).default(100_000),
+};
+
+/** An MCP server started as a child process, spoken to over stdio (the shape other MCP hosts use). */
+export const mcpStdioServerSchema = z.strictObject({
+  type: z.literal('stdio').optional(),
+  command: z.string().trim().min(1),
+  args: z.array(z.string()).default([]),
+  /** Added to the child's environment (which otherwise holds only a safe default set: PATH, HOME...). */
+  env: z.record(z.string().min(1), z.string()).default({}),
+  cwd: z.string().min(1).optional(),
+  ...mcpCommonSchema,
+});
+
+/** An MCP server reached over Streamable HTTP. */
+export const mcpHttpServerSchema = z.strictObject({
+  type: z.enum(['http', 'streamable-http']).optional(),
+  url: z.string().trim().refine(isHttpUrl, 'must be an http(s) URL'),
+  headers: z.record(z.string().min(1), z.string()).default({}),
+  ...mcpCommonSchema,
+});
+
+export const mcpServerConfigSchema = z.union([mcpStdioServerSchema, mcpHttpServerSchema]);
+export type McpServerConfig = z.infer<typeof mcpServerConfigSchema>;
+
 /** How long idle conversations are kept; the API's scheduler deletes what is older. */
 export const retentionSchema = z.strictObject({
   /** Days a machine-made conversation (a scheduled job's own, a per-call OpenAI-door one) is kept after its last activity; null keeps them. */
@@ -235,6 +269,10 @@ const baseConfigSchema = z.strictObject({
   retention: retentionSchema.prefault({}),
   people: peopleConfigSchema.prefault({}),
   tools: toolsConfigSchema.prefault({}),
+  // MCP servers by name; their tools are offered to agents whose `tools` list names them (`github.*`).
+  mcpServers: z
+    .record(z.string().regex(MCP_SERVER_NAME_PATTERN, 'MCP server names are letters, digits, "_" or "-" (at most 32)'), mcpServerConfigSchema)
+    .default({}),
   // Scheduled jobs, upserted by name at start (source `config`); see "Scheduled jobs" in the README.
   jobs: z.array(jobDefinitionSchema).default([]),
 });

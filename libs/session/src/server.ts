@@ -18,3 +18,6 @@ export { SessionEngine, type SessionEngineOptions } from './engine/session-engin
 export { Delegator, type DelegationRequest, type DelegationResult } from './delegation/delegator';
 export { buildPrompt, type BuildPromptInput, type BuiltPrompt } from './context/build-prompt';
 export * from './turns/stateless-turn';
+export { builtinTools, type BuiltinToolDeps } from './turns/builtin-tools';
+export { McpHub, allowsTool, type McpHubOptions, type McpServerState, type McpServerStatus, type McpToolInfo } from './tools/mcp/mcp-hub';
+export { withAgentTools, type PatternToolSource } from './tools/agent-tools';
