@@ -19,18 +19,13 @@ import { chromium, type Page } from 'playwright-core';
 import { SwitchboardClient, type WebSocketConstructor } from '@switchboard/protocol';
 import { API_ENTRY, REPO_ROOT, startApiProcess, startNodeProcess, urlFromJsonLine, type NodeProcess } from '../testing';
 import { forkFakeLlm, type FakeLlmProcess } from './fake-llm-process';
+import { percentile } from './bench-support';
 
 const TOKEN = 'bench-token-0123456789abcdef';
 const CHROMIUM = '/usr/bin/chromium';
 const WEB_ENTRY = join(REPO_ROOT, 'apps/web/dist/server.js');
 
 const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx];
-}
 
 /** p50 / p90 / mean of samples, in ms with one decimal. */
 export function summarise(samples: number[]): { p50: number; p90: number; mean: number; n: number } {

@@ -18,17 +18,16 @@ import { startPostgresCluster } from '@switchboard/persistence';
 import { SwitchboardClient, type SwitchboardSocket, type WebSocketConstructor } from '@switchboard/protocol';
 import { startApiProcess, type NodeProcess } from '../testing';
 import { forkFakeLlm, type FakeLlmProcess } from './fake-llm-process';
+import { directCall, percentile, SessionPool } from './bench-support';
+
+/** Every session the load created, to check afterwards that each message was answered once. */
+const created = new Set<string>();
+const remember = (id: string) => created.add(id);
 
 const TOKEN = 'bench-token-0123456789abcdef';
-const TURNS_PER_SESSION = 20;
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 const progress = (msg: string) => process.stderr.write(`[bench:scale] ${msg}\n`);
-
-function percentile(sorted: number[], p: number): number {
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx];
-}
 
 /** CPU seconds (user + system) a process has used so far; 0 once it is gone. */
 function cpuSeconds(pid: number): number {
@@ -56,38 +55,6 @@ function postgresPids(dataDir: string): number[] {
     }
   }
   return pids;
-}
-
-/** Every session the load created, to check afterwards that each message was answered once. */
-const created = new Set<string>();
-
-class SessionPool {
-  private current: { id: string; turns: number } | null = null;
-  private n = 0;
-  constructor(
-    private readonly socket: SwitchboardSocket,
-    private readonly prefix: string,
-  ) {}
-  async next(): Promise<string> {
-    if (!this.current || this.current.turns >= TURNS_PER_SESSION) {
-      const s = await this.socket.call('session.create', { channel: 'api', peerId: `${this.prefix}-${this.n++}` });
-      this.current = { id: s.id, turns: 0 };
-      created.add(s.id);
-    }
-    this.current.turns++;
-    return this.current.id;
-  }
-}
-
-async function directCall(fake: FakeLlmProcess, text: string): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(`${fake.baseUrl}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
-    body: JSON.stringify({ model: 'bench-model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: text }] }),
-  });
-  await res.text();
-  return performance.now() - t0;
 }
 
 interface ScenarioResult {
@@ -137,13 +104,13 @@ async function runScenario(
 
   // Warm-up on every replica.
   for (const [i, s] of sockets.entries()) {
-    const pool = new SessionPool(s, `warm-${i}`);
+    const pool = new SessionPool(s, `warm-${i}`, remember);
     for (let k = 0; k < 30; k++) await s.call('session.send', { sessionId: await pool.next(), text: `warm ${k}`, wait: true });
   }
 
   // Sequential turns with their paired direct calls: the added latency.
   const added: number[] = [];
-  const seqPool = new SessionPool(sockets[0], 'seq');
+  const seqPool = new SessionPool(sockets[0], 'seq', remember);
   for (let i = 0; i < opts.turns; i++) {
     const sessionId = await seqPool.next();
     const t0 = performance.now();
@@ -163,7 +130,7 @@ async function runScenario(
   await Promise.all(
     Array.from({ length: opts.concurrency }, async (_, w) => {
       const s = sockets[w % sockets.length];
-      const pool = new SessionPool(s, `conc-${w}`);
+      const pool = new SessionPool(s, `conc-${w}`, remember);
       while (started < opts.concurrentTurns) {
         started++;
         try {

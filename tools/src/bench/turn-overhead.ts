@@ -12,18 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { SwitchboardClient, type SwitchboardSocket, type WebSocketConstructor } from '@switchboard/protocol';
+import { SwitchboardClient, type WebSocketConstructor } from '@switchboard/protocol';
 import { startApiProcess, type NodeProcess } from '../testing';
-import { forkFakeLlm, type FakeLlmProcess } from './fake-llm-process';
+import { forkFakeLlm } from './fake-llm-process';
+import { directCall, percentile, SessionPool, TURNS_PER_SESSION } from './bench-support';
 
 const TOKEN = 'bench-token-0123456789abcdef';
-const TURNS_PER_SESSION = 20;
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[idx];
-}
 
 function summary(samples: number[]): { p50: number; p90: number; p99: number; mean: number } {
   const s = [...samples].sort((a, b) => a - b);
@@ -51,32 +45,6 @@ async function startApi(env: Record<string, string>): Promise<{ api: NodeProcess
     }
   }
   return { api, url: api.url, coldStartMs: performance.now() - t0 };
-}
-
-/** One streaming chat completion straight to the fake LLM, read to the end: the baseline. */
-async function directCall(fake: FakeLlmProcess, text: string): Promise<number> {
-  const t0 = performance.now();
-  const res = await fetch(`${fake.baseUrl}/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: 'Bearer k' },
-    body: JSON.stringify({ model: 'bench-model', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: text }] }),
-  });
-  await res.text();
-  return performance.now() - t0;
-}
-
-class SessionPool {
-  private current: { id: string; turns: number } | null = null;
-  constructor(private readonly socket: SwitchboardSocket, private readonly prefix: string) {}
-  private n = 0;
-  async next(): Promise<string> {
-    if (!this.current || this.current.turns >= TURNS_PER_SESSION) {
-      const s = await this.socket.call('session.create', { channel: 'api', peerId: `${this.prefix}-${this.n++}` });
-      this.current = { id: s.id, turns: 0 };
-    }
-    this.current.turns++;
-    return this.current.id;
-  }
 }
 
 async function main(): Promise<void> {
