@@ -262,13 +262,33 @@ describe('reasoning models', () => {
     expect(turnRequests(fake).at(-1)!.messages.map((m) => m.content).join('\n')).not.toContain('Six sevens');
   });
 
-  it('asks Anthropic for a thinking budget, and sends no reasoning setting to models without one', async () => {
+  it('asks Anthropic for a thinking budget and keeps its thinking apart; sends no reasoning setting to models without one', async () => {
+    fake.addRule({ model: 'claude-thinker', reasoning: 'A short think.', reply: 'Thought about it.' });
     const s = await t.client.createSession({ peerId: `budget-${Math.random()}`, title: 'fixed' });
     await t.client.setSessionModel(s.id, 'claude-thinker');
-    await t.client.sendMessage(s.id, { text: 'think a little', wait: true });
+    const r = await t.client.sendMessage(s.id, { text: 'think a little', wait: true });
+    expect(r.reply!.parts).toEqual([
+      { type: 'reasoning', text: 'A short think.' },
+      { type: 'text', text: 'Thought about it.' },
+    ]);
+    expect(r.reply!.content).toBe('Thought about it.');
     expect(turnRequests(fake).at(-1)!.body.thinking).toEqual({ type: 'enabled', budget_tokens: 1024 });
     await t.client.setSessionModel(s.id, 'main');
     await t.client.sendMessage(s.id, { text: 'no thinking', wait: true });
+    expect(turnRequests(fake).at(-1)!.body.reasoning_effort).toBeUndefined();
+  });
+
+  it('sends Anthropic its signed thinking back with a tool call, within the turn', async () => {
+    fake.addRule({ model: 'claude-thinker', match: 'look it up', times: 1, reasoning: 'I should look this up.', toolCalls: [{ id: 'call_1', name: 'no_such_tool', arguments: {} }] });
+    fake.addRule({ model: 'claude-thinker', reply: 'Done.' });
+    const s = await t.client.createSession({ peerId: `signed-${Math.random()}`, title: 'fixed' });
+    await t.client.setSessionModel(s.id, 'claude-thinker');
+    const r = await t.client.sendMessage(s.id, { text: 'look it up', wait: true });
+    expect(r.reply).toMatchObject({ status: 'complete', content: 'Done.' });
+    const second = fake.requests.filter((x) => x.model === 'claude-thinker').at(-1)!.body as { messages: Array<{ role: string; content: Array<Record<string, unknown>> }> };
+    const assistant = second.messages.find((m) => m.role === 'assistant')!;
+    expect(assistant.content[0]).toEqual({ type: 'thinking', thinking: 'I should look this up.', signature: 'fake-signature' });
+    expect(assistant.content[1]).toMatchObject({ type: 'tool_use', id: 'call_1', name: 'no_such_tool' });
     expect(turnRequests(fake).at(-1)!.body.reasoning_effort).toBeUndefined();
   });
 });

@@ -36,6 +36,8 @@ export interface ModelRunnerOptions {
 interface StepOutcome {
   text: string;
   reasoning: string;
+  /** What the provider attached to its reasoning (Anthropic's signature), to send it back within the turn. */
+  reasoningMetadata: SharedV3ProviderOptions | undefined;
   toolCalls: Array<{ toolCallId: string; toolName: string; input: string }>;
   usage: LanguageModelV3Usage | undefined;
   finishReason: string;
@@ -106,6 +108,9 @@ export class ModelRunner {
       prompt.push({
         role: 'assistant',
         content: [
+          // Signed thinking (Anthropic) must come back with the tool call it led to; unsigned reasoning
+          // is not sent back (some OpenAI-compatible servers refuse reasoning_content in a request).
+          ...(step.reasoning && step.reasoningMetadata ? [{ type: 'reasoning' as const, text: step.reasoning, providerOptions: step.reasoningMetadata }] : []),
           ...(step.text ? [{ type: 'text' as const, text: step.text }] : []),
           ...step.toolCalls.map((c) => ({ type: 'tool-call' as const, toolCallId: c.toolCallId, toolName: c.toolName, input: safeJson(c.input) })),
         ],
@@ -254,7 +259,7 @@ export class ModelRunner {
     try {
       const { stream } = await model.doStream(options);
       const reader = stream.getReader();
-      const out: StepOutcome = { text: '', reasoning: '', toolCalls: [], usage: undefined, finishReason: 'unknown' };
+      const out: StepOutcome = { text: '', reasoning: '', reasoningMetadata: undefined, toolCalls: [], usage: undefined, finishReason: 'unknown' };
       let failure: unknown;
       for (;;) {
         const { done, value } = await reader.read();
@@ -274,6 +279,7 @@ export class ModelRunner {
           case 'reasoning-delta':
             firstToken();
             out.reasoning += value.delta;
+            if (value.providerMetadata) out.reasoningMetadata = value.providerMetadata as SharedV3ProviderOptions;
             try {
               req.onReasoningDelta?.(value.delta);
             } catch (error) {

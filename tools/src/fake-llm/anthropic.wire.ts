@@ -39,10 +39,23 @@ function event(type: string, data: object): string {
   return `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
 }
 
+/** A reasoning model's thinking: a block of its own (index 0) before the text or tool calls, signed. */
+function thinkingBlock(plan: ReplyPlan): string {
+  if (!plan.reasoning) return '';
+  return (
+    event('content_block_start', { index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } }) +
+    event('content_block_delta', { index: 0, delta: { type: 'thinking_delta', thinking: plan.reasoning } }) +
+    event('content_block_delta', { index: 0, delta: { type: 'signature_delta', signature: 'fake-signature' } }) +
+    event('content_block_stop', { index: 0 })
+  );
+}
+
 export const anthropicWire: WireFormat = {
   toolCallStream(plan: ReplyPlan) {
-    let out = event('message_start', { message: startMessage(plan) });
-    (plan.toolCalls ?? []).forEach((c, index) => {
+    let out = event('message_start', { message: startMessage(plan) }) + thinkingBlock(plan);
+    const first = plan.reasoning ? 1 : 0;
+    (plan.toolCalls ?? []).forEach((c, i) => {
+      const index = first + i;
       out +=
         event('content_block_start', { index, content_block: { type: 'tool_use', id: c.id, name: c.name, input: {} } }) +
         event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: c.arguments } }) +
@@ -61,7 +74,7 @@ export const anthropicWire: WireFormat = {
       type: 'message',
       role: 'assistant',
       model: plan.request.model,
-      content: [{ type: 'text', text: plan.text }],
+      content: [...(plan.reasoning ? [{ type: 'thinking', thinking: plan.reasoning, signature: 'fake-signature' }] : []), { type: 'text', text: plan.text }],
       stop_reason: 'end_turn',
       stop_sequence: null,
       usage: { ...inputUsage(plan.usage), output_tokens: plan.usage.completionTokens },
@@ -69,18 +82,21 @@ export const anthropicWire: WireFormat = {
   },
 
   stream(plan: ReplyPlan): StreamFrames {
+    const thinking = thinkingBlock(plan);
+    const index = plan.reasoning ? 1 : 0;
     // Content frames are the hot path: stringify the constant envelope once, splice the text in.
     const [before, after] = event('content_block_delta', {
-      index: 0,
+      index,
       delta: { type: 'text_delta', text: '\u0000' },
     }).split('"\\u0000"');
     return {
       head:
         event('message_start', { message: startMessage(plan) }) +
-        event('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+        thinking +
+        event('content_block_start', { index, content_block: { type: 'text', text: '' } }),
       delta: (text) => before + JSON.stringify(text) + after,
       tail:
-        event('content_block_stop', { index: 0 }) +
+        event('content_block_stop', { index }) +
         event('message_delta', {
           delta: { stop_reason: 'end_turn', stop_sequence: null },
           usage: { output_tokens: plan.usage.completionTokens },

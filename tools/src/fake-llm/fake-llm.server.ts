@@ -162,7 +162,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       created: Math.floor(Date.now() / 1000),
       request,
       text,
-      ...(rule?.reasoning && api === 'openai' ? { reasoning: rule.reasoning } : {}),
+      ...(rule?.reasoning ? { reasoning: rule.reasoning } : {}),
       usage: usageFor(request, rule, toolCalls ? JSON.stringify(toolCalls) : text, prompt),
       ...(toolCalls ? { toolCalls } : {}),
     };

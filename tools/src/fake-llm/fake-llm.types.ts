@@ -13,7 +13,7 @@ export interface FakeLlmRule {
   errorMessage?: string;
   /** stream this many characters of the reply, then destroy the socket (mid-stream disconnect) */
   disconnectAfterChars?: number;
-  /** a reasoning model's thinking, streamed before the reply (OpenAI API only: `reasoning_content` deltas) */
+  /** a reasoning model's thinking, streamed before the reply (OpenAI: `reasoning_content` deltas; Anthropic: a thinking block) */
   reasoning?: string;
   /** answer with these tool calls instead of text (finish reason tool_calls / tool_use) */
   toolCalls?: Array<{ id?: string; name: string; arguments: unknown }>;

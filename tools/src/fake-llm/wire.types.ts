@@ -14,7 +14,7 @@ export interface ReplyPlan {
   created: number;
   request: FakeLlmRequest;
   text: string;
-  /** a reasoning model's thinking, sent before the text (OpenAI wire: `reasoning_content`) */
+  /** a reasoning model's thinking, sent before the text (OpenAI: `reasoning_content`; Anthropic: a thinking block) */
   reasoning?: string;
   usage: ReplyUsage;
   toolCalls?: Array<{ id: string; name: string; arguments: string }>;
