@@ -69,6 +69,7 @@ import type {
   UpdateJobRequest,
 } from './jobs';
 import type { AssistantConfigResponse, ProviderStatusResponse } from './providers';
+import type { ToolsResponse } from './tools';
 import { ROUTE_PATHS, routePath, type RouteId, type RouteParams } from './route-paths';
 import type { DeliveryCursorResponse, PutDeliveryCursorRequest, PutDeliveryCursorResponse } from './delivery';
 
@@ -225,6 +226,10 @@ export class SwitchboardClient {
   /** The system prompt and agents from the config file (read-only). */
   getAssistantConfig(): Promise<AssistantConfigResponse> {
     return this.route('getAssistantConfig', {});
+  }
+  /** The tools agents can be allowed and the MCP servers' states. */
+  listTools(): Promise<ToolsResponse> {
+    return this.route('listTools', {});
   }
 
   // ---- access (pairing codes, approved users) and voice transcription ----

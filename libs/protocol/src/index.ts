@@ -10,6 +10,7 @@ export * from './people';
 export * from './transcription';
 export * from './jobs';
 export * from './providers';
+export * from './tools';
 export * from './delivery';
 export * from './secrets';
 export * from './model-source-labels';

@@ -45,6 +45,7 @@ export const ROUTE_PATHS = {
   setDefaultModel: ['PUT', '/api/v1/settings/default-model'],
   getProviderStatus: ['GET', '/api/v1/providers/status'],
   getAssistantConfig: ['GET', '/api/v1/settings/assistant'],
+  listTools: ['GET', '/api/v1/tools'],
   // memory
   listMemories: ['GET', '/api/v1/memories'],
   createMemory: ['POST', '/api/v1/memories'],

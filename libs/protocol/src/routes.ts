@@ -47,6 +47,7 @@ import {
   updateJobRequestSchema,
 } from './jobs';
 import { assistantConfigResponseSchema, providerStatusResponseSchema } from './providers';
+import { toolsResponseSchema } from './tools';
 import {
   accessCheckRequestSchema,
   accessCheckResponseSchema,
@@ -235,6 +236,11 @@ const details = {
     summary: "The system prompt and agent profiles from the config file (read-only) and where the configuration came from",
     auth: T,
     response: assistantConfigResponseSchema,
+  },
+  listTools: {
+    summary: 'The tools agents can be allowed: built-in, memory and MCP tools with where they come from, and each MCP server\'s state',
+    auth: T,
+    response: toolsResponseSchema,
   },
 
   listMemories: {

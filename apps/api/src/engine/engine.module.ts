@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { ModelCatalog, type LoadedConfig } from '@switchboard/models';
 import { FailoverRunner } from '@switchboard/models/server';
-import { Delegator, SessionEngine, SessionRepository } from '@switchboard/session/server';
+import { Delegator, McpHub, SessionEngine, SessionRepository, routeAgent, withAgentTools } from '@switchboard/session/server';
 import { API_ENV, CLUSTER_BUS, LOADED_CONFIG, LOGGER } from '../core/tokens';
 import type { ApiEnv } from '../config/api-env';
 import type { ClusterBus } from '../cluster/cluster-bus';
@@ -12,6 +12,7 @@ import { MemoryModule } from '../memory/memory.module';
 import { PeopleModule } from '../people/people.module';
 import { PeopleService } from '@switchboard/people/server';
 import { MetricsModule } from '../metrics/metrics.module';
+import { ToolsModule } from '../tools/tools.module';
 import { InternalEvents } from '../core/internal-events';
 import { DelegationModule } from './delegation.module';
 import { ENGINE_EXTENSIONS, engineExtensionsProvider, type EngineExtensions } from './engine-extensions';
@@ -25,12 +26,12 @@ import { EventHubModule } from './event-hub.module';
  * Re-exports the database, the delegation layer and the event hub: a feature imports this one module.
  */
 @Module({
-  imports: [DatabaseModule, DelegationModule, EventHubModule, MetricsModule, MemoryModule, PeopleModule],
+  imports: [DatabaseModule, DelegationModule, EventHubModule, MetricsModule, MemoryModule, PeopleModule, ToolsModule],
   providers: [
     engineExtensionsProvider,
     {
       provide: SessionEngine,
-      inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator, InternalEvents, PeopleService, CLUSTER_BUS, API_ENV],
+      inject: [SessionRepository, ModelCatalog, LOADED_CONFIG, FailoverRunner, EventHub, LOGGER, ENGINE_EXTENSIONS, Delegator, InternalEvents, PeopleService, CLUSTER_BUS, API_ENV, McpHub],
       useFactory: (
         repo: SessionRepository,
         catalog: ModelCatalog,
@@ -44,12 +45,18 @@ import { EventHubModule } from './event-hub.module';
         people: PeopleService,
         bus: ClusterBus,
         env: ApiEnv,
+        mcp: McpHub,
       ) =>
         new SessionEngine({
           repo,
           catalog,
           config,
-          streamer: runner,
+          // MCP tools come and go with their servers: each turn's call gets those its agent's list allows.
+          streamer: Object.keys(config.mcpServers).length
+            ? withAgentTools(runner, mcp, async (ctx) =>
+                routeAgent(config.agents, (ctx.sessionId ? await repo.sessions.get(ctx.sessionId) : null) ?? { channel: ctx.channel, peerId: ctx.peerId }),
+              )
+            : runner,
           events: hub,
           logger,
           hooks: ext.hooks,

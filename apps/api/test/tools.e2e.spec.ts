@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { z } from 'zod';
+import type { ToolsResponse } from '@switchboard/protocol';
+import { eventually, startTestApi, testConfig, turnRequests, type TestApi } from './harness';
+
+/** The stdio MCP server script (the SDK's server over stdin/stdout) the API spawns. */
+const STDIO_SERVER = path.join(__dirname, '../../../libs/session/src/testing/mcp-stdio-server.cjs');
+
+/** A real MCP server over Streamable HTTP (stateless: one SDK server per request) with a quick and a slow tool. */
+async function startMcpHttpServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const httpServer = http.createServer((req, res) => {
+    const server = new McpServer({ name: 'e2e-demo', version: '1.0.0' });
+    server.registerTool('echo', { description: 'Repeats the text', inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text: `echo: ${text}` }] }));
+    server.registerTool('slow', { description: 'Answers after ms milliseconds', inputSchema: { ms: z.number() } }, async ({ ms }) => {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return { content: [{ type: 'text', text: 'finally' }] };
+    });
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    res.on('close', () => void server.close());
+    server
+      .connect(transport)
+      .then(() => transport.handleRequest(req, res))
+      .catch(() => res.writeHead(500).end());
+  });
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = httpServer.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    close: async () => {
+      httpServer.closeAllConnections();
+      await new Promise((resolve) => httpServer.close(resolve));
+    },
+  };
+}
+
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('MCP tools through the API (e2e)', () => {
+  let t: TestApi;
+  let mcp: Awaited<ReturnType<typeof startMcpHttpServer>>;
+  let closed = false;
+  const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-e2e-')), 'pids');
+
+  beforeAll(async () => {
+    mcp = await startMcpHttpServer();
+    const downPort = await closedPort();
+    t = await startTestApi({
+      config: (fake) => ({
+        ...testConfig(fake),
+        agents: [{ name: 'tooled', match: { channel: 'web', peer: 'mcp-*' }, tools: ['current_time', 'demo.*', 'local.add', 'down.*'] }],
+        mcpServers: {
+          demo: { url: mcp.url, timeoutMs: 500 },
+          local: { command: process.execPath, args: [STDIO_SERVER], env: { MCP_PID_FILE: pidFile } },
+          down: { url: `http://127.0.0.1:${downPort}/mcp` },
+        },
+      }),
+    });
+    // Memory extraction would add its own model calls to the fake's log.
+    await t.client.request('PUT', '/api/v1/settings/memory', { enabled: false });
+    await eventually(
+      () => t.client.listTools(),
+      (r) => r.mcpServers.filter((s) => s.state === 'connected').length === 2 && r.mcpServers.some((s) => s.name === 'down' && s.state === 'down'),
+      'MCP servers connected',
+    );
+  });
+  afterAll(async () => {
+    if (!closed) await t.close();
+    await mcp.close();
+  });
+  beforeEach(() => t.fake.reset());
+
+  const say = async (peerId: string, text: string) => {
+    const s = await t.client.createSession({ channel: 'web', peerId: `${peerId}-${Math.random()}` });
+    return (await t.client.sendMessage(s.id, { text, wait: true })).reply!;
+  };
+  const toolNames = (req: { body: unknown }) => ((req.body as { tools?: Array<{ function: { name: string } }> }).tools ?? []).map((x) => x.function.name).sort();
+
+  it('lists built-in, memory and MCP tools with where they come from, and each server\'s state', async () => {
+    const r: ToolsResponse = await t.client.listTools();
+    const byName = Object.fromEntries(r.tools.map((x) => [x.name, x]));
+    expect(byName.current_time).toMatchObject({ source: 'builtin', server: null, available: true });
+    expect(byName.memory_search).toMatchObject({ source: 'memory' });
+    expect(byName['demo.echo']).toEqual({ name: 'demo.echo', modelName: 'demo__echo', source: 'mcp', server: 'demo', description: 'Repeats the text', available: true });
+    expect(byName['local.add']).toMatchObject({ source: 'mcp', server: 'local', modelName: 'local__add' });
+    const servers = Object.fromEntries(r.mcpServers.map((s) => [s.name, s]));
+    expect(servers.demo).toMatchObject({ transport: 'http', state: 'connected', error: null, tools: ['demo.echo', 'demo.slow'] });
+    expect(servers.local).toMatchObject({ transport: 'stdio', state: 'connected', tools: ['local.add', 'local.greeting'] });
+    expect(servers.down).toMatchObject({ transport: 'http', state: 'down', tools: [] });
+    expect(servers.down.error).toBeTruthy();
+    expect(servers.down.nextRetryAt).not.toBeNull();
+  });
+
+  it('runs an HTTP MCP tool the model calls, end to end, and offers only what the agent allows', async () => {
+    t.fake.addRule({ match: 'echo this', model: 'fake-main', toolCalls: [{ name: 'demo__echo', arguments: { text: 'over MCP' } }], times: 1 });
+    t.fake.addRule({ match: 'echo this', model: 'fake-main', reply: (req) => (req.messages.some((m) => m.role === 'tool' && m.content.includes('echo: over MCP')) ? 'The server said it.' : 'no tool result') });
+    const reply = await say('mcp', 'echo this please');
+    expect(reply.content).toBe('The server said it.');
+    expect(reply.parts[1]).toMatchObject({ type: 'tool-result', toolName: 'demo__echo', output: 'echo: over MCP' });
+    // The agent's list: current_time, every demo tool, local.add only; the down server adds nothing.
+    expect(toolNames(turnRequests(t.fake)[0])).toEqual(['current_time', 'demo__echo', 'demo__slow', 'local__add']);
+  });
+
+  it('runs a stdio MCP tool', async () => {
+    t.fake.addRule({ match: 'add them', model: 'fake-main', toolCalls: [{ name: 'local__add', arguments: { a: 19, b: 23 } }], times: 1 });
+    t.fake.addRule({ match: 'add them', model: 'fake-main', reply: (req) => `sum ${req.messages.find((m) => m.role === 'tool')?.content ?? 'missing'}` });
+    const reply = await say('mcp', 'add them');
+    expect(reply.content).toBe('sum 42');
+  });
+
+  it('fails a slow MCP tool at its timeout and the turn goes on', async () => {
+    t.fake.addRule({ match: 'be slow', model: 'fake-main', toolCalls: [{ name: 'demo__slow', arguments: { ms: 1500 } }], times: 1 });
+    t.fake.addRule({ match: 'be slow', model: 'fake-main', reply: (req) => (req.messages.some((m) => m.role === 'tool' && m.content.includes('did not answer within 500 ms')) ? 'The tool timed out.' : 'no timeout seen') });
+    const t0 = Date.now();
+    const reply = await say('mcp', 'be slow');
+    expect(reply).toMatchObject({ content: 'The tool timed out.', status: 'complete' });
+    expect(reply.parts[1]).toMatchObject({ type: 'tool-result', toolName: 'demo__slow', output: { error: 'demo.slow did not answer within 500 ms' } });
+    expect(Date.now() - t0).toBeLessThan(2500);
+  });
+
+  it('gives agents without MCP in their list no MCP tools, and their turns ignore the down server', async () => {
+    t.fake.addRule({ match: 'plain question', model: 'fake-main', reply: 'plain answer' });
+    const reply = await say('plain', 'plain question');
+    expect(reply).toMatchObject({ content: 'plain answer', status: 'complete' });
+    expect(toolNames(turnRequests(t.fake)[0]).filter((n) => n.includes('__'))).toEqual([]);
+  });
+
+  it('closes the MCP servers on shutdown: the stdio child ends', async () => {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8').trim().split('\n')[0]);
+    expect(alive(pid)).toBe(true);
+    const t0 = Date.now();
+    await t.close();
+    closed = true;
+    expect(Date.now() - t0).toBeLessThan(5000);
+    await eventually(() => alive(pid), (a) => !a, 'the stdio server ended');
+  });
+});
