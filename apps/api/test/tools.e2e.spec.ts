@@ -56,19 +56,30 @@ function alive(pid: number): boolean {
   }
 }
 
-describe('MCP tools through the API (e2e)', () => {
+describe('tools through the API: MCP servers and web_fetch (e2e)', () => {
   let t: TestApi;
   let mcp: Awaited<ReturnType<typeof startMcpHttpServer>>;
+  let pages: http.Server;
+  let pageUrl: string;
   let closed = false;
   const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-e2e-')), 'pids');
 
   beforeAll(async () => {
     mcp = await startMcpHttpServer();
+    // A web page for web_fetch, on loopback: the config allows exactly this address.
+    pages = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(
+        `<html><head><title>Lighthouse log</title></head><body><nav>menu</nav><article><h1>Lighthouse log</h1>${'<p>The keeper lit the lamp at dusk and logged the passing ships until dawn, every night of the winter.</p>'.repeat(5)}</article></body></html>`,
+      );
+    });
+    await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
+    pageUrl = `http://127.0.0.1:${(pages.address() as net.AddressInfo).port}/log`;
     const downPort = await closedPort();
     t = await startTestApi({
       config: (fake) => ({
         ...testConfig(fake),
-        agents: [{ name: 'tooled', match: { channel: 'web', peer: 'mcp-*' }, tools: ['current_time', 'demo.*', 'local.add', 'down.*'] }],
+        agents: [{ name: 'tooled', match: { channel: 'web', peer: 'mcp-*' }, tools: ['current_time', 'web_fetch', 'demo.*', 'local.add', 'down.*'] }],
+        tools: { webFetch: { enabled: true, allowNetworks: ['127.0.0.1/32'] } },
         mcpServers: {
           demo: { url: mcp.url, timeoutMs: 500 },
           local: { command: process.execPath, args: [STDIO_SERVER], env: { MCP_PID_FILE: pidFile } },
@@ -87,6 +98,8 @@ describe('MCP tools through the API (e2e)', () => {
   afterAll(async () => {
     if (!closed) await t.close();
     await mcp.close();
+    pages.closeAllConnections();
+    await new Promise((resolve) => pages.close(resolve));
   });
   beforeEach(() => t.fake.reset());
 
@@ -101,6 +114,7 @@ describe('MCP tools through the API (e2e)', () => {
     const byName = Object.fromEntries(r.tools.map((x) => [x.name, x]));
     expect(byName.current_time).toMatchObject({ source: 'builtin', server: null, available: true });
     expect(byName.memory_search).toMatchObject({ source: 'memory' });
+    expect(byName.web_fetch).toMatchObject({ source: 'builtin', available: true });
     expect(byName['demo.echo']).toEqual({ name: 'demo.echo', modelName: 'demo__echo', source: 'mcp', server: 'demo', description: 'Repeats the text', available: true });
     expect(byName['local.add']).toMatchObject({ source: 'mcp', server: 'local', modelName: 'local__add' });
     const servers = Object.fromEntries(r.mcpServers.map((s) => [s.name, s]));
@@ -118,7 +132,22 @@ describe('MCP tools through the API (e2e)', () => {
     expect(reply.content).toBe('The server said it.');
     expect(reply.parts[1]).toMatchObject({ type: 'tool-result', toolName: 'demo__echo', output: 'echo: over MCP' });
     // The agent's list: current_time, every demo tool, local.add only; the down server adds nothing.
-    expect(toolNames(turnRequests(t.fake)[0])).toEqual(['current_time', 'demo__echo', 'demo__slow', 'local__add']);
+    expect(toolNames(turnRequests(t.fake)[0])).toEqual(['current_time', 'demo__echo', 'demo__slow', 'local__add', 'web_fetch']);
+  });
+
+  it('fetches a page with web_fetch for the model, and refuses a private address as a tool error', async () => {
+    t.fake.addRule({ match: 'read the log', model: 'fake-main', toolCalls: [{ name: 'web_fetch', arguments: { url: pageUrl } }], times: 1 });
+    t.fake.addRule({ match: 'read the log', model: 'fake-main', reply: (req) => (req.messages.some((m) => m.role === 'tool' && m.content.includes('The keeper lit the lamp at dusk')) ? 'Read it.' : 'no page text') });
+    const reply = await say('mcp', 'read the log');
+    expect(reply.content).toBe('Read it.');
+    expect(reply.parts[1]).toMatchObject({ type: 'tool-result', toolName: 'web_fetch', output: { url: pageUrl, title: 'Lighthouse log', status: 200 } });
+
+    t.fake.reset();
+    t.fake.addRule({ match: 'read the router', model: 'fake-main', toolCalls: [{ name: 'web_fetch', arguments: { url: 'http://192.168.1.1/admin' } }], times: 1 });
+    t.fake.addRule({ match: 'read the router', model: 'fake-main', reply: (req) => req.messages.find((m) => m.role === 'tool')?.content ?? 'missing' });
+    const refused = await say('mcp', 'read the router');
+    expect(refused.content).toContain('192.168.1.1 is a private address');
+    expect(refused.parts[1]).toMatchObject({ type: 'tool-result', toolName: 'web_fetch', output: { error: '192.168.1.1 is a private address; web_fetch only reaches public addresses' } });
   });
 
   it('runs a stdio MCP tool', async () => {
