@@ -147,6 +147,33 @@ describe('McpHub', () => {
     await expect(h.toolsFor(['local.add'])[0].execute({ a: 1, b: 2 }, ctx)).resolves.toBe('3');
   });
 
+  it('ends connections still being made on close: a silent HTTP server and a stdio child that never answers', async () => {
+    const sockets = new Set<net.Socket>();
+    const silent = net.createServer((socket) => sockets.add(socket.on('error', () => undefined)));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    closers.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    });
+    const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-')), 'pid');
+    const mute = `require('fs').writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000);`;
+    const h = new McpHub({
+      servers: { silent: http(`http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/mcp`), mute: stdio({ args: ['-e', mute] }) },
+      connectTimeoutMs: 60_000,
+      stderr: 'ignore',
+    });
+    const started = h.start();
+    await until(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').length > 0);
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    expect(h.status().map((s) => s.state)).toEqual(['connecting', 'connecting']);
+    const t0 = Date.now();
+    await h.close();
+    await started;
+    expect(Date.now() - t0).toBeLessThan(5000);
+    await until(() => !alive(pid), 5000);
+    expect(h.status().map((s) => s.state)).toEqual(['down', 'down']);
+  });
+
   it('never connects a disabled server', async () => {
     const h = hub({ off: stdio({ enabled: false }) });
     await h.start();

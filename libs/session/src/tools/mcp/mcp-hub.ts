@@ -95,6 +95,8 @@ interface McpTool {
 class McpServerConnection {
   private state: McpServerState;
   private client: Client | null = null;
+  /** A connection still being made: close() ends it too (a stdio child mid-handshake). */
+  private pending: Client | null = null;
   private tools: McpTool[] = [];
   private error: string | null = null;
   private connectedAt: Date | null = null;
@@ -155,6 +157,7 @@ class McpServerConnection {
     this.nextRetryAt = null;
     const client = new Client(CLIENT_INFO);
     const timeout = this.options.connectTimeoutMs ?? 10_000;
+    this.pending = client;
     try {
       await client.connect(this.transport(), { timeout });
       if (this.closed) {
@@ -177,6 +180,8 @@ class McpServerConnection {
       await client.close().catch(() => undefined);
       if (this.client === client) this.client = null;
       this.fail(errorText(err));
+    } finally {
+      if (this.pending === client) this.pending = null;
     }
   }
 
@@ -256,11 +261,12 @@ class McpServerConnection {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    const client = this.client;
+    const clients = [this.client, this.pending].filter((c): c is Client => c !== null);
     this.client = null;
+    this.pending = null;
     this.state = this.config.enabled ? 'down' : 'disabled';
     this.error = 'closed';
-    await client?.close().catch((err) => this.log.warn({ err: errorText(err) }, 'MCP server did not close cleanly'));
+    await Promise.all(clients.map((c) => c.close().catch((err) => this.log.warn({ err: errorText(err) }, 'MCP server did not close cleanly'))));
   }
 }
 
