@@ -119,7 +119,7 @@ describe('tools through the API: MCP servers and web_fetch (e2e)', () => {
     expect(byName['local.add']).toMatchObject({ source: 'mcp', server: 'local', modelName: 'local__add' });
     const servers = Object.fromEntries(r.mcpServers.map((s) => [s.name, s]));
     expect(servers.demo).toMatchObject({ transport: 'http', state: 'connected', error: null, tools: ['demo.echo', 'demo.slow'] });
-    expect(servers.local).toMatchObject({ transport: 'stdio', state: 'connected', tools: ['local.add', 'local.greeting'] });
+    expect(servers.local).toMatchObject({ transport: 'stdio', state: 'connected', tools: ['local.add', 'local.greeting', 'local.learn'] });
     expect(servers.down).toMatchObject({ transport: 'http', state: 'down', tools: [] });
     expect(servers.down.error).toBeTruthy();
     expect(servers.down.nextRetryAt).not.toBeNull();

@@ -13,6 +13,11 @@ server.registerTool('add', { description: 'Adds two numbers', inputSchema: { a: 
 server.registerTool('greeting', { description: 'The greeting from the environment' }, async () => ({
   content: [{ type: 'text', text: process.env.DEMO_GREETING || 'none' }],
 }));
+// Registering a tool after connecting makes the SDK announce tools/list_changed.
+server.registerTool('learn', { description: 'Adds the tool "learned"' }, async () => {
+  server.registerTool('learned', { description: 'Added while running' }, async () => ({ content: [{ type: 'text', text: 'new trick' }] }));
+  return { content: [{ type: 'text', text: 'learned' }] };
+});
 server.connect(new StdioServerTransport()).catch((err) => {
   process.stderr.write(String(err) + '\n');
   process.exit(1);

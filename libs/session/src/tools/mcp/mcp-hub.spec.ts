@@ -77,7 +77,7 @@ describe('McpHub', () => {
     await h.start();
     expect(h.status()[0]).toMatchObject({ transport: 'stdio', state: 'connected' });
     const tools = h.toolsFor(['local.*']);
-    expect(tools.map((t) => t.name).sort()).toEqual(['local__add', 'local__greeting']);
+    expect(tools.map((t) => t.name).sort()).toEqual(['local__add', 'local__greeting', 'local__learn']);
     await expect(tools.find((t) => t.name === 'local__add')!.execute({ a: 2, b: 40 }, ctx)).resolves.toBe('42');
     await expect(tools.find((t) => t.name === 'local__greeting')!.execute({}, ctx)).resolves.toBe('hello from env');
     const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
@@ -172,6 +172,16 @@ describe('McpHub', () => {
     expect(Date.now() - t0).toBeLessThan(5000);
     await until(() => !alive(pid), 5000);
     expect(h.status().map((s) => s.state)).toEqual(['down', 'down']);
+  });
+
+  it('lists a server\'s tools again when it announces a change', async () => {
+    const h = hub({ local: stdio() });
+    await h.start();
+    expect(h.toolsFor(['local.learned'])).toEqual([]);
+    await h.toolsFor(['local.learn'])[0].execute({}, ctx);
+    await until(() => h.toolsFor(['local.learned']).length === 1);
+    await expect(h.toolsFor(['local.learned'])[0].execute({}, ctx)).resolves.toBe('new trick');
+    expect(h.status()[0].tools.map((t) => t.name)).toContain('local.learned');
   });
 
   it('never connects a disabled server', async () => {
