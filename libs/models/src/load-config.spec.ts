@@ -1,5 +1,5 @@
 import { ConfigError } from './config-error';
-import { describeProviders, loadConfig, OFFLINE_MODEL, redactUrl, type LoadedConfig } from './load-config';
+import { configSecrets, describeProviders, loadConfig, OFFLINE_MODEL, redactUrl, type LoadedConfig } from './load-config';
 import { EXAMPLE_ENV, exampleConfig } from './testing/example-config';
 
 /** The ConfigError issues of a failing load (fails the test if it loads). */
@@ -356,5 +356,38 @@ describe('describeProviders', () => {
 
   it('redacts userinfo and query from any URL', () => {
     expect(redactUrl('https://a:b@h.example/p?token=t')).toBe('https://h.example/p');
+  });
+});
+
+describe('loadConfig: MCP servers keep their credentials out of the file', () => {
+  const withMcp = (env: Record<string, string>) =>
+    loadConfig({
+      env,
+      fileText: JSON.stringify({
+        mcpServers: {
+          github: { command: 'github-mcp', env: { GITHUB_TOKEN: 'env:GH_TOKEN', LOG_FORMAT: 'json' } },
+          search: { url: 'https://mcp.example.com/mcp', headers: { Authorization: 'env:SEARCH_AUTH', 'X-Team': 'blue' } },
+        },
+      }),
+      filePath: '/etc/switchboard.json',
+    });
+
+  it('resolves env: references in a stdio server\'s environment and an HTTP server\'s headers', () => {
+    const config = withMcp({ GH_TOKEN: 'ghp_fromTheEnvironment000000000000000', SEARCH_AUTH: 'Bearer search-secret-123456' });
+    const github = config.mcpServers.github as { env: Record<string, string> };
+    const search = config.mcpServers.search as { headers: Record<string, string> };
+    expect(github.env).toEqual({ GITHUB_TOKEN: 'ghp_fromTheEnvironment000000000000000', LOG_FORMAT: 'json' });
+    expect(search.headers).toEqual({ Authorization: 'Bearer search-secret-123456', 'X-Team': 'blue' });
+  });
+
+  it('names a missing variable without quoting any value', () => {
+    expect(() => withMcp({ GH_TOKEN: 'ghp_fromTheEnvironment000000000000000' })).toThrow(/mcpServers\.search\.headers\.Authorization: environment variable SEARCH_AUTH is not set/);
+  });
+
+  it('lists their credentials among the secrets every scrubber hides, and not their plain settings', () => {
+    const secrets = configSecrets(withMcp({ GH_TOKEN: 'ghp_fromTheEnvironment000000000000000', SEARCH_AUTH: 'Bearer search-secret-123456' }));
+    expect(secrets).toEqual(expect.arrayContaining(['ghp_fromTheEnvironment000000000000000', 'Bearer search-secret-123456']));
+    expect(secrets).not.toContain('json');
+    expect(secrets).not.toContain('blue');
   });
 });

@@ -70,7 +70,9 @@ export function loadConfig({ env, fileText, filePath }: LoadConfigOptions): Load
   sources.push(...shortcuts.sources);
 
   const resolved = resolveSecrets(providers, env);
-  if (resolved.issues.length) throw new ConfigError(resolved.issues, fileText != null ? fileLabel : undefined);
+  const mcp = resolveMcpSecrets(config.mcpServers, env);
+  const secretIssues = [...resolved.issues, ...mcp.issues];
+  if (secretIssues.length) throw new ConfigError(secretIssues, fileText != null ? fileLabel : undefined);
 
   if (!models.some((m) => m.enabled)) {
     // A disabled model may already use the id; the built-in one replaces it rather than clash.
@@ -83,7 +85,7 @@ export function loadConfig({ env, fileText, filePath }: LoadConfigOptions): Load
     sources.push('builtin:offline');
   }
 
-  const merged = { ...config, providers: resolved.providers, models };
+  const merged = { ...config, providers: resolved.providers, mcpServers: mcp.servers, models };
   // The shortcuts were built to avoid clashes; re-checking keeps that a guarantee, not a hope.
   const clashes = crossFieldIssues(merged);
   if (clashes.length) {
@@ -145,10 +147,9 @@ interface ResolvedSecrets {
   issues: string[];
 }
 
-/** Replace every `env:NAME` in apiKey, baseUrl and headers with the variable's value. */
-function resolveSecrets(providers: Record<string, ProviderConfig>, env: ConfigEnv): ResolvedSecrets {
-  const issues: string[] = [];
-  const resolve = (value: string, path: string): string => {
+/** A resolver of `env:NAME` references (other values pass through); problems are added to `issues`. */
+function envResolver(env: ConfigEnv, issues: string[]): (value: string, path: string) => string {
+  return (value: string, path: string): string => {
     if (!value.startsWith('env:')) return value;
     const name = envRefName(value);
     if (!name) {
@@ -163,7 +164,12 @@ function resolveSecrets(providers: Record<string, ProviderConfig>, env: ConfigEn
     }
     return resolved.trim();
   };
+}
 
+/** Replace every `env:NAME` in apiKey, baseUrl and headers with the variable's value. */
+function resolveSecrets(providers: Record<string, ProviderConfig>, env: ConfigEnv): ResolvedSecrets {
+  const issues: string[] = [];
+  const resolve = envResolver(env, issues);
   const out: Record<string, ProviderConfig> = {};
   for (const [id, provider] of Object.entries(providers)) {
     const base = `providers.${id}`;
@@ -186,12 +192,29 @@ function resolveSecrets(providers: Record<string, ProviderConfig>, env: ConfigEn
   return { providers: out, issues };
 }
 
-/** Every secret value the config holds (provider keys, credential headers), for scrubbers. */
-export function configSecrets(config: Pick<SwitchboardConfig, 'providers'>): string[] {
+/** Replace every `env:NAME` in MCP servers' headers and child environments with the variable's value (keys stay out of the file). */
+function resolveMcpSecrets(servers: SwitchboardConfig['mcpServers'], env: ConfigEnv): { servers: SwitchboardConfig['mcpServers']; issues: string[] } {
+  const issues: string[] = [];
+  const resolve = envResolver(env, issues);
+  const map = (values: Record<string, string>, path: string) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, resolve(v, `${path}.${k}`)]));
+  const out: SwitchboardConfig['mcpServers'] = {};
+  for (const [name, server] of Object.entries(servers)) {
+    out[name] = 'url' in server ? { ...server, headers: map(server.headers, `mcpServers.${name}.headers`) } : { ...server, env: map(server.env, `mcpServers.${name}.env`) };
+  }
+  return { servers: out, issues };
+}
+
+const SECRET_NAME = /auth|key|token|secret|pass|cookie|credential/i;
+
+/** Every secret value the config holds (provider keys, credential headers, MCP servers' credentials), for scrubbers. */
+export function configSecrets(config: Pick<SwitchboardConfig, 'providers'> & Partial<Pick<SwitchboardConfig, 'mcpServers'>>): string[] {
   const out: string[] = [];
   for (const provider of Object.values(config.providers)) {
     if (provider.apiKey) out.push(provider.apiKey);
-    for (const [name, value] of Object.entries(provider.headers ?? {})) if (/auth|key|token|secret|cookie/i.test(name)) out.push(value);
+    for (const [name, value] of Object.entries(provider.headers ?? {})) if (SECRET_NAME.test(name)) out.push(value);
+  }
+  for (const server of Object.values(config.mcpServers ?? {})) {
+    for (const [name, value] of Object.entries('url' in server ? server.headers : server.env)) if (SECRET_NAME.test(name)) out.push(value);
   }
   return out;
 }

@@ -31,9 +31,10 @@ export class ToolsController {
       ...builtinTools({ repo, delegator, webFetch: config.tools.webFetch }).map(info('builtin')),
       ...memoryTools(memory).map(info('memory')),
     ];
-    // MCP errors can echo a server's URL or headers: scrub the configured secrets and those too.
-    const mcpSecrets = Object.values(config.mcpServers).flatMap((s) => Object.values('url' in s ? s.headers : s.env));
-    this.scrub = secretScrubber([...configSecrets(config), ...mcpSecrets]);
+    // MCP errors can echo a server's URL or headers: every configured secret is scrubbed, and
+    // here every header and environment value too (this answer is for clients, not operators).
+    const mcpValues = Object.values(config.mcpServers).flatMap((s) => Object.values('url' in s ? s.headers : s.env));
+    this.scrub = secretScrubber([...configSecrets(config), ...mcpValues]);
   }
 
   @Get('tools')
