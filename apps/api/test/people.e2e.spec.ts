@@ -130,6 +130,8 @@ describe('limits per person (e2e)', () => {
     // The owner is not limited.
     const mine = await t.client.createSession({ channel: 'web', peerId: 'owner-fast' });
     for (let i = 0; i < 3; i++) expect((await t.client.sendMessage(mine.id, { text: `owner ${i}` })).queued !== undefined).toBe(true);
+    // Their turns run in the background: let them end here, or their model calls land in the next test's counts.
+    await eventually(() => t.client.getSession(mine.id), (x) => x.status === 'idle' && x.queueLength === 0, 'owner turns done');
   });
 
   it('the OpenAI door: `user` names a person; over their limit it answers OpenAI’s 429 (the openai SDK sees a RateLimitError), stateless and with a session key', async () => {
