@@ -168,7 +168,7 @@ async function runScenario(
   created.clear();
   if (unanswered.length) {
     progress(`${name}: messages without a complete reply:\n  ${unanswered.join('\n  ')}`);
-    const problems = apis.flatMap((a) => a.log.filter((l) => /"level":(40|50|60)/.test(l)));
+    const problems = apis.flatMap((a) => a.log.filter((l) => /"level":"?(warn|error|fatal|40|50|60)/.test(l)));
     progress(`${name}: API warnings and errors:\n  ${problems.slice(0, 20).join('\n  ')}`);
   }
   for (const s of sockets) s.close();

@@ -72,9 +72,12 @@ export class TurnLeaseKeeper {
     const { repo, running, log } = this.deps;
     const expiresAt = new Date(this.now() + this.deps.replica.leaseMs).toISOString();
     if (running.size > 0) {
+      // Only turns that were running before the renewal: a turn claimed while it ran took its
+      // lease after the renewal's snapshot, so it is missing from `held` without being lost.
+      const before = [...running.values()];
       const held = new Set(await repo.leases.renew(this.deps.replica.id, expiresAt));
-      for (const turn of running.values()) {
-        if (held.has(turn.sessionId)) continue;
+      for (const turn of before) {
+        if (held.has(turn.sessionId) || running.get(turn.sessionId) !== turn) continue;
         // Recovered by another replica while we could not renew: its outcome is already written.
         log.warn({ sessionId: turn.sessionId, turnId: turn.turnId }, 'turn lease lost to another replica: stopping the turn here');
         turn.abort.abort();
