@@ -1,8 +1,18 @@
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import type { countTokens as GptCountTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import type { ModelCatalog } from './model-catalog';
 import { estimateMessagesTokens, TokenCalibration, type CountTokens, type TokenCalibrationOptions } from './tokens';
 import type { ChatMessage } from './chat-message';
+
+/*
+ * An encoding's tables cost about 150 ms and 70 MB to load: each is loaded the first time an
+ * OpenAI model's text is counted, so an install without OpenAI models never pays for them.
+ */
+let o200k: typeof GptCountTokens | null = null;
+let cl100k: typeof GptCountTokens | null = null;
+/* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, not at start (see above) */
+const countO200k: CountTokens = (text) => (o200k ??= (require('gpt-tokenizer/encoding/o200k_base') as { countTokens: typeof GptCountTokens }).countTokens)(text);
+const countCl100k: CountTokens = (text) => (cl100k ??= (require('gpt-tokenizer/encoding/cl100k_base') as { countTokens: typeof GptCountTokens }).countTokens)(text);
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** The OpenAI tokenizer of a model name, when it is an OpenAI model (also behind a router: `openai/gpt-4o`). */
 export function openAiTokenizer(model: string): CountTokens | null {

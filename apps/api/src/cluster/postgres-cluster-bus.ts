@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DatabaseUrlError, redactDatabaseUrl } from '@switchboard/persistence';
 import type { ClusterBus, ClusterHandler, ClusterMessageMap, ClusterTopic } from './cluster-bus';
@@ -116,7 +116,9 @@ export class PostgresClusterBus implements ClusterBus {
   }
 
   private async connect(role: 'listen' | 'send'): Promise<Client> {
-    const client = new Client({ connectionString: this.options.url, application_name: `switchboard ${role} ${this.replicaId}`.slice(0, 63) });
+    // Loaded here, not at start: an API on SQLite never needs the PostgreSQL driver.
+    const { Client: PgClient } = await import('pg');
+    const client = new PgClient({ connectionString: this.options.url, application_name: `switchboard ${role} ${this.replicaId}`.slice(0, 63) });
     // An error on an idle connection (the server restarted) must not crash the process.
     client.on('error', (err) => {
       this.options.logger.warn({ err: err.message, role }, 'cluster bus connection failed');

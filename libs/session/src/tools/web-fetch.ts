@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
+import type { Readability as ReadabilityClass } from '@mozilla/readability';
+import type { parseHTML as ParseHtml } from 'linkedom';
 import { z } from 'zod';
 import type { ToolSpec, WebFetchConfig } from '@switchboard/models';
 import { NetworkGuard, systemResolver, type HostResolver, type ResolvedAddress } from './network-guard';
@@ -165,8 +165,18 @@ function decode(body: Buffer, contentType: string): string {
   }
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports -- the DOM library costs ~70 ms and ~11 MB at start: loaded on the first page read */
+let dom: { parseHTML: typeof ParseHtml; Readability: typeof ReadabilityClass } | null = null;
+const domLibraries = () =>
+  (dom ??= {
+    parseHTML: (require('linkedom') as { parseHTML: typeof ParseHtml }).parseHTML,
+    Readability: (require('@mozilla/readability') as { Readability: typeof ReadabilityClass }).Readability,
+  });
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 /** The article text of a page (Readability); the whole body's text when it finds no article. */
 function readableHtml(html: string): { title: string | null; text: string } {
+  const { parseHTML, Readability } = domLibraries();
   const { document } = parseHTML(html);
   const fallbackTitle = document.querySelector('title')?.textContent?.trim() || null;
   // Readability changes the document it reads; the fallback needs the original.

@@ -1,8 +1,24 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ToolListChangedNotificationSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+
+/* eslint-disable @typescript-eslint/no-require-imports -- see loadSdk */
+/** The MCP SDK (about 130 ms and 24 MB to load), loaded when a server is first connected, so an install without MCP servers never pays for it. */
+function loadSdk() {
+  const client = require('@modelcontextprotocol/sdk/client/index.js') as typeof import('@modelcontextprotocol/sdk/client/index.js');
+  const stdio = require('@modelcontextprotocol/sdk/client/stdio.js') as typeof import('@modelcontextprotocol/sdk/client/stdio.js');
+  const http = require('@modelcontextprotocol/sdk/client/streamableHttp.js') as typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+  const types = require('@modelcontextprotocol/sdk/types.js') as typeof import('@modelcontextprotocol/sdk/types.js');
+  return {
+    Client: client.Client,
+    StdioClientTransport: stdio.StdioClientTransport,
+    getDefaultEnvironment: stdio.getDefaultEnvironment,
+    StreamableHTTPClientTransport: http.StreamableHTTPClientTransport,
+    ToolListChangedNotificationSchema: types.ToolListChangedNotificationSchema,
+  };
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
+type McpSdk = ReturnType<typeof loadSdk>;
 import { z } from 'zod';
 import type { McpServerConfig, ToolSpec } from '@switchboard/models';
 import { matchesPeer } from '../../peer-match';
@@ -138,28 +154,29 @@ class McpServerConnection {
     return this.state === 'connected' ? this.tools : [];
   }
 
-  private transport(): Transport {
+  private transport(sdk: McpSdk): Transport {
     if ('command' in this.config) {
-      return new StdioClientTransport({
+      return new sdk.StdioClientTransport({
         command: this.config.command,
         args: this.config.args,
-        env: { ...getDefaultEnvironment(), ...this.config.env },
+        env: { ...sdk.getDefaultEnvironment(), ...this.config.env },
         ...(this.config.cwd ? { cwd: this.config.cwd } : {}),
         stderr: this.options.stderr ?? 'inherit',
       });
     }
-    return new StreamableHTTPClientTransport(new URL(this.config.url), { requestInit: { headers: this.config.headers } });
+    return new sdk.StreamableHTTPClientTransport(new URL(this.config.url), { requestInit: { headers: this.config.headers } });
   }
 
   private async connect(): Promise<void> {
     if (this.closed) return;
     this.state = 'connecting';
     this.nextRetryAt = null;
-    const client = new Client(CLIENT_INFO);
+    const sdk = loadSdk();
+    const client = new sdk.Client(CLIENT_INFO);
     const timeout = this.options.connectTimeoutMs ?? 10_000;
     this.pending = client;
     try {
-      await client.connect(this.transport(), { timeout });
+      await client.connect(this.transport(sdk), { timeout });
       if (this.closed) {
         await client.close().catch(() => undefined);
         return;
@@ -167,7 +184,7 @@ class McpServerConnection {
       this.client = client;
       this.tools = await this.listTools(client, timeout);
       client.onclose = () => this.dropped(client, 'the connection closed');
-      client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+      client.setNotificationHandler(sdk.ToolListChangedNotificationSchema, async () => {
         this.tools = await this.listTools(client, timeout).catch(() => this.tools);
         this.log.info({ tools: this.tools.length }, 'MCP server tools changed');
       });
