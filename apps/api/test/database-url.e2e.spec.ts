@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { createPostgresTestDatabase } from '@switchboard/persistence/testing';
-import { apiTestEnv, startApiProcess } from '@switchboard/tools/testing';
+import { apiTestEnv, freePort, startApiProcess } from '@switchboard/tools/testing';
 import { clientFor, onPostgres, testConfig, TEST_TOKEN } from './harness';
 import type { FakeLlmServer } from '@switchboard/tools/fake-llm';
 
@@ -11,14 +10,6 @@ const describeOnce = onPostgres() ? describe.skip : describe;
 const PASSWORD = 'sekret-Pa55word';
 const fakeLlm = { baseUrl: 'http://127.0.0.1:9/v1' } as unknown as FakeLlmServer;
 
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describeOnce('DATABASE_URL (real API process)', () => {
   const dirs: string[] = [];
@@ -43,7 +34,7 @@ describeOnce('DATABASE_URL (real API process)', () => {
   };
 
   it('stops with a clear message naming where it tried, never the password, when the server is unreachable', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const log = await failure(envWith(`postgres://switchboard:${PASSWORD}@127.0.0.1:${port}/switchboard`));
     expect(log).toContain('exited (2)');
     expect(log).toContain('database error');

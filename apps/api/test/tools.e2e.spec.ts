@@ -7,6 +7,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { z } from 'zod';
 import type { ToolsResponse } from '@switchboard/protocol';
+import { freePort, processAlive } from '@switchboard/tools/testing';
 import { eventually, startTestApi, testConfig, turnRequests, type TestApi } from './harness';
 
 /** The stdio MCP server script (the SDK's server over stdin/stdout) the API spawns. */
@@ -39,22 +40,7 @@ async function startMcpHttpServer(): Promise<{ url: string; close(): Promise<voi
   };
 }
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('tools through the API: MCP servers and web_fetch (e2e)', () => {
   let t: TestApi;
@@ -74,7 +60,7 @@ describe('tools through the API: MCP servers and web_fetch (e2e)', () => {
     });
     await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
     pageUrl = `http://127.0.0.1:${(pages.address() as net.AddressInfo).port}/log`;
-    const downPort = await closedPort();
+    const downPort = await freePort();
     t = await startTestApi({
       config: (fake) => ({
         ...testConfig(fake),
@@ -176,11 +162,11 @@ describe('tools through the API: MCP servers and web_fetch (e2e)', () => {
 
   it('closes the MCP servers on shutdown: the stdio child ends', async () => {
     const pid = Number(fs.readFileSync(pidFile, 'utf8').trim().split('\n')[0]);
-    expect(alive(pid)).toBe(true);
+    expect(processAlive(pid)).toBe(true);
     const t0 = Date.now();
     await t.close();
     closed = true;
     expect(Date.now() - t0).toBeLessThan(5000);
-    await eventually(() => alive(pid), (a) => !a, 'the stdio server ended');
+    await eventually(() => processAlive(pid), (a) => !a, 'the stdio server ended');
   });
 });

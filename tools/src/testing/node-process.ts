@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -100,4 +101,23 @@ export function urlFromJsonLine(pattern: RegExp): (line: string) => string | nul
  */
 export function startApiProcess(env: Record<string, string>, options: Pick<StartNodeOptions, 'execArgv' | 'timeoutMs'> = {}): Promise<NodeProcess> {
   return startNodeProcess(API_ENTRY, env, { name: 'API', urlFrom: urlFromJsonLine(/listening/), ...options });
+}
+
+/** A loopback port that was free a moment ago (nothing listens on it when this resolves). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** True while a process with this pid exists. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -10,6 +10,8 @@
  * table; a multi-hop answer is always two turns apart in one session; the non-English sets are small.
  */
 
+import { prng } from '../synthetic-corpus';
+
 export type EvalLanguage = 'en' | 'zh' | 'ja' | 'ko' | 'th' | 'fr' | 'de';
 /** How recall is reported: English, the scripts written without spaces, accented European languages. */
 export type EvalLanguageGroup = 'english' | 'cjk-thai' | 'european';
@@ -46,17 +48,6 @@ export interface EvalSet {
   questions: EvalQuestion[];
 }
 
-/** mulberry32: small, fast and the same on every platform. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
@@ -631,7 +622,7 @@ function foreignConversation(script: ForeignScript, r: Rand): { conv: EvalConver
 
 /** The evaluation set for a seed: 18 English conversations and one in each of zh, ja, ko, th, fr, de. */
 export function generateEvalSet(seed = 18): EvalSet {
-  const r = rng(seed);
+  const r = prng(seed);
   const parts = [...Array.from({ length: 18 }, (_, i) => englishConversation(i, r)), ...FOREIGN.map((s) => foreignConversation(s, r))];
   return { conversations: parts.map((p) => p.conv), questions: parts.flatMap((p) => p.questions) };
 }

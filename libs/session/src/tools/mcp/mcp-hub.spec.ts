@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mcpServerConfigSchema, switchboardConfigSchema, type McpServerConfig } from '@switchboard/models';
 import { MCP_STDIO_SERVER_SCRIPT, startDemoMcpHttpServer } from '../../testing/demo-mcp-server';
+import { freePort, processAlive } from '@switchboard/tools/testing';
 import { allowsTool, McpHub } from './mcp-hub';
 
 const ctx = { sessionId: 's', turnId: 't', channel: 'web', peerId: 'p', projectId: null };
@@ -19,22 +20,7 @@ async function until(check: () => boolean, ms = 5000): Promise<void> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('McpHub', () => {
   const hubs: McpHub[] = [];
@@ -81,9 +67,9 @@ describe('McpHub', () => {
     await expect(tools.find((t) => t.name === 'local__add')!.execute({ a: 2, b: 40 }, ctx)).resolves.toBe('42');
     await expect(tools.find((t) => t.name === 'local__greeting')!.execute({}, ctx)).resolves.toBe('hello from env');
     const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
-    expect(alive(pid)).toBe(true);
+    expect(processAlive(pid)).toBe(true);
     await h.close();
-    await until(() => !alive(pid), 3000);
+    await until(() => !processAlive(pid), 3000);
     expect(h.toolsFor(['local.*'])).toEqual([]);
   });
 
@@ -170,7 +156,7 @@ describe('McpHub', () => {
     await h.close();
     await started;
     expect(Date.now() - t0).toBeLessThan(5000);
-    await until(() => !alive(pid), 5000);
+    await until(() => !processAlive(pid), 5000);
     expect(h.status().map((s) => s.state)).toEqual(['down', 'down']);
   });
 
