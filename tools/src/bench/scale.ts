@@ -135,8 +135,10 @@ async function runScenario(
         started++;
         try {
           await s.call('session.send', { sessionId: await pool.next(), text: `Concurrent ${w}`, wait: true });
-        } catch {
+        } catch (err) {
           errors++;
+          // The first few say what failed (a timeout, a refusal, a server error).
+          if (errors <= 5) progress(`${name}: a turn failed: ${(err as Error).message}`);
         }
       }
     }),
