@@ -124,8 +124,10 @@ export function migrationQuery<T = unknown>(queryRunner: QueryRunner, sql: strin
  * as SQLite's single writer already guarantees. Does nothing on SQLite. Call it inside a
  * transaction; a missing row locks nothing (the write that follows fails on its foreign key).
  */
-export async function lockRow(manager: EntityManager, table: string, id: string): Promise<void> {
+export async function lockRow(manager: EntityManager, table: string, id: string, options: { forDelete?: boolean } = {}): Promise<void> {
   if (manager.dataSource.driver.options.type !== 'postgres') return;
   if (!manager.queryRunner?.isTransactionActive) throw new Error(`lockRow("${table}") runs inside a transaction`);
-  await manager.query(`SELECT 1 FROM "${table}" WHERE "id" = $1 FOR NO KEY UPDATE`, [id]);
+  // A delete takes the row's strongest lock first, so it queues behind (and ahead of) writers
+  // that lock the row before touching its children, instead of deadlocking with them.
+  await manager.query(`SELECT 1 FROM "${table}" WHERE "id" = $1 ${options.forDelete ? 'FOR UPDATE' : 'FOR NO KEY UPDATE'}`, [id]);
 }

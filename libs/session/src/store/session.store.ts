@@ -5,7 +5,7 @@ import { QueuedMessageEntity } from '../db/queued-message.entity';
 import { SessionConfigEntity } from '../db/session-config.entity';
 import { SessionEntity } from '../db/session.entity';
 import { UsageRecordEntity } from '../db/usage-record.entity';
-import { inTransaction, runWrite, requireCount, selectRows, chunks, newId, nowIso } from '@switchboard/persistence';
+import { inTransaction, lockRow, runWrite, requireCount, selectRows, chunks, newId, nowIso } from '@switchboard/persistence';
 
 /** A session as stored (the API adds the override, effective model and queue length). */
 export interface SessionRecord {
@@ -286,6 +286,7 @@ export class SessionStore {
   /** Deletes the session with its messages, config, queue and usage; false if it did not exist. */
   async delete(id: string): Promise<boolean> {
     return inTransaction(this.manager, async (m) => {
+      await lockRow(m, 'sessions', id, { forDelete: true });
       for (const table of CHILD_TABLES) {
         await m.createQueryBuilder().delete().from(table).where('"session_id" = :id', { id }).execute();
       }
