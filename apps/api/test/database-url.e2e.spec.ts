@@ -1,17 +1,15 @@
 import { rmSync } from 'node:fs';
 import { createPostgresTestDatabase } from '@switchboard/persistence/testing';
 import { apiTestEnv, freePort, startApiProcess } from '@switchboard/tools/testing';
-import { clientFor, onPostgres, testConfig, TEST_TOKEN } from './harness';
+import { clientFor, describeMainPassOnly, testConfig, TEST_TOKEN } from './harness';
 import type { FakeLlmServer } from '@switchboard/tools/fake-llm';
 
-// About starting the real process with a given DATABASE_URL: once is enough (not again in the PostgreSQL pass).
-const describeOnce = onPostgres() ? describe.skip : describe;
 
 const PASSWORD = 'sekret-Pa55word';
 const fakeLlm = { baseUrl: 'http://127.0.0.1:9/v1' } as unknown as FakeLlmServer;
 
 
-describeOnce('DATABASE_URL (real API process)', () => {
+describeMainPassOnly('DATABASE_URL (real API process)', () => {
   const dirs: string[] = [];
   const envWith = (url: string, extra: Record<string, string> = {}) => {
     const { dataDir, env } = apiTestEnv(testConfig(fakeLlm), { token: TEST_TOKEN });

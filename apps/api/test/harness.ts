@@ -42,6 +42,8 @@ export function onPostgres(): boolean {
 export const describeSqlite: jest.Describe = onPostgres() ? describe.skip : describe;
 /** `it` for one test about the SQLite file itself: skipped in the PostgreSQL pass. */
 export const itSqlite: jest.It = onPostgres() ? it.skip : it;
+/** `describe` for tests that make their own databases (replicas, start-up with a given DATABASE_URL): once, in the main pass. */
+export const describeMainPassOnly: jest.Describe = onPostgres() ? describe.skip : describe;
 
 // In the PostgreSQL pass the database goes with the data dir, as SQLite's file does: an API started again on a data dir finds its data.
 const databasesOfDataDirs = new Map<string, PostgresTestDatabase>();

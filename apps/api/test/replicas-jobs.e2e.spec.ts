@@ -3,7 +3,7 @@ import { OWNER_PERSON_ID, type JobRun } from '@switchboard/protocol';
 import { createPostgresTestDatabase, type PostgresTestDatabase } from '@switchboard/persistence/testing';
 import { startFakeLlm, type FakeLlmServer } from '@switchboard/tools/fake-llm';
 import { FAKE_KEY } from '@switchboard/tools/testing';
-import { eventually, onPostgres, startTestApi, turnRequests, type TestApi } from './harness';
+import { describeMainPassOnly, eventually, startTestApi, turnRequests, type TestApi } from './harness';
 
 /**
  * Two API replicas in one process on one fresh PostgreSQL database (each with its own replica
@@ -11,7 +11,6 @@ import { eventually, onPostgres, startTestApi, turnRequests, type TestApi } from
  * time, and what one replica changes is in force on the other. PostgreSQL only, so it runs in
  * the main pass and is skipped in the PostgreSQL pass (it would run the same thing again).
  */
-const describeOnce = onPostgres() ? describe.skip : describe;
 
 /** Turn requests whose newest user message is the job's prompt: one per run that reached the model. */
 function runsOfPrompt(fake: FakeLlmServer, prompt: string): number {
@@ -22,7 +21,7 @@ function runsOfPrompt(fake: FakeLlmServer, prompt: string): number {
   }).length;
 }
 
-describeOnce('replicas on one PostgreSQL database: jobs and caches (e2e)', () => {
+describeMainPassOnly('replicas on one PostgreSQL database: jobs and caches (e2e)', () => {
   let db: PostgresTestDatabase;
   let fake: FakeLlmServer;
   const apis: TestApi[] = [];

@@ -4,16 +4,13 @@ import type { ServerEventMap } from '@switchboard/protocol';
 import { createPostgresTestDatabase, type PostgresTestDatabase } from '@switchboard/persistence/testing';
 import { startFakeLlm, type FakeLlmServer } from '@switchboard/tools/fake-llm';
 import { apiTestEnv, FAKE_KEY, startApiProcess, type NodeProcess } from '@switchboard/tools/testing';
-import { clientFor, eventually, onPostgres, startTestApi, testConfig, TEST_TOKEN, type TestApi } from './harness';
+import { clientFor, describeMainPassOnly, eventually, startTestApi, testConfig, TEST_TOKEN, type TestApi } from './harness';
 
 /** A replica tells the others what its watchers want within milliseconds (a debounced notification); tests give it that long. */
 const othersLearnWhatIsWatched = () => new Promise((r) => setTimeout(r, 200));
 
-// Several replicas need PostgreSQL whichever pass this is: this suite makes its own databases
-// and runs once (in the main pass), not again in the PostgreSQL pass.
-const describeReplicas = onPostgres() ? describe.skip : describe;
 
-describeReplicas('API replicas on one PostgreSQL database (in-process replicas)', () => {
+describeMainPassOnly('API replicas on one PostgreSQL database (in-process replicas)', () => {
   let fake: FakeLlmServer;
   let db: PostgresTestDatabase;
   let a: TestApi;
@@ -185,7 +182,7 @@ describeReplicas('API replicas on one PostgreSQL database (in-process replicas)'
   });
 });
 
-describeReplicas('API replicas on one PostgreSQL database (real processes)', () => {
+describeMainPassOnly('API replicas on one PostgreSQL database (real processes)', () => {
   let fake: FakeLlmServer;
   let db: PostgresTestDatabase;
   const children: NodeProcess[] = [];

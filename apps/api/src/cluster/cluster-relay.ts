@@ -62,7 +62,7 @@ export class ClusterRelay implements OnModuleInit, OnApplicationBootstrap, OnApp
         void this.engine.stopLocalTurn(sessionId).catch((err: unknown) => this.logger.warn({ sessionId, err: (err as Error).message }, 'could not stop a turn for another replica'));
       }),
       this.bus.subscribe('cache.invalidate', ({ scope }) => {
-        if (scope === 'settings') this.engine.remoteEvent('settings.updated', { defaultModel: this.engine.models().defaultModel });
+        if (scope === 'settings') void this.engine.reloadSettings().catch((err: unknown) => this.logger.warn({ err: (err as Error).message }, 'could not reload settings'));
       }),
     );
   }

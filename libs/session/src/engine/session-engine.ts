@@ -156,12 +156,16 @@ export class SessionEngine implements CommandTarget {
    * turns it started or finished for messages queued here.
    */
   remoteEvent<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void {
-    // The saved default is the truth (the event carries its resolution, not the setting).
-    if (event === 'settings.updated') void this.choice.load(this.repo).catch(() => undefined);
+    if (event === 'settings.updated') void this.reloadSettings().catch(() => undefined);
     if (event === 'session.updated' && (payload as ServerEventMap['session.updated']).kind === 'deleted') {
       void this.sessions.deletedElsewhere((payload as ServerEventMap['session.updated']).session.id);
     }
     this.queue.onRemoteEvent(event, payload as never);
+  }
+
+  /** Reads the saved global default again (another replica changed it); the saved value is the truth, not an event's resolution of it. */
+  reloadSettings(): Promise<void> {
+    return this.choice.load(this.repo);
   }
 
   /** Stops a turn running on this replica (another replica relayed the request). */

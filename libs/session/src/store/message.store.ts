@@ -348,11 +348,15 @@ export class MessageStore {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  /** Crash recovery: every streaming message becomes interrupted (its partial text kept); returns them. */
-  async markStreamingInterrupted(): Promise<MessageRecord[]> {
+  /** Crash recovery: every streaming message (of one session, when given) becomes interrupted, its partial text kept; returns them. */
+  async markStreamingInterrupted(sessionId?: string): Promise<MessageRecord[]> {
     // One statement: a message that starts streaming meanwhile (another replica's turn) is either in it or untouched.
     const rows = await runWrite(this.manager, (m) =>
-      selectRows<MessageRow>(m, `UPDATE "messages" SET "status" = 'interrupted' WHERE "status" = 'streaming' RETURNING ${COLUMNS}`),
+      selectRows<MessageRow>(
+        m,
+        `UPDATE "messages" SET "status" = 'interrupted' WHERE "status" = 'streaming'${sessionId ? ` AND "session_id" = :sessionId` : ''} RETURNING ${COLUMNS}`,
+        sessionId ? { sessionId } : {},
+      ),
     );
     return rows.map(toRecord).sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1));
   }

@@ -56,7 +56,7 @@ describe.each(TEST_DIALECTS)('TurnLeaseStore on %s', (dialect) => {
     const messages = new MessageStore(db.ds.manager);
     const live = await messages.append({ sessionId: a, role: 'assistant', kind: 'text', content: 'half', status: 'streaming' });
     const other = await messages.append({ sessionId: b, role: 'assistant', kind: 'text', content: 'other', status: 'streaming' });
-    expect(await leases.interruptStreaming(a)).toEqual([live.id]);
+    expect((await messages.markStreamingInterrupted(a)).map((m) => m.id)).toEqual([live.id]);
     expect((await messages.get(live.id))?.status).toBe('interrupted');
     expect((await messages.get(other.id))?.status).toBe('streaming');
 

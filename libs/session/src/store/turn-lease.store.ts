@@ -87,16 +87,6 @@ export class TurnLeaseStore {
     return rows[0] ? toLease(rows[0]) : null;
   }
 
-  /** Recovery: the session's streaming messages become interrupted (their partial text kept); returns their ids. */
-  async interruptStreaming(sessionId: string): Promise<string[]> {
-    const rows = await runWrite(this.manager, (m) =>
-      selectRows<{ id: string }>(m, `UPDATE "messages" SET "status" = 'interrupted' WHERE "session_id" = :sessionId AND "status" = 'streaming' RETURNING "id"`, {
-        sessionId,
-      }),
-    );
-    return rows.map((r) => r.id);
-  }
-
   /** Running sessions that hold no lease (left by a release before leases, or a lease lost with its row). */
   async runningWithoutLease(): Promise<string[]> {
     const rows = await selectRows<{ id: string }>(

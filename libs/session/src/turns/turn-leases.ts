@@ -109,12 +109,7 @@ export class TurnLeaseKeeper {
         if (current) await tx.leases.release(lease.sessionId, current.turnId);
         return null;
       }
-      const interruptedIds = await tx.leases.interruptStreaming(lease.sessionId);
-      const interrupted: Message[] = [];
-      for (const id of interruptedIds) {
-        const message = await tx.messages.get(id);
-        if (message) interrupted.push(message);
-      }
+      const interrupted: Message[] = await tx.messages.markStreamingInterrupted(lease.sessionId);
       if (current) await tx.leases.release(lease.sessionId, current.turnId);
       const released = await tx.sessions.release(lease.sessionId, 'interrupted');
       const note = await tx.messages.append({
