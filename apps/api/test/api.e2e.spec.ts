@@ -113,6 +113,9 @@ describe('API spine (real HTTP, WebSocket, SQLite and fake LLM)', () => {
     beforeAll(async () => {
       sessionId = (await t.client.createSession({ peerId: 'bad-input' })).id;
       await t.client.sendMessage(sessionId, { text: 'seed', wait: true });
+      // The first exchange is titled in the background after the reply; let that write land
+      // first, or it bumps the version in the middle of a case (seen on PostgreSQL).
+      await eventually(() => t.client.getSession(sessionId), (s) => s.title !== 'seed', 'the generated title');
     });
 
     const cases: Array<[string, () => Promise<{ status: number; json: { error?: { code: string } } }>, number, string]> = [
