@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import type { DataSource, EntityManager } from 'typeorm';
 import { kv, openKvTestDatabase as openTestDatabase, type KvTestDatabase as TestDatabase } from './testing';
 import { sqliteConnection } from './sqlite-data-source';
-import { createTransactionRunner, type TransactionRunner } from './transaction-runner';
+import { createTransactionRunner, isConflictError, type TransactionRunner } from './transaction-runner';
+import { openDialectTestDatabase, type DialectTestDatabase } from './testing/test-databases';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -204,5 +205,68 @@ describe('createTransactionRunner (multi-connection drivers)', () => {
     const runner = createTransactionRunner(ds);
     await Promise.all([runner.run(() => tick()), runner.run(() => tick()), runner.run(() => tick())]);
     expect(maxOpen).toBe(3);
+  });
+});
+
+describe('createTransactionRunner (PostgreSQL): a deadlock victim is run again', () => {
+  let db: DialectTestDatabase;
+  beforeAll(async () => {
+    db = await openDialectTestDatabase('postgres', { entities: [], migrations: [], migrate: false });
+    await db.query('CREATE TABLE "counter" ("id" varchar PRIMARY KEY, "n" integer NOT NULL)');
+    // The server looks for deadlocks after this wait; the default (1 s) would only slow the test.
+    await db.query(`ALTER DATABASE "${db.ds.driver.database}" SET deadlock_timeout = '50ms'`);
+  });
+  afterAll(() => db?.close());
+  beforeEach(() => db.query(`DELETE FROM "counter"; INSERT INTO "counter" VALUES ('a', 0), ('b', 0)`));
+
+  /**
+   * Two transactions that take rows a and b in opposite orders, each waiting (on its first run
+   * only) until the other holds its first row: PostgreSQL must abort one of them.
+   */
+  async function crossedWrites(run: (fn: (m: EntityManager) => Promise<void>) => Promise<void>) {
+    let firstLocks = 0;
+    let bothHold!: () => void;
+    const barrier = new Promise<void>((resolve) => (bothHold = resolve));
+    const runs = { ab: 0, ba: 0 };
+    const body = (first: string, second: string, key: 'ab' | 'ba') => async (m: EntityManager) => {
+      runs[key]++;
+      await m.query(`UPDATE "counter" SET "n" = "n" + 1 WHERE "id" = $1`, [first]);
+      if (runs[key] === 1) {
+        if (++firstLocks === 2) bothHold();
+        await barrier;
+      }
+      await m.query(`UPDATE "counter" SET "n" = "n" + 1 WHERE "id" = $1`, [second]);
+    };
+    const outcomes = await Promise.allSettled([run(body('a', 'b', 'ab')), run(body('b', 'a', 'ba'))]);
+    const rows = await db.query<{ id: string; n: number }>('SELECT "id", "n" FROM "counter" ORDER BY "id"');
+    return { outcomes, runs, counts: rows.map((r) => Number(r.n)) };
+  }
+
+  it('is needed: plain dataSource.transaction fails one of two crossed writers with a deadlock', async () => {
+    const { outcomes, counts } = await crossedWrites((fn) => db.ds.transaction(fn));
+    const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(failed).toHaveLength(1);
+    expect(isConflictError(failed[0].reason)).toBe(true);
+    expect(counts).toEqual([1, 1]);
+  });
+
+  it('runs the victim again, so both commit and every write counts once', async () => {
+    const runner = createTransactionRunner(db.ds);
+    const { outcomes, runs, counts } = await crossedWrites((fn) => runner.run(fn));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(runs.ab + runs.ba).toBe(3);
+    expect(counts).toEqual([2, 2]);
+  });
+
+  it('does not retry other errors', async () => {
+    const runner = createTransactionRunner(db.ds);
+    let runs = 0;
+    await expect(
+      runner.run(async (m) => {
+        runs++;
+        await m.query('SELECT * FROM "no_such_table"');
+      }),
+    ).rejects.toThrow(/no_such_table/);
+    expect(runs).toBe(1);
   });
 });

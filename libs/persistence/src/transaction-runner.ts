@@ -3,7 +3,21 @@ import { backOff } from 'exponential-backoff';
 import type { DataSource, EntityManager } from 'typeorm';
 import { sqliteConnection } from './sqlite-data-source';
 
-/** Runs work in a database transaction; on SQLite, one transaction at a time. */
+/** How many times a transaction that lost a deadlock or a serialization check is run in all. */
+const CONFLICT_ATTEMPTS = 6;
+
+/** PostgreSQL's deadlock_detected (40P01) and serialization_failure (40001), directly or wrapped by TypeORM. */
+export function isConflictError(err: unknown): boolean {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = String(e?.driverError?.code ?? e?.code ?? '');
+  return code === '40P01' || code === '40001';
+}
+
+/**
+ * Runs work in a database transaction; on SQLite, one transaction at a time. On PostgreSQL a
+ * transaction that loses a deadlock or a serialization check is run again (the body may run
+ * more than once, so it keeps side effects for after it returns).
+ */
 export interface TransactionRunner {
   run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T>;
   /**
@@ -82,7 +96,11 @@ class DataSourceTransactionRunner implements TransactionRunner {
     // the lock its own caller holds (which would deadlock).
     if (outer?.open) return outer.nested.lock(() => outer.manager.transaction((m) => this.within(m, fn)));
     const start = () => this.ds.transaction((m) => this.within(m, fn));
-    return this.serial ? this.mutex.lock(start) : start();
+    if (this.serial) return this.mutex.lock(start);
+    // PostgreSQL rolls a deadlock's victim (or a serialization failure) back whole and expects it
+    // to be run again; the other transaction has gone on by then. So the whole run is retried:
+    // bodies must keep their side effects (events, caches) for after they return.
+    return backOff(start, { numOfAttempts: CONFLICT_ATTEMPTS, startingDelay: 5, maxDelay: 200, jitter: 'full', retry: (err) => isConflictError(err) });
   }
 
   async eraseTraces(): Promise<void> {
