@@ -45,7 +45,7 @@ describe('ModelRunner tool loop', () => {
     expect(r.steps).toBe(2);
     expect(r.parts).toEqual([
       { type: 'tool-call', toolCallId: expect.any(String), toolName: 'add', input: { a: 2, b: 3 } },
-      { type: 'tool-result', toolCallId: expect.any(String), toolName: 'add', output: { sum: 5 } },
+      { type: 'tool-result', toolCallId: expect.any(String), toolName: 'add', output: { sum: 5 }, durationMs: expect.any(Number) },
       { type: 'text', text: 'seen: true' },
     ]);
     expect(events.map((e) => e.type)).toEqual(['started', 'finished']);
@@ -56,9 +56,11 @@ describe('ModelRunner tool loop', () => {
     fake.addRule({ reply: 'ok' });
     const events: ToolEvent[] = [];
     const r = await runner().stream({ modelConfigId: 'a', messages: [{ role: 'user', content: 'x' }], tools: [adder as ToolSpec], toolContext: ctx, onToolEvent: (e) => events.push(e) });
-    const results = r.parts.filter((p) => p.type === 'tool-result') as Array<{ output: { error: string } }>;
+    const results = r.parts.filter((p) => p.type === 'tool-result') as Array<{ output: { error: string }; isError?: boolean }>;
     expect(results[0].output.error).toContain('Invalid input');
     expect(results[1].output.error).toContain('Unknown tool');
+    // Stored with the reply, so every door can say the call failed after a reload.
+    expect(results.map((x) => x.isError)).toEqual([true, true]);
     expect(events.filter((e) => e.type === 'finished').every((e) => e.type === 'finished' && !e.ok)).toBe(true);
   });
 

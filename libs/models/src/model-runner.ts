@@ -119,8 +119,8 @@ export class ModelRunner {
       for (const call of step.toolCalls) {
         const input = safeJson(call.input);
         parts.push({ type: 'tool-call', toolCallId: call.toolCallId, toolName: call.toolName, input });
-        const output = await this.runTool(offerTools, call.toolCallId, call.toolName, input, req);
-        parts.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output });
+        const { output, ok, durationMs } = await this.runTool(offerTools, call.toolCallId, call.toolName, input, req);
+        parts.push({ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, output, ...(ok ? {} : { isError: true }), durationMs });
         results.content.push({
           type: 'tool-result',
           toolCallId: call.toolCallId,
@@ -315,7 +315,7 @@ export class ModelRunner {
     }
   }
 
-  private async runTool(tools: ToolSpec[], toolCallId: string, toolName: string, input: unknown, req: RunRequest): Promise<unknown> {
+  private async runTool(tools: ToolSpec[], toolCallId: string, toolName: string, input: unknown, req: RunRequest): Promise<{ output: unknown; ok: boolean; durationMs: number }> {
     const tool = tools.find((t) => t.name === toolName);
     const started = performance.now();
     req.onToolEvent?.({ type: 'started', toolCallId, toolName, input });
@@ -345,8 +345,9 @@ export class ModelRunner {
         ? await req.summariseToolResult(toolName, asText).catch(() => asText.slice(0, max) + ' …[truncated]')
         : asText.slice(0, max) + ' …[truncated]';
     }
-    req.onToolEvent?.({ type: 'finished', toolCallId, toolName, ok, output, durationMs: Math.round(performance.now() - started) });
-    return output;
+    const durationMs = Math.round(performance.now() - started);
+    req.onToolEvent?.({ type: 'finished', toolCallId, toolName, ok, output, durationMs });
+    return { output, ok, durationMs };
   }
 
   private toolSchema(tool: ToolSpec): LanguageModelV3FunctionTool {

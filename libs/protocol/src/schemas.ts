@@ -68,7 +68,14 @@ export const contentPartSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), text: z.string() }),
   z.object({ type: z.literal('reasoning'), text: z.string() }),
   z.object({ type: z.literal('tool-call'), toolCallId: z.string(), toolName: z.string(), input: z.unknown() }),
-  z.object({ type: z.literal('tool-result'), toolCallId: z.string(), toolName: z.string(), output: z.unknown() }),
+  z.object({
+    type: z.literal('tool-result'),
+    toolCallId: z.string(),
+    toolName: z.string(),
+    output: z.unknown(),
+    isError: z.boolean().optional().describe('the call failed (the output says why); absent in replies stored before it was recorded'),
+    durationMs: z.number().nonnegative().optional().describe('how long the tool ran'),
+  }),
 ]);
 export type ContentPart = z.infer<typeof contentPartSchema>;
 
