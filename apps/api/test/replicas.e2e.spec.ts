@@ -74,6 +74,23 @@ describeMainPassOnly('API replicas on one PostgreSQL database (in-process replic
     expect(switches.map((x) => [x.from.modelConfigId, x.to.modelConfigId])).toEqual([['quick', 'main']]);
   });
 
+  it("counts a turn in the metrics of the replica that ran it only, and B's metrics watcher does not pull A's events across", async () => {
+    const turnsOn = async (api: TestApi) => {
+      const res = await fetch(`${api.api.url}/metrics`, { headers: { authorization: `Bearer ${TEST_TOKEN}` } });
+      const line = (await res.text()).split('\n').find((l) => l.startsWith('switchboard_turns_total{') && l.includes('status="complete"'));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    };
+    // B's own dashboard watches one session, so B is a live replica with interest in something else.
+    const other = await b.client.createSession({ peerId: 'metrics-other' });
+    await (await b.socket()).subscribe(other.id);
+    await othersLearnWhatIsWatched();
+    const s = await a.client.createSession({ peerId: 'metrics-a' });
+    await a.client.sendMessage(s.id, { text: 'counted once', wait: true });
+    await a.client.sendMessage(s.id, { text: 'and again', wait: true });
+    await eventually(() => turnsOn(a), (n) => n === 2, "A's two turns in A's metrics");
+    expect(await turnsOn(b)).toBe(0);
+  });
+
   it('runs exactly one turn for two sends to an idle session on two replicas at the same instant; both answered once, in order', async () => {
     fake.addRule({ match: /^race /, reply: (req) => `done ${String(req.messages.at(-1)!.content)}`, firstTokenDelayMs: 50 });
     const s = await a.client.createSession({ peerId: 'race' });

@@ -9,6 +9,13 @@ interface Watch {
   /** null = every event */
   events: ReadonlySet<ServerEventName> | null;
   listener: HubListener;
+  /** This process's own events only: never another replica's, and no interest announced to them. */
+  local: boolean;
+}
+
+export interface WatchOptions {
+  /** Only the events this process emits (its metrics): other replicas' events are not relayed for it. */
+  localOnly?: boolean;
 }
 
 /** The session id an event is about; null for global events (only watchers of every session get them). */
@@ -39,6 +46,9 @@ export class EventHub implements EngineEventSink {
   private readonly all: Interest = new Map();
   /** interest per session */
   private readonly bySession = new Map<string, Interest>();
+  /** What other replicas are told: watches of every session, and per session, that take their events. */
+  private sharedAll = 0;
+  private readonly sharedSessions = new Map<string, number>();
   /** Where this process's own events also go (the other replicas), when it has company. */
   private relay: HubListener | null = null;
   /** Whether another replica wants an event of a session (its watchers, its waiters). */
@@ -57,7 +67,7 @@ export class EventHub implements EngineEventSink {
 
   /** What this process's watchers want: every session, or these sessions (for other replicas). */
   localInterest(): { all: boolean; sessions: string[] } {
-    return { all: this.all.size > 0, sessions: [...this.bySession.keys()] };
+    return { all: this.sharedAll > 0, sessions: [...this.sharedSessions.keys()] };
   }
 
   /** Called when localInterest() may have changed (a first or last watch of a session, or of all). */
@@ -67,9 +77,9 @@ export class EventHub implements EngineEventSink {
   }
 
   /** Watches one session (or all with null), for every event or only the listed ones. */
-  watch(sessionId: string | null, listener: HubListener, events?: ServerEventName[]): () => void {
+  watch(sessionId: string | null, listener: HubListener, events?: ServerEventName[], options: WatchOptions = {}): () => void {
     const id = this.nextId++;
-    const w: Watch = { sessionId, listener, events: events ? new Set(events) : null };
+    const w: Watch = { sessionId, listener, events: events ? new Set(events) : null, local: options.localOnly === true };
     this.watches.set(id, w);
     this.count(w, 1);
     return () => {
@@ -79,9 +89,12 @@ export class EventHub implements EngineEventSink {
   }
 
   private count(w: Watch, by: number): void {
-    const before = this.all.size > 0 ? -1 : this.bySession.size;
     this.countInterest(w, by);
-    const after = this.all.size > 0 ? -1 : this.bySession.size;
+    if (w.local) return;
+    const before = this.sharedAll > 0 ? -1 : this.sharedSessions.size;
+    if (w.sessionId === null) this.sharedAll += by;
+    else bump(this.sharedSessions, w.sessionId, by);
+    const after = this.sharedAll > 0 ? -1 : this.sharedSessions.size;
     if (before !== after || w.sessionId !== null) for (const l of this.interestListeners) l();
   }
 
@@ -104,14 +117,19 @@ export class EventHub implements EngineEventSink {
 
   emit<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void {
     this.relay?.(event, payload);
-    this.deliver(event, payload);
+    this.fanOut(event, payload, false);
   }
 
-  /** Hands an event to this process's watchers only (one that another replica emitted). */
+  /** Hands an event emitted by another replica to this process's watchers (local-only ones aside). */
   deliver<E extends ServerEventName>(event: E, payload: ServerEventMap[E]): void {
+    this.fanOut(event, payload, true);
+  }
+
+  private fanOut<E extends ServerEventName>(event: E, payload: ServerEventMap[E], remote: boolean): void {
     if (this.watches.size === 0) return;
     const sessionId = sessionIdOf(event, payload);
     for (const w of this.watches.values()) {
+      if (remote && w.local) continue;
       if (w.sessionId !== null && w.sessionId !== sessionId) continue;
       if (w.events !== null && !w.events.has(event)) continue;
       try {

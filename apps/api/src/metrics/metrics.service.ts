@@ -75,8 +75,10 @@ export class MetricsService implements OnApplicationShutdown {
     internal.on('usage.recorded', (sample) => this.recordUsage(sample));
     collectDefaultMetrics({ register: this.registry });
     // Subscribed at construction, before the engine starts (recovery can resume queued turns).
-    // Only the events metrics read: the engine then skips building session views for them.
-    this.unwatch = hub.watch(null, (event, payload) => this.onEvent(event, payload), ['turn.started', 'message.completed', 'message.created', 'queue.updated']);
+    // Only the events metrics read: the engine then skips building session views for them. Only
+    // this replica's own: each replica is scraped for what it ran, and the others need not
+    // send it every event of every session for nothing.
+    this.unwatch = hub.watch(null, (event, payload) => this.onEvent(event, payload), ['turn.started', 'message.completed', 'message.created', 'queue.updated'], { localOnly: true });
   }
 
   onApplicationShutdown(): void {
