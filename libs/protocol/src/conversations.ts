@@ -9,15 +9,19 @@ export const CONVERSATION_LIMITS = {
   maxImportSessions: 10_000,
 } as const;
 
-/** `PATCH /sessions/:id`: rename, archive, pin (at least one field). */
+/** `PATCH /sessions/:id`: rename, archive, pin, show reasoning (at least one field). */
 export const updateSessionRequestSchema = z
   .object({
     title: z.string().trim().min(1).max(LIMITS.maxTitleChars).optional(),
     archived: z.boolean().optional(),
     pinned: z.boolean().optional(),
+    showReasoning: z.boolean().optional(),
   })
   .strict()
-  .refine((b) => b.title !== undefined || b.archived !== undefined || b.pinned !== undefined, 'give at least one of title, archived, pinned');
+  .refine(
+    (b) => b.title !== undefined || b.archived !== undefined || b.pinned !== undefined || b.showReasoning !== undefined,
+    'give at least one of title, archived, pinned, showReasoning',
+  );
 export type UpdateSessionRequest = z.infer<typeof updateSessionRequestSchema>;
 
 export const bulkSessionActionSchema = z.enum(['archive', 'unarchive', 'delete']);

@@ -19,6 +19,7 @@ export const sessionChangeKindSchema = z.enum([
   'deleted',
   'archive_change',
   'pin_change',
+  'reasoning_change',
 ]);
 export type SessionChangeKind = z.infer<typeof sessionChangeKindSchema>;
 

@@ -115,7 +115,7 @@ const details = {
   getSession: { summary: 'A session: status, version, model override, effective model', auth: T, response: sessionSchema, errors: [404] },
   deleteSession: { summary: 'Delete a session with its history, overrides, queue and usage (a `deleted` event)', auth: T, response: sessionSchema, errors: [404] },
   updateSession: {
-    summary: 'Rename, archive or pin a session (`title_change`, `archive_change`, `pin_change` events)',
+    summary: 'Rename, archive, pin a session or show its reasoning (`title_change`, `archive_change`, `pin_change`, `reasoning_change` events)',
     auth: T,
     body: updateSessionRequestSchema,
     response: sessionSchema,

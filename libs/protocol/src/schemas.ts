@@ -149,6 +149,10 @@ export const sessionSchema = z.object({
   group: z.string().nullable().optional().describe("the group chat this conversation belongs to (its memory scope is `group`), if any"),
   archived: z.boolean().optional().describe('hidden from the default list (`GET /sessions?archived=true|all` shows it)'),
   pinned: z.boolean().optional().describe('the dashboard lists pinned conversations first'),
+  showReasoning: z
+    .boolean()
+    .optional()
+    .describe("doors that hide a reasoning model's thinking (Telegram) send it with each reply (`/reasoning on`); the dashboard always shows it collapsed"),
   createdAt: isoDate,
   updatedAt: isoDate,
   lastActivityAt: isoDate,

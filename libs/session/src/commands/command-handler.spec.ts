@@ -55,6 +55,28 @@ describe.each(TEST_DIALECTS)('handleCommand on %s', (dialect) => {
     expect(unknown.reply!.content).toMatch(/^Unknown command \/frobnicate\. Commands: \/help/);
   });
 
+  it('/reasoning shows, turns on and off the session setting (a reasoning_change event); a bad argument is a failed command', async () => {
+    const s = await h.engine.createSession({ channel: 'api', peerId: 'cmd-reasoning' });
+    expect((await h.engine.getSession(s.id)).showReasoning).toBe(false);
+    expect((await run(h.engine, s.id, '/reasoning')).reply!.content).toMatch(/^Reasoning is off/);
+    const before = (await h.engine.getSession(s.id)).version;
+    const on = await run(h.engine, s.id, '/reasoning on');
+    expect(on).toMatchObject({ command: { name: 'reasoning', args: ['on'], ok: true } });
+    expect(on.reply!.content).toMatch(/^Reasoning is on/);
+    const session = await h.engine.getSession(s.id);
+    expect(session.showReasoning).toBe(true);
+    expect(session.version).toBeGreaterThan(before);
+    expect((await run(h.engine, s.id, '/reasoning')).reply!.content).toMatch(/^Reasoning is on/);
+    expect((await run(h.engine, s.id, '/reasoning OFF')).reply!.content).toMatch(/^Reasoning is off/);
+    expect((await h.engine.getSession(s.id)).showReasoning).toBe(false);
+    const bad = await run(h.engine, s.id, '/reasoning maybe');
+    expect(bad).toMatchObject({ command: { ok: false }, reply: { content: 'Send /reasoning on or /reasoning off.' } });
+    // It is a conversation's setting: /reset clears it with the other overrides.
+    await run(h.engine, s.id, '/reasoning on');
+    await run(h.engine, s.id, '/reset');
+    expect((await h.engine.getSession(s.id)).showReasoning).toBe(false);
+  });
+
   it('/reset, /stop, /usage, /status and an extension command', async () => {
     const s = await h.engine.createSession({ channel: 'api', peerId: 'cmd4' });
     await h.engine.send(s.id, { text: 'hello', model: 'quick', wait: true });
@@ -78,6 +100,7 @@ describe.each(TEST_DIALECTS)('handleCommand on %s', (dialect) => {
       setSessionModel: async (id, ref) => (calls.push(`set ${ref}`), h.engine.setSessionModel(id, ref)),
       clearSessionModel: async (id) => (calls.push('clear'), h.engine.clearSessionModel(id)),
       reset: async (id) => (calls.push('reset'), h.engine.getSession(id)),
+      updateSession: async (id, req) => (calls.push(`update ${JSON.stringify(req)}`), h.engine.getSession(id)),
       usage: (id) => h.engine.usage(id),
       sendText: async (_id, req) => (calls.push(`send ${req.text} with ${req.model}`), { queued: false }),
       abort: async () => (calls.push('abort'), true),
@@ -89,6 +112,7 @@ describe.each(TEST_DIALECTS)('handleCommand on %s', (dialect) => {
     await run(target, s.id, '/new');
     expect((await run(target, s.id, '/stop')).reply!.content).toBe('Stopped. The partial reply is kept.');
     expect((await run(target, s.id, '/compact')).command).toMatchObject({ ok: false });
-    expect(calls).toEqual(['set local', 'set fast', 'send and then this with fast', 'reset', 'abort']);
+    await run(target, s.id, '/reasoning on');
+    expect(calls).toEqual(['set local', 'set fast', 'send and then this with fast', 'reset', 'abort', 'update {"showReasoning":true}']);
   });
 });

@@ -8,6 +8,7 @@ import {
   type SendMessageResponse,
   type Session,
   type SessionUsage,
+  type UpdateSessionRequest,
 } from '@switchboard/protocol';
 import type { SessionRecord } from '../store/session.store';
 import { groupIdOf, type CommandExtension, type SendHooks } from '../engine/engine.types';
@@ -20,6 +21,7 @@ export interface CommandTarget {
   setSessionModel(sessionId: string, ref: string): Promise<Session>;
   clearSessionModel(sessionId: string): Promise<Session>;
   reset(sessionId: string): Promise<Session>;
+  updateSession(sessionId: string, req: UpdateSessionRequest): Promise<Session>;
   usage(sessionId: string): Promise<SessionUsage>;
   /** Sends text as a conversation message (the rest of `/model fast what is 2+2`). */
   sendText(sessionId: string, req: SendMessageRequest, hooks?: SendHooks): Promise<SendMessageResponse>;
@@ -88,6 +90,8 @@ export async function handleCommand(
         const m = await engine.compact(session.id);
         return done(m ? m.content : 'Nothing to compact yet: the conversation is short.', Boolean(m));
       }
+      case 'reasoning':
+        return done(...(await reasoningSetting(engine, session.id, args[0])));
       case 'status': {
         const s = await engine.getSession(session.id);
         return done(
@@ -133,6 +137,16 @@ async function modelStatus(engine: CommandTarget, sessionId: string): Promise<st
   }
   lines.push('', 'Switch with /model <id|alias|tier>, /local, /cloud; /model default clears the override.');
   return lines.join('\n');
+}
+
+/** `/reasoning [on|off]`: whether doors that hide a reasoning model's thinking (Telegram) send it with each reply. */
+async function reasoningSetting(engine: CommandTarget, sessionId: string, arg: string | undefined): Promise<[string, boolean]> {
+  const word = arg?.toLowerCase();
+  const on = word === 'on' || word === 'show' ? true : word === 'off' || word === 'hide' ? false : undefined;
+  if (word !== undefined && on === undefined) return ['Send /reasoning on or /reasoning off.', false];
+  const s = on === undefined ? await engine.getSession(sessionId) : await engine.updateSession(sessionId, { showReasoning: on });
+  if (s.showReasoning) return ["Reasoning is on: a reasoning model's thinking comes with each reply, folded above it. Send /reasoning off to hide it.", true];
+  return ["Reasoning is off: only the reply is sent. Send /reasoning on to see a reasoning model's thinking too (the dashboard always shows it, folded).", true];
 }
 
 async function usageText(engine: CommandTarget, sessionId: string): Promise<string> {

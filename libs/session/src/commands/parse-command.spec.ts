@@ -40,7 +40,7 @@ describe('parseCommand', () => {
 
 describe('COMMANDS', () => {
   it('lists every command the doors support, with Telegram-valid names and short descriptions', () => {
-    expect(COMMANDS.map((c) => c.name)).toEqual(['help', 'start', 'model', 'local', 'cloud', 'reset', 'usage', 'memory', 'whoami', 'stop', 'compact', 'status']);
+    expect(COMMANDS.map((c) => c.name)).toEqual(['help', 'start', 'model', 'local', 'cloud', 'reset', 'usage', 'memory', 'whoami', 'stop', 'compact', 'status', 'reasoning']);
     for (const c of COMMANDS) {
       expect(c.name).toMatch(/^[a-z][a-z0-9_]{0,31}$/);
       expect(c.description.length).toBeGreaterThan(0);

@@ -34,6 +34,7 @@ export const COMMANDS = [
   { name: 'stop', description: 'Stop the reply in progress', usage: '/stop' },
   { name: 'compact', description: 'Summarise older messages to free up context', usage: '/compact' },
   { name: 'status', description: "Show this chat's model, status and queue", usage: '/status' },
+  { name: 'reasoning', description: "Show or hide the model's reasoning in this chat", usage: '/reasoning [on|off]' },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandName = (typeof COMMANDS)[number]['name'];

@@ -2,7 +2,7 @@ import { type Message, type PersonRef, type Session, type SessionChangeKind } fr
 import type { ModelCatalog } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
-import { SESSION_MODEL_KEY } from '../store/session-config.store';
+import { SESSION_MODEL_KEY, SESSION_REASONING_KEY } from '../store/session-config.store';
 import type { EngineEventSink, EngineLogger, PeoplePort } from '../engine/engine.types';
 import { errorText } from '../engine/error-text';
 import type { ModelChoice } from './model-choice';
@@ -38,6 +38,7 @@ export class SessionEvents {
     if (records.length === 0) return [];
     const ids = records.map((s) => s.id);
     const overrides = await repo.config.getMany(ids, SESSION_MODEL_KEY);
+    const reasoning = await repo.config.getMany(ids, SESSION_REASONING_KEY);
     const queueLengths = await repo.queue.countMany(ids);
     const personIds = records.flatMap((s) => (s.personId ? [s.personId] : []));
     const people = personIds.length && this.deps.people ? await this.deps.people.refs(personIds) : new Map<string, PersonRef>();
@@ -61,6 +62,7 @@ export class SessionEvents {
         group: s.groupKey,
         archived: s.archived,
         pinned: s.pinned,
+        showReasoning: reasoning.get(s.id) === 'on',
         createdAt: s.createdAt,
         updatedAt: s.updatedAt,
         lastActivityAt: s.lastActivityAt,

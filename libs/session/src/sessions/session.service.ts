@@ -21,7 +21,7 @@ import {
 import { describeProviders, resolveGlobalDefault, validateModelRef, type LoadedConfig, type ModelCatalog } from '@switchboard/models';
 import { clearsModelOverride } from '../commands/parse-command';
 import type { SessionRepository } from '../store/session-repository';
-import { SESSION_MODEL_KEY } from '../store/session-config.store';
+import { SESSION_MODEL_KEY, SESSION_REASONING_KEY } from '../store/session-config.store';
 import { DEFAULT_MODEL_PREFERENCE } from '../store/preference.store';
 import type { EngineEventSink, EngineLogger, PeoplePort, TurnHooks } from '../engine/engine.types';
 import { errorText } from '../engine/error-text';
@@ -89,17 +89,23 @@ export class SessionService {
     return this.deps.views.view(await this.deps.repo.sessions.require(sessionId));
   }
 
-  /** Renames, archives or pins; one event per kind of change (title, archive, pin). */
+  /** Renames, archives, pins or sets whether reasoning is shown; one event per kind of change. */
   async updateSession(sessionId: string, req: UpdateSessionRequest): Promise<Session> {
     const { repo, views, log } = this.deps;
     const before = await repo.sessions.require(sessionId);
     const title = req.title?.trim();
-    const record = await repo.sessions.update(sessionId, { title, archived: req.archived, pinned: req.pinned });
+    const { record, reasoningBefore } = await repo.transaction(async (tx) => {
+      const reasoningBefore = (await tx.config.get(sessionId, SESSION_REASONING_KEY)) === 'on';
+      if (req.showReasoning === true) await tx.config.set(sessionId, SESSION_REASONING_KEY, 'on');
+      else if (req.showReasoning === false) await tx.config.delete(sessionId, SESSION_REASONING_KEY);
+      return { record: await tx.sessions.update(sessionId, { title, archived: req.archived, pinned: req.pinned }), reasoningBefore };
+    });
     const view = await views.view(record);
     const kinds: SessionChangeKind[] = [];
     if (title !== undefined && title !== before.title) kinds.push('title_change');
     if (req.archived !== undefined && req.archived !== before.archived) kinds.push('archive_change');
     if (req.pinned !== undefined && req.pinned !== before.pinned) kinds.push('pin_change');
+    if (req.showReasoning !== undefined && req.showReasoning !== reasoningBefore) kinds.push('reasoning_change');
     for (const kind of kinds) views.emitSession(kind, view);
     if (kinds.length) log.info({ sessionId, changes: kinds }, 'session updated');
     return view;

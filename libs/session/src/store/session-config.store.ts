@@ -6,6 +6,9 @@ import { runWrite, selectRows, chunks, isForeignKeyViolation } from '@switchboar
 /** The key of the per-session model override in `session_config`. */
 export const SESSION_MODEL_KEY = 'model';
 
+/** The key of the per-session "send the reasoning too" setting (`/reasoning on`); absent means off. */
+export const SESSION_REASONING_KEY = 'show_reasoning';
+
 /** Per-session key/value settings (`model` is the session's model override). */
 export class SessionConfigStore {
   constructor(private readonly manager: EntityManager) {}
