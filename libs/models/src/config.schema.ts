@@ -254,6 +254,30 @@ export const peopleConfigSchema = z.strictObject({
 });
 export type PeopleConfig = z.infer<typeof peopleConfigSchema>;
 
+/**
+ * Semantic memory retrieval: an embedding model on a configured provider (its `baseUrl` and
+ * `apiKey`, `env:` references included, as for chat models). Without it retrieval is lexical only.
+ */
+export const memoryEmbeddingsSchema = z.strictObject({
+  /** A provider id from `providers` (type `openai-compatible`: OpenAI, Ollama, vLLM, LM Studio...). */
+  provider: z.string().min(1),
+  /** The provider's embedding model name, e.g. `text-embedding-3-small` or `nomic-embed-text`. */
+  model: z.string().trim().min(1).max(200),
+  /** Asks the model for vectors of this size (OpenAI's text-embedding-3 models accept it); the model's own size otherwise. */
+  dimensions: z.number().int().min(8).max(8192).optional(),
+  /** Memories embedded per call by the background indexer. */
+  batchSize: z.number().int().min(1).max(512).default(32),
+  /** How long a turn waits for its question's embedding before retrieving lexically alone. */
+  queryTimeoutMs: z.number().int().min(50).max(10_000).default(800),
+});
+export type MemoryEmbeddingsConfig = z.infer<typeof memoryEmbeddingsSchema>;
+
+/** Long-term memory. */
+export const memoryConfigSchema = z.strictObject({
+  embeddings: memoryEmbeddingsSchema.nullable().default(null),
+});
+export type MemoryConfig = z.infer<typeof memoryConfigSchema>;
+
 const baseConfigSchema = z.strictObject({
   // Lets editors validate the file against a published JSON schema; ignored otherwise.
   $schema: z.string().optional(),
@@ -269,6 +293,7 @@ const baseConfigSchema = z.strictObject({
   retention: retentionSchema.prefault({}),
   people: peopleConfigSchema.prefault({}),
   tools: toolsConfigSchema.prefault({}),
+  memory: memoryConfigSchema.prefault({}),
   // MCP servers by name; their tools are offered to agents whose `tools` list names them (`github.*`).
   mcpServers: z
     .record(z.string().regex(MCP_SERVER_NAME_PATTERN, 'MCP server names are letters, digits, "_" or "-" (at most 32)'), mcpServerConfigSchema)
@@ -360,6 +385,18 @@ export function crossFieldIssues(config: z.output<typeof baseConfigSchema>): Pat
     }
     if (provider.type === 'openai-compatible' && !provider.baseUrl) {
       issues.push({ path: ['providers', id, 'baseUrl'], message: 'required for openai-compatible providers (e.g. https://api.openai.com/v1)' });
+    }
+  }
+  const embeddings = config.memory.embeddings;
+  if (embeddings) {
+    const provider = config.providers[embeddings.provider];
+    if (!provider) {
+      issues.push({
+        path: ['memory', 'embeddings', 'provider'],
+        message: `unknown provider "${embeddings.provider}" (known: ${providerIds.length ? providerIds.join(', ') : 'none'})`,
+      });
+    } else if (provider.type !== 'openai-compatible') {
+      issues.push({ path: ['memory', 'embeddings', 'provider'], message: `embeddings need an openai-compatible provider; "${embeddings.provider}" is ${provider.type}` });
     }
   }
   return issues;

@@ -9,3 +9,4 @@ export * from './token-counter';
 export * from './transcribe';
 export * from './failover-runner';
 export * from './provider-status';
+export * from './embeddings/embedding-client';

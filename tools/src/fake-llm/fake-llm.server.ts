@@ -8,6 +8,7 @@ import { anthropicMessages, lastUserText, multipartFields, openAiMessages } from
 import { contextLimitError, PromptCache, promptTokens, textTokens } from './prompt-tokens';
 import { RuleMatcher } from './rule.matcher';
 import type { ReplyPlan, ReplyUsage, WireFormat } from './wire.types';
+import { hashedEmbedding } from '@switchboard/models';
 
 type Api = FakeLlmRequest['api'];
 
@@ -234,6 +235,51 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     sendJson(res, 200, { text: typeof reply === 'function' ? reply(request) : reply });
   }
 
+  /**
+   * OpenAI's `/v1/embeddings`: deterministic vectors from `hashedEmbedding` (libs/models), so
+   * texts sharing words, word pieces or a synonym group land near each other. A rule can fail or
+   * slow the call (`status`, `firstTokenDelayMs`); the request's texts are its messages, as `user`.
+   */
+  async function embeddings(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const raw = await readBody(req);
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return sendError(res, 'openai', 400, 'Malformed JSON in request body');
+    }
+    const fields = (typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}) as Record<string, unknown>;
+    const input = fields['input'];
+    const texts = typeof input === 'string' ? [input] : Array.isArray(input) && input.every((t) => typeof t === 'string') ? (input as string[]) : null;
+    const request: FakeLlmRequest = {
+      api: 'openai',
+      path,
+      model: typeof fields['model'] === 'string' ? fields['model'] : '',
+      stream: false,
+      messages: (texts ?? []).map((content) => ({ role: 'user', content })),
+      body,
+      headers: req.headers,
+      bytes: raw.length,
+    };
+    requests.push(request);
+    if (!authorised(req, 'openai')) return sendError(res, 'openai', 401, 'Invalid API key');
+    if (!texts || texts.length === 0) return sendError(res, 'openai', 400, '`input` must be a string or a non-empty array of strings');
+    const dims = fields['dimensions'] === undefined ? undefined : Number(fields['dimensions']);
+    if (dims !== undefined && (!Number.isSafeInteger(dims) || dims < 1 || dims > 8192)) return sendError(res, 'openai', 400, '`dimensions` must be an integer from 1 to 8192');
+    const rule = rules.take(request);
+    const pacer = new Pacer(res);
+    const delay = rule?.firstTokenDelayMs ?? pacing(request.model, undefined).first;
+    if (delay > 0 && !(await pacer.wait(delay))) return;
+    if (rule?.status !== undefined) return sendError(res, 'openai', rule.status, rule.errorMessage ?? `Injected error (HTTP ${rule.status})`);
+    const tokens = texts.reduce((n, t) => n + textTokens(t, tokenizer), 0);
+    sendJson(res, 200, {
+      object: 'list',
+      data: texts.map((t, index) => ({ object: 'embedding', index, embedding: hashedEmbedding(t, dims) })),
+      model: request.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
@@ -241,6 +287,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     if (req.method === 'POST' && path === '/v1/chat/completions') return completion(req, res, 'openai', path);
     if (req.method === 'POST' && path === '/v1/messages') return completion(req, res, 'anthropic', path);
     if (req.method === 'POST' && path === '/v1/audio/transcriptions') return transcription(req, res, path);
+    if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(req, res, path);
     if (req.method === 'GET' && path === '/v1/models') {
       if (!authorised(req, 'any')) return sendError(res, 'openai', 401, 'Invalid API key');
       return sendJson(res, 200, {

@@ -1,6 +1,8 @@
 /** Public contract of the fake LLM server: scripted rules, recorded requests and server options. */
 
 export interface FakeLlmRule {
+  /** which calls the rule applies to: 'chat' (default: completions, messages, transcriptions) or 'embeddings' (`/v1/embeddings`; the texts are matched as user messages) */
+  endpoint?: 'chat' | 'embeddings';
   /** match on model name (exact string or RegExp); omitted = any */
   model?: string | RegExp;
   /** match when the LAST user message text contains this string / matches this RegExp */
@@ -82,7 +84,7 @@ export interface FakeLlmOptions {
 export interface FakeLlmServer {
   readonly url: string; // e.g. http://127.0.0.1:43210  (no trailing slash)
   readonly baseUrl: string; // url + '/v1'  (what an OpenAI-compatible client uses as baseURL)
-  readonly requests: FakeLlmRequest[]; // every completion request received, in order
+  readonly requests: FakeLlmRequest[]; // every completion, transcription and embeddings request received, in order
   addRule(rule: FakeLlmRule): void; // appended; rules are checked first-added-first
   prependRule(rule: FakeLlmRule): void;
   clearRules(): void;

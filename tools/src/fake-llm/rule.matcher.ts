@@ -33,9 +33,11 @@ export class RuleMatcher {
   /** First applicable rule for the request; consumes one of its `times`. */
   take(req: FakeLlmRequest): FakeLlmRule | undefined {
     const text = lastUserText(req.messages);
+    const endpoint = req.path === '/v1/embeddings' ? 'embeddings' : 'chat';
     for (const entry of this.entries) {
       const { rule } = entry;
       if (rule.times !== undefined && entry.used >= rule.times) continue;
+      if ((rule.endpoint ?? 'chat') !== endpoint) continue;
       if (!matches(rule.model, req.model, true) || !matches(rule.match, text, false)) continue;
       entry.used++;
       return rule;
