@@ -11,4 +11,3 @@ export * from './tokens';
 export * from './provider-call-error';
 export * from './tool-spec';
 export * from './run-events';
-export * from './embeddings/hashed-embedding';

@@ -18,3 +18,4 @@ export * from './openai';
 export * from './route-paths';
 export * from './routes';
 export * from './conversations';
+export * from './hashed-embedding';

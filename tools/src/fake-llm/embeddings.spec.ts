@@ -1,4 +1,4 @@
-import { hashedEmbedding } from '@switchboard/models';
+import { hashedEmbedding } from '@switchboard/protocol';
 import { startFakeLlm, type FakeLlmServer } from './index';
 
 describe('fake-llm /v1/embeddings', () => {

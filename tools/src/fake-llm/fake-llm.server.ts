@@ -8,7 +8,7 @@ import { anthropicMessages, lastUserText, multipartFields, openAiMessages } from
 import { contextLimitError, PromptCache, promptTokens, textTokens } from './prompt-tokens';
 import { RuleMatcher } from './rule.matcher';
 import type { ReplyPlan, ReplyUsage, WireFormat } from './wire.types';
-import { hashedEmbedding } from '@switchboard/models';
+import { hashedEmbedding } from '@switchboard/protocol';
 
 type Api = FakeLlmRequest['api'];
 

@@ -1,6 +1,8 @@
 /**
  * A deterministic text embedding with no model behind it: what the fake LLM serves on
- * `/v1/embeddings` and what the memory bench's "fake embedding model" row uses. It is not a
+ * `/v1/embeddings` (its contract, kept here so the fake LLM, the models' tests and the memory
+ * bench share it without a dependency cycle) and what the memory bench's "fake embedding model"
+ * row uses. It is not a
  * language model and understands nothing; it makes texts that share meaning-bearing features land
  * near each other, so paraphrases are findable the way a real embedding model finds them:
  *
