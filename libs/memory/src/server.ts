@@ -15,3 +15,7 @@ export * from './queue/debounce-queue';
 export * from './service/memory.service';
 export * from './service/memory-tools';
 export * from './service/memory-command';
+export * from './db/vectors/memory-vector-index';
+export * from './db/vectors/sqlite-memory-vectors';
+export * from './db/vectors/postgres-memory-vectors';
+export * from './embeddings/memory-embeddings';

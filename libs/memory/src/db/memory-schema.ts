@@ -7,6 +7,7 @@ import { AddMemoryHistoryActor1797000000000 } from './migrations/1797000000000-a
 import { AddMemorySearchVector1797400000000 } from './migrations/1797400000000-add-memory-search-vector.migration';
 import { AddMemoryGlobalRecentIndex1797400001000 } from './migrations/1797400001000-add-memory-global-recent-index.migration';
 import { ReindexMemoryTokens1797600000000 } from './migrations/1797600000000-reindex-memory-tokens.migration';
+import { AddMemoryEmbeddings1797800000000 } from './migrations/1797800000000-add-memory-embeddings.migration';
 
 /** The entities of libs/memory, for the app's DataSource. */
 export const memoryEntities = [MemoryEntity, MemoryHistoryEntity, MemorySettingEntity];
@@ -19,4 +20,5 @@ export const memoryMigrations = [
   AddMemorySearchVector1797400000000,
   AddMemoryGlobalRecentIndex1797400001000,
   ReindexMemoryTokens1797600000000,
+  AddMemoryEmbeddings1797800000000,
 ];

@@ -35,6 +35,22 @@ export function relevanceFromBm25(ranks: readonly number[]): number[] {
   return ranks.map((r) => Math.max(0, Math.min(1, r / best)));
 }
 
+/** RRF's constant: how much a rank-1 hit outweighs a rank-10 one (60, as in the original paper). */
+export const RRF_K = 60;
+
+/**
+ * Reciprocal rank fusion of several rankings (ids, best first) as 0..1 relevance relative to the
+ * best fused item: each list adds 1 / (RRF_K + rank). Scores of different kinds (bm25, cosine)
+ * never have to be made comparable; agreement between the lists is what ranks first.
+ */
+export function fuseRankings(rankings: ReadonlyArray<readonly string[]>, k = RRF_K): Map<string, number> {
+  const fused = new Map<string, number>();
+  for (const ranking of rankings) ranking.forEach((id, i) => fused.set(id, (fused.get(id) ?? 0) + 1 / (k + i + 1)));
+  const best = Math.max(0, ...fused.values());
+  for (const [id, score] of fused) fused.set(id, best === 0 ? 0 : score / best);
+  return fused;
+}
+
 /** Orders memories by relevance to the message, confidence and recency (best first), with their scores. */
 export function rankMemories<T extends RankableMemory>(items: readonly T[], now: number, config: RetrievalConfig = DEFAULT_RETRIEVAL_CONFIG): Array<T & { score: number }> {
   const { weights } = config;

@@ -21,6 +21,7 @@ import { DebounceQueue, silentMemoryLogger, type MemoryLogger } from '../queue/d
 import {
   DEFAULT_RETRIEVAL_CONFIG,
   formatMemorySection,
+  fuseRankings,
   packWithinBudget,
   rankMemories,
   relevanceFromBm25,
@@ -29,6 +30,7 @@ import {
 import { contentHash, factTokens, normaliseWhitespace } from '../text/normalise-text';
 import { grounding } from '../text/similarity';
 import { MemorySettingsStore } from '../store/memory-settings.store';
+import { MemoryEmbeddings, type MemoryEmbeddingMetrics, type MemoryEmbeddingModel } from '../embeddings/memory-embeddings';
 import {
   inScope,
   normaliseOwner,
@@ -170,6 +172,18 @@ export interface MemoryServiceOptions {
   maxKeys?: number;
   gate?: Partial<GateConfig>;
   retrieval?: Partial<RetrievalConfig>;
+  /**
+   * Semantic retrieval: an embedding model. Memories are embedded in the background; a turn's
+   * question is embedded (within `queryTimeoutMs`) and its nearest memories are fused with the
+   * full-text hits. Absent: lexical retrieval alone.
+   */
+  embeddings?: {
+    model: MemoryEmbeddingModel;
+    batchSize?: number;
+    queryTimeoutMs?: number;
+    cooldownMs?: number;
+    retryMs?: number;
+  } | null;
 }
 
 /** One debounced unit of extraction work: a session's recent turns (merged when the queue overflows). */
@@ -237,6 +251,8 @@ export class MemoryService {
   /** Conversations deleted lately: a batch of theirs that was already running saves nothing. */
   private readonly deletedSessions = new Set<string>();
   private settingsCache: MemorySettings | null = null;
+  /** The embedding side, when a model is configured and this database can hold vectors (null otherwise). */
+  private embeddings: MemoryEmbeddings | null = null;
   private readonly counters = {
     extraction: { runs: 0, failures: 0, candidates: 0, emptyResponses: 0 },
     decisions: {} as Record<string, number>,
@@ -263,12 +279,44 @@ export class MemoryService {
       }),
       handle: (sessionId, events) => this.extractBatch(sessionId, events),
     });
+    if (options.embeddings) {
+      this.embeddings = new MemoryEmbeddings({ store: this.store, logger: this.log, ...options.embeddings });
+    }
   }
 
-  /** Loads the settings and the search index's term statistics, so the first turn pays for neither. */
+  /**
+   * Loads the settings and the search index's term statistics, so the first turn pays for neither;
+   * with an embedding model, checks that the database can hold vectors and starts the background
+   * indexing of memories that have none (or one from another model).
+   */
   async start(): Promise<void> {
     await this.settings();
     await this.store.search('warm up', { scope: 'global' }, 1);
+    if (this.embeddings) {
+      if (await this.store.vectorsAvailable()) {
+        this.log.info({ model: this.embeddings.modelKey }, 'semantic memory retrieval on: indexing memories without a vector in the background');
+        this.embeddings.schedule();
+      } else {
+        this.log.warn({ model: this.embeddings.modelKey }, 'semantic memory retrieval off: this database cannot hold vectors here (sqlite-vec did not load); retrieval is lexical');
+        await this.embeddings.close();
+        this.embeddings = null;
+      }
+    }
+  }
+
+  /** The background embedding indexer's figures (null without an embedding model). */
+  embeddingMetrics(): MemoryEmbeddingMetrics | null {
+    return this.embeddings?.metrics() ?? null;
+  }
+
+  /** Resolves when the background embedding indexer has caught up (tests, the bench). */
+  async embeddingsIdle(): Promise<void> {
+    await this.embeddings?.idle();
+  }
+
+  /** Memories were written: their vectors are (re)computed in the background. */
+  private reindex(): void {
+    this.embeddings?.schedule();
   }
 
   // ------------------------------------------------------------------ settings
@@ -365,22 +413,28 @@ export class MemoryService {
     const filter = readableFor(audience);
     const recent = await this.store.recent(filter, 30);
     // Nothing active in scope (a new install, a new project): the search could find nothing either.
+    const embeddings = recent.length > 0 ? this.embeddings : null;
+    // The question's vector is asked for first, so the model works while the full-text search runs.
+    const vector = embeddings ? embeddings.queryVector(text) : Promise.resolve(null);
     const hits = recent.length > 0 ? await this.store.search(text, filter, 30) : [];
-    const relevance = relevanceFromBm25(hits.map((h) => h.bm25));
+    const semantic = embeddings ? await this.semanticHits(await vector, embeddings.modelKey, filter) : [];
     const pool = new Map<string, MemoryRecord & { relevance: number }>();
-    hits.forEach((h, i) => pool.set(h.record.id, { ...h.record, relevance: relevance[i] }));
+    if (semantic.length === 0) {
+      const relevance = relevanceFromBm25(hits.map((h) => h.bm25));
+      hits.forEach((h, i) => pool.set(h.record.id, { ...h.record, relevance: relevance[i] }));
+    } else {
+      // Both rankings, fused by rank: the full-text hits and the memories nearest the question.
+      const fused = fuseRankings([hits.map((h) => h.record.id), semantic.map((h) => h.record.id)]);
+      for (const r of [...hits.map((h) => h.record), ...semantic.map((h) => h.record)]) pool.set(r.id, { ...r, relevance: fused.get(r.id) ?? 0 });
+    }
     // What was said just before or after the best hits often completes them (the dog's name in
     // the next message): those memories join at a fraction of their hit's relevance.
-    const anchors = hits.slice(0, NEIGHBOUR_ANCHORS);
+    const anchors = [...pool.values()].sort((a, b) => b.relevance - a.relevance).slice(0, NEIGHBOUR_ANCHORS);
     if (anchors.length > 0) {
-      const around = await this.store.neighbours(
-        anchors.map((h) => h.record),
-        filter,
-        NEIGHBOUR_RADIUS,
-      );
+      const around = await this.store.neighbours(anchors, filter, NEIGHBOUR_RADIUS);
       for (const n of around) {
-        const anchor = anchors.findIndex((h) => h.record.sourceSessionId === n.sourceSessionId && Math.abs(h.record.docId - n.docId) <= NEIGHBOUR_RADIUS);
-        const score = anchor < 0 ? 0 : relevance[anchor] * NEIGHBOUR_WEIGHT;
+        const anchor = anchors.find((a) => a.sourceSessionId === n.sourceSessionId && Math.abs(a.docId - n.docId) <= NEIGHBOUR_RADIUS);
+        const score = anchor ? anchor.relevance * NEIGHBOUR_WEIGHT : 0;
         if ((pool.get(n.id)?.relevance ?? -1) < score) pool.set(n.id, { ...n, relevance: score });
       }
     }
@@ -397,6 +451,17 @@ export class MemoryService {
     return packed;
   }
 
+  /** The memories nearest a question's vector; none (lexical alone) without a vector or when the search fails. */
+  private async semanticHits(vector: number[] | null, model: string, filter: MemoryScopeFilter): Promise<Array<{ record: MemoryRecord; similarity: number }>> {
+    if (!vector) return [];
+    try {
+      return await this.store.semanticSearch(vector, model, filter, 30);
+    } catch (err) {
+      this.log.warn({ model, err: errorText(err) }, 'semantic memory search failed: retrieving lexically');
+      return [];
+    }
+  }
+
   // ------------------------------------------------------------------ extraction
 
   /** Runs extraction for queued turns now (tests, shutdown). */
@@ -405,8 +470,9 @@ export class MemoryService {
   }
 
   /** Stops debouncing and flushes every pending extraction: call before the database closes. */
-  close(): Promise<void> {
-    return this.queue.close();
+  async close(): Promise<void> {
+    await this.queue.close();
+    await this.embeddings?.close();
   }
 
   private async extractBatch(sessionId: string, events: ExtractionEvent[]): Promise<void> {
@@ -643,6 +709,7 @@ export class MemoryService {
       return { decision, memory };
     });
     this.record({ origin: ctx.origin, sessionId: ctx.sessionId, candidate, decision: outcome.decision, memoryId: outcome.memory?.id ?? null });
+    if (outcome.memory) this.reindex();
     return outcome;
   }
 
@@ -762,6 +829,7 @@ export class MemoryService {
       });
     });
     if (!updated) throw notFound(id);
+    this.reindex();
     this.log.info(
       { memoryId: id, contentChanged: body.content !== undefined, ...(target ? { from: current.scope, to: target.scope } : {}) },
       target ? 'memory moved' : 'memory edited',
@@ -775,7 +843,10 @@ export class MemoryService {
    */
   async reassignPerson(fromPersonId: string, toPersonId: string): Promise<number> {
     const moved = await this.store.reassignPerson(fromPersonId, toPersonId, { reason: 'PERSON_LINKED' });
-    if (moved > 0) this.log.info({ fromPersonId, toPersonId, memories: moved }, 'person memories moved to another person');
+    if (moved > 0) {
+      this.log.info({ fromPersonId, toPersonId, memories: moved }, 'person memories moved to another person');
+      this.reindex();
+    }
     return moved;
   }
 

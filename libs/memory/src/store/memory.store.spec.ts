@@ -21,7 +21,9 @@ async function tables(db: MemoryTestDb): Promise<string[]> {
   const rows: Array<{ name: string }> =
     db.dialect === 'postgres'
       ? await db.query(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`)
-      : await db.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'memories_fts_%' ORDER BY name`);
+      : await db.query(
+          `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'memories_fts_%' AND name NOT LIKE 'memory_vectors_%' ORDER BY name`,
+        );
   return rows.map((r) => r.name);
 }
 
@@ -36,8 +38,10 @@ describe('memory migration (SQLite)', () => {
   beforeEach(async () => (db = await openMemoryTestDb()));
   afterEach(() => db.close());
 
-  it('creates the tables, the FTS5 index and its vocabulary', async () => {
-    expect(await tables(db)).toEqual(['memories', 'memories_fts', 'memory_history', 'memory_settings', 'migrations']);
+  it('creates the tables, the FTS5 index and its vocabulary, and the sqlite-vec index', async () => {
+    expect(await tables(db)).toEqual(['memories', 'memories_fts', 'memory_embeddings', 'memory_history', 'memory_settings', 'memory_vectors', 'migrations']);
+    const [vec] = await db.ds.query(`SELECT sql FROM sqlite_master WHERE name = 'memory_vectors'`);
+    expect(vec.sql).toMatch(/USING vec0\(doc_id integer primary key, part text partition key, signature bit\[512\]\)/);
     expect(await db.ds.query(`SELECT name FROM sqlite_master WHERE name = 'memories_fts_vocab'`)).toEqual([{ name: 'memories_fts_vocab' }]);
     const [fts] = await db.ds.query(`SELECT sql FROM sqlite_master WHERE name = 'memories_fts'`);
     expect(fts.sql).toMatch(/fts5\(body, content='', contentless_delete=1/);
@@ -63,8 +67,8 @@ describe('memory migration (PostgreSQL)', () => {
   beforeEach(async () => (db = await openMemoryTestDb({ dialect: 'postgres' })));
   afterEach(() => db.close());
 
-  it('adds the tsvector column and its GIN index instead of FTS5 tables', async () => {
-    expect(await tables(db)).toEqual(['memories', 'memory_history', 'memory_settings', 'migrations']);
+  it('adds the tsvector column and its GIN index instead of FTS5 tables, and the embeddings table', async () => {
+    expect(await tables(db)).toEqual(['memories', 'memory_embeddings', 'memory_history', 'memory_settings', 'migrations']);
     expect(await memoryColumns(db)).toContain('search_vector');
     const [index] = await db.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE indexname = ?`, [SEARCH_VECTOR_INDEX]);
     expect(index.def).toMatch(/USING gin \(search_vector\) WITH \(fastupdate='?off'?\)/);

@@ -6,9 +6,12 @@ import { MemoryHistoryEntity, type MemoryHistoryAction } from '../db/memory-hist
 import type { MemorySearchIndex, ScopePredicate } from '../db/fts/memory-search-index';
 import { PostgresMemorySearch } from '../db/fts/postgres-memory-fts';
 import { SqliteMemorySearch } from '../db/fts/sqlite-memory-fts';
+import { ownerKeyOf, unitVector, type MemoryVectorIndex } from '../db/vectors/memory-vector-index';
+import { PostgresMemoryVectors } from '../db/vectors/postgres-memory-vectors';
+import { SqliteMemoryVectors } from '../db/vectors/sqlite-memory-vectors';
 import type { MemoryOrigin } from '../memory.types';
 import { contentHash, normalisedForm, normaliseWhitespace } from '../text/normalise-text';
-import { dialectOf, type TransactionRunner } from '@switchboard/persistence';
+import { dialectOf, selectRows, type TransactionRunner } from '@switchboard/persistence';
 
 /**
  * Which memories a read or write may touch. Every store method takes one: there is no way to
@@ -251,6 +254,32 @@ export function scopePredicate(filter: MemoryScopeFilter): ScopePredicate {
   }
 }
 
+/** The owner keys a filter reads, when it names them all (a turn's parts, one owner); empty otherwise. */
+export function ownerKeysOf(filter: MemoryScopeFilter): string[] {
+  const parts: SingleScopeFilter[] = filter.scope === 'turn' ? turnParts(filter) : filter.scope === 'all' ? [] : [filter];
+  const keys: string[] = [];
+  for (const part of parts) {
+    switch (part.scope) {
+      case 'global':
+        keys.push('global');
+        break;
+      case 'project':
+        if (part.projectId === null) return [];
+        keys.push(ownerKeyOf({ scope: 'project', projectId: part.projectId, personId: null, groupId: null }));
+        break;
+      case 'person':
+        if (part.personId === null) return [];
+        keys.push(ownerKeyOf({ scope: 'person', projectId: null, personId: part.personId, groupId: null }));
+        break;
+      case 'group':
+        if (part.groupId === null) return [];
+        keys.push(ownerKeyOf({ scope: 'group', projectId: null, personId: null, groupId: part.groupId }));
+        break;
+    }
+  }
+  return keys;
+}
+
 /** What `inScope` reads of a memory. */
 export type ScopedMemory = Pick<MemoryRecord, 'scope' | 'projectId'> & { personId?: string | null; groupId?: string | null };
 
@@ -291,27 +320,47 @@ export function memorySearchFor(ds: DataSource, options: { synonyms?: boolean } 
   return dialectOf(ds) === 'postgres' ? new PostgresMemorySearch(options) : new SqliteMemorySearch(options);
 }
 
+/** The vector index of the DataSource's dialect: sqlite-vec on SQLite, bytea and bit(512) columns on PostgreSQL. */
+export function memoryVectorsFor(ds: DataSource): MemoryVectorIndex {
+  return dialectOf(ds) === 'postgres' ? new PostgresMemoryVectors() : new SqliteMemoryVectors();
+}
+
+/** A memory whose vector is missing, from another model, or computed for an older text. */
+export interface EmbeddingWork {
+  docId: number;
+  content: string;
+  contentHash: string;
+}
+
+/** A vector computed for a memory's text (`contentHash` says which text). */
+export interface ComputedEmbedding {
+  docId: number;
+  contentHash: string;
+  vector: readonly number[] | Float32Array;
+}
+
 /**
- * Memories, their history and their full-text documents, always changed together in one
- * transaction. Reads outside a transaction use the DataSource's manager.
+ * Memories, their history, their full-text documents and their vectors, always changed together
+ * in one transaction. Reads outside a transaction use the DataSource's manager.
  */
 export class MemoryStore {
   private constructor(
     private readonly manager: EntityManager,
     private readonly runner: TransactionRunner,
     private readonly index: MemorySearchIndex,
+    private readonly vectors: MemoryVectorIndex,
     private readonly inTransaction: boolean,
   ) {}
 
   /** A store over a DataSource; `runner` must be the one every other writer of that DataSource uses. */
-  static create(ds: DataSource, runner: TransactionRunner, index: MemorySearchIndex = memorySearchFor(ds)): MemoryStore {
-    return new MemoryStore(ds.manager, runner, index, false);
+  static create(ds: DataSource, runner: TransactionRunner, index: MemorySearchIndex = memorySearchFor(ds), vectors: MemoryVectorIndex = memoryVectorsFor(ds)): MemoryStore {
+    return new MemoryStore(ds.manager, runner, index, vectors, false);
   }
 
   /** Runs fn with a store bound to one transaction (reads see its writes; all commit or none do). */
   transaction<T>(fn: (store: MemoryStore) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    return this.runner.run((m) => fn(new MemoryStore(m, this.runner, this.index, true)));
+    return this.runner.run((m) => fn(new MemoryStore(m, this.runner, this.index, this.vectors, true)));
   }
 
   private async select(sql: string, params: Record<string, unknown> = {}): Promise<MemoryRow[]> {
@@ -351,6 +400,80 @@ export class MemoryStore {
   async search(text: string, filter: MemoryScopeFilter, limit: number): Promise<Array<{ record: MemoryRecord; bm25: number }>> {
     const hits = await this.index.search<MemoryRow>(this.manager, text, COLUMNS, scopePredicate(filter), requireLimit(limit));
     return hits.map((h) => ({ record: toRecord(h.row), bm25: h.bm25 }));
+  }
+
+  /**
+   * Whether this database can hold and search vectors (SQLite: sqlite-vec loads here). The first
+   * call also makes sure SQLite's vec0 index holds every stored vector: call it at start.
+   */
+  vectorsAvailable(): Promise<boolean> {
+    return this.vectors.available(this.manager);
+  }
+
+  /**
+   * Active memories within the scope nearest a query vector, by the vectors of one model, nearest
+   * first, with their cosine similarity. Only filters that name their owners can be searched
+   * (a turn's, one owner's); the others find nothing here.
+   */
+  async semanticSearch(vector: readonly number[] | Float32Array, model: string, filter: MemoryScopeFilter, limit: number): Promise<Array<{ record: MemoryRecord; similarity: number }>> {
+    const owners = ownerKeysOf(filter);
+    if (owners.length === 0) return [];
+    const hits = await this.vectors.search<MemoryRow>(this.manager, unitVector(vector), model, owners, COLUMNS, scopePredicate(filter), requireLimit(limit));
+    return hits.map((h) => ({ record: toRecord(h.row), similarity: h.similarity }));
+  }
+
+  /** Active memories without a vector of this model for their current text, oldest first. */
+  async embeddingWork(model: string, limit: number): Promise<EmbeddingWork[]> {
+    const rows = await selectRows<{ doc_id: number | string; content: string; content_hash: string }>(
+      this.manager,
+      `SELECT m."doc_id", m."content", m."content_hash" FROM "memories" m LEFT JOIN "memory_embeddings" e ON e."doc_id" = m."doc_id"
+       WHERE m."superseded_by" IS NULL AND (e."doc_id" IS NULL OR e."model" <> :model OR e."content_hash" <> m."content_hash")
+       ORDER BY m."doc_id" LIMIT ${requireLimit(limit)}`,
+      { model },
+    );
+    return rows.map((r) => ({ docId: Number(r.doc_id), content: r.content, contentHash: r.content_hash }));
+  }
+
+  /**
+   * Stores vectors computed in the background, each only if its memory is still there, active and
+   * holds the text the vector was computed for (it may have been deleted, superseded or edited
+   * meanwhile). On PostgreSQL the memory rows are share-locked first, so a concurrent delete either
+   * went before (nothing is written) or waits and then deletes the vector too. Returns how many were stored.
+   */
+  putEmbeddings(model: string, computed: readonly ComputedEmbedding[]): Promise<number> {
+    if (computed.length === 0) return Promise.resolve(0);
+    return this.transaction(async (s) => {
+      const postgres = dialectOf(s.manager.dataSource) === 'postgres';
+      const rows = await selectRows<{ doc_id: number | string; content_hash: string; scope: MemoryScope; project_id: string | null; person_id: string | null; group_id: string | null }>(
+        s.manager,
+        `SELECT m."doc_id", m."content_hash", m."scope", m."project_id", m."person_id", m."group_id" FROM "memories" m
+         WHERE m."doc_id" IN (:...docs) AND m."superseded_by" IS NULL ORDER BY m."doc_id"${postgres ? ' FOR SHARE' : ''}`,
+        { docs: computed.map((c) => c.docId) },
+      );
+      const current = new Map(rows.map((r) => [Number(r.doc_id), r]));
+      const docs = computed.flatMap((c) => {
+        const row = current.get(c.docId);
+        if (!row || row.content_hash !== c.contentHash) return [];
+        const vector = unitVector(c.vector);
+        if (vector.length === 0 || !vector.every(Number.isFinite)) return [];
+        const owner = { scope: row.scope, projectId: row.project_id, personId: row.person_id, groupId: row.group_id };
+        return [{ docId: c.docId, ownerKey: ownerKeyOf(owner), model, contentHash: c.contentHash, vector }];
+      });
+      await s.vectors.put(s.manager, docs);
+      return docs.length;
+    });
+  }
+
+  /** How many active memories have a vector of this model for their current text, and how many active memories there are. */
+  async embeddingCoverage(model: string): Promise<{ embedded: number; active: number }> {
+    const [row] = await selectRows<{ embedded: number | string; active: number | string }>(
+      this.manager,
+      `SELECT (SELECT COUNT(*) FROM "memory_embeddings" e JOIN "memories" m ON m."doc_id" = e."doc_id"
+               WHERE e."model" = :model AND e."content_hash" = m."content_hash" AND m."superseded_by" IS NULL) AS "embedded",
+              (SELECT COUNT(*) FROM "memories" WHERE "superseded_by" IS NULL) AS "active"`,
+      { model },
+    );
+    return { embedded: Number(row?.embedded ?? 0), active: Number(row?.active ?? 0) };
   }
 
   /**
@@ -512,6 +635,9 @@ export class MemoryStore {
         .where('id = :id', { id })
         .execute();
       await s.index.put(s.manager, [next]);
+      // A vector of the old text must not answer for the new one: it goes, and is computed again in the background.
+      if (next.contentHash !== current.contentHash) await s.vectors.remove(s.manager, [current.docId]);
+      else if (owner && ownerKeyOf(next) !== ownerKeyOf(current)) await s.vectors.move(s.manager, [current.docId], ownerKeyOf(next));
       await s.addHistory(id, action, next.content, meta, null);
       return next;
     });
@@ -530,6 +656,7 @@ export class MemoryStore {
         .where('id = :id', { id: oldId })
         .execute();
       await s.index.remove(s.manager, old.docId);
+      await s.vectors.remove(s.manager, [old.docId]);
       await s.addHistory(oldId, 'superseded', null, meta, record.id);
       await s.addHistory(record.id, 'created', record.content, meta, oldId);
       return record;
@@ -560,6 +687,8 @@ export class MemoryStore {
         docIds.push(...older.map((r) => Number(r.doc_id)));
       }
       for (const docId of docIds) await s.index.remove(s.manager, docId);
+      // The foreign key's cascade would take them with the rows too; the vec0 index on SQLite has no foreign key.
+      await s.vectors.remove(s.manager, docIds);
       await s.manager.createQueryBuilder().delete().from(MemoryHistoryEntity).where('memoryId IN (:...ids)', { ids: chain }).execute();
       await s.manager.createQueryBuilder().delete().from(MemoryEntity).where('id IN (:...ids)', { ids: chain }).execute();
       await s.addHistory(root.id, 'deleted', null, meta, null);
@@ -590,8 +719,11 @@ export class MemoryStore {
           .where('id = :id', { id: r.id })
           .execute();
         await s.index.remove(s.manager, r.docId);
+        await s.vectors.remove(s.manager, [r.docId]);
         await s.addHistory(r.id, 'superseded', null, meta, twin.id);
       }
+      const kept = moving.filter((r) => !theirs.has(normalisedForm(r.content))).map((r) => r.docId);
+      await s.vectors.move(s.manager, kept, ownerKeyOf({ scope: 'person', projectId: null, personId: toPersonId, groupId: null }));
       // Superseded versions move too: a person's history is theirs.
       const [sql, values] = s.manager.dataSource.driver.escapeQueryWithParameters(
         `UPDATE "memories" SET "person_id" = :to WHERE "scope" = 'person' AND "person_id" = :from`,

@@ -17,7 +17,7 @@ export interface MemoryTestDb {
   runner: TransactionRunner;
   store: MemoryStore;
   settings: MemorySettingsStore;
-  /** Every text column of every memory table and every term the full-text index knows, concatenated (to prove something is gone). */
+  /** Every column of every memory table (vectors included) and every term the full-text index knows, concatenated (to prove something is gone). */
   dump(): Promise<string>;
   /** Runs SQL written with `?` placeholders (SQLite's) on either dialect. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -48,7 +48,7 @@ export async function openMemoryTestDb(opts: { migrate?: boolean; dialect?: Memo
     query,
     async dump() {
       const parts: string[] = [];
-      for (const table of ['memories', 'memory_history', 'memory_settings']) {
+      for (const table of ['memories', 'memory_history', 'memory_settings', 'memory_embeddings']) {
         const rows: Array<Record<string, unknown>> = await ds.query(`SELECT * FROM "${table}"`);
         parts.push(JSON.stringify(rows));
       }

@@ -3,6 +3,8 @@ import { MemoryStore } from '../../store/memory.store';
 import { contentHash } from '../../text/normalise-text';
 import { FTS_TABLE } from '../fts/sqlite-memory-fts';
 import { SEARCH_VECTOR_COLUMN } from '../fts/postgres-memory-fts';
+import { memoryMigrations } from '../memory-schema';
+import { ReindexMemoryTokens1797600000000 } from './1797600000000-reindex-memory-tokens.migration';
 
 const meta = { reason: 'TEST' };
 
@@ -14,8 +16,8 @@ describe.each(MEMORY_TEST_DIALECTS)('ReindexMemoryTokens migration (%s)', (diale
       const m = await db.store.create({ content, scope: 'global', projectId: null, category: null, tags: [], confidence: 0.9, source: 'user', sourceSessionId: null, sourceMessageId: null }, meta);
       const superseded = await db.store.create({ content: '弟は大阪に住んでいます', scope: 'global', projectId: null, category: null, tags: [], confidence: 0.9, source: 'user', sourceSessionId: null, sourceMessageId: null }, meta);
       await db.store.supersede(superseded.id, { content: '弟は京都に住んでいます', scope: 'global', projectId: null, category: null, tags: [], confidence: 0.9, source: 'user', sourceSessionId: null, sourceMessageId: null }, { scope: 'all' }, meta);
-      // As the previous release stored it: the whole sentence one token, hashed as such.
-      await db.ds.undoLastMigration();
+      // As the previous release stored it: the whole sentence one token, hashed as such (this migration and the later ones undone).
+      for (let i = memoryMigrations.findIndex((m) => m === ReindexMemoryTokens1797600000000); i < memoryMigrations.length; i++) await db.ds.undoLastMigration();
       if (dialect === 'sqlite') {
         await db.query(`DELETE FROM "${FTS_TABLE}" WHERE rowid = ?`, [m.docId]);
         await db.query(`INSERT INTO "${FTS_TABLE}"(rowid, body) VALUES (?, ?)`, [m.docId, content]);
