@@ -19,6 +19,7 @@ const shared = {
     '^@switchboard/(models|session|protocol|memory|people|jobs)/server$': '<rootDir>/libs/$1/src/server.ts',
     '^@switchboard/protocol/client$': '<rootDir>/libs/protocol/src/client.ts',
     '^@switchboard/persistence/testing$': '<rootDir>/libs/persistence/src/testing/index.ts',
+    '^@switchboard/session/testing$': '<rootDir>/libs/session/src/testing/index.ts',
     '^@switchboard/tools/fake-llm$': '<rootDir>/tools/src/fake-llm/index.ts',
     '^@switchboard/tools/cli$': '<rootDir>/tools/src/cli/switchboard.ts',
     '^@switchboard/tools/testing$': '<rootDir>/tools/src/testing/index.ts',

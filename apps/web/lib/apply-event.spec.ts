@@ -40,6 +40,23 @@ describe('applyServerEvent', () => {
     expect(streams.has('a')).toBe(false);
   });
 
+  it("keeps a running turn's tool calls by turn (started, then finished with its outcome), and forgets them when the reply completes", () => {
+    const { qc, streams } = setup();
+    const before = streams.tools('t');
+    applyServerEvent(qc, streams, { event: 'tool.started', payload: { sessionId: 's1', turnId: 't', toolCallId: 'c1', toolName: 'demo__echo', input: { text: 'hi' } } });
+    applyServerEvent(qc, streams, { event: 'tool.started', payload: { sessionId: 's1', turnId: 't', toolCallId: 'c2', toolName: 'web_fetch', input: { url: 'x' } } });
+    applyServerEvent(qc, streams, { event: 'tool.finished', payload: { sessionId: 's1', turnId: 't', toolCallId: 'c1', toolName: 'demo__echo', ok: true, output: 'hi', durationMs: 12 } });
+    applyServerEvent(qc, streams, { event: 'tool.finished', payload: { sessionId: 's1', turnId: 't', toolCallId: 'c2', toolName: 'web_fetch', ok: false, output: { error: 'no' }, durationMs: 3 } });
+    expect(streams.tools('t')).not.toBe(before);
+    expect(streams.tools('t')).toEqual([
+      { toolCallId: 'c1', toolName: 'demo__echo', input: { text: 'hi' }, state: 'ok', output: 'hi', durationMs: 12 },
+      { toolCallId: 'c2', toolName: 'web_fetch', input: { url: 'x' }, state: 'error', output: { error: 'no' }, durationMs: 3 },
+    ]);
+    expect(streams.tools('other')).toEqual([]);
+    applyServerEvent(qc, streams, { event: 'message.completed', payload: { sessionId: 's1', turnId: 't', message: message({ id: 'a', seq: 2, role: 'assistant', turnId: 't', content: 'done' }) } });
+    expect(streams.tools('t')).toEqual([]);
+  });
+
   it('updates the default model and refetches conversations when settings change', async () => {
     const { qc, streams } = setup();
     const models = { models: [], defaultModel: { modelConfigId: 'main', source: 'global' as const, label: 'Fake Main', warnings: [] }, tiers: {}, providers: [], offlineOnly: false };
@@ -89,6 +106,6 @@ describe('applyServerEvent', () => {
 
   it('ignores events it does not know', () => {
     const { qc, streams } = setup();
-    expect(() => applyServerEvent(qc, streams, { event: 'tool.started', payload: { sessionId: 's', turnId: 't', toolCallId: 'c', toolName: 'x', input: {} } } as never)).not.toThrow();
+    expect(() => applyServerEvent(qc, streams, { event: 'future.event', payload: { sessionId: 's' } } as never)).not.toThrow();
   });
 });

@@ -30,6 +30,12 @@ export function applyServerEvent(qc: QueryClient, streams: StreamStore, event: S
     case 'message.reasoning':
       streams.append(reasoningKey(event.payload.messageId), event.payload.delta);
       return;
+    case 'tool.started':
+      streams.toolStarted(event.payload);
+      return;
+    case 'tool.finished':
+      streams.toolFinished(event.payload);
+      return;
     case 'turn.started': {
       const key = queryKeys.messages(event.payload.sessionId);
       if (qc.getQueryData(key) !== undefined) qc.setQueryData<MessagesCache | undefined>(key, (c) => startStreamingMessage(c, event.payload, now));
@@ -40,6 +46,7 @@ export function applyServerEvent(qc: QueryClient, streams: StreamStore, event: S
       upsertMessage(qc, sessionId, message, now);
       streams.finish(message.id);
       streams.finish(reasoningKey(message.id));
+      if (message.turnId) streams.finishTools(message.turnId);
       void qc.invalidateQueries({ queryKey: queryKeys.usage(sessionId) });
       return;
     }
@@ -79,7 +86,7 @@ export function applyServerEvent(qc: QueryClient, streams: StreamStore, event: S
       return;
     }
     default:
-      // Events this dashboard does not show (tool progress, newer additions) are ignored.
+      // Events this dashboard does not show (newer additions) are ignored.
       return;
   }
 }

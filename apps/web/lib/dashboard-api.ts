@@ -49,6 +49,7 @@ export type ApiClient = Pick<
   | 'listJobRuns'
   | 'getProviderStatus'
   | 'getAssistantConfig'
+  | 'listTools'
 >;
 
 /** The memory page's calls: the typed client's memory routes under short names (a fake in component tests). */

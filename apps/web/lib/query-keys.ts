@@ -20,4 +20,5 @@ export const queryKeys = {
   jobRuns: (jobId: string, limit: number, lastRunAt: string | null, lastStatus: string | null) => ['jobs', jobId, 'runs', limit, lastRunAt, lastStatus] as const,
   providerStatus: ['provider-status'] as const,
   assistantConfig: ['assistant-config'] as const,
+  tools: ['tools'] as const,
 };

@@ -1,4 +1,5 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
+import type { ServerEventMap, ToolCallSummary } from '@switchboard/protocol';
 
 type Schedule = (flush: () => void) => void;
 
@@ -18,6 +19,8 @@ const frame: Schedule = (flush) => {
  */
 export class StreamStore {
   private readonly texts = new Map<string, string>();
+  /** The tool calls of turns still running, by turn id (the events name the turn, not the message). */
+  private readonly toolCalls = new Map<string, readonly ToolCallSummary[]>();
   private readonly listeners = new Map<string, Set<() => void>>();
   private readonly dirty = new Set<string>();
   private scheduled = false;
@@ -55,6 +58,31 @@ export class StreamStore {
     this.dirty.delete(messageId);
   }
 
+  /** A running turn's tool calls so far (the same array until one changes). */
+  tools(turnId: string): readonly ToolCallSummary[] {
+    return this.toolCalls.get(turnId) ?? NO_TOOL_CALLS;
+  }
+
+  toolStarted(e: ServerEventMap['tool.started']): void {
+    const calls = this.tools(e.turnId);
+    if (calls.some((c) => c.toolCallId === e.toolCallId)) return;
+    this.toolCalls.set(e.turnId, [...calls, { toolCallId: e.toolCallId, toolName: e.toolName, input: e.input, state: 'running' }]);
+    this.notify(toolsKey(e.turnId));
+  }
+
+  toolFinished(e: ServerEventMap['tool.finished']): void {
+    const calls = this.tools(e.turnId);
+    const done: ToolCallSummary = { toolCallId: e.toolCallId, toolName: e.toolName, input: undefined, state: e.ok ? 'ok' : 'error', output: e.output, durationMs: e.durationMs };
+    const at = calls.findIndex((c) => c.toolCallId === e.toolCallId);
+    this.toolCalls.set(e.turnId, at < 0 ? [...calls, done] : calls.map((c, i) => (i === at ? { ...done, input: c.input } : c)));
+    this.notify(toolsKey(e.turnId));
+  }
+
+  /** Forgets a turn's tool calls once its reply (with them in its parts) is in the cache. */
+  finishTools(turnId: string): void {
+    this.toolCalls.delete(turnId);
+  }
+
   subscribe(messageId: string, listener: () => void): () => void {
     let set = this.listeners.get(messageId);
     if (!set) this.listeners.set(messageId, (set = new Set()));
@@ -87,6 +115,13 @@ export class StreamStore {
   }
 }
 
+const NO_TOOL_CALLS: readonly ToolCallSummary[] = Object.freeze([]);
+
+/** The subscription key of a running turn's tool calls. */
+export function toolsKey(turnId: string): string {
+  return `${turnId}#tools`;
+}
+
 /** The store key of a reply's streamed reasoning (kept apart from its text). */
 export function reasoningKey(messageId: string): string {
   return `${messageId}#reasoning`;
@@ -97,6 +132,16 @@ export const streamStore = new StreamStore();
 
 /** Which store components read (tests provide one they drive frame by frame). */
 export const StreamStoreContext = createContext<StreamStore>(streamStore);
+
+/** A running turn's tool calls as their events arrive (none, without subscribing, for null). */
+export function useLiveToolCalls(turnId: string | null): readonly ToolCallSummary[] {
+  const store = useContext(StreamStoreContext);
+  return useSyncExternalStore(
+    (listener) => (turnId ? store.subscribe(toolsKey(turnId), listener) : () => undefined),
+    () => (turnId ? store.tools(turnId) : NO_TOOL_CALLS),
+    () => (turnId ? store.tools(turnId) : NO_TOOL_CALLS),
+  );
+}
 
 /** The streamed text of one message; re-renders the caller at most once per frame. */
 export function useStreamText(messageId: string, override?: StreamStore): string {

@@ -34,8 +34,13 @@ export interface WebTestEnv {
   close(): Promise<void>;
 }
 
+export interface WebTestOptions {
+  /** The API's config file (default: the fake catalog alone). */
+  config?: (fake: FakeLlmServer) => Record<string, unknown>;
+}
+
 /** Starts the fake LLM, the built API and dashboard, and a headless Chromium. */
-export async function startWebTestEnv(): Promise<WebTestEnv> {
+export async function startWebTestEnv(options: WebTestOptions = {}): Promise<WebTestEnv> {
   for (const [what, path] of [
     ['API', API_ENTRY],
     ['dashboard', WEB_ENTRY],
@@ -47,7 +52,7 @@ export async function startWebTestEnv(): Promise<WebTestEnv> {
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   const fake = await startFakeLlm({ apiKey: FAKE_KEY });
-  const { dataDir, env: apiEnv } = apiTestEnv(fakeCatalog(fake), { token: TOKEN });
+  const { dataDir, env: apiEnv } = apiTestEnv((options.config ?? fakeCatalog)(fake), { token: TOKEN });
   const profile = mkdtempSync(join(tmpdir(), 'switchboard-chromium-'));
   let api: NodeProcess | null = null;
   let web: NodeProcess | null = null;

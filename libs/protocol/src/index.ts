@@ -11,6 +11,7 @@ export * from './transcription';
 export * from './jobs';
 export * from './providers';
 export * from './tools';
+export * from './tool-calls';
 export * from './delivery';
 export * from './secrets';
 export * from './model-source-labels';

@@ -10,6 +10,7 @@ import { MessageBody } from './message-body';
 import { CopyButton, EditBox, EditButton, RetryControls } from './message-actions';
 import { SystemEvent } from './system-event';
 import { SenderName } from './sender-name';
+import { ToolCalls } from './tool-calls';
 
 function Time({ at }: { at: string }) {
   return (
@@ -99,6 +100,7 @@ function AssistantMessage({ message, error, archived }: { message: Message; erro
         </ul>
       ) : null}
       <Reasoning message={message} />
+      <ToolCalls message={message} />
       {status !== 'error' || message.content ? (
         <div className="msg__body">
           <MessageBody message={message} />

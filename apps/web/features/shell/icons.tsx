@@ -73,6 +73,7 @@ export const TrashIcon = make(
 );
 export const EditIcon = make(<path d="M4 20h4L19 9a2.8 2.8 0 0 0-4-4L4 16z" />);
 export const CheckIcon = make(<path d="M5 12l5 5 9-10" />);
+export const ToolIcon = make(<path d="M14.5 5.5a4 4 0 0 0-5 5L4 16v4h4l5.5-5.5a4 4 0 0 0 5-5L16 12l-3-1-1-3z" />);
 export const CloseIcon = make(<path d="M6 6l12 12M18 6L6 18" />);
 export const SearchIcon = make(
   <>
