@@ -11,6 +11,7 @@ import { DocsModule } from './docs/docs.module';
 import { AccessModule } from './access/access.module';
 import { PeopleModule } from './people/people.module';
 import { TranscriptionsModule } from './transcriptions/transcriptions.module';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { MemoryModule } from './memory/memory.module';
 import { JobsModule } from './jobs/jobs.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -43,6 +44,7 @@ export class AppModule {
         AccessModule,
         PeopleModule,
         TranscriptionsModule,
+        AttachmentsModule,
         MemoryModule,
         JobsModule,
         MetricsModule,

@@ -17,6 +17,7 @@ import { AuthFailureLimiter } from './core/auth-failure-limiter';
 import { installRequestGate } from './core/request-gate';
 import { secureDataDir } from './database/data-dir';
 import { installAudioParser } from './transcriptions/audio-body.parser';
+import { installAttachmentParser } from './attachments/attachment-body.parser';
 
 export interface StartApiOptions {
   /** Environment to read (defaults to process.env). */
@@ -85,6 +86,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<RunningAp
   await installRequestGate(app, { token: tokenInfo.token, failures: app.get(AuthFailureLimiter), requestsPerMinute: env.limits.requestsPerMinute });
   installJsonParser(app);
   installAudioParser(app);
+  installAttachmentParser(app, config.attachments.maxFileBytes);
   // Frames are parsed by the gateway itself (`{id, method, params}`), not by Nest's event router.
   app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
   await app.listen(env.port, env.host);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { channelSchema, jobDefinitionSchema, providerTypeSchema, tierSchema, type Tier } from '@switchboard/protocol';
+import { ATTACHMENT_DEFAULTS, ATTACHMENT_MEDIA_TYPES, attachmentMediaTypeSchema, channelSchema, jobDefinitionSchema, modelInputSchema, providerTypeSchema, tierSchema, type ModelInput, type Tier } from '@switchboard/protocol';
 
 /** Lowercase, URL- and command-safe: model ids end up in API paths, `/model x` commands and the database. */
 export const MODEL_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
@@ -81,15 +81,27 @@ export const modelConfigSchema = z
       .enum(['low', 'medium', 'high'])
       .optional()
       .describe('how hard a reasoning model thinks: reasoning_effort on OpenAI-compatible APIs, a thinking budget on Anthropic'),
+    input: z
+      .array(modelInputSchema)
+      .min(1)
+      .optional()
+      .describe('what the model reads: "text" always, "image" for images, "pdf" for PDF files (others get a PDF\'s text); default ["text"]'),
   })
   .transform((m) => ({
     ...m,
     tier: m.tier ?? null,
+    // Text always; anything else only when the catalog says so (an unknown model is text-only).
+    input: modelInputs(m.input),
     // The UI always shows a label; the provider's model name is the honest default.
     label: m.label ?? m.model,
     aliases: [...new Set(m.aliases)],
   }));
 export type ModelConfig = z.output<typeof modelConfigSchema>;
+
+/** A model's inputs, normalised: `text` first and always there, no duplicates. */
+export function modelInputs(input: readonly ModelInput[] | undefined): ModelInput[] {
+  return ['text', ...new Set((input ?? []).filter((i) => i !== 'text'))];
+}
 export type ModelConfigInput = z.input<typeof modelConfigSchema>;
 
 export const agentMatchSchema = z.strictObject({
@@ -165,6 +177,38 @@ export const webFetchConfigSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
 });
 export type WebFetchConfig = z.infer<typeof webFetchConfigSchema>;
+
+/** Remote image URLs (the OpenAI door's `image_url` with http(s)): off unless enabled, with web_fetch's protections. */
+export const remoteImagesConfigSchema = z.strictObject({
+  enabled: z.boolean().default(false),
+  /** Lets it reach loopback, private and link-local addresses; cloud metadata addresses stay refused. */
+  allowPrivateNetworks: z.boolean().default(false),
+  /** CIDR ranges (or single addresses) it may reach whatever they are. */
+  allowNetworks: z.array(z.string().trim().refine(isCidr, 'must be an IP address or a CIDR range like 192.168.1.0/24')).default([]),
+  /** Milliseconds for one image, redirects included. */
+  timeoutMs: z.number().int().min(100).max(120_000).default(15_000),
+});
+export type RemoteImagesConfig = z.infer<typeof remoteImagesConfigSchema>;
+
+/** Images and PDFs sent with messages: limits, allowed types, how long unsent uploads are kept. */
+export const attachmentsConfigSchema = z
+  .strictObject({
+    /** Bytes of one file at most. */
+    maxFileBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(ATTACHMENT_DEFAULTS.maxFileBytes),
+    /** Bytes of all the files of one message at most. */
+    maxMessageBytes: z.number().int().min(1024).max(500 * 1024 * 1024).default(ATTACHMENT_DEFAULTS.maxMessageBytes),
+    /** Files in one message at most. */
+    maxFiles: z.number().int().min(1).max(100).default(ATTACHMENT_DEFAULTS.maxFiles),
+    /** The file types accepted (an empty list turns attachments off). */
+    types: z.array(attachmentMediaTypeSchema).default([...ATTACHMENT_MEDIA_TYPES]),
+    /** Minutes an upload no message has sent is kept before the retention sweep deletes it. */
+    unsentTtlMinutes: z.number().int().min(1).max(10_080).default(ATTACHMENT_DEFAULTS.unsentTtlMinutes),
+    /** Characters of a PDF's text given to a model that cannot read PDF files (also bounded by its context window). */
+    pdfTextMaxChars: z.number().int().min(1000).max(5_000_000).default(200_000),
+    remoteImages: remoteImagesConfigSchema.prefault({}),
+  })
+  .refine((a) => a.maxMessageBytes >= a.maxFileBytes, { message: 'maxMessageBytes must be at least maxFileBytes', path: ['maxMessageBytes'] });
+export type AttachmentsConfig = z.infer<typeof attachmentsConfigSchema>;
 
 /** Tools beyond the built-ins' defaults. */
 export const toolsConfigSchema = z.strictObject({
@@ -294,6 +338,7 @@ const baseConfigSchema = z.strictObject({
   people: peopleConfigSchema.prefault({}),
   tools: toolsConfigSchema.prefault({}),
   memory: memoryConfigSchema.prefault({}),
+  attachments: attachmentsConfigSchema.prefault({}),
   // MCP servers by name; their tools are offered to agents whose `tools` list names them (`github.*`).
   mcpServers: z
     .record(z.string().regex(MCP_SERVER_NAME_PATTERN, 'MCP server names are letters, digits, "_" or "-" (at most 32)'), mcpServerConfigSchema)

@@ -24,9 +24,12 @@ interface ShortcutModel {
   claimOrder: number;
 }
 
-function model(fields: Omit<ModelConfig, 'enabled' | 'fallbacks' | 'aliases' | 'tier'> & { aliases?: string[] }): ModelConfig {
-  return { aliases: [], ...fields, tier: null, enabled: true, fallbacks: [] };
+function model(fields: Omit<ModelConfig, 'enabled' | 'fallbacks' | 'aliases' | 'tier' | 'input'> & { aliases?: string[]; input?: ModelConfig['input'] }): ModelConfig {
+  return { aliases: [], input: ['text'], ...fields, tier: null, enabled: true, fallbacks: [] };
 }
+
+/** What OpenAI's and Anthropic's current models read besides text (their APIs take images and PDF files). */
+const SEES_IMAGES_AND_PDFS: ModelConfig['input'] = ['text', 'image', 'pdf'];
 
 /** Non-empty value of an environment variable. */
 function read(env: ConfigEnv, name: string): string | undefined {
@@ -88,12 +91,15 @@ export function envShortcuts(
       aliases: ['gpt'],
       contextWindow: 1_047_576,
       price: { input: 2, output: 8, cachedInput: 0.5 },
+      // Another OpenAI-compatible server may not read images: only OpenAI itself is assumed to.
+      input: openaiBase ? ['text'] : SEES_IMAGES_AND_PDFS,
     });
     if (overrideModel && overrideModel !== main.model) {
       // The id stays stable for sessions and settings; label and price follow the real model.
       main.model = overrideModel;
       main.label = overrideModel;
       main.contextWindow = 128_000;
+      main.input = ['text'];
       delete main.price;
     }
     candidates.push(
@@ -106,6 +112,7 @@ export function envShortcuts(
           label: 'GPT-4.1 mini',
           contextWindow: 1_047_576,
           price: { input: 0.4, output: 1.6, cachedInput: 0.1 },
+          input: openaiBase ? ['text'] : SEES_IMAGES_AND_PDFS,
         }),
         wants: ['fast'],
         claimOrder: 1,
@@ -118,6 +125,7 @@ export function envShortcuts(
           label: 'o3 (reasoning)',
           contextWindow: 200_000,
           price: { input: 2, output: 8, cachedInput: 0.5 },
+          input: openaiBase ? ['text'] : SEES_IMAGES_AND_PDFS,
         }),
         wants: ['complex'],
         claimOrder: 4,
@@ -145,6 +153,7 @@ export function envShortcuts(
           aliases: ['claude'],
           contextWindow: 200_000,
           price: { input: 3, output: 15, cachedInput: 0.3 },
+          input: SEES_IMAGES_AND_PDFS,
         }),
         wants: ['default', 'complex'],
         claimOrder: 2,
@@ -157,6 +166,7 @@ export function envShortcuts(
           label: 'Claude Haiku 4.5',
           contextWindow: 200_000,
           price: { input: 1, output: 5, cachedInput: 0.1 },
+          input: SEES_IMAGES_AND_PDFS,
         }),
         wants: ['fast'],
         claimOrder: 3,

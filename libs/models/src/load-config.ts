@@ -42,6 +42,7 @@ export const OFFLINE_MODEL: Readonly<ModelConfig> = Object.freeze({
   contextWindow: 32_000,
   price: { input: 0, output: 0 },
   fallbacks: [],
+  input: ['text' as const],
 });
 
 /** Validate the config file (if any), merge environment shortcuts, resolve `env:` secrets; throws ConfigError. */

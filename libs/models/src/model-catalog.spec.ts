@@ -150,9 +150,30 @@ describe('ModelCatalog descriptions', () => {
       contextWindow: 1000000,
       price: { input: 2, output: 8 },
       fallbacks: ['claude'],
+      input: ['text'],
     });
     expect(info[2]).toMatchObject({ id: 'claude', providerType: 'anthropic', price: null });
     expect(info[5]).toMatchObject({ id: 'retired', enabled: false });
+  });
+
+  it('says what each model reads: text only unless the config says more, text always first', () => {
+    const c = catalogOf({
+      ...richerConfig(),
+      models: richerConfig().models!.map((m, i) => (i === 0 ? { ...m, input: ['image', 'pdf'] } : i === 2 ? { ...m, input: ['text', 'image', 'image'] } : m)),
+    });
+    expect(c.get('main')?.input).toEqual(['text', 'image', 'pdf']);
+    expect(c.get('claude')?.input).toEqual(['text', 'image']);
+    expect(c.get('quick')?.input).toEqual(['text']);
+    expect([c.accepts('main', 'pdf'), c.accepts('claude', 'pdf'), c.accepts('quick', 'image'), c.accepts('gone', 'image'), c.accepts('gone', 'text')]).toEqual([
+      true,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    // The tiers' preferred models first, then the rest in config order; disabled ones never.
+    expect(c.modelsAccepting('image').map((m) => m.id)).toEqual(['main', 'claude']);
+    expect(c.modelsAccepting('pdf').map((m) => m.id)).toEqual(['main']);
   });
 
   it('summarises enabled models for humans', () => {

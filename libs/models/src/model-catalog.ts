@@ -1,4 +1,4 @@
-import type { EngineRef, ModelInfo, ProviderType, Tier } from '@switchboard/protocol';
+import type { EngineRef, ModelInfo, ModelInput, ProviderType, Tier } from '@switchboard/protocol';
 import { BUILTIN_ALIASES, TIERS, type DelegationConfig, type DelegationRole, type ModelConfig, type SwitchboardConfig } from './config.schema';
 
 /** What the catalog needs from a loaded config (a LoadedConfig fits). */
@@ -121,6 +121,24 @@ export class ModelCatalog {
       contextWindow: m.contextWindow,
       price: m.price ? { ...m.price } : null,
       fallbacks: [...m.fallbacks],
+      input: [...m.input],
+    }));
+  }
+
+  /** True when the model reads this kind of input (`image`, `pdf`); an unknown model reads text only. */
+  accepts(id: string, input: ModelInput): boolean {
+    return input === 'text' || (this.byId.get(id)?.input.includes(input) ?? false);
+  }
+
+  /** Enabled models that read this kind of input, the tiers' preferred ones first (for "try one of these"). */
+  modelsAccepting(input: ModelInput): AvailableModel[] {
+    const preferred = new Set([...this.byTier.values()].map((m) => m.id));
+    const fit = this.enabledModels.filter((m) => m.input.includes(input));
+    return [...fit.filter((m) => preferred.has(m.id)), ...fit.filter((m) => !preferred.has(m.id))].map((m) => ({
+      id: m.id,
+      label: m.label,
+      tier: m.tier,
+      aliases: [...m.aliases],
     }));
   }
 

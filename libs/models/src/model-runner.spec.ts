@@ -412,3 +412,55 @@ describe('createLanguageModel', () => {
     expect(() => createLanguageModel(configFor(fake.baseUrl), 'nope')).toThrow(/Unknown model config id "nope"/);
   });
 });
+
+describe('ModelRunner with files', () => {
+  const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+  const pdf = Buffer.from('%PDF-1.4\n%fake\n', 'latin1');
+  function runnerWith(inputs: Record<string, string[]>): ModelRunner {
+    const base = configFor(fake.baseUrl);
+    const config = { ...base, models: base.models.map((m) => ({ ...m, input: (inputs[m.id] ?? ['text']) as typeof m.input })) };
+    return new ModelRunner({ config, catalog: new ModelCatalog(config) });
+  }
+
+  it('sends images and PDFs as the provider reads them: OpenAI image_url and file parts, Anthropic image and document blocks, files before the text', async () => {
+    const runner = runnerWith({ main: ['text', 'image', 'pdf'], sonnet: ['text', 'image', 'pdf'] });
+    const messages = [{ role: 'user' as const, content: 'What is this?', files: [{ mediaType: 'image/png', data: png, name: 'a.png' }, { mediaType: 'application/pdf', data: pdf, name: 'b.pdf' }] }];
+    await runner.stream({ modelConfigId: 'main', messages });
+    const openai = fake.requests.at(-1)!;
+    expect(openai.body.messages.at(-1).content.map((p: { type: string }) => p.type)).toEqual(['image_url', 'file', 'text']);
+    expect(openai.messages.at(-1)!.files).toEqual([
+      expect.objectContaining({ kind: 'image', mediaType: 'image/png', bytes: png.length }),
+      expect.objectContaining({ kind: 'file', mediaType: 'application/pdf', bytes: pdf.length, filename: 'b.pdf' }),
+    ]);
+    await runner.stream({ modelConfigId: 'sonnet', messages });
+    const anthropic = fake.requests.at(-1)!;
+    expect(anthropic.body.messages.at(-1).content.map((p: { type: string }) => p.type)).toEqual(['image', 'document', 'text']);
+  });
+
+  it('gives a model that cannot read a file its text (a PDF\'s extracted text) or a note naming it: never a silent drop', async () => {
+    const runner = runnerWith({ main: ['text'] });
+    await runner.stream({
+      modelConfigId: 'main',
+      messages: [
+        {
+          role: 'user',
+          content: 'Compare',
+          files: [
+            { mediaType: 'image/png', data: png, name: 'a.png' },
+            { mediaType: 'application/pdf', data: pdf, name: 'b.pdf', text: 'Revenue grew.' },
+            { mediaType: 'application/pdf', data: pdf, name: 'scan.pdf' },
+          ],
+        },
+      ],
+    });
+    const sent = fake.requests.at(-1)!;
+    expect(sent.messages.at(-1)!.files).toBeUndefined();
+    const parts = sent.body.messages.at(-1).content.map((p: { text: string }) => p.text);
+    expect(parts).toEqual([
+      '[An image was attached here (a.png, image/png); this model cannot read it.]',
+      '<file name="b.pdf" type="application/pdf">\nRevenue grew.\n</file>',
+      '[A file was attached here (scan.pdf, application/pdf); this model cannot read it.]',
+      'Compare',
+    ]);
+  });
+});

@@ -1,6 +1,8 @@
 import type {
   JSONSchema7,
   LanguageModelV3,
+  LanguageModelV3FilePart,
+  LanguageModelV3TextPart,
   LanguageModelV3CallOptions,
   LanguageModelV3FunctionTool,
   LanguageModelV3Message,
@@ -19,7 +21,7 @@ import { ProviderRegistry } from './providers/provider-registry';
 import { TokenCounters } from './token-counter';
 import { estimateMessagesTokens, estimateTokens, type CountTokens } from './tokens';
 import type { ToolContext, ToolSpec } from './tool-spec';
-import type { ChatToolCall } from './chat-message';
+import type { ChatMessage, ChatToolCall } from './chat-message';
 import type { CallSettings, ClientToolSpec, RunRequest, RunResult, ToolChoice } from './run-events';
 
 
@@ -67,7 +69,7 @@ export class ModelRunner {
   /** Streams a reply, calling onDelta per text delta; resolves with `aborted: true` and the partial text on abort. */
   async stream(req: RunRequest): Promise<RunResult> {
     const model = this.registry.languageModel(req.modelConfigId);
-    const prompt = toPrompt(req, this.isAnthropic(req.modelConfigId));
+    const prompt = toPrompt(req, this.isAnthropic(req.modelConfigId), this.inputsOf(req.modelConfigId));
     if (req.clientTools?.length) return this.streamForClientTools(model, req, prompt);
     const tools = req.tools?.length ? req.tools : undefined;
     const maxSteps = tools ? Math.max(1, (req.maxToolIterations ?? 6) + 1) : 1;
@@ -177,6 +179,11 @@ export class ModelRunner {
     }
   }
 
+  /** What the model reads: files it cannot read reach it as text (a PDF's text, or a note naming the file). */
+  private inputsOf(modelConfigId: string): FileInputs {
+    return { image: this.catalog.accepts(modelConfigId, 'image'), pdf: this.catalog.accepts(modelConfigId, 'pdf') };
+  }
+
   private isAnthropic(modelConfigId: string): boolean {
     const provider = this.catalog.get(modelConfigId)?.provider;
     return provider !== undefined && this.catalog.providerType(provider) === 'anthropic';
@@ -192,7 +199,7 @@ export class ModelRunner {
     const model = this.registry.languageModel(req.modelConfigId);
     try {
       const r = await model.doGenerate({
-        prompt: toPrompt(req, this.isAnthropic(req.modelConfigId)),
+        prompt: toPrompt(req, this.isAnthropic(req.modelConfigId), this.inputsOf(req.modelConfigId)),
         ...(req.maxOutputTokens !== undefined ? { maxOutputTokens: req.maxOutputTokens } : {}),
         ...(req.abortSignal ? { abortSignal: req.abortSignal } : {}),
       });
@@ -467,14 +474,47 @@ function forAnthropic(prompt: LanguageModelV3Prompt): LanguageModelV3Prompt {
   return out;
 }
 
-function toPrompt(req: RunRequest, anthropic = false): LanguageModelV3Prompt {
+/** Which files a model reads as files. */
+interface FileInputs {
+  image: boolean;
+  pdf: boolean;
+}
+
+/**
+ * A user message's content: its files first (images as image parts, PDFs as file parts, through
+ * the AI SDK's file part), then its text. A file the model cannot read becomes text: a PDF's
+ * extracted text, else a note naming it, so nothing is dropped without the model knowing.
+ */
+function userContent(m: ChatMessage, inputs: FileInputs): LanguageModelV3TextPart[] | Array<LanguageModelV3TextPart | LanguageModelV3FilePart> {
+  if (!m.files?.length) return [{ type: 'text', text: m.content }];
+  const content: Array<LanguageModelV3TextPart | LanguageModelV3FilePart> = [];
+  for (const f of m.files) {
+    const image = f.mediaType.startsWith('image/');
+    if ((image && inputs.image) || (!image && f.mediaType === 'application/pdf' && inputs.pdf)) {
+      content.push({ type: 'file', mediaType: f.mediaType, data: f.data, filename: f.name });
+    } else if (!image && f.text !== undefined) {
+      content.push({ type: 'text', text: `<file name="${attr(f.name)}" type="${f.mediaType}">\n${f.text}\n</file>` });
+    } else {
+      content.push({ type: 'text', text: `[${image ? 'An image' : 'A file'} was attached here (${attr(f.name)}, ${f.mediaType}); this model cannot read it.]` });
+    }
+  }
+  // Providers refuse empty text parts; a message of files alone has none.
+  if (m.content.trim()) content.push({ type: 'text', text: m.content });
+  return content;
+}
+
+function attr(value: string): string {
+  return value.replace(/["<>\n\r]/g, ' ');
+}
+
+function toPrompt(req: RunRequest, anthropic = false, inputs: FileInputs = { image: false, pdf: false }): LanguageModelV3Prompt {
   const prompt: LanguageModelV3Prompt = [];
   if (req.system) prompt.push({ role: 'system', content: req.system });
   // Tool results name their tool; a client's `tool` message only carries the call id.
   const toolNames = new Map<string, string>();
   for (const m of req.messages) {
     if (m.role === 'system') prompt.push({ role: 'system', content: m.content });
-    else if (m.role === 'user') prompt.push({ role: 'user', content: [{ type: 'text', text: m.content }] });
+    else if (m.role === 'user') prompt.push({ role: 'user', content: userContent(m, inputs) });
     else if (m.role === 'tool') {
       const result = {
         type: 'tool-result' as const,

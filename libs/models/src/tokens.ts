@@ -1,4 +1,4 @@
-import type { ChatMessage } from './chat-message';
+import type { ChatFile, ChatMessage } from './chat-message';
 
 /** Rough per-message framing cost (role markers, separators) added by chat formats. */
 const MESSAGE_OVERHEAD_TOKENS = 4;
@@ -19,10 +19,29 @@ export function estimateTokens(text: string): number {
   return dense + Math.ceil((text.length - dense) / 4);
 }
 
-/** Token count of a whole prompt: the system prompt plus every message with its framing. */
+/** What an image costs a provider, about: OpenAI counts 765 tokens for a 1024×1024 image in high detail, Anthropic about 1,600. */
+export const IMAGE_TOKENS_ESTIMATE = 1_600;
+
+/**
+ * Tokens a file adds to a prompt, estimated for budgets: an image a fixed amount; a PDF its text
+ * (or a share of its bytes when the text is unknown) plus a page image's worth.
+ */
+export function estimateFileTokens(file: Pick<ChatFile, 'mediaType' | 'data' | 'text'>, count: CountTokens = estimateTokens): number {
+  if (file.mediaType.startsWith('image/')) return IMAGE_TOKENS_ESTIMATE;
+  return Math.max(file.text ? count(file.text) : 0, Math.ceil(file.data.byteLength / 100)) + IMAGE_TOKENS_ESTIMATE;
+}
+
+/** Tokens of one message's content and files, framing included. */
+export function estimateMessageTokens(message: ChatMessage, count: CountTokens = estimateTokens): number {
+  let total = count(message.content) + MESSAGE_OVERHEAD_TOKENS;
+  for (const f of message.files ?? []) total += estimateFileTokens(f, count);
+  return total;
+}
+
+/** Token count of a whole prompt: the system prompt plus every message with its framing (and files). */
 export function estimateMessagesTokens(messages: readonly ChatMessage[], system?: string, count: CountTokens = estimateTokens): number {
   let total = system ? count(system) + MESSAGE_OVERHEAD_TOKENS : 0;
-  for (const message of messages) total += count(message.content) + MESSAGE_OVERHEAD_TOKENS;
+  for (const message of messages) total += estimateMessageTokens(message, count);
   return total;
 }
 

@@ -36,6 +36,7 @@ import type {
   RevokeUserResponse,
 } from './access';
 import type { TranscriptionResponse } from './transcription';
+import type { Attachment } from './attachments';
 import type {
   BulkSessionAction,
   BulkSessionsResponse,
@@ -278,6 +279,53 @@ export class SwitchboardClient {
     return this.send(method, routePath('transcribe', { id: sessionId }), { raw: { body: audio, mediaType } });
   }
 
+  // ---- attachments (upload, then send with `attachmentIds`) ----
+
+  /**
+   * Uploads one file to a conversation (its bytes as they are; `mediaType` must match them).
+   * Send it with `sendMessage(id, { text, attachmentIds: [attachment.id] })`.
+   */
+  uploadAttachment(sessionId: string, data: Uint8Array | Blob, mediaType: string, name?: string): Promise<Attachment> {
+    const [method] = ROUTE_PATHS.uploadAttachment;
+    return this.send(method, routePath('uploadAttachment', { id: sessionId }), { raw: { body: data, mediaType }, query: { name } });
+  }
+  /** An attachment's metadata. */
+  getAttachment(sessionId: string, attachmentId: string): Promise<Attachment> {
+    return this.route('getAttachment', { id: sessionId, attachmentId });
+  }
+  /** Deletes an upload that was not sent (ATTACHMENT_IN_USE for a sent one). */
+  deleteAttachment(sessionId: string, attachmentId: string): Promise<Attachment> {
+    return this.route('deleteAttachment', { id: sessionId, attachmentId });
+  }
+  /**
+   * The URL of an attachment's bytes. Behind the dashboard's same-origin proxy (cookie sign-in)
+   * it works as an `<img src>` or a link as it is; elsewhere use `fetchAttachmentContent`, which
+   * sends the token.
+   */
+  attachmentContentUrl(sessionId: string, attachmentId: string): string {
+    return this.baseUrl + routePath('getAttachmentContent', { id: sessionId, attachmentId });
+  }
+  /** An attachment's bytes and media type, fetched with the client's credentials. */
+  async fetchAttachmentContent(sessionId: string, attachmentId: string): Promise<{ data: Uint8Array; mediaType: string }> {
+    const headers: Record<string, string> = {};
+    if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
+    const res = await this.fetchImpl(this.attachmentContentUrl(sessionId, attachmentId), {
+      headers,
+      signal: AbortSignal.timeout(this.options.timeoutMs ?? 120_000),
+    });
+    if (!res.ok) {
+      const text = await res.text();
+      let err: ErrorBody['error'] | undefined;
+      try {
+        err = (JSON.parse(text) as ErrorBody).error;
+      } catch {
+        err = undefined;
+      }
+      throw new SwitchboardApiError(res.status, err?.code ?? 'HTTP_' + res.status, err?.message ?? (text || res.statusText), err?.details);
+    }
+    return { data: new Uint8Array(await res.arrayBuffer()), mediaType: res.headers.get('content-type') ?? 'application/octet-stream' };
+  }
+
   // ---- delivery cursors (doors that forward a session's messages) ----
 
   /** How far `consumer` has delivered the session (version 0: never written). */
@@ -352,7 +400,7 @@ export class SwitchboardClient {
   private async send<T>(
     method: string,
     path: string,
-    init: { json?: unknown; raw?: { body: Uint8Array; mediaType: string }; query?: Query; text?: boolean },
+    init: { json?: unknown; raw?: { body: Uint8Array | Blob; mediaType: string }; query?: Query; text?: boolean },
   ): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(init.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));

@@ -33,6 +33,20 @@ export const ErrorCode = {
   INTERNAL: 'INTERNAL',
   /** Readiness: the database, the migrations or the model catalog is not ready (details.checks says which). */
   NOT_READY: 'NOT_READY',
+  /** An attachment id that is not this conversation's (or no longer exists). */
+  ATTACHMENT_NOT_FOUND: 'ATTACHMENT_NOT_FOUND',
+  /** An attachment already sent with a message (or waiting in the queue with one): it cannot be sent again or deleted alone. */
+  ATTACHMENT_IN_USE: 'ATTACHMENT_IN_USE',
+  /** A file or a message's files over the size limits (`details.limit`: `file` or `message`, `details.maxBytes`). */
+  ATTACHMENT_TOO_LARGE: 'ATTACHMENT_TOO_LARGE',
+  /** More files in one message than allowed (`details.max`). */
+  TOO_MANY_ATTACHMENTS: 'TOO_MANY_ATTACHMENTS',
+  /** A file type that is not allowed, or bytes that are not what the declared type says (`details.allowed`). */
+  ATTACHMENT_TYPE_NOT_ALLOWED: 'ATTACHMENT_TYPE_NOT_ALLOWED',
+  /** The model of the turn cannot read this kind of attachment (`details.suggestions`: models that can). */
+  ATTACHMENT_NOT_SUPPORTED: 'ATTACHMENT_NOT_SUPPORTED',
+  /** A remote image URL that may not or could not be fetched (disabled, private address, error status, timeout). */
+  ATTACHMENT_FETCH_FAILED: 'ATTACHMENT_FETCH_FAILED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -92,15 +106,22 @@ export function httpStatusFor(code: ErrorCode): number {
     case ErrorCode.JOB_NOT_FOUND:
     case ErrorCode.PERSON_NOT_FOUND:
     case ErrorCode.MESSAGE_NOT_FOUND:
+    case ErrorCode.ATTACHMENT_NOT_FOUND:
       return 404;
     case ErrorCode.MEMORY_REJECTED:
     case ErrorCode.TRANSCRIPTION_UNAVAILABLE:
+    case ErrorCode.ATTACHMENT_NOT_SUPPORTED:
+    case ErrorCode.ATTACHMENT_FETCH_FAILED:
       return 422;
     case ErrorCode.SESSION_BUSY:
     case ErrorCode.NOT_RUNNING:
     case ErrorCode.MESSAGE_NOT_ACTIONABLE:
+    case ErrorCode.ATTACHMENT_IN_USE:
       return 409;
+    case ErrorCode.TOO_MANY_ATTACHMENTS:
+      return 400;
     case ErrorCode.PAYLOAD_TOO_LARGE:
+    case ErrorCode.ATTACHMENT_TOO_LARGE:
       return 413;
     case ErrorCode.URI_TOO_LONG:
       return 414;
@@ -109,6 +130,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case ErrorCode.REQUEST_TIMEOUT:
       return 408;
     case ErrorCode.UNSUPPORTED_MEDIA_TYPE:
+    case ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED:
       return 415;
     case ErrorCode.QUEUE_FULL:
     case ErrorCode.RATE_LIMITED:

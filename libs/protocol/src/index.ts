@@ -8,6 +8,7 @@ export * from './memory';
 export * from './access';
 export * from './people';
 export * from './transcription';
+export * from './attachments';
 export * from './jobs';
 export * from './providers';
 export * from './tools';

@@ -37,6 +37,10 @@ export const ROUTE_PATHS = {
   compact: ['POST', `${S}/compact`],
   getUsage: ['GET', `${S}/usage`],
   transcribe: ['POST', `${S}/transcriptions`],
+  uploadAttachment: ['POST', `${S}/attachments`],
+  getAttachment: ['GET', `${S}/attachments/{attachmentId}`],
+  getAttachmentContent: ['GET', `${S}/attachments/{attachmentId}/content`],
+  deleteAttachment: ['DELETE', `${S}/attachments/{attachmentId}`],
   getDeliveryCursor: ['GET', `${S}/delivery-cursors/{consumer}`],
   putDeliveryCursor: ['PUT', `${S}/delivery-cursors/{consumer}`],
   // usage and models

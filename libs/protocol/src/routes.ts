@@ -59,6 +59,7 @@ import {
   revokeUserResponseSchema,
 } from './access';
 import { transcriptionResponseSchema } from './transcription';
+import { ATTACHMENT_MEDIA_TYPES, attachmentSchema, uploadAttachmentQuerySchema } from './attachments';
 import { addIdentityRequestSchema, identityQuerySchema, peopleResponseSchema, personResponseSchema, updatePersonRequestSchema } from './people';
 import { deliveryConsumerSchema, deliveryCursorResponseSchema, putDeliveryCursorRequestSchema, putDeliveryCursorResponseSchema } from './delivery';
 import { chatCompletionRequestSchema, openAiModelListSchema, openAiModelSchema } from './openai';
@@ -156,7 +157,7 @@ const details = {
     auth: T,
     body: sendMessageRequestSchema,
     response: sendMessageResponseSchema,
-    errors: [400, 404, 429],
+    errors: [400, 404, 409, 413, 422, 429],
   },
   retryMessage: {
     summary:
@@ -201,6 +202,28 @@ const details = {
     bodyTypes: ['audio/*', 'application/octet-stream'],
     response: transcriptionResponseSchema,
     errors: [404, 415, 422],
+  },
+  uploadAttachment: {
+    summary:
+      'Upload one file (raw body: image/png, image/jpeg, image/gif, image/webp or application/pdf, as configured; its bytes must match the type) to send with a message (`attachmentIds`). Unsent uploads are swept after `attachments.unsentTtlMinutes`',
+    auth: T,
+    query: uploadAttachmentQuerySchema,
+    bodyTypes: [...ATTACHMENT_MEDIA_TYPES, 'application/octet-stream'],
+    response: attachmentSchema,
+    errors: [400, 404, 413, 415],
+  },
+  getAttachment: { summary: "An attachment's metadata (name, type, size, status, the message that sent it)", auth: T, response: attachmentSchema, errors: [404] },
+  getAttachmentContent: {
+    summary: "An attachment's bytes, with its media type (images inline, PDFs as a download)",
+    auth: T,
+    responseTypes: ATTACHMENT_MEDIA_TYPES,
+    errors: [404],
+  },
+  deleteAttachment: {
+    summary: 'Delete an upload that was not sent (a sent one goes with its message or conversation: 409 ATTACHMENT_IN_USE)',
+    auth: T,
+    response: attachmentSchema,
+    errors: [404, 409],
   },
   getDeliveryCursor: {
     summary: 'How far a forwarding door (consumer, e.g. telegram) has delivered the session (version 0: never written)',

@@ -8,6 +8,8 @@ export const LIMITS = {
   maxPeerIdChars: 200,
   maxModelRefChars: 200,
   maxBodyBytes: 1_048_576,
+  /** Attachment ids one message may name at most (the configured count limit is usually lower). */
+  maxAttachmentIds: 100,
 } as const;
 
 export const channelSchema = z.enum(['web', 'telegram', 'api', 'job']);
@@ -79,6 +81,18 @@ export const contentPartSchema = z.discriminatedUnion('type', [
 ]);
 export type ContentPart = z.infer<typeof contentPartSchema>;
 
+/**
+ * An attachment as a message carries it: enough for a transcript to show a preview or a file chip
+ * (the bytes are at `GET /api/v1/sessions/{id}/attachments/{attachmentId}/content`).
+ */
+export const messageAttachmentSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  mediaType: z.string().describe('image/png, image/jpeg, image/gif, image/webp or application/pdf'),
+  size: z.number().int().nonnegative().describe('bytes'),
+});
+export type MessageAttachment = z.infer<typeof messageAttachmentSchema>;
+
 export const messageRoleSchema = z.enum(['user', 'assistant', 'system']);
 export type MessageRole = z.infer<typeof messageRoleSchema>;
 
@@ -120,6 +134,8 @@ export const messageSchema = z.object({
   event: z.record(z.string(), z.unknown()).nullable(),
   /** Who sent a user message (a person id); null for assistant and system messages and older history. */
   personId: z.string().nullable().optional(),
+  /** The files a user message carried (images, PDFs), in the order they were sent; empty otherwise. */
+  attachments: z.array(messageAttachmentSchema).optional(),
   createdAt: isoDate,
 });
 export type Message = z.infer<typeof messageSchema>;
@@ -168,9 +184,15 @@ export const queuedMessageSchema = z.object({
   modelSource: modelSourceSchema,
   /** Who sent it (a person id), kept with the message until its turn runs. */
   personId: z.string().nullable().optional(),
+  /** Its attachments, kept with it until its turn runs (then they belong to the stored message). */
+  attachments: z.array(messageAttachmentSchema).optional(),
   createdAt: isoDate,
 });
 export type QueuedMessage = z.infer<typeof queuedMessageSchema>;
+
+/** What a model accepts as input: text always; images and PDF files when the catalog says so. */
+export const modelInputSchema = z.enum(['text', 'image', 'pdf']);
+export type ModelInput = z.infer<typeof modelInputSchema>;
 
 export const priceSchema = z.object({
   input: z.number().nonnegative(),
@@ -190,6 +212,7 @@ export const modelInfoSchema = z.object({
   contextWindow: z.number().int().positive(),
   price: priceSchema.nullable(),
   fallbacks: z.array(z.string()),
+  input: z.array(modelInputSchema).optional().describe('what the model reads besides text: `image` (images), `pdf` (PDF files as files; others get their text)'),
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
@@ -310,12 +333,20 @@ export const listMessagesQuerySchema = z
   .strict();
 export type ListMessagesQuery = z.infer<typeof listMessagesQuerySchema>;
 
+/** Ids of uploaded attachments (`POST /sessions/{id}/attachments`) sent with a message. */
+export const attachmentIdsSchema = z
+  .array(z.string().trim().min(1).max(64))
+  .max(LIMITS.maxAttachmentIds)
+  .describe('attachments uploaded to this session and not sent yet, in the order the model should see them');
+
 export const sendMessageRequestSchema = z
   .object({
-    text: z.string().min(1).max(LIMITS.maxMessageChars).refine((t) => t.trim().length > 0, 'text must not be blank'),
+    // Blank text is refused unless the message carries attachments (checked by the session lib, for every door).
+    text: z.string().max(LIMITS.maxMessageChars),
     model: modelRef.optional(),
     wait: z.boolean().optional(),
     sender: senderSchema.optional(),
+    attachmentIds: attachmentIdsSchema.optional(),
   })
   .strict();
 export type SendMessageRequest = z.infer<typeof sendMessageRequestSchema>;

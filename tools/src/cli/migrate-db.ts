@@ -32,6 +32,8 @@ const MIGRATIONS_TABLE = 'migrations';
 // PostgreSQL takes at most 65,535 parameters per statement; rows per INSERT stay well under it.
 const MAX_PARAMS = 30_000;
 const MAX_BATCH_ROWS = 500;
+/** Bytes of binary values (attachment files) one INSERT carries at most (a file over it goes alone). */
+const MAX_BATCH_BYTES = 16 * 1024 * 1024;
 
 export const MIGRATE_EXIT = { OK: 0, FAILED: 1, UNREACHABLE: 3 } as const;
 
@@ -370,7 +372,9 @@ async function copyTable(raw: Database, runner: QueryRunner, t: TablePlan): Prom
   // safeIntegers: 64-bit integers arrive as bigint, never rounded through a double.
   const select = raw.prepare(`SELECT ${names} FROM ${q(t.name)}`).safeIntegers(true).raw(true);
   let batch: unknown[][] = [];
+  let batchBytes = 0;
   const flush = async () => {
+    batchBytes = 0;
     if (batch.length === 0) return;
     const params: unknown[] = [];
     const tuples = batch.map((row) => `(${row.map((v, i) => (params.push(toPg(v, t.columns[i].type)), `$${params.length}`)).join(', ')})`);
@@ -379,7 +383,8 @@ async function copyTable(raw: Database, runner: QueryRunner, t: TablePlan): Prom
   };
   for (const row of select.iterate() as IterableIterator<unknown[]>) {
     batch.push(row);
-    if (batch.length >= batchRows) await flush();
+    for (const v of row) if (Buffer.isBuffer(v)) batchBytes += v.byteLength;
+    if (batch.length >= batchRows || batchBytes >= MAX_BATCH_BYTES) await flush();
   }
   await flush();
 }

@@ -2,9 +2,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { anthropicWire } from './anthropic.wire';
-import type { FakeLlmLatency, FakeLlmOptions, FakeLlmRequest, FakeLlmRule, FakeLlmServer } from './fake-llm.types';
+import type { FakeLlmLatency, FakeLlmMessage, FakeLlmOptions, FakeLlmRequest, FakeLlmRule, FakeLlmServer } from './fake-llm.types';
 import { openAiWire } from './openai.wire';
-import { anthropicMessages, lastUserText, multipartFields, openAiMessages } from './request.parser';
+import { InvalidPartError, anthropicMessages, lastUserText, multipartFields, openAiMessages } from './request.parser';
 import { contextLimitError, PromptCache, promptTokens, textTokens } from './prompt-tokens';
 import { RuleMatcher } from './rule.matcher';
 import type { ReplyPlan, ReplyUsage, WireFormat } from './wire.types';
@@ -126,19 +126,29 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       return sendError(res, api, 400, 'Request body must be a JSON object');
     }
     const fields = body as Record<string, unknown>;
+    let messages: FakeLlmMessage[] = [];
+    let invalid: string | undefined;
+    try {
+      messages = api === 'openai' ? openAiMessages(fields) : anthropicMessages(fields);
+    } catch (err) {
+      if (!(err instanceof InvalidPartError)) throw err;
+      invalid = err.message;
+    }
     const request: FakeLlmRequest = {
       api,
       path,
       model: typeof fields['model'] === 'string' ? fields['model'] : '',
       stream: fields['stream'] === true,
-      messages: api === 'openai' ? openAiMessages(fields) : anthropicMessages(fields),
+      messages,
       body,
       headers: req.headers,
       bytes: raw.length,
+      ...(invalid ? { invalid } : {}),
     };
     // Recorded before auth and rules so tests can inspect rejected and error-injected attempts too.
     requests.push(request);
     if (!authorised(req, api)) return sendError(res, api, 401, 'Invalid API key');
+    if (invalid) return sendError(res, api, 400, `Invalid content part: ${invalid}`);
 
     const rule = rules.take(request);
     const pacer = new Pacer(res);

@@ -28,9 +28,25 @@ export interface FakeLlmRule {
   usage?: { promptTokens: number; completionTokens: number; cachedTokens?: number };
 }
 
+/**
+ * An image or file part a message carried, as the wire sent it: OpenAI `image_url` / `file`
+ * parts, Anthropic `image` / `document` blocks. `bytes` and `sha256` are of the decoded base64
+ * data; a URL source has `url` instead.
+ */
+export interface FakeLlmFile {
+  kind: 'image' | 'file';
+  mediaType: string | null;
+  bytes: number;
+  sha256: string | null;
+  url?: string;
+  filename?: string;
+}
+
 export interface FakeLlmMessage {
   role: string;
   content: string;
+  /** Image and file parts, in order (absent when there are none). */
+  files?: FakeLlmFile[];
 }
 
 export interface FakeLlmRequest {
@@ -46,6 +62,8 @@ export interface FakeLlmRequest {
   headers: Record<string, string | string[] | undefined>;
   /** size in bytes of the raw request body */
   bytes: number;
+  /** A malformed image or file part (a missing url, a data URL that is not base64): answered 400 as the provider would. */
+  invalid?: string;
 }
 
 export interface FakeLlmLatency {

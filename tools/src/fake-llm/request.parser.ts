@@ -1,5 +1,9 @@
 /** Turns OpenAI / Anthropic request bodies into the flat message list rules and usage work on. */
-import type { FakeLlmMessage } from './fake-llm.types';
+import { createHash } from 'node:crypto';
+import type { FakeLlmFile, FakeLlmMessage } from './fake-llm.types';
+
+/** A wire part that is not what the provider accepts. */
+export class InvalidPartError extends Error {}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -24,9 +28,58 @@ export function contentText(content: unknown): string {
   return text;
 }
 
+function decoded(base64: string, kind: FakeLlmFile['kind'], mediaType: string | null, extra: Partial<FakeLlmFile> = {}): FakeLlmFile {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64)) throw new InvalidPartError(`${kind} data is not valid base64`);
+  const data = Buffer.from(base64, 'base64');
+  return { kind, mediaType, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex'), ...extra };
+}
+
+function fromDataUrl(url: string, kind: FakeLlmFile['kind'], extra: Partial<FakeLlmFile> = {}): FakeLlmFile {
+  const m = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  if (!m) throw new InvalidPartError(`${kind} URL must be an http(s) URL or a base64 data URL`);
+  return decoded(m[2], kind, m[1], extra);
+}
+
+/**
+ * The image and file parts of a content array, as OpenAI's Chat Completions takes them
+ * (`image_url: { url }`, `file: { file_data, filename }`) or Anthropic's Messages
+ * (`image` / `document` blocks with a base64 or URL `source`).
+ */
+export function contentFiles(content: unknown): FakeLlmFile[] {
+  if (!Array.isArray(content)) return [];
+  const files: FakeLlmFile[] = [];
+  for (const part of content) {
+    if (!isRecord(part)) continue;
+    const type = part['type'];
+    if (type === 'image_url') {
+      const image = part['image_url'];
+      const url = isRecord(image) ? image['url'] : undefined;
+      if (typeof url !== 'string') throw new InvalidPartError('image_url.url is required');
+      files.push(/^https?:\/\//.test(url) ? { kind: 'image', mediaType: null, bytes: 0, sha256: null, url } : fromDataUrl(url, 'image'));
+    } else if (type === 'file') {
+      const file = part['file'];
+      if (!isRecord(file) || typeof file['file_data'] !== 'string') throw new InvalidPartError('file.file_data is required');
+      files.push(fromDataUrl(file['file_data'], 'file', typeof file['filename'] === 'string' ? { filename: file['filename'] } : {}));
+    } else if (type === 'image' || type === 'document') {
+      const kind = type === 'image' ? 'image' : 'file';
+      const source = part['source'];
+      if (!isRecord(source)) throw new InvalidPartError(`${type}.source is required`);
+      if (source['type'] === 'base64' && typeof source['data'] === 'string' && typeof source['media_type'] === 'string') {
+        files.push(decoded(source['data'], kind, source['media_type']));
+      } else if (source['type'] === 'url' && typeof source['url'] === 'string') {
+        files.push({ kind, mediaType: null, bytes: 0, sha256: null, url: source['url'] });
+      } else throw new InvalidPartError(`${type}.source must be base64 (with media_type and data) or a url`);
+    }
+  }
+  return files;
+}
+
 function messagesOf(value: unknown): FakeLlmMessage[] {
   if (!Array.isArray(value)) return [];
-  return value.filter(isRecord).map((m) => ({ role: String(m['role'] ?? ''), content: contentText(m['content']) }));
+  return value.filter(isRecord).map((m) => {
+    const files = contentFiles(m['content']);
+    return { role: String(m['role'] ?? ''), content: contentText(m['content']), ...(files.length ? { files } : {}) };
+  });
 }
 
 /** OpenAI Chat Completions: system prompts already travel as messages. */

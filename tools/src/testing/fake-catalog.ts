@@ -5,7 +5,9 @@ import type { FakeLlmServer } from '../fake-llm';
 
 /**
  * The model catalog every e2e suite runs on, over one fake LLM: two OpenAI-compatible engines,
- * an Anthropic one, a local one and one with a small context window. The key comes from
+ * an Anthropic one, a local one and one with a small context window. `main` (OpenAI-compatible)
+ * and `claude` (Anthropic) read images and PDF files; `llama` reads images but not PDFs (they
+ * reach it as text); the others are text-only (the default). The key comes from
  * `FAKE_KEY` in the API's environment (`env:` reference), as a real key would.
  */
 export function fakeCatalog(fake: FakeLlmServer, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -15,10 +17,10 @@ export function fakeCatalog(fake: FakeLlmServer, extra: Record<string, unknown> 
       fakeanthropic: { type: 'anthropic', baseUrl: fake.baseUrl, apiKey: 'env:FAKE_KEY' },
     },
     models: [
-      { id: 'main', provider: 'fake', model: 'fake-main', tier: 'default', label: 'Fake Main', aliases: ['gpt'], contextWindow: 100000, price: { input: 2, output: 8 } },
+      { id: 'main', provider: 'fake', model: 'fake-main', tier: 'default', label: 'Fake Main', aliases: ['gpt'], contextWindow: 100000, price: { input: 2, output: 8 }, input: ['text', 'image', 'pdf'] },
       { id: 'quick', provider: 'fake', model: 'fake-quick', tier: 'fast', label: 'Fake Quick', price: { input: 0.4, output: 1.6 } },
-      { id: 'claude', provider: 'fakeanthropic', model: 'claude-fake', tier: 'complex', label: 'Fake Claude', aliases: ['sonnet'], price: { input: 3, output: 15 } },
-      { id: 'llama', provider: 'fake', model: 'fake-llama', tier: 'local', label: 'Fake Llama (local)' },
+      { id: 'claude', provider: 'fakeanthropic', model: 'claude-fake', tier: 'complex', label: 'Fake Claude', aliases: ['sonnet'], price: { input: 3, output: 15 }, input: ['text', 'image', 'pdf'] },
+      { id: 'llama', provider: 'fake', model: 'fake-llama', tier: 'local', label: 'Fake Llama (local)', input: ['text', 'image'] },
       { id: 'tiny', provider: 'fake', model: 'fake-tiny', label: 'Fake Tiny (small context)', contextWindow: 600 },
     ],
     defaultModel: 'main',

@@ -1,10 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import type { LoadedConfig } from '@switchboard/models';
+import { LOADED_CONFIG } from '../core/tokens';
 
-/** A larger request body limit for one route (the archive import), through its Fastify route config. */
-export const BodyLimit = (bytes: number) => RouteConfig({ bodyLimit: bytes });
+/**
+ * A larger request body limit for one route (the archive import; the OpenAI door, whose JSON
+ * carries images), through its Fastify route config: bytes, or bytes from the loaded config.
+ */
+export const BodyLimit = (bytes: number | ((config: LoadedConfig) => number)) => RouteConfig({ bodyLimit: bytes });
 
 /**
  * Applies `@BodyLimit` routes' config as Fastify's per-route `bodyLimit`. Constructed while the
@@ -12,11 +17,12 @@ export const BodyLimit = (bytes: number) => RouteConfig({ bodyLimit: bytes });
  */
 @Injectable()
 export class RouteBodyLimits {
-  constructor(host: HttpAdapterHost) {
+  constructor(host: HttpAdapterHost, @Inject(LOADED_CONFIG) config: LoadedConfig) {
     const fastify = host.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onRoute', (route) => {
       const limit = (route.config as { bodyLimit?: unknown } | undefined)?.bodyLimit;
       if (typeof limit === 'number') route.bodyLimit = limit;
+      else if (typeof limit === 'function') route.bodyLimit = (limit as (c: LoadedConfig) => number)(config);
     });
   }
 }

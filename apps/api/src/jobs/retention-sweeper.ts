@@ -14,7 +14,7 @@ const MAX_PER_SWEEP = 500;
  * Deletes conversations idle for longer than the retention settings allow, through the engine's
  * one delete (hooks, events and the erase of their traces included). Machine-made ones (a
  * scheduled job's own conversation, a per-call OpenAI-door one) go after `machineDays`; the
- * rest only when `conversationDays` is set.
+ * rest only when `conversationDays` is set. Unsent uploads go after `attachments.unsentTtlMinutes`.
  */
 export class RetentionSweeper {
   constructor(
@@ -39,8 +39,12 @@ export class RetentionSweeper {
     return [...ids].slice(0, MAX_PER_SWEEP);
   }
 
-  /** One sweep; returns how many conversations it deleted. */
+  /**
+   * One sweep; returns how many conversations it deleted. Uploads no message sent within
+   * `attachments.unsentTtlMinutes` go too (they are not counted here: they are not conversations).
+   */
   async sweep(now = new Date()): Promise<number> {
+    await this.engine.attachments.sweepUnsent(now).catch((err: Error) => this.logger.warn({ err: err.message }, 'sweeping unsent attachments failed'));
     let deleted = 0;
     for (const id of await this.due(now)) {
       try {

@@ -1,7 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ROUTES } from '@switchboard/protocol';
+import { LIMITS, ROUTES } from '@switchboard/protocol';
 import { parseWith } from '../core/zod.pipe';
+import { BodyLimit } from '../conversations/body-limit';
 import { ChatCompletionsService } from './chat-completions.service';
 
 /**
@@ -14,6 +15,8 @@ export class ChatCompletionsController {
   constructor(private readonly completions: ChatCompletionsService) {}
 
   @Post('chat/completions')
+  // Images and PDFs come inside the JSON as base64 data URLs: room for two messages' worth of files.
+  @BodyLimit((config) => LIMITS.maxBodyBytes + 2 * Math.ceil((config.attachments.maxMessageBytes * 4) / 3))
   @HttpCode(200)
   async complete(@Body() rawBody: unknown, @Headers('x-session-key') sessionKey: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const body = parseWith(ROUTES.chatCompletions.body, rawBody);

@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { validateModelRef } from '@switchboard/models';
 import { ErrorCode, LIMITS, SwitchboardError, type Message, type ServerEventMap, type ServerEventName } from '@switchboard/protocol';
+import type { ChatFile } from '@switchboard/models';
 import { SessionEngine } from '@switchboard/session/server';
 import { PeopleService } from '@switchboard/people/server';
 import { toSwitchboardError } from '../core/api-exception.filter';
@@ -11,8 +12,8 @@ import {
   callSettingsOf,
   clientToolsOf,
   explicitModel,
+  lastUserFiles,
   maxOutputTokensOf,
-  textOf,
   toChatMessages,
   toolChoiceOf,
   type ChatCompletionRequest,
@@ -40,7 +41,7 @@ export class ChatCompletionsService {
       channel: 'api',
       person: body.user?.trim() || null,
       model: explicitModel(body),
-      messages: toChatMessages(body.messages),
+      messages: await toChatMessages(body.messages, this.engine.attachments),
       callSettings: callSettingsOf(body),
       ...(maxOutputTokensOf(body) !== undefined ? { maxOutputTokens: maxOutputTokensOf(body) } : {}),
       ...(clientToolsOf(body) ? { clientTools: clientToolsOf(body), toolChoice: toolChoiceOf(body) } : {}),
@@ -90,18 +91,25 @@ export class ChatCompletionsService {
         { field: 'tools' },
       );
     }
-    const lastUser = [...body.messages].reverse().find((m) => m.role === 'user');
-    const text = textOf(lastUser?.content).trim();
-    if (!text) {
+    // The last user message is the turn: its text and its files (checked like uploads).
+    const last = await lastUserFiles(body.messages, this.engine.attachments);
+    const text = last.text.trim();
+    const files = last.files;
+    if (!text && files.length === 0) {
       throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'messages: a user message with text is required.', { field: 'messages' });
     }
+    if (files.length) this.engine.attachments.policy.checkMessage(files.map((f) => ({ size: f.data.byteLength })));
     if (text.length > LIMITS.maxMessageChars) {
       throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, `messages: the user message is over ${LIMITS.maxMessageChars} characters.`, {
         field: 'messages',
       });
     }
     const model = explicitModel(body);
-    if (model) validateModelRef(this.engine.modelCatalog, model);
+    const explicitId = model ? validateModelRef(this.engine.modelCatalog, model).id : null;
+    const peerId = sessionKey.slice(0, LIMITS.maxPeerIdChars);
+    // Images for a model that cannot see are refused before the conversation exists (and again,
+    // against the conversation's own model, when the message is sent).
+    if (files.length) this.engine.attachments.policy.requireReadable(this.engine.resolveFor({ agent: null, channel: 'api', peerId }, { explicit: explicitId }).modelConfigId, files);
     // The request's sampling options apply to this message's turn (kept with it if it queues).
     const maxOutputTokens = maxOutputTokensOf(body);
     const turnOptions = { callSettings: callSettingsOf(body), ...(maxOutputTokens !== undefined ? { maxOutputTokens } : {}) };
@@ -111,11 +119,13 @@ export class ChatCompletionsService {
       const person = await this.people.personForAccount('api', sender.peerId);
       await this.people.admit({ personId: person.id, role: person.role });
     }
-    const peerId = sessionKey.slice(0, LIMITS.maxPeerIdChars);
     const session = await this.engine.createSession({ channel: 'api', peerId });
+    const attachmentIds = await this.storeFiles(session.id, files);
 
     if (!body.stream) {
-      const res = await this.engine.send(session.id, { text, model: model ?? undefined, wait: true, ...senderOf(body) }, { turnOptions });
+      const res = await this.sendWithFiles(session.id, attachmentIds, () =>
+        this.engine.send(session.id, { text, model: model ?? undefined, wait: true, attachmentIds, ...senderOf(body) }, { turnOptions }),
+      );
       const msg = res.reply;
       if (!msg && res.queued) throw await this.noTurnError(session.id);
       if (msg && msg.status === 'error') throw await this.turnError(session.id, msg);
@@ -179,15 +189,17 @@ export class ChatCompletionsService {
 
     let res: Awaited<ReturnType<SessionEngine['send']>>;
     try {
-      res = await this.engine.send(
-        session.id,
-        { text, model: model ?? undefined, ...senderOf(body) },
-        {
-          turnOptions,
-          onTurnStarted: (_turnId: string, messageId: string) => {
-            targetMessageId = messageId;
+      res = await this.sendWithFiles(session.id, attachmentIds, () =>
+        this.engine.send(
+          session.id,
+          { text, model: model ?? undefined, attachmentIds, ...senderOf(body) },
+          {
+            turnOptions,
+            onTurnStarted: (_turnId: string, messageId: string) => {
+              targetMessageId = messageId;
+            },
           },
-        },
+        ),
       );
     } catch (err) {
       finish({});
@@ -213,6 +225,32 @@ export class ChatCompletionsService {
     if (!targetMessageId && o.message) stream.setModel(o.message.modelConfigId ?? res.command?.name ?? CHAIN_MODEL_NAME);
     if (!targetMessageId) stream.delta(o.message?.content ?? '');
     stream.finish('stop', o.message?.usage ?? null);
+  }
+
+  /** Stores the turn's files as the conversation's uploads, in order; their ids. */
+  private async storeFiles(sessionId: string, files: ChatFile[]): Promise<string[]> {
+    const ids: string[] = [];
+    try {
+      for (const f of files) ids.push((await this.engine.attachments.upload(sessionId, { data: f.data, declaredType: f.mediaType, name: f.name })).id);
+    } catch (err) {
+      await this.dropUploads(sessionId, ids);
+      throw err;
+    }
+    return ids;
+  }
+
+  /** Sends; a refused send leaves no upload behind. */
+  private async sendWithFiles<T>(sessionId: string, attachmentIds: string[], send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (err) {
+      await this.dropUploads(sessionId, attachmentIds);
+      throw err;
+    }
+  }
+
+  private async dropUploads(sessionId: string, ids: string[]): Promise<void> {
+    for (const id of ids) await this.engine.attachments.deletePending(sessionId, id).catch(() => undefined);
   }
 
   /** Why a turn ended in error, from its `turn_error` event. */

@@ -1,5 +1,6 @@
 import { charsForTokens, estimateTokens, type ChatMessage, type CountTokens } from '@switchboard/models';
 import { buildConversationSummary } from './build-conversation-summary';
+import { attachmentTokens } from '../attachments/turn-files';
 
 export interface BuildPromptInput {
   system: string;
@@ -38,7 +39,7 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const turnTokens = input.turnContext ? count(input.turnContext) + 4 : 0;
   const systemTokens = count(input.system) + turnTokens;
   let total = systemTokens;
-  for (const m of input.history) total += count(m.content) + 4;
+  for (const m of input.history) total += count(m.content) + 4 + attachmentTokens(m);
   if (total <= budget) {
     return { system: input.system, messages: withTurnContext(input.history, input.turnContext), summarisedCount: 0, promptTokens: total };
   }
@@ -49,7 +50,7 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   const kept: ChatMessage[] = [];
   let used = 0;
   for (let i = input.history.length - 1; i >= 0; i--) {
-    const cost = count(input.history[i].content) + 4;
+    const cost = count(input.history[i].content) + 4 + attachmentTokens(input.history[i]);
     // The current user message is always kept, even if it alone is over budget.
     if (kept.length > 0 && used + cost > keepBudget) break;
     kept.unshift(input.history[i]);
@@ -57,7 +58,7 @@ export function buildPrompt(input: BuildPromptInput): BuiltPrompt {
   }
   // A provider wants the conversation to open with a user turn.
   while (kept.length > 1 && kept[0].role !== 'user') {
-    used -= count(kept[0].content) + 4;
+    used -= count(kept[0].content) + 4 + attachmentTokens(kept[0]);
     kept.shift();
   }
   const dropped = input.history.slice(0, input.history.length - kept.length);

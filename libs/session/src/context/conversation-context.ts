@@ -1,5 +1,5 @@
 import type { Message } from '@switchboard/protocol';
-import { charsForTokens, estimateTokens, type ChatMessage, type CountTokens, type LoadedConfig, type ModelCatalog } from '@switchboard/models';
+import { charsForTokens, estimateTokens, type CountTokens, type LoadedConfig, type ModelCatalog } from '@switchboard/models';
 import { buildConversationSummary } from './build-conversation-summary';
 import { PROMPT_BUDGET_SHARE } from './build-prompt';
 import type { SessionRepository } from '../store/session-repository';
@@ -10,13 +10,15 @@ import type { Delegator } from '../delegation/delegator';
 import type { PeerRef } from '../sessions/agent-routing';
 import type { ModelChoice } from '../sessions/model-choice';
 import type { SessionEvents } from '../sessions/session-events';
+import { attachmentTokens, type HistoryMessage } from '../attachments/turn-files';
 
 export const DEFAULT_SYSTEM_PROMPT =
   'You are Switchboard, a helpful personal assistant. Answer clearly and concisely; use Markdown when it helps.';
 
 /** The history a turn sends, and the compaction that keeps it within the model's context. */
 export interface TurnHistory {
-  history: ChatMessage[];
+  /** User lines carry their attachments' metadata; the turn loads the bytes of those it sends. */
+  history: HistoryMessage[];
   summary: string | null;
   /** The compaction event stored by this call, if it compacted. */
   compacted: Message | null;
@@ -30,6 +32,11 @@ export interface ConversationContextDeps {
   delegator: Delegator;
   views: SessionEvents;
   log: EngineLogger;
+}
+
+function withFileNames(content: string, attachments: HistoryMessage['attachments']): string {
+  if (!attachments?.length) return content;
+  return `[attached: ${attachments.map((a) => a.name).join(', ')}] ${content}`.trim();
 }
 
 /** A conversation's context for the model: its system prompt, its history, and compaction. */
@@ -62,9 +69,9 @@ export class ConversationContext {
     const upToSeq = typeof last?.event?.upToSeq === 'number' ? (last.event.upToSeq as number) : 0;
     const summary = last && typeof last.event?.summary === 'string' ? (last.event.summary as string) : null;
     const visible = await repo.messages.conversation(sessionId, { limit: 1000, afterSeq: upToSeq });
-    const history: ChatMessage[] = visible.map((m) => ({ role: m.role, content: m.content }));
+    const history: HistoryMessage[] = visible.map((m) => (m.attachments ? { role: m.role, content: m.content, attachments: m.attachments } : { role: m.role, content: m.content }));
     const { thresholdPct, summaryMaxTokens } = config.compaction;
-    const tokens = count(system) + count(summary ?? '') + history.reduce((n, m) => n + count(m.content) + 4, 0);
+    const tokens = count(system) + count(summary ?? '') + history.reduce((n, m) => n + count(m.content) + 4 + attachmentTokens(m), 0);
     // Compaction comes before the prompt budget would trim the oldest turns: trimming changes the
     // prompt's prefix on every turn (no prompt cache hits), a compaction only once.
     if (!force && tokens <= contextWindow * Math.min(thresholdPct / 100, PROMPT_BUDGET_SHARE)) return { history, summary, compacted: null };
@@ -81,7 +88,8 @@ export class ConversationContext {
     }
     const older = visible.slice(0, cut);
     if (older.length === 0) return { history, summary, compacted: null };
-    const olderText = older.map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
+    // A summary keeps that files were sent (by name), not what they held.
+    const olderText = older.map((m) => ({ role: m.role as 'user' | 'assistant', content: withFileNames(m.content, m.attachments) }));
     let newSummary: string | null = null;
     let model: string | null = null;
     try {

@@ -65,6 +65,10 @@ export class MessageEntity {
   @Column({ name: 'person_id', type: 'varchar', length: 36, nullable: true })
   personId!: string | null;
 
+  /** JSON: the attachments it carries (id, name, mediaType, size), in order; `[]` for none. */
+  @Column({ type: 'text', default: '[]' })
+  attachments!: string;
+
   @Column({ name: 'created_at', type: 'varchar', length: 30 })
   createdAt!: string;
 

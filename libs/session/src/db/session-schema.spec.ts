@@ -4,7 +4,7 @@ import { MessageSearchStore } from '../store/message-search.store';
 import { sessionMigrations } from './session-schema';
 
 // Access (pairing, approved users) moved to libs/people, jobs to libs/jobs, each with its migration.
-const TABLES = ['messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'turn_leases', 'usage_records'];
+const TABLES = ['attachment_blobs', 'attachments', 'messages', 'preferences', 'queued_messages', 'session_config', 'sessions', 'turn_leases', 'usage_records'];
 // The full-text index of messages (AddConversationManagement) and FTS5's own shadow tables.
 const FTS_TABLES = ['messages_fts', 'messages_fts_config', 'messages_fts_data', 'messages_fts_docsize', 'messages_fts_idx'];
 
@@ -34,13 +34,15 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     expect(await columns(db, 'messages')).toEqual([
       'id', 'session_id', 'seq', 'turn_id', 'role', 'kind', 'content', 'parts', 'status', 'model_config_id',
       'model_source', 'model_label', 'warnings', 'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'event', 'created_at', 'person_id',
-      'search_indexed',
+      'search_indexed', 'attachments',
     ]);
     expect(await columns(db, 'session_config')).toEqual(['session_id', 'key', 'value']);
     expect(await columns(db, 'preferences')).toEqual(['key', 'value', 'updated_at']);
     expect(await columns(db, 'queued_messages')).toEqual([
-      'id', 'session_id', 'position', 'text', 'model_config_id', 'model_source', 'created_at', 'turn_options', 'person_id',
+      'id', 'session_id', 'position', 'text', 'model_config_id', 'model_source', 'created_at', 'turn_options', 'person_id', 'attachments',
     ]);
+    expect(await columns(db, 'attachments')).toEqual(['id', 'session_id', 'message_id', 'status', 'name', 'media_type', 'size', 'created_at']);
+    expect(await columns(db, 'attachment_blobs')).toEqual(['attachment_id', 'data']);
     expect(await columns(db, 'usage_records')).toEqual([
       'id', 'session_id', 'turn_id', 'message_id', 'role', 'model_config_id',
       'input_tokens', 'output_tokens', 'cached_tokens', 'cost_usd', 'created_at', 'channel', 'person', 'person_id',
@@ -57,6 +59,9 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
       `SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
     );
     expect(rows.map((r) => r.name)).toEqual([
+      'idx_attachments_message',
+      'idx_attachments_session',
+      'idx_attachments_status_created',
       'idx_messages_person_created',
       'idx_messages_search_pending',
       'idx_queued_messages_session_position',
@@ -195,8 +200,8 @@ describe('sessionEntities + sessionMigrations on SQLite', () => {
     expect(await hits('capital')).toEqual([]);
     expect(await db.ds.query(`SELECT COUNT(*) AS n FROM sessions WHERE archived = 0 AND pinned = 0`)).toEqual([{ n: 1 }]);
     await undoThrough(db, 'AddConversationManagement1796900000000');
-    // AddTurnLeases, which came after, is undone too.
-    expect(await tables(db)).toEqual([...TABLES.filter((t) => t !== 'turn_leases'), 'migrations'].sort());
+    // AddTurnLeases and AddAttachments, which came after, are undone too.
+    expect(await tables(db)).toEqual([...TABLES.filter((t) => !['turn_leases', 'attachments', 'attachment_blobs'].includes(t)), 'migrations'].sort());
     expect(await columns(db, 'sessions')).not.toContain('archived');
   });
 });

@@ -40,6 +40,8 @@ import { StatelessTurns } from '../turns/stateless-turn';
 import { TurnQueue } from '../turns/turn-queue';
 import { TurnRunner } from '../turns/turn-runner';
 import { TurnLeaseKeeper } from '../turns/turn-leases';
+import { AttachmentPolicy } from '../attachments/attachment-policy';
+import { AttachmentService } from '../attachments/attachment.service';
 import {
   noopSink,
   silentLogger,
@@ -97,6 +99,8 @@ export class SessionEngine implements CommandTarget {
   readonly commandExtensions: ReadonlyMap<string, CommandExtension>;
   /** Turns whose conversation the caller holds (the OpenAI door without a session key). */
   readonly stateless: StatelessTurns;
+  /** Uploads, reads and deletions of attachments (images, PDFs). */
+  readonly attachments: AttachmentService;
 
   constructor(options: SessionEngineOptions) {
     const { repo, catalog, config, streamer } = options;
@@ -112,6 +116,8 @@ export class SessionEngine implements CommandTarget {
     this.commandExtensions = new Map((options.commands ?? []).map((c) => [c.name, c]));
 
     const choice = (this.choice = new ModelChoice(catalog, config));
+    const policy = new AttachmentPolicy(config.attachments, catalog);
+    this.attachments = new AttachmentService({ repo, policy, log });
     const people = options.people ?? null;
     const views = (this.views = new SessionEvents({ repo, catalog, choice, events, log, people }));
     const context = (this.context = new ConversationContext({ repo, catalog, config, choice, delegator, views, log }));
@@ -130,6 +136,7 @@ export class SessionEngine implements CommandTarget {
     const queue: TurnQueue = (this.queue = new TurnQueue({
       repo, catalog, choice, views, log, running, work,
       launch: (started) => runner.launch(started),
+      attachments: policy,
       ...(people ? { people } : {}),
       ...(replica && leases ? { replica, leases } : {}),
     }));
@@ -142,6 +149,7 @@ export class SessionEngine implements CommandTarget {
       resolve: (peer, levels) => choice.resolveFor(peer, levels),
       agentFor: (peer) => choice.agentFor(peer),
       isStopped: () => queue.isStopped,
+      attachments: policy,
       ...(options.onUsage ? { onUsage: options.onUsage } : {}),
     });
   }

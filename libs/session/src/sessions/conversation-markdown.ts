@@ -19,6 +19,11 @@ export function exportFileStem(session: Pick<Session, 'id' | 'title'>): string {
   return stem || `conversation-${session.id.slice(0, 8)}`;
 }
 
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KiB`;
+}
+
 function quote(text: string): string {
   return text
     .split('\n')
@@ -51,7 +56,11 @@ export function conversationMarkdown(session: Session, messages: readonly Messag
       heading = `**Assistant**${model ? ` · ${model} (${modelSourceLabel(m.modelSource)})` : ''}`;
       if (m.status !== 'complete') heading += ` · _${m.status}_`;
     }
-    out.push(`${heading} · ${m.createdAt}`, '', m.content.trim() || '_(empty)_', '');
+    const files = m.attachments ?? [];
+    out.push(`${heading} · ${m.createdAt}`, '');
+    if (m.content.trim() || !files.length) out.push(m.content.trim() || '_(empty)_', '');
+    // Files are named, not embedded: the export is text (their bytes stay with the conversation).
+    if (files.length) out.push(...files.map((f) => `- 📎 ${f.name} (${f.mediaType}, ${sizeText(f.size)})`), '');
   }
   return out.join('\n').trimEnd() + '\n';
 }

@@ -4,6 +4,7 @@ import {
   SwitchboardError,
   type ContentPart,
   type Message,
+  type MessageAttachment,
   type MessageKind,
   type MessageRole,
   type MessageStatus,
@@ -21,6 +22,8 @@ export interface ConversationLine {
   seq: number;
   role: 'user' | 'assistant';
   content: string;
+  /** The files a user message carried (metadata; the bytes are the attachment store's). */
+  attachments?: MessageAttachment[];
 }
 
 export interface AppendMessageInput {
@@ -39,6 +42,8 @@ export interface AppendMessageInput {
   event?: Record<string, unknown> | null;
   /** Who sent a user message. */
   personId?: string | null;
+  /** The files a user message carries. */
+  attachments?: MessageAttachment[];
 }
 
 export interface MessagePatch {
@@ -73,14 +78,15 @@ interface MessageRow {
   cost_usd: number | string | null;
   event: string | null;
   person_id: string | null;
+  attachments: string;
   created_at: string;
 }
 
 const COLUMNS = `"id", "session_id", "seq", "turn_id", "role", "kind", "content", "parts", "status", "model_config_id",
-  "model_source", "model_label", "warnings", "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "event", "person_id", "created_at"`;
+  "model_source", "model_label", "warnings", "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "event", "person_id", "attachments", "created_at"`;
 
-// What a model sees: conversation text, not commands, system events or archived (superseded) attempts.
-const CONVERSATION_WHERE = `"session_id" = :sessionId AND "kind" = 'text' AND "role" IN ('user', 'assistant') AND "status" <> 'superseded' AND TRIM("content") <> ''`;
+// What a model sees: conversation text (or files), not commands, system events or archived (superseded) attempts.
+const CONVERSATION_WHERE = `"session_id" = :sessionId AND "kind" = 'text' AND "role" IN ('user', 'assistant') AND "status" <> 'superseded' AND (TRIM("content") <> '' OR "attachments" <> '[]')`;
 
 function toRecord(row: MessageRow): MessageRecord {
   return {
@@ -109,6 +115,7 @@ function toRecord(row: MessageRow): MessageRecord {
           },
     event: parseJson<Record<string, unknown> | null>(row.event, null),
     personId: row.person_id,
+    attachments: parseJson<MessageAttachment[]>(row.attachments, []),
     createdAt: row.created_at,
   };
 }
@@ -143,7 +150,7 @@ export class MessageStore {
           `INSERT INTO "messages" (${COLUMNS}) VALUES (:id, :sessionId,
              (SELECT COALESCE(MAX("seq"), 0) + 1 FROM "messages" WHERE "session_id" = :sessionId),
              :turnId, :role, :kind, :content, :parts, :status, :modelConfigId, :modelSource, :modelLabel, :warnings,
-             :inputTokens, :outputTokens, :cachedTokens, :costUsd, :event, :personId, :createdAt)
+             :inputTokens, :outputTokens, :cachedTokens, :costUsd, :event, :personId, :attachments, :createdAt)
            RETURNING ${COLUMNS}`,
           {
             id,
@@ -161,6 +168,7 @@ export class MessageStore {
             ...usage,
             event: input.event ? JSON.stringify(input.event) : null,
             personId: input.personId ?? null,
+            attachments: JSON.stringify(input.attachments ?? []),
             createdAt,
           },
         );
@@ -183,7 +191,7 @@ export class MessageStore {
       await selectRows(
         this.manager,
         `INSERT INTO "messages" (${COLUMNS}) VALUES (:id, :sessionId, :seq, :turnId, :role, :kind, :content, :parts, :status, :modelConfigId,
-           :modelSource, :modelLabel, :warnings, :inputTokens, :outputTokens, :cachedTokens, :costUsd, :event, :personId, :createdAt)`,
+           :modelSource, :modelLabel, :warnings, :inputTokens, :outputTokens, :cachedTokens, :costUsd, :event, :personId, :attachments, :createdAt)`,
         {
           id: newId(),
           sessionId,
@@ -202,6 +210,8 @@ export class MessageStore {
           ...usageColumns(msg.usage),
           event: msg.event ? JSON.stringify(msg.event) : null,
           personId: msg.personId ?? null,
+          // The archive holds no file bytes: the messages keep saying what was attached.
+          attachments: JSON.stringify(msg.attachments ?? []),
           createdAt: msg.createdAt,
         },
       );
@@ -274,19 +284,20 @@ export class MessageStore {
 
   /**
    * What a model sees, ascending: user/assistant text messages with content after `afterSeq`
-   * (limit keeps the last N). Only the three columns a prompt needs: this runs every turn.
+   * (limit keeps the last N). Only the columns a prompt needs: this runs every turn.
    */
   async conversation(sessionId: string, query: { limit?: number; afterSeq?: number } = {}): Promise<ConversationLine[]> {
     const limit = query.limit === undefined ? '' : `LIMIT ${requireCount('limit', query.limit)}`;
-    const rows = await selectRows<{ seq: number | string; role: 'user' | 'assistant'; content: string }>(
+    const rows = await selectRows<{ seq: number | string; role: 'user' | 'assistant'; content: string; attachments: string }>(
       this.manager,
-      `SELECT "seq", "role", "content" FROM "messages" WHERE ${CONVERSATION_WHERE} AND "seq" > :afterSeq ORDER BY "seq" DESC ${limit}`,
+      `SELECT "seq", "role", "content", "attachments" FROM "messages" WHERE ${CONVERSATION_WHERE} AND "seq" > :afterSeq ORDER BY "seq" DESC ${limit}`,
       { sessionId, afterSeq: requireCount('afterSeq', query.afterSeq ?? 0) },
     );
     const lines: ConversationLine[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[rows.length - 1 - i];
       lines[i] = { seq: Number(r.seq), role: r.role, content: r.content };
+      if (r.attachments !== '[]') lines[i].attachments = parseJson<MessageAttachment[]>(r.attachments, []);
     }
     return lines;
   }

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { ErrorCode, LIMITS, SwitchboardError, type ModelSource, type QueuedMessage } from '@switchboard/protocol';
+import { ErrorCode, LIMITS, SwitchboardError, type MessageAttachment, type ModelSource, type QueuedMessage } from '@switchboard/protocol';
 import { QueuedMessageEntity } from '../db/queued-message.entity';
-import { inTransaction, runWrite, requireCount, selectRows, chunks, isForeignKeyViolation, lockRow, newId, nowIso } from '@switchboard/persistence';
+import { inTransaction, runWrite, requireCount, selectRows, chunks, isForeignKeyViolation, lockRow, newId, nowIso, parseJson } from '@switchboard/persistence';
 import type { TurnOptions } from '../engine/engine.types';
 
 /** A queued message as the API shows it: `position` is its place in the queue, 1..n. */
@@ -17,6 +17,8 @@ export interface EnqueueInput {
   turnOptions?: TurnOptions | null;
   /** Who sent it. */
   personId?: string | null;
+  /** The files it carries (already claimed as `queued`). */
+  attachments?: MessageAttachment[];
 }
 
 /** The head of a queue, with what its turn needs beyond the wire shape. */
@@ -29,10 +31,11 @@ interface QueuedRow {
   model_config_id: string;
   model_source: ModelSource;
   person_id: string | null;
+  attachments: string;
   created_at: string;
 }
 
-const COLUMNS = `"id", "session_id", "text", "model_config_id", "model_source", "person_id", "created_at"`;
+const COLUMNS = `"id", "session_id", "text", "model_config_id", "model_source", "person_id", "attachments", "created_at"`;
 // Stored positions are sparse (and go negative after "move to head"); ties fall back to arrival.
 const ORDER = `ORDER BY "position" ASC, "created_at" ASC, "id" ASC`;
 
@@ -45,6 +48,7 @@ function toRecord(row: QueuedRow, position: number): QueuedRecord {
     modelConfigId: row.model_config_id,
     modelSource: row.model_source,
     personId: row.person_id,
+    attachments: parseJson<MessageAttachment[]>(row.attachments, []),
     createdAt: row.created_at,
   };
 }
@@ -90,6 +94,7 @@ export class QueueStore {
             modelSource: input.modelSource,
             turnOptions: input.turnOptions ? JSON.stringify(input.turnOptions) : null,
             personId: input.personId ?? null,
+            attachments: JSON.stringify(input.attachments ?? []),
             createdAt,
           })
           .setParameter('positionSessionId', input.sessionId)
@@ -102,6 +107,7 @@ export class QueueStore {
           modelConfigId: input.modelConfigId,
           modelSource: input.modelSource,
           personId: input.personId ?? null,
+          attachments: input.attachments ?? [],
           createdAt,
         };
       });

@@ -1,6 +1,7 @@
 import { backOff } from 'exponential-backoff';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { TransactionRunner } from '@switchboard/persistence';
+import { AttachmentStore } from './attachment.store';
 import { clearSession } from './clear-session';
 import { MessageStore } from './message.store';
 import { MessageSearchStore } from './message-search.store';
@@ -21,6 +22,7 @@ export class SessionRepository {
   readonly usage: UsageStore;
   readonly search: MessageSearchStore;
   readonly leases: TurnLeaseStore;
+  readonly attachments: AttachmentStore;
 
   /** `manager` is for `transaction()`; callers leave it out to bind to `ds.manager`. */
   constructor(
@@ -36,6 +38,7 @@ export class SessionRepository {
     this.usage = new UsageStore(manager);
     this.search = new MessageSearchStore(manager);
     this.leases = new TurnLeaseStore(manager);
+    this.attachments = new AttachmentStore(manager);
   }
 
   /** Runs fn with every store bound to one transaction: all its writes commit or none do. */

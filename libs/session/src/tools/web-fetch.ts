@@ -38,7 +38,7 @@ export interface FetchReadableOptions extends Pick<WebFetchConfig, 'allowPrivate
   signal?: AbortSignal;
 }
 
-interface RawResponse {
+export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
@@ -49,10 +49,26 @@ const TEXT_TYPES = /^(text\/|application\/(json|xml|xhtml\+xml|rss\+xml|atom\+xm
 
 /**
  * Fetches a URL over http(s) and returns its readable text, refusing addresses the policy does
- * not allow: the host is resolved once per hop, checked, and the connection pinned to that
- * address; redirects are followed by hand and each target checked the same way.
+ * not allow (see fetchGuarded).
  */
 export async function fetchReadable(rawUrl: string, options: FetchReadableOptions): Promise<WebPage> {
+  const { url, response } = await fetchGuarded(rawUrl, { ...options, accept: 'text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5' });
+  return toPage(url, response);
+}
+
+/** What fetchGuarded read: the final URL (after redirects) and its response, the body cut at maxBytes. */
+export interface GuardedResponse {
+  url: URL;
+  response: RawResponse;
+}
+
+/**
+ * One GET over http(s) within the network policy, the one way web_fetch and remote images
+ * reach the network: the host is resolved once per hop, checked, and the connection pinned to
+ * that address; redirects are followed by hand (at most MAX_REDIRECTS) and each target checked
+ * the same way; the body is read up to maxBytes (`truncated` says it was longer).
+ */
+export async function fetchGuarded(rawUrl: string, options: FetchReadableOptions & { accept: string }): Promise<GuardedResponse> {
   const guard = new NetworkGuard({ allowPrivateNetworks: options.allowPrivateNetworks, allowNetworks: options.allowNetworks });
   const resolve = options.resolve ?? systemResolver;
   const timeout = AbortSignal.timeout(options.timeoutMs);
@@ -62,14 +78,14 @@ export async function fetchReadable(rawUrl: string, options: FetchReadableOption
     for (let hop = 0; ; hop++) {
       const pinned = await guard.resolve(url.hostname, resolve);
       signal.throwIfAborted();
-      const res = await request(url, pinned, options.maxBytes, signal);
+      const res = await request(url, pinned, options.maxBytes, signal, options.accept);
       const location = res.headers.location;
       if (res.status >= 300 && res.status < 400 && location) {
         if (hop >= MAX_REDIRECTS) throw new WebFetchError('TOO_MANY_REDIRECTS', `more than ${MAX_REDIRECTS} redirects from ${rawUrl}`);
         url = parseUrl(new URL(location, url).toString());
         continue;
       }
-      return toPage(url, res);
+      return { url, response: res };
     }
   } catch (error) {
     if (timeout.aborted) throw new WebFetchError('TIMEOUT', `${url.toString()} did not answer within ${options.timeoutMs} ms`);
@@ -90,7 +106,7 @@ function parseUrl(value: string): URL {
 }
 
 /** One GET to the pinned address (SNI, certificate check and Host header still use the name). */
-function request(url: URL, pinned: ResolvedAddress, maxBytes: number, signal: AbortSignal): Promise<RawResponse> {
+function request(url: URL, pinned: ResolvedAddress, maxBytes: number, signal: AbortSignal, accept: string): Promise<RawResponse> {
   // The socket connects to the address that was checked, whatever the name resolves to now.
   const lookup: LookupFunction = (_host, opts, cb) => {
     if ((opts as { all?: boolean }).all) (cb as unknown as (e: null, a: ResolvedAddress[]) => void)(null, [pinned]);
@@ -107,7 +123,7 @@ function request(url: URL, pinned: ResolvedAddress, maxBytes: number, signal: Ab
         agent: false,
         headers: {
           'user-agent': 'Switchboard web_fetch (+https://github.com/switchboard)',
-          accept: 'text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5',
+          accept,
           'accept-encoding': 'identity',
         },
       },

@@ -1,4 +1,4 @@
-import { MODEL_SOURCE_LABELS, type Message } from '@switchboard/protocol';
+import { MODEL_SOURCE_LABELS, type Message, type MessageAttachment } from '@switchboard/protocol';
 import type { ModelCatalog, ModelResolution, TurnSpeaker } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
@@ -9,7 +9,8 @@ import type { TurnLeaseKeeper } from './turn-leases';
 
 /**
  * The single entry point of every turn, inside the claim transaction: engine drift is
- * checked here before anything else runs, then the user and assistant messages are stored.
+ * checked here before anything else runs, then the user (with its attachments) and assistant
+ * messages are stored.
  */
 export async function startTurn(
   deps: { catalog: ModelCatalog; choice: ModelChoice },
@@ -20,6 +21,7 @@ export async function startTurn(
   resolution: ModelResolution,
   speaker: TurnSpeaker | null,
   leases?: TurnLeaseKeeper,
+  files: { attachments: MessageAttachment[]; bind: boolean } = { attachments: [], bind: false },
 ): Promise<StartedTurn> {
   // With several replicas the turn is this one's until its lease lapses.
   if (leases) await tx.leases.take(leases.leaseFor(session.id, turnId));
@@ -42,7 +44,18 @@ export async function startTurn(
       });
     }
   }
-  const userMessage = await tx.messages.append({ sessionId: session.id, turnId, role: 'user', kind: 'text', content: text, personId: speaker?.personId ?? null });
+  const userMessage = await tx.messages.append({
+    sessionId: session.id,
+    turnId,
+    role: 'user',
+    kind: 'text',
+    content: text,
+    personId: speaker?.personId ?? null,
+    ...(files.attachments.length ? { attachments: files.attachments } : {}),
+  });
+  // Newly sent (or queued) files now belong to the message, and go when it goes. A retry's or an
+  // edit's files stay bound to the message that first sent them (kept, archived).
+  if (files.bind) await tx.attachments.bindQueued(files.attachments.map((a) => a.id), userMessage.id);
   const label = deps.catalog.label(resolution.modelConfigId);
   const assistantMessage = await tx.messages.append({
     sessionId: session.id,

@@ -21,6 +21,8 @@ import { buildPrompt } from '../context/build-prompt';
 import { prepareTurnContext } from './prepare-system';
 import type { PeerRef } from '../sessions/agent-routing';
 import type { EngineLogger, ModelStreamer, PeoplePort, TurnContext, TurnHooks, UsageObserver } from '../engine/engine.types';
+import type { AttachmentPolicy } from '../attachments/attachment-policy';
+import { addPdfTexts } from '../attachments/turn-files';
 
 /** Server-side tools a stateless call may use: they read, and need no stored conversation. */
 const STATELESS_SERVER_TOOLS = new Set(['current_time', 'memory_search']);
@@ -87,6 +89,8 @@ export interface StatelessTurnsDeps {
   onUsage?: UsageObserver;
   /** Who people are and what they may send. */
   people?: PeoplePort | null;
+  /** The attachment rules (limits, what models read). */
+  attachments: AttachmentPolicy;
 }
 
 /**
@@ -107,6 +111,12 @@ export class StatelessTurns {
       throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'messages: at least one user message is required.', { field: 'messages' });
     }
     const resolution = this.deps.resolve(this.peerOf(request), { explicit });
+    // Every user message's files within the limits; the new one's readable by the model (older
+    // ones a model cannot read reach it as a note, as after an engine switch).
+    const users = request.messages.filter((m) => m.role === 'user');
+    for (const m of users) if (m.files?.length) this.deps.attachments.checkMessage(m.files.map((f) => ({ size: f.data.byteLength })));
+    const files = users[users.length - 1]?.files ?? [];
+    this.deps.attachments.requireReadable(resolution.modelConfigId, files);
     return { turnId: randomUUID(), request, resolution };
   }
 
@@ -169,6 +179,12 @@ export class StatelessTurns {
       const count = deps.streamer.tokenCounter?.(resolution.modelConfigId);
       const prompt = buildPrompt({ system, history, contextWindow, ...(turnContext ? { turnContext } : {}), ...(count ? { count } : {}) });
       if (prompt.summarisedCount) log.info({ summarised: prompt.summarisedCount }, 'history summarised to fit the context budget');
+      await addPdfTexts(prompt.messages, {
+        acceptsPdf: deps.catalog.accepts(resolution.modelConfigId, 'pdf'),
+        contextWindow,
+        pdfTextMaxChars: deps.config.attachments.pdfTextMaxChars,
+        log,
+      });
 
       const clientTools = request.clientTools?.length ? request.clientTools : undefined;
       const serverTools = clientTools ? undefined : this.serverTools(agent);

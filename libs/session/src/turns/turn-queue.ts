@@ -3,6 +3,7 @@ import {
   ErrorCode,
   SwitchboardError,
   type Message,
+  type MessageAttachment,
   type QueueResponse,
   type RerunResponse,
   type SendMessageRequest,
@@ -21,6 +22,8 @@ import { deferred, type Deferred } from './deferred';
 import type { BackgroundWork, RunningTurn, StartedTurn } from './running-turn';
 import { startTurn } from './start-turn';
 import type { TurnLeaseKeeper } from './turn-leases';
+import type { AttachmentPolicy } from '../attachments/attachment-policy';
+import { attachmentRef } from '../store/attachment.store';
 
 export interface TurnQueueDeps {
   repo: SessionRepository;
@@ -38,6 +41,8 @@ export interface TurnQueueDeps {
   /** With several replicas: this one's name and leases (absent: the process is alone). */
   replica?: ReplicaPort;
   leases?: TurnLeaseKeeper;
+  /** The attachment rules (limits, types, what models read). */
+  attachments: AttachmentPolicy;
 }
 
 /**
@@ -190,7 +195,9 @@ export class TurnQueue implements TurnControl {
     await this.deps.repo.transaction(async (tx) => {
       await tx.leases.lockSession(sessionId);
       await tx.sessions.require(sessionId);
-      await tx.queue.remove(sessionId, queuedId);
+      const removed = await tx.queue.remove(sessionId, queuedId);
+      // A deleted message takes its files with it.
+      if (removed.attachments?.length) await tx.attachments.deleteMany(sessionId, removed.attachments.map((a) => a.id));
       await tx.sessions.update(sessionId, {});
     });
     this.forgetQueued([queuedId]);
@@ -217,6 +224,11 @@ export class TurnQueue implements TurnControl {
     // Level 3: a scheduled job's model or tier (falls through with a warning when it no longer resolves).
     const job = hooks.job?.model ?? null;
     const turnId = randomUUID();
+    const attachmentIds = req.attachmentIds ?? [];
+    if (!req.text.trim() && attachmentIds.length === 0) {
+      throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'text: must not be blank (unless the message carries attachments)', { field: 'text' });
+    }
+    if (attachmentIds.length) this.deps.attachments.checkCount(new Set(attachmentIds).size);
 
     const outcome = await repo.transaction(async (tx) => {
       await tx.leases.lockSession(sessionId);
@@ -227,11 +239,14 @@ export class TurnQueue implements TurnControl {
       if (!hooks.job && this.deps.people) await this.deps.people.admit(speaker);
       if (explicit) await tx.config.set(sessionId, SESSION_MODEL_KEY, explicit);
       else if (clearsOverride) await tx.config.delete(sessionId, SESSION_MODEL_KEY);
+      // The files are taken for this message (all of them, or the send fails and none is).
+      const files = await this.takeFiles(tx, sessionId, attachmentIds);
       const queueLength = await tx.queue.count(sessionId);
       const claimed = queueLength === 0 ? await tx.sessions.claim(sessionId, turnId) : null;
       if (!claimed) {
         const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
         const snapshot = choice.resolveFor(current, { explicit, job, session: override });
+        this.deps.attachments.requireReadable(snapshot.modelConfigId, files);
         const queued = await tx.queue.enqueue({
           sessionId,
           text: req.text,
@@ -239,13 +254,15 @@ export class TurnQueue implements TurnControl {
           modelSource: snapshot.source,
           turnOptions: hooks.turnOptions ?? null,
           personId: speaker?.personId ?? null,
+          ...(files.length ? { attachments: files } : {}),
         });
         const session = await tx.sessions.update(sessionId, {});
         return { kind: 'queued' as const, queued, session };
       }
       const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
       const resolution = choice.resolveFor(claimed, { explicit, job, session: override });
-      const started = await startTurn(this.deps, tx, claimed, turnId, req.text, resolution, speaker, this.deps.leases);
+      this.deps.attachments.requireReadable(resolution.modelConfigId, files);
+      const started = await startTurn(this.deps, tx, claimed, turnId, req.text, resolution, speaker, this.deps.leases, { attachments: files, bind: true });
       return { kind: 'started' as const, started: { ...started, turnOptions: hooks.turnOptions ?? null } };
     });
 
@@ -322,7 +339,13 @@ export class TurnQueue implements TurnControl {
       const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
       const resolution = choice.resolveFor(claimed, { explicit, session: override });
       const text = action.kind === 'edit' ? action.text ?? from.content : from.content;
-      const started = await startTurn(this.deps, tx, claimed, turnId, text, resolution, speaker, this.deps.leases);
+      // The files go again with the retried or edited message (still bound to the one that first sent them).
+      const files = from.attachments ?? [];
+      this.deps.attachments.requireReadable(resolution.modelConfigId, files);
+      if (!text.trim() && files.length === 0) {
+        throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, 'text: must not be blank (unless the message carries attachments)', { field: 'text' });
+      }
+      const started = await startTurn(this.deps, tx, claimed, turnId, text, resolution, speaker, this.deps.leases, { attachments: files, bind: false });
       return { archived, started: { ...started, turnOptions: null } };
     });
 
@@ -332,6 +355,17 @@ export class TurnQueue implements TurnControl {
     const turn = this.deps.launch(outcome.started);
     const reply = action.wait ? await turn.done.promise : undefined;
     return { turnId, message: outcome.started.userMessage, archivedMessageIds: outcome.archived, ...(reply ? { reply } : {}) };
+  }
+
+  /**
+   * Takes a message's uploads (in the order named): each must be this conversation's and unsent,
+   * and together within the message limits. They become `queued` until the message is stored.
+   */
+  private async takeFiles(tx: SessionRepository, sessionId: string, ids: readonly string[]): Promise<MessageAttachment[]> {
+    if (ids.length === 0) return [];
+    const taken = await tx.attachments.claim(sessionId, ids, null);
+    this.deps.attachments.checkMessage(taken);
+    return taken.map(attachmentRef);
   }
 
   scheduleDrain(sessionId: string): void {
@@ -357,7 +391,10 @@ export class TurnQueue implements TurnControl {
       const resolution = choice.resolveFor(claimed, { queued: head.modelConfigId, session: override });
       // The sender as they are now (their role may have changed while the message waited).
       const speaker = head.personId && this.deps.people ? await this.deps.people.speaker(head.personId) : null;
-      const started = await startTurn(this.deps, tx, claimed, turnId, head.text, resolution, speaker, this.deps.leases);
+      const started = await startTurn(this.deps, tx, claimed, turnId, head.text, resolution, speaker, this.deps.leases, {
+        attachments: head.attachments ?? [],
+        bind: true,
+      });
       return { head, started: { ...started, turnOptions: head.turnOptions } };
     });
     if (!outcome) return;

@@ -1,5 +1,5 @@
 import type { ContentPart, Message } from '@switchboard/protocol';
-import type { AgentConfig, CountTokens, LoadedConfig, ModelCatalog, ToolSpec } from '@switchboard/models';
+import type { AgentConfig, ChatMessage, CountTokens, LoadedConfig, ModelCatalog, ToolSpec } from '@switchboard/models';
 import type { SessionRepository } from '../store/session-repository';
 import type { SessionRecord } from '../store/session.store';
 import { groupIdOf, type EngineEventSink, type EngineLogger, type ModelStreamer, type StreamResult, type TurnContext, type TurnHooks } from '../engine/engine.types';
@@ -15,6 +15,7 @@ import type { SessionEvents } from '../sessions/session-events';
 import { deferred } from './deferred';
 import { prepareTurnContext } from './prepare-system';
 import type { BackgroundWork, RunningTurn, StartedTurn } from './running-turn';
+import { loadTurnFiles, type HistoryMessage } from '../attachments/turn-files';
 
 export interface TurnRunnerDeps {
   repo: SessionRepository;
@@ -131,6 +132,14 @@ export class TurnRunner {
       ...(count ? { count } : {}),
     });
     if (prompt.summarisedCount) log.info({ summarised: prompt.summarisedCount }, 'history summarised to fit the context budget');
+    const withFiles = (messages: HistoryMessage[]) =>
+      loadTurnFiles(this.deps.repo.attachments, messages, {
+        acceptsPdf: this.deps.catalog.accepts(turn.resolution.modelConfigId, 'pdf'),
+        contextWindow,
+        pdfTextMaxChars: this.deps.config.attachments.pdfTextMaxChars,
+        log,
+      });
+    let messages: ChatMessage[] = [];
 
     const watched = () => this.deps.events.hasWatchers(sessionId, 'message.delta');
     let status: Message['status'] = 'complete';
@@ -143,10 +152,12 @@ export class TurnRunner {
     let errorStatus: number | undefined;
     const fallbackEvents: Message[] = [];
     try {
+      // Inside the try: a file that cannot be loaded fails the turn like a provider would.
+      messages = await withFiles(prompt.messages);
       const call = () => this.deps.streamer.stream({
         modelConfigId: turn.resolution.modelConfigId,
         system: prompt.system,
-        messages: prompt.messages,
+        messages,
         abortSignal: turn.abort.signal,
         ...(started.turnOptions?.callSettings ? { callSettings: started.turnOptions.callSettings } : {}),
         ...(started.turnOptions?.maxOutputTokens !== undefined ? { maxOutputTokens: started.turnOptions.maxOutputTokens } : {}),
@@ -189,6 +200,7 @@ export class TurnRunner {
         const refitted = await this.refitAfterOverflow(err, turn, { system, turnContext, contextWindow, count }, log);
         if (!refitted) throw err;
         prompt = refitted;
+        messages = await withFiles(prompt.messages);
         result = await call();
       }
       text = result.text;
