@@ -77,6 +77,26 @@ describe.each(TEST_DIALECTS)('selectRows and lockRow on %s', (dialect) => {
     expect(await db.query(`SELECT "n" FROM "counters"`)).toEqual([{ n: 6 }]);
   });
 
+  it('lockRow asks the database once per row and strength in a transaction, and again in the next one', async () => {
+    const runner = createTransactionRunner(db.ds);
+    const locks = async () => {
+      let n = 0;
+      await runner.run(async (m) => {
+        const query = m.query.bind(m);
+        m.query = ((sql: string, params?: unknown[]) => (/^SELECT 1 FROM "counters"/.test(sql) && n++, query(sql, params))) as typeof m.query;
+        await lockRow(m, 'counters', 'c');
+        await lockRow(m, 'counters', 'c');
+        await lockRow(m, 'counters', 'c', { forDelete: true });
+        await lockRow(m, 'counters', 'c', { forDelete: true });
+        await lockRow(m, 'counters', 'c');
+      });
+      return n;
+    };
+    // No key update, then the stronger lock once; SQLite locks nothing.
+    expect(await locks()).toBe(dialect === 'postgres' ? 2 : 0);
+    expect(await locks()).toBe(dialect === 'postgres' ? 2 : 0);
+  });
+
   it('lockRow refuses to run outside a transaction on PostgreSQL (the lock would end with the statement)', async () => {
     const outside = lockRow(db.ds.manager, 'counters', 'c');
     if (dialect === 'postgres') await expect(outside).rejects.toThrow(/inside a transaction/);

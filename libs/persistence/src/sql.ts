@@ -126,8 +126,25 @@ export function migrationQuery<T = unknown>(queryRunner: QueryRunner, sql: strin
  */
 export async function lockRow(manager: EntityManager, table: string, id: string, options: { forDelete?: boolean } = {}): Promise<void> {
   if (manager.dataSource.driver.options.type !== 'postgres') return;
-  if (!manager.queryRunner?.isTransactionActive) throw new Error(`lockRow("${table}") runs inside a transaction`);
+  const runner = manager.queryRunner;
+  if (!runner?.isTransactionActive) throw new Error(`lockRow("${table}") runs inside a transaction`);
+  const strongest = options.forDelete === true;
+  const key = `${table}\u0000${id}`;
+  let held = heldLocks.get(runner);
+  // Already held at least this strongly by this transaction: asking again is a round trip for nothing.
+  if (held?.has(key) && (held.get(key) || !strongest)) return;
   // A delete takes the row's strongest lock first, so it queues behind (and ahead of) writers
   // that lock the row before touching its children, instead of deadlocking with them.
-  await manager.query(`SELECT 1 FROM "${table}" WHERE "id" = $1 ${options.forDelete ? 'FOR UPDATE' : 'FOR NO KEY UPDATE'}`, [id]);
+  await manager.query(`SELECT 1 FROM "${table}" WHERE "id" = $1 ${strongest ? 'FOR UPDATE' : 'FOR NO KEY UPDATE'}`, [id]);
+  // Only a lock of the outermost transaction is sure to last until it ends: one taken in a
+  // savepoint goes if the savepoint is rolled back.
+  if (runner.transactionDepth !== 1) return;
+  if (!held) heldLocks.set(runner, (held = new Map()));
+  held.set(key, strongest);
 }
+
+/**
+ * Row locks each open transaction holds (table + id -> taken for a delete). TypeORM gives every
+ * `transaction()` a query runner of its own and drops it at the end, so the map goes with it.
+ */
+const heldLocks = new WeakMap<QueryRunner, Map<string, boolean>>();
