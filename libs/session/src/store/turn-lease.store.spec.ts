@@ -29,9 +29,9 @@ describe.each(TEST_DIALECTS)('TurnLeaseStore on %s', (dialect) => {
     await leases.take({ sessionId: a, turnId: 't2', owner: 'r2', expiresAt: at(2) });
     expect(await leases.get(a)).toEqual({ sessionId: a, turnId: 't2', owner: 'r2', expiresAt: at(2) });
     expect(await leases.holds(a, 't1')).toBe(false);
-    await leases.release(a, 't1');
+    expect(await leases.release(a, 't1')).toBe(false);
     expect(await leases.holds(a, 't2')).toBe(true);
-    await leases.release(a, 't2');
+    expect(await leases.release(a, 't2')).toBe(true);
     expect(await leases.get(a)).toBeNull();
   });
 

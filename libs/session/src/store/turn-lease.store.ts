@@ -56,9 +56,12 @@ export class TurnLeaseStore {
     return rows.length > 0;
   }
 
-  /** Drops the lease of a turn that ended. */
-  async release(sessionId: string, turnId: string): Promise<void> {
-    await runWrite(this.manager, (m) => selectRows(m, `DELETE FROM "turn_leases" WHERE "session_id" = :sessionId AND "turn_id" = :turnId`, { sessionId, turnId }));
+  /** Drops the lease of a turn that ended; false when this turn no longer held it (another replica recovered it). */
+  async release(sessionId: string, turnId: string): Promise<boolean> {
+    const rows = await runWrite(this.manager, (m) =>
+      selectRows(m, `DELETE FROM "turn_leases" WHERE "session_id" = :sessionId AND "turn_id" = :turnId RETURNING "turn_id"`, { sessionId, turnId }),
+    );
+    return rows.length > 0;
   }
 
   /** Extends every lease the owner holds; returns the sessions it still holds (a recovered turn's is gone). */

@@ -225,8 +225,7 @@ export class TurnRunner {
     const finish = async (tx: SessionRepository) => {
       if (this.deps.leased) {
         await tx.leases.lockSession(sessionId);
-        if (!(await tx.leases.holds(sessionId, turnId))) throw new TurnLeaseLost();
-        await tx.leases.release(sessionId, turnId);
+        if (!(await tx.leases.release(sessionId, turnId))) throw new TurnLeaseLost();
       }
       const message = await tx.messages.update(turn.assistantMessageId, {
         content: text,
