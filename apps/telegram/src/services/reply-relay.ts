@@ -1,10 +1,11 @@
 import { GrammyError, HttpError, type Api } from 'grammy';
 import type { Logger } from 'pino';
-import type { Message, ServerEventMap, SwitchboardClient } from '@switchboard/protocol';
+import type { Message, ServerEventMap, SwitchboardClient, ToolCallSummary } from '@switchboard/protocol';
 import type { ChatTarget } from '../bot/chat-target';
 import { limitReply } from '../bot/errors';
 import { escapeHtml } from '../format/html';
 import { markdownToTelegramHtml } from '../format/markdown-to-telegram-html';
+import { replyWithExtras, toolLinesText } from '../format/reply-extras';
 import { splitTelegramHtml, TELEGRAM_CHUNK_LIMIT } from '../format/split-html';
 import type { ApiEvents } from './api-events';
 import { BoundedSet } from './bounded-set';
@@ -95,6 +96,8 @@ export function draftText(text: string): string {
  */
 class TurnStream {
   private text = '';
+  /** The turn's tool calls so far, shown as short lines above the text (never their input or output). */
+  private tools: ToolCallSummary[] = [];
   private draftId: number | undefined;
   private readonly nativeId: number;
   private nativeShown = false;
@@ -123,6 +126,25 @@ class TurnStream {
     if (this.done) return;
     this.text += delta;
     this.schedule();
+  }
+
+  toolStarted(p: ServerEventMap['tool.started']): void {
+    if (this.done || this.tools.some((t) => t.toolCallId === p.toolCallId)) return;
+    this.tools.push({ toolCallId: p.toolCallId, toolName: p.toolName, input: undefined, state: 'running' });
+    this.schedule();
+  }
+
+  toolFinished(p: ServerEventMap['tool.finished']): void {
+    if (this.done) return;
+    const call = this.tools.find((t) => t.toolCallId === p.toolCallId);
+    if (call) call.state = p.ok ? 'ok' : 'error';
+    else this.tools.push({ toolCallId: p.toolCallId, toolName: p.toolName, input: undefined, state: p.ok ? 'ok' : 'error' });
+    this.schedule();
+  }
+
+  /** What the draft shows: the tool lines, then the text so far. */
+  private draft(): string {
+    return draftText([toolLinesText(this.tools), this.text].filter((s) => s.trim()).join('\n\n'));
   }
 
   /** Sends the final reply (after any draft update already queued for this chat). */
@@ -174,12 +196,12 @@ class TurnStream {
     } finally {
       this.flushing = false;
     }
-    if (draftText(this.text) !== this.shownDraft) this.schedule();
+    if (this.draft() !== this.shownDraft) this.schedule();
     else if (this.nativeShown) this.keepAlive();
   }
 
   private async updateDraft(): Promise<void> {
-    const draft = draftText(this.text);
+    const draft = this.draft();
     if (!draft) return;
     const stale = Date.now() - this.lastSendAt >= DRAFT_REFRESH_MS;
     if (draft === this.shownDraft && !(this.nativeShown && stale)) return;
@@ -223,7 +245,7 @@ class TurnStream {
 
   private async deliverFinal(message: Message): Promise<void> {
     const { api, outbox } = this.relay;
-    const html = finalHtml(message);
+    const html = replyWithExtras(message, finalHtml(message), await this.relay.showsReasoning(message));
     if (!html) {
       if (this.draftId !== undefined) await api.deleteMessage(this.target.chatId, this.draftId).catch(() => undefined);
       return;
@@ -254,6 +276,8 @@ export class ReplyRelay {
     const { events } = options;
     events.on('turn.started', (p) => this.with(p.sessionId, (s) => this.onTurnStarted(s, p)));
     events.on('message.delta', (p) => this.with(p.sessionId, (s) => this.onDelta(s, p)));
+    events.on('tool.started', (p) => this.with(p.sessionId, (s) => this.streamOf(s, p.turnId).toolStarted(p)));
+    events.on('tool.finished', (p) => this.with(p.sessionId, (s) => this.streamOf(s, p.turnId).toolFinished(p)));
     events.on('message.completed', (p) => this.with(p.sessionId, (s) => void this.complete(s, p.message)));
     events.on('message.created', (p) => this.with(p.sessionId, (s) => this.onCreated(s, p.message)));
     events.on('session.updated', (p) => this.onSessionUpdated(p));
@@ -271,6 +295,20 @@ export class ReplyRelay {
   /** Native drafts in private chats (until Telegram says it does not offer them). */
   get nativeDrafts(): boolean {
     return this.options.streaming === 'draft' && !this.draftsOff;
+  }
+
+  /**
+   * Whether a reply's reasoning goes with it: only when it has some and its chat asked for it
+   * (`/reasoning on`, read from the session when needed); never when the session cannot be read.
+   */
+  async showsReasoning(message: Message): Promise<boolean> {
+    if (!message.parts.some((p) => p.type === 'reasoning' && p.text.trim())) return false;
+    try {
+      return (await this.options.client.getSession(message.sessionId)).showReasoning === true;
+    } catch (err) {
+      this.options.logger.warn({ sessionId: message.sessionId, err: this.options.describe(err) }, 'could not read whether the chat shows reasoning; sending the reply without it');
+      return false;
+    }
   }
 
   draftsUnavailable(err: unknown): void {
@@ -401,13 +439,18 @@ export class ReplyRelay {
 
   private onDelta(state: SessionState, p: ServerEventMap['message.delta']): void {
     if (state.delivered.has(p.messageId)) return;
-    let stream = state.turns.get(p.turnId);
+    this.streamOf(state, p.turnId).append(p.delta);
+  }
+
+  /** The turn's stream, started (with the typing indicator) by whichever of its events comes first. */
+  private streamOf(state: SessionState, turnId: string): TurnStream {
+    let stream = state.turns.get(turnId);
     if (!stream) {
-      stream = this.newStream(state, p.turnId);
-      state.turns.set(p.turnId, stream);
+      stream = this.newStream(state, turnId);
+      state.turns.set(turnId, stream);
       this.options.typing.start(state.target);
     }
-    stream.append(p.delta);
+    return stream;
   }
 
   /** A finished reply or service line: claimed in the ledger, then sent (unless someone else claimed it). */
