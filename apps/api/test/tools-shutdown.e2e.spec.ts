@@ -2,22 +2,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { apiTestEnv, eventually, fakeCatalog, startApiProcess } from '@switchboard/tools/testing';
+import { apiTestEnv, eventually, fakeCatalog, processAlive as alive, startApiProcess } from '@switchboard/tools/testing';
+import { MCP_STDIO_SERVER_SCRIPT } from '@switchboard/session/testing';
 import { startFakeLlm } from '@switchboard/tools/fake-llm';
 import type { ToolsResponse } from '@switchboard/protocol';
 import { describeSqlite } from './harness';
 
 const TOKEN = 'tools-shutdown-token-0123456789';
-const STDIO_SERVER = path.join(__dirname, '../../../libs/session/src/testing/mcp-stdio-server.cjs');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A server that accepts connections and never answers: an MCP server stuck mid-handshake. */
 async function silentServer(): Promise<{ url: string; close(): void }> {
@@ -44,7 +35,7 @@ describeSqlite('MCP servers at shutdown (real API process)', () => {
     const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-shutdown-')), 'pids');
     const config = fakeCatalog(fake, {
       mcpServers: {
-        local: { command: process.execPath, args: [STDIO_SERVER], env: { MCP_PID_FILE: pidFile } },
+        local: { command: process.execPath, args: [MCP_STDIO_SERVER_SCRIPT], env: { MCP_PID_FILE: pidFile } },
         stuck: { url: silent.url },
       },
     });

@@ -3,55 +3,21 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { z } from 'zod';
 import type { ToolsResponse } from '@switchboard/protocol';
+import { MCP_STDIO_SERVER_SCRIPT as STDIO_SERVER, startDemoMcpHttpServer } from '@switchboard/session/testing';
 import { freePort, processAlive } from '@switchboard/tools/testing';
 import { eventually, startTestApi, testConfig, turnRequests, type TestApi } from './harness';
 
-/** The stdio MCP server script (the SDK's server over stdin/stdout) the API spawns. */
-const STDIO_SERVER = path.join(__dirname, '../../../libs/session/src/testing/mcp-stdio-server.cjs');
-
-/** A real MCP server over Streamable HTTP (stateless: one SDK server per request) with a quick and a slow tool. */
-async function startMcpHttpServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const httpServer = http.createServer((req, res) => {
-    const server = new McpServer({ name: 'e2e-demo', version: '1.0.0' });
-    server.registerTool('echo', { description: 'Repeats the text', inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text: `echo: ${text}` }] }));
-    server.registerTool('slow', { description: 'Answers after ms milliseconds', inputSchema: { ms: z.number() } }, async ({ ms }) => {
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      return { content: [{ type: 'text', text: 'finally' }] };
-    });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-    res.on('close', () => void server.close());
-    server
-      .connect(transport)
-      .then(() => transport.handleRequest(req, res))
-      .catch(() => res.writeHead(500).end());
-  });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const { port } = httpServer.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    close: async () => {
-      httpServer.closeAllConnections();
-      await new Promise((resolve) => httpServer.close(resolve));
-    },
-  };
-}
-
-
-
 describe('tools through the API: MCP servers and web_fetch (e2e)', () => {
   let t: TestApi;
-  let mcp: Awaited<ReturnType<typeof startMcpHttpServer>>;
+  let mcp: Awaited<ReturnType<typeof startDemoMcpHttpServer>>;
   let pages: http.Server;
   let pageUrl: string;
   let closed = false;
   const pidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-e2e-')), 'pids');
 
   beforeAll(async () => {
-    mcp = await startMcpHttpServer();
+    mcp = await startDemoMcpHttpServer();
     // A web page for web_fetch, on loopback: the config allows exactly this address.
     pages = http.createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' }).end(
@@ -104,7 +70,7 @@ describe('tools through the API: MCP servers and web_fetch (e2e)', () => {
     expect(byName['demo.echo']).toEqual({ name: 'demo.echo', modelName: 'demo__echo', source: 'mcp', server: 'demo', description: 'Repeats the text', available: true });
     expect(byName['local.add']).toMatchObject({ source: 'mcp', server: 'local', modelName: 'local__add' });
     const servers = Object.fromEntries(r.mcpServers.map((s) => [s.name, s]));
-    expect(servers.demo).toMatchObject({ transport: 'http', state: 'connected', error: null, tools: ['demo.echo', 'demo.slow'] });
+    expect(servers.demo).toMatchObject({ transport: 'http', state: 'connected', error: null, tools: ['demo.echo', 'demo.add', 'demo.slow', 'demo.fail', 'demo.big'] });
     expect(servers.local).toMatchObject({ transport: 'stdio', state: 'connected', tools: ['local.add', 'local.greeting', 'local.learn'] });
     expect(servers.down).toMatchObject({ transport: 'http', state: 'down', tools: [] });
     expect(servers.down.error).toBeTruthy();
@@ -113,12 +79,13 @@ describe('tools through the API: MCP servers and web_fetch (e2e)', () => {
 
   it('runs an HTTP MCP tool the model calls, end to end, and offers only what the agent allows', async () => {
     t.fake.addRule({ match: 'echo this', model: 'fake-main', toolCalls: [{ name: 'demo__echo', arguments: { text: 'over MCP' } }], times: 1 });
-    t.fake.addRule({ match: 'echo this', model: 'fake-main', reply: (req) => (req.messages.some((m) => m.role === 'tool' && m.content.includes('echo: over MCP')) ? 'The server said it.' : 'no tool result') });
+    t.fake.addRule({ match: 'echo this', model: 'fake-main', reply: (req) => (req.messages.some((m) => m.role === 'tool' && m.content === 'over MCP') ? 'The server said it.' : 'no tool result') });
     const reply = await say('mcp', 'echo this please');
     expect(reply.content).toBe('The server said it.');
-    expect(reply.parts[1]).toMatchObject({ type: 'tool-result', toolName: 'demo__echo', output: 'echo: over MCP' });
+    expect(reply.parts[1]).toMatchObject({ type: 'tool-result', toolName: 'demo__echo', output: 'over MCP', durationMs: expect.any(Number) });
+    expect(reply.parts[1]).not.toHaveProperty('isError');
     // The agent's list: current_time, every demo tool, local.add only; the down server adds nothing.
-    expect(toolNames(turnRequests(t.fake)[0])).toEqual(['current_time', 'demo__echo', 'demo__slow', 'local__add', 'web_fetch']);
+    expect(toolNames(turnRequests(t.fake)[0])).toEqual(['current_time', 'demo__add', 'demo__big', 'demo__echo', 'demo__fail', 'demo__slow', 'local__add', 'web_fetch']);
   });
 
   it('fetches a page with web_fetch for the model, and refuses a private address as a tool error', async () => {
@@ -149,7 +116,7 @@ describe('tools through the API: MCP servers and web_fetch (e2e)', () => {
     const t0 = Date.now();
     const reply = await say('mcp', 'be slow');
     expect(reply).toMatchObject({ content: 'The tool timed out.', status: 'complete' });
-    expect(reply.parts[1]).toMatchObject({ type: 'tool-result', toolName: 'demo__slow', output: { error: 'demo.slow did not answer within 500 ms' } });
+    expect(reply.parts[1]).toMatchObject({ type: 'tool-result', toolName: 'demo__slow', output: { error: 'demo.slow did not answer within 500 ms' }, isError: true });
     expect(Date.now() - t0).toBeLessThan(2500);
   });
 
