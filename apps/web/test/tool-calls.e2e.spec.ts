@@ -96,6 +96,18 @@ describe('tool calls in the dashboard (e2e, headless Chromium, real MCP servers)
     expect(await again.getByTestId('tool-call-body').locator('pre').allTextContents()).toEqual(['{\n  "ms": 2500\n}', 'slept 2500']);
     const stored = (await env.client.listMessages(id)).messages.find((m) => m.role === 'assistant')!;
     expect(stored.parts.find((p) => p.type === 'tool-result')).toMatchObject({ toolName: 'demo__slow', output: 'slept 2500', durationMs: expect.any(Number) });
+
+    // The dark theme, opened: readable and without serious accessibility violations.
+    const dark = await env.newPage({ dark: true });
+    try {
+      await dark.goto(`${env.webUrl}/chat/${id}`);
+      await headOf(rowsOf(dark).first()).click();
+      await rowsOf(dark).first().getByTestId('tool-call-body').waitFor();
+      await env.shot(dark, 'tools-05-dark');
+      expect(await axeSerious(dark)).toEqual([]);
+    } finally {
+      await dark.close();
+    }
   });
 
   it('shows a stdio tool that answered and one that failed, clips a long output, works by keyboard and fits a phone screen', async () => {
