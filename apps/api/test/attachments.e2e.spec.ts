@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { SwitchboardApiError, type Attachment, type Message } from '@switchboard/protocol';
 import type { FakeLlmFile, FakeLlmServer } from '@switchboard/tools/fake-llm';
 import { makePdf, makePng, jpegHeader } from '@switchboard/tools/testing';
-import { AUTH_HEADERS, TEST_TOKEN, eventually, queryDatabase, rawRequest, startTestApi, testConfig, turnRequests, type TestApi } from './harness';
+import { AUTH_HEADERS, TEST_TOKEN, describeSqlite, eventually, queryDatabase, rawRequest, startTestApi, testConfig, turnRequests, type TestApi } from './harness';
 
 /*
  * Attachments through every door, against the real API, its database and the fake LLM: what the
@@ -449,6 +452,44 @@ describe('remote image URLs (enabled)', () => {
       await expect(
         openai.chat.completions.create({ model: 'main', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `${imagesUrl}/missing.png` } }] }] }),
       ).rejects.toMatchObject({ status: 422, code: 'attachment_fetch_failed' });
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+// The SQLite file and its WAL, byte for byte (on PostgreSQL a delete is checked through the API above).
+describeSqlite('deleted files leave the disk (SQLite)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-attachments-privacy-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const onDisk = () =>
+    readdirSync(dataDir)
+      .filter((f) => f.startsWith('switchboard.sqlite'))
+      .map((f) => readFileSync(join(dataDir, f)).toString('latin1'))
+      .join('\n');
+
+  it("a deleted conversation's files and a deleted upload are overwritten in the database file and its log", async () => {
+    const t = await startTestApi({ dataDir });
+    try {
+      const sentMarker = 'Xylophonemarker sent in a PDF';
+      const uploadMarker = 'Quokkamarker uploaded and deleted';
+      const keptMarker = 'Keptfilemarker in a conversation that stays';
+      const gone = await t.client.createSession({ peerId: 'privacy-files-gone' });
+      const a = await t.client.uploadAttachment(gone.id, makePdf(sentMarker), 'application/pdf');
+      await t.client.sendMessage(gone.id, { text: 'read it', attachmentIds: [a.id], wait: true });
+      const stays = await t.client.createSession({ peerId: 'privacy-files-stays' });
+      const k = await t.client.uploadAttachment(stays.id, makePdf(keptMarker), 'application/pdf');
+      await t.client.sendMessage(stays.id, { text: 'keep it', attachmentIds: [k.id], wait: true });
+      const u = await t.client.uploadAttachment(stays.id, makePdf(uploadMarker), 'application/pdf');
+      expect(onDisk()).toContain('Xylophonemarker');
+      expect(onDisk()).toContain('Quokkamarker');
+
+      await t.client.deleteAttachment(stays.id, u.id);
+      await t.client.deleteSession(gone.id);
+      const after = onDisk();
+      expect(after).toContain('Keptfilemarker');
+      expect(after).not.toContain('Xylophonemarker');
+      expect(after).not.toContain('Quokkamarker');
     } finally {
       await t.close();
     }
