@@ -272,6 +272,15 @@ describe('attachments', () => {
       expect(lastTurnFiles(t.fake)).toEqual([{ kind: 'image', mediaType: 'image/png', bytes: PNG.length, sha256: sha(PNG) }]);
     });
 
+    it('takes a JSON body far over the usual 1 MiB when it carries images (the door\'s limit follows attachments.maxMessageBytes)', async () => {
+      const large = Buffer.concat([makePng(2, 2, [9, 9, 9]), Buffer.alloc(3 * 1024 * 1024, 7)]);
+      await openai().chat.completions.create({ model: 'main', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: dataUrl('image/png', large) } }, { type: 'text', text: 'big' }] }] });
+      expect(lastTurnFiles(t.fake)).toEqual([{ kind: 'image', mediaType: 'image/png', bytes: large.length, sha256: sha(large) }]);
+      // Other routes keep their 1 MiB JSON limit.
+      const s = await t.client.createSession({ peerId: 'json-limit' });
+      await expectApiError(t.client.sendMessage(s.id, { text: 'x'.repeat(90_000) + '"'.repeat(600_000) }), 413, 'PAYLOAD_TOO_LARGE');
+    });
+
     it('stateless: a PDF `file` part is a file part for a model that reads PDFs and text for one that does not', async () => {
       const file = { type: 'file' as const, file: { file_data: dataUrl('application/pdf', PDF), filename: 'q3.pdf' } };
       await openai().chat.completions.create({ model: 'main', messages: [{ role: 'user', content: [file, { type: 'text', text: 'Sum up' }] }] });

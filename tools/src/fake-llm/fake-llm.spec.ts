@@ -72,6 +72,59 @@ describe('fake-llm server', () => {
   beforeEach(async () => {
     server = await startFakeLlm();
   });
+  describe('image and file parts', () => {
+    const b64 = Buffer.from('hello image').toString('base64');
+    it('records OpenAI image_url and file parts and Anthropic image and document blocks, decoded', async () => {
+      await chat({
+        model: 'm',
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'look' },
+              { type: 'image_url', image_url: { url: `data:image/png;base64,${b64}` } },
+              { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+              { type: 'file', file: { file_data: `data:application/pdf;base64,${b64}`, filename: 'r.pdf' } },
+            ],
+          },
+        ],
+      });
+      const openai = server.requests.at(-1)!.messages[0];
+      expect(openai.content).toBe('look');
+      expect(openai.files).toEqual([
+        { kind: 'image', mediaType: 'image/png', bytes: 11, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        { kind: 'image', mediaType: null, bytes: 0, sha256: null, url: 'https://example.com/cat.png' },
+        { kind: 'file', mediaType: 'application/pdf', bytes: 11, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), filename: 'r.pdf' },
+      ]);
+      await messages({
+        model: 'claude',
+        max_tokens: 10,
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'image', source: { type: 'base64', media_type: 'image/jpeg', data: b64 } },
+              { type: 'document', source: { type: 'base64', media_type: 'application/pdf', data: b64 } },
+              { type: 'text', text: 'and this' },
+            ],
+          },
+        ],
+      });
+      expect(server.requests.at(-1)!.messages[0].files).toEqual([
+        expect.objectContaining({ kind: 'image', mediaType: 'image/jpeg', bytes: 11 }),
+        expect.objectContaining({ kind: 'file', mediaType: 'application/pdf', bytes: 11 }),
+      ]);
+    });
+
+    it('answers a malformed part with 400, as a provider would', async () => {
+      const res = await chat({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png,plain' } }] }] });
+      expect(res.status).toBe(400);
+      expect(server.requests.at(-1)!.invalid).toMatch(/base64 data URL/);
+      const res2 = await messages({ model: 'c', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file' } }] }] });
+      expect(res2.status).toBe(400);
+    });
+  });
+
   afterEach(async () => {
     await server.close();
   });

@@ -1,5 +1,5 @@
 import type { MessageAttachment } from '@switchboard/protocol';
-import { IMAGE_TOKENS_ESTIMATE, estimateFileTokens, type ChatFile, type ChatMessage, type CountTokens } from '@switchboard/models';
+import { IMAGE_TOKENS_ESTIMATE, estimateFileTokens, type ChatFile, type ChatMessage } from '@switchboard/models';
 import type { AttachmentStore } from '../store/attachment.store';
 import type { EngineLogger } from '../engine/engine.types';
 import { extractPdfText } from './pdf-text';
@@ -28,7 +28,6 @@ export interface FileOptions {
   contextWindow: number;
   /** `attachments.pdfTextMaxChars`. */
   pdfTextMaxChars: number;
-  count?: CountTokens;
   log?: EngineLogger;
 }
 
