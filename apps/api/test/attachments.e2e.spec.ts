@@ -164,6 +164,18 @@ describe('attachments', () => {
       expect((await t.client.getAttachment(other.id, theirs.id)).status).toBe('pending');
     });
 
+    it('`/model <id>` with files sends them with that model; another command refuses files instead of dropping them', async () => {
+      const s = await t.client.createSession({ peerId: 'rest-command-files' });
+      const a = await upload(s.id, PNG, 'image/png');
+      await expectApiError(t.client.sendMessage(s.id, { text: '/help', attachmentIds: [a.id] }), 400, 'VALIDATION_FAILED');
+      await expectApiError(t.client.sendMessage(s.id, { text: '/model default', attachmentIds: [a.id] }), 400, 'VALIDATION_FAILED');
+      expect((await t.client.listMessages(s.id)).messages).toEqual([]);
+      const res = await t.client.sendMessage(s.id, { text: '/model claude', attachmentIds: [a.id], wait: true });
+      expect(res.message?.attachments).toEqual([expect.objectContaining({ id: a.id })]);
+      expect(turnRequests(t.fake).at(-1)!.api).toBe('anthropic');
+      expect(lastTurnFiles(t.fake)).toEqual([expect.objectContaining({ kind: 'image', sha256: sha(PNG) })]);
+    });
+
     it('deletes an unsent upload, but not a sent one', async () => {
       const s = await t.client.createSession({ peerId: 'rest-delete-upload' });
       const a = await upload(s.id, PNG, 'image/png');

@@ -1,6 +1,6 @@
-import type { SendMessageRequest, SendMessageResponse } from '@switchboard/protocol';
+import { ErrorCode, SwitchboardError, type SendMessageRequest, type SendMessageResponse } from '@switchboard/protocol';
 import type { TurnSpeaker } from '@switchboard/models';
-import { parseCommand } from './commands/parse-command';
+import { clearsModelOverride, parseCommand } from './commands/parse-command';
 import { handleCommand, type CommandTarget } from './commands/command-handler';
 import type { PeoplePort, SendHooks } from './engine/engine.types';
 import type { SessionRepository } from './store/session-repository';
@@ -23,6 +23,12 @@ export class Conversation {
   async send(sessionId: string, req: SendMessageRequest, hooks: SendHooks = {}): Promise<SendMessageResponse> {
     const command = parseCommand(req.text);
     if (!command) return this.sendText(sessionId, req, hooks);
+    // Files go with a message: only `/model <ref> [text]` sends one; no other command takes them (never dropped in silence).
+    if (req.attachmentIds?.length && !(command.name === 'model' && command.args.length > 0 && !clearsModelOverride(command.args[0]))) {
+      throw new SwitchboardError(ErrorCode.VALIDATION_FAILED, `attachmentIds: /${command.name} does not take files; send them with a message.`, {
+        field: 'attachmentIds',
+      });
+    }
     const session = await this.deps.repo.sessions.require(sessionId);
     const speaker = hooks.speaker !== undefined ? hooks.speaker : await this.speakerOf(session, req);
     return handleCommand(this.deps.commands, session, command, req, { ...hooks, speaker });

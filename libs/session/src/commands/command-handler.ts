@@ -65,8 +65,12 @@ export async function handleCommand(
         // `/model fast what is 2+2` sets the override and sends the rest with that model.
         const s = await engine.setSessionModel(session.id, ref);
         const rest = req.text.trim().replace(/^\/\S+\s+\S+\s*/, '');
-        if (rest) {
-          const sent = await engine.sendText(session.id, { text: rest, model: ref, wait: req.wait }, hooks);
+        if (rest || req.attachmentIds?.length) {
+          const sent = await engine.sendText(
+            session.id,
+            { text: rest, model: ref, wait: req.wait, ...(req.attachmentIds?.length ? { attachmentIds: req.attachmentIds } : {}) },
+            hooks,
+          );
           return { ...sent, command: { name, args, ok: true } };
         }
         return done(`Model set to ${s.effectiveModel.label} for this conversation (session override). Send /model default to follow the global default again.`);
