@@ -8,7 +8,10 @@ import OpenAI from 'openai';
 import { SwitchboardApiError, type Attachment, type Message } from '@switchboard/protocol';
 import type { FakeLlmFile, FakeLlmServer } from '@switchboard/tools/fake-llm';
 import { makePdf, makePng, jpegHeader } from '@switchboard/tools/testing';
-import { AUTH_HEADERS, TEST_TOKEN, describeSqlite, eventually, queryDatabase, rawRequest, startTestApi, testConfig, turnRequests, type TestApi } from './harness';
+import { createPostgresTestDatabase } from '@switchboard/persistence/testing';
+import { startFakeLlm } from '@switchboard/tools/fake-llm';
+import { FAKE_KEY } from '@switchboard/tools/testing';
+import { AUTH_HEADERS, TEST_TOKEN, describeMainPassOnly, describeSqlite, eventually, queryDatabase, rawRequest, startTestApi, testConfig, turnRequests, type TestApi } from './harness';
 
 /*
  * Attachments through every door, against the real API, its database and the fake LLM: what the
@@ -513,6 +516,33 @@ describeSqlite('deleted files leave the disk (SQLite)', () => {
       expect(after).not.toContain('Quokkamarker');
     } finally {
       await t.close();
+    }
+  });
+});
+
+// Files live in the database: two replicas on one PostgreSQL need nothing shared besides it.
+describeMainPassOnly('attachments across replicas (one PostgreSQL database)', () => {
+  it('an upload on one replica is sent through the other, read back from either, and deleted for both', async () => {
+    const db = await createPostgresTestDatabase();
+    const fake = await startFakeLlm({ apiKey: FAKE_KEY });
+    const replica = (id: string) => startTestApi({ fake, env: { DATABASE_URL: db.url, SWITCHBOARD_REPLICA_ID: id } });
+    const a = await replica('files-a');
+    const b = await replica('files-b');
+    try {
+      const s = await a.client.createSession({ peerId: 'replica-files' });
+      const up = await a.client.uploadAttachment(s.id, PDF, 'application/pdf', 'shared.pdf');
+      const res = await b.client.sendMessage(s.id, { text: 'read the shared file', model: 'llama', attachmentIds: [up.id], wait: true });
+      expect(res.reply?.status).toBe('complete');
+      // B read the bytes A stored (llama reads PDFs as their text).
+      expect(turnRequests(fake).at(-1)!.messages.at(-1)!.content).toContain(PDF_TEXT);
+      for (const api of [a, b]) expect(Buffer.from((await api.client.fetchAttachmentContent(s.id, up.id)).data).equals(PDF)).toBe(true);
+      await b.client.deleteSession(s.id);
+      await expectApiError(a.client.getAttachment(s.id, up.id), 404, 'SESSION_NOT_FOUND');
+      expect(await rowCount(a, 'attachment_blobs', 'attachment_id = ?', [up.id])).toBe(0);
+    } finally {
+      await Promise.allSettled([a.close(), b.close()]);
+      await fake.close();
+      await db.drop();
     }
   });
 });
