@@ -5,6 +5,7 @@
  * reply, Jump to latest, the shortcuts overlay, a command shown before the reply it produced.
  */
 import type { Page } from 'playwright-core';
+import { COMMANDS } from '@switchboard/session';
 import { axeSerious, until, startWebTestEnv, type WebTestEnv } from './web-harness';
 
 jest.setTimeout(120_000);
@@ -132,7 +133,7 @@ describe('message actions in the dashboard (e2e, headless Chromium)', () => {
     await box.fill('/');
     const menu = page.getByRole('listbox', { name: 'Commands' });
     await menu.waitFor();
-    expect(await menu.getByRole('option').count()).toBe(12);
+    expect(await menu.getByRole('option').count()).toBe(COMMANDS.length);
     expect(await menu.textContent()).toContain('Summarise older messages to free up context');
     await env.shot(page, 'messages-05-slash-menu');
     await box.pressSequentially('us');
