@@ -127,18 +127,21 @@ export class AttachmentStore {
         ids: unique,
       });
       const byId = new Map(rows.map((r) => [r.id, toAttachment(r)]));
+      const inUse = (id: string, status: AttachmentStatus) =>
+        new SwitchboardError(ErrorCode.ATTACHMENT_IN_USE, `Attachment ${id} was already sent with a message; upload the file again to send it again.`, {
+          sessionId,
+          attachmentId: id,
+          status,
+        });
       for (const id of unique) {
         const found = byId.get(id);
         if (!found) throw attachmentNotFound(sessionId, id);
-        if (found.status !== 'pending') {
-          throw new SwitchboardError(ErrorCode.ATTACHMENT_IN_USE, `Attachment ${id} was already sent with a message; upload the file again to send it again.`, {
-            sessionId,
-            attachmentId: id,
-            status: found.status,
-          });
-        }
+        if (found.status !== 'pending') throw inUse(id, found.status);
       }
-      await this.setStatus(m, unique, messageId);
+      // Only still-pending rows change: a file another send (or the sweep) took meanwhile fails this one.
+      const taken = await this.setStatus(m, unique, messageId, 'pending');
+      const lost = unique.find((id) => !taken.has(id));
+      if (lost) throw inUse(lost, 'queued');
       return unique.map((id) => ({ ...byId.get(id)!, status: messageId ? 'sent' : 'queued', messageId }));
     });
   }
@@ -173,7 +176,9 @@ export class AttachmentStore {
           status: found.status,
         });
       }
-      await runWrite(m, (w) => selectRows(w, `DELETE FROM "attachments" WHERE "id" = :id`, { id }));
+      // Only while still unsent: a send that took it meanwhile wins.
+      const deleted = await runWrite(m, (w) => selectRows<{ id: string }>(w, `DELETE FROM "attachments" WHERE "id" = :id AND "status" = 'pending' RETURNING "id"`, { id }));
+      if (!deleted.length) throw new SwitchboardError(ErrorCode.ATTACHMENT_IN_USE, `Attachment ${id} was sent meanwhile.`, { sessionId, attachmentId: id });
       return found;
     });
   }
@@ -183,7 +188,8 @@ export class AttachmentStore {
     const rows = await runWrite(this.manager, (m) =>
       selectRows<{ id: string }>(
         m,
-        `DELETE FROM "attachments" WHERE "id" IN (SELECT "id" FROM "attachments" WHERE "status" = 'pending' AND "created_at" < :before
+        // The outer status check too: on PostgreSQL a row sent after the subquery read it is checked again, and kept.
+        `DELETE FROM "attachments" WHERE "status" = 'pending' AND "id" IN (SELECT "id" FROM "attachments" WHERE "status" = 'pending' AND "created_at" < :before
            ORDER BY "created_at" ASC LIMIT ${requireCount('limit', limit)}) RETURNING "id"`,
         { before },
       ),
@@ -197,15 +203,19 @@ export class AttachmentStore {
     return Number(rows[0]?.n ?? 0);
   }
 
-  private async setStatus(m: EntityManager, ids: string[], messageId: string | null): Promise<void> {
+  /** Sets the status (`sent` with a message, else `queued`) of these rows, only those in `from` when given; the ids it changed. */
+  private async setStatus(m: EntityManager, ids: string[], messageId: string | null, from?: AttachmentStatus): Promise<Set<string>> {
+    const changed = new Set<string>();
     for (const batch of chunks(ids, 100)) {
-      await runWrite(m, (w) =>
-        selectRows(w, `UPDATE "attachments" SET "status" = :status, "message_id" = :messageId WHERE "id" IN (:...ids)`, {
-          status: messageId ? 'sent' : 'queued',
-          messageId,
-          ids: batch,
-        }),
+      const rows = await runWrite(m, (w) =>
+        selectRows<{ id: string }>(
+          w,
+          `UPDATE "attachments" SET "status" = :status, "message_id" = :messageId WHERE "id" IN (:...ids)${from ? ` AND "status" = :from` : ''} RETURNING "id"`,
+          { status: messageId ? 'sent' : 'queued', messageId, ids: batch, ...(from ? { from } : {}) },
+        ),
       );
+      for (const r of rows) changed.add(r.id);
     }
+    return changed;
   }
 }
