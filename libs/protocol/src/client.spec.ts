@@ -23,6 +23,9 @@ describe('SwitchboardClient on the route table', () => {
       ['getMemoryMetrics', () => client.getMemoryMetrics(), '/api/v1/memories/metrics'],
       ['setMemorySettings', () => client.setMemorySettings({ silent: true }), '/api/v1/settings/memory'],
       ['getUsageReport', () => client.getUsageReport({ from: '2026-01-01' }), '/api/v1/usage?from=2026-01-01'],
+      ['uploadAttachment', () => client.uploadAttachment('s1', new Uint8Array([137, 80]), 'image/png', 'my photo.png'), '/api/v1/sessions/s1/attachments?name=my+photo.png'],
+      ['getAttachment', () => client.getAttachment('s1', 'a/1'), '/api/v1/sessions/s1/attachments/a%2F1'],
+      ['deleteAttachment', () => client.deleteAttachment('s1', 'a1'), '/api/v1/sessions/s1/attachments/a1'],
     ];
     for (const [id, call, path] of cases) {
       await call();
@@ -37,5 +40,29 @@ describe('SwitchboardClient on the route table', () => {
     await client.transcribe('s1', new Uint8Array([1, 2, 3]), 'audio/ogg');
     expect(calls[0]).toMatchObject({ method: 'POST', url: 'http://api.test/api/v1/sessions/s1/transcriptions', headers: { 'content-type': 'audio/ogg' } });
     expect(calls[0].headers.authorization).toBeUndefined();
+  });
+
+  it('uploads a file as its raw bytes with its type; the content URL serves as an <img src> behind the cookie proxy', async () => {
+    const { client, calls } = recordingClient();
+    const bytes = new Uint8Array([37, 80, 68, 70]);
+    await client.uploadAttachment('s1', bytes, 'application/pdf');
+    expect(calls[0]).toMatchObject({ method: 'POST', url: 'http://api.test/api/v1/sessions/s1/attachments', headers: { 'content-type': 'application/pdf' }, body: bytes });
+    expect(client.attachmentContentUrl('s 1', 'a1')).toBe('http://api.test/api/v1/sessions/s%201/attachments/a1/content');
+  });
+
+  it('fetches an attachment\'s bytes with the token, and raises its coded error', async () => {
+    const seen: Array<Record<string, string>> = [];
+    const fetch = (async (url: URL | string, init: RequestInit) => {
+      seen.push(init.headers as Record<string, string>);
+      return String(url).endsWith('/a1/content')
+        ? new Response(new Uint8Array([1, 2, 3]), { status: 200, headers: { 'content-type': 'image/png' } })
+        : new Response(JSON.stringify({ error: { code: 'ATTACHMENT_NOT_FOUND', message: 'no' } }), { status: 404 });
+    }) as typeof globalThis.fetch;
+    const client = new SwitchboardClient({ baseUrl: 'http://api.test', token: 't0k', fetch });
+    const got = await client.fetchAttachmentContent('s1', 'a1');
+    expect([...got.data]).toEqual([1, 2, 3]);
+    expect(got.mediaType).toBe('image/png');
+    expect(seen[0].authorization).toBe('Bearer t0k');
+    await expect(client.fetchAttachmentContent('s1', 'gone')).rejects.toMatchObject({ status: 404, code: 'ATTACHMENT_NOT_FOUND' });
   });
 });
