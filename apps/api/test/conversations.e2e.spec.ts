@@ -46,13 +46,19 @@ describe('conversations: manage, search, export and import (real API, SQLite, fa
 
     await t.client.updateSession(s.id, { archived: false });
     expect(await ids()).toContain(s.id);
+    // Whether doors that hide reasoning (Telegram) send it: a setting of the conversation (/reasoning on|off).
+    expect(archived.showReasoning).toBe(false);
+    expect(await t.client.updateSession(s.id, { showReasoning: true })).toMatchObject({ showReasoning: true, title: 'Trip to Lisbon' });
+    expect((await t.client.getSession(s.id)).showReasoning).toBe(true);
+    // Unchanged: no event.
+    await t.client.updateSession(s.id, { showReasoning: true });
     await new Promise((r) => setTimeout(r, 100));
-    expect(events).toEqual(['title_change', 'archive_change', 'pin_change', 'archive_change']);
+    expect(events).toEqual(['title_change', 'archive_change', 'pin_change', 'archive_change', 'reasoning_change']);
   });
 
   it('refuses bad updates with a 400 or 404 and changes nothing', async () => {
     const s = await t.client.createSession({ channel: 'web', title: 'Keep' });
-    for (const body of [{}, { title: '   ' }, { title: 'x'.repeat(201) }, { archived: 'yes' }, { pinned: true, extra: 1 }]) {
+    for (const body of [{}, { title: '   ' }, { title: 'x'.repeat(201) }, { archived: 'yes' }, { pinned: true, extra: 1 }, { showReasoning: 'on' }]) {
       const res = await rawRequest(t.api.url, 'PATCH', `/api/v1/sessions/${s.id}`, { headers: JSON_AUTH_HEADERS, body: JSON.stringify(body) });
       expect(res.status).toBe(400);
       expect(res.json.error?.code).toBe('VALIDATION_FAILED');
