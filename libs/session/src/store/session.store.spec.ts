@@ -135,6 +135,16 @@ describe.each(TEST_DIALECTS)('SessionStore on %s', (dialect) => {
       expect(await sessions.get(s.id)).toMatchObject({ status: 'running', currentTurnId: winners[0]!.currentTurnId, version: 2 });
     });
 
+    it('with whenQueueEmpty, refuses while messages wait in the queue and claims once it is empty', async () => {
+      const s = (await sessions.getOrCreate({ channel: 'web', peerId: 'a' })).session;
+      const queue = new QueueStore(db.ds.manager);
+      const waiting = await queue.enqueue({ sessionId: s.id, text: 'first in line', modelConfigId: 'main', modelSource: 'session' });
+      expect(await sessions.claim(s.id, 'turn-1', { whenQueueEmpty: true })).toBeNull();
+      expect(await sessions.get(s.id)).toMatchObject({ status: 'idle', version: s.version });
+      await queue.remove(s.id, waiting.id);
+      expect(await sessions.claim(s.id, 'turn-1', { whenQueueEmpty: true })).toMatchObject({ status: 'running', currentTurnId: 'turn-1' });
+    });
+
     it('claims an interrupted session', async () => {
       const s = (await sessions.getOrCreate({ channel: 'web', peerId: 'a' })).session;
       await sessions.update(s.id, { status: 'interrupted' });

@@ -235,16 +235,18 @@ export class SessionStore {
 
   /**
    * Atomically marks the session running for this turn unless a turn already runs: the
-   * database-level guarantee that one session never runs two turns. Null when not claimed.
+   * database-level guarantee that one session never runs two turns. With `whenQueueEmpty`, also
+   * not while messages wait in its queue (they go first), in the same statement. Null when not claimed.
    */
-  async claim(id: string, turnId: string): Promise<SessionRecord | null> {
+  async claim(id: string, turnId: string, opts: { whenQueueEmpty?: boolean } = {}): Promise<SessionRecord | null> {
     const now = nowIso();
+    const queueEmpty = opts.whenQueueEmpty ? ` AND NOT EXISTS (SELECT 1 FROM "queued_messages" q WHERE q."session_id" = :id)` : '';
     return runWrite(this.manager, async (m) => {
       const rows = await selectRows<SessionRow>(
         m,
         `UPDATE "sessions" SET "status" = 'running', "current_turn_id" = :turnId, "version" = "version" + 1,
            "updated_at" = :now, "last_activity_at" = :now
-         WHERE "id" = :id AND "status" <> 'running' RETURNING ${COLUMNS}`,
+         WHERE "id" = :id AND "status" <> 'running'${queueEmpty} RETURNING ${COLUMNS}`,
         { id, turnId, now },
       );
       return rows[0] ? toRecord(rows[0]) : null;

@@ -241,8 +241,8 @@ export class TurnQueue implements TurnControl {
       else if (clearsOverride) await tx.config.delete(sessionId, SESSION_MODEL_KEY);
       // The files are taken for this message (all of them, or the send fails and none is).
       const files = await this.takeFiles(tx, sessionId, attachmentIds);
-      const queueLength = await tx.queue.count(sessionId);
-      const claimed = queueLength === 0 ? await tx.sessions.claim(sessionId, turnId) : null;
+      // Runs now only when idle and nothing waits ahead of it; otherwise it joins the queue.
+      const claimed = await tx.sessions.claim(sessionId, turnId, { whenQueueEmpty: true });
       if (!claimed) {
         const override = await tx.config.get(sessionId, SESSION_MODEL_KEY);
         const snapshot = choice.resolveFor(current, { explicit, job, session: override });
@@ -330,8 +330,7 @@ export class TurnQueue implements TurnControl {
       }
       const speaker = from.personId && this.deps.people ? await this.deps.people.speaker(from.personId) : current.personId && this.deps.people ? await this.deps.people.speaker(current.personId) : null;
       if (this.deps.people) await this.deps.people.admit(speaker);
-      if ((await tx.queue.count(sessionId)) > 0) throw busy();
-      const claimed = await tx.sessions.claim(sessionId, turnId);
+      const claimed = await tx.sessions.claim(sessionId, turnId, { whenQueueEmpty: true });
       if (!claimed) throw busy();
       if (explicit) await tx.config.set(sessionId, SESSION_MODEL_KEY, explicit);
       else if (clearsOverride) await tx.config.delete(sessionId, SESSION_MODEL_KEY);
