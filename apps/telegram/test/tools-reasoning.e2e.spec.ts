@@ -13,6 +13,8 @@ import { ANN, eventually, startTelegramTest, testConfig, type TelegramTest } fro
 
 jest.setTimeout(60_000);
 
+const GROUP = -100_777;
+
 describe('Telegram: tool calls as short lines, reasoning on request (e2e)', () => {
   let t: TelegramTest;
   let mcp: Awaited<ReturnType<typeof startDemoMcpHttpServer>>;
@@ -20,6 +22,7 @@ describe('Telegram: tool calls as short lines, reasoning on request (e2e)', () =
   beforeAll(async () => {
     mcp = await startDemoMcpHttpServer();
     t = await startTelegramTest({
+      env: { TELEGRAM_ALLOW_GROUPS: String(GROUP) },
       config: (fake) =>
         testConfig(fake, {
           agents: [{ name: 'tooled', match: { channel: 'telegram', peer: '*' }, tools: ['demo.*', 'local.*'] }],
@@ -62,6 +65,20 @@ describe('Telegram: tool calls as short lines, reasoning on request (e2e)', () =
     const everything = t.tg.calls.slice(since).map((c) => JSON.stringify(c.payload)).join('\n');
     expect(everything).not.toContain('slept 1200');
     expect(everything).not.toContain('"ms"');
+  });
+
+  it('in a group, the streamed message shows the tool line and is edited into the final reply (the line once)', async () => {
+    t.api.fake.addRule({ match: 'nap in the group', toolCalls: [{ name: 'demo__slow', arguments: { ms: 1200 } }], times: 1 });
+    t.api.fake.addRule({ match: 'nap in the group', reply: 'The group napped **too**.' });
+    const since = t.tg.calls.length;
+    const before = t.tg.shown(GROUP).length;
+    t.tg.sendText({ text: `@${t.tg.bot.username} nap in the group`, chatId: GROUP, chatType: 'supergroup', from: ANN });
+    await t.tg.waitFor(() => t.tg.shown(GROUP).slice(before).map((m) => m.text), (x) => x.includes('🔧 demo.slow ✓\n\nThe group napped too.'), 'the group reply');
+    const inGroup = (method: string) => t.tg.calls.slice(since).filter((c) => c.method === method && Number(c.payload.chat_id) === GROUP);
+    // The draft is a real message (plain text) sent while the tool ran, then edited into the formatted reply.
+    expect(inGroup('sendMessage').map((c) => c.payload.text)).toEqual(['🔧 demo.slow …']);
+    expect(inGroup('editMessageText').at(-1)!.payload).toMatchObject({ parse_mode: 'HTML', text: '🔧 <i>demo.slow ✓</i>\n\nThe group napped <b>too</b>.' });
+    expect(t.tg.shown(GROUP).slice(before).filter((m) => m.text.includes('🔧'))).toHaveLength(1);
   });
 
   it('lines up a stdio tool that answered and one that failed above a long answer split under 4,096 characters', async () => {
