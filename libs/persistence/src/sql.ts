@@ -137,8 +137,9 @@ export async function lockRow(manager: EntityManager, table: string, id: string,
   // that lock the row before touching its children, instead of deadlocking with them.
   await manager.query(`SELECT 1 FROM "${table}" WHERE "id" = $1 ${strongest ? 'FOR UPDATE' : 'FOR NO KEY UPDATE'}`, [id]);
   // Only a lock of the outermost transaction is sure to last until it ends: one taken in a
-  // savepoint goes if the savepoint is rolled back.
-  if (runner.transactionDepth !== 1) return;
+  // savepoint goes if the savepoint is rolled back. (TypeORM keeps the depth protected; were it
+  // ever gone, nothing would be remembered, which is only slower.)
+  if ((runner as unknown as { transactionDepth?: unknown }).transactionDepth !== 1) return;
   if (!held) heldLocks.set(runner, (held = new Map()));
   held.set(key, strongest);
 }
