@@ -15,7 +15,7 @@ import { Client } from 'pg';
 import { createPostgresDataSource, runMigrations } from '@switchboard/persistence';
 import { createPostgresTestDatabase, testPostgresUrl, type PostgresTestDatabase } from '@switchboard/persistence/testing';
 import { startFakeLlm } from '@switchboard/tools/fake-llm';
-import { FAKE_KEY, REPO_ROOT } from '@switchboard/tools/testing';
+import { FAKE_KEY, REPO_ROOT, makePng } from '@switchboard/tools/testing';
 import { databaseEntities, databaseMigrations } from '../src/database/schema';
 import { describeSqlite, eventually, startTestApi, type TestApi } from './harness';
 
@@ -58,8 +58,11 @@ interface TableDump {
 function sqliteDump(file: string): Map<string, TableDump> {
   const db = new Database(file, { readonly: true });
   try {
-    const tables = (db.prepare('PRAGMA main.table_list').all() as Array<{ name: string; type: string }>)
-      .filter((t) => t.type === 'table' && !t.name.startsWith('sqlite_') && t.name !== 'migrations')
+    const list = db.prepare('PRAGMA main.table_list').all() as Array<{ name: string; type: string }>;
+    // Virtual tables' shadow tables (sqlite-vec's look ordinary without its module) are their index, not rows to copy.
+    const virtual = list.filter((t) => t.type === 'virtual').map((t) => `${t.name}_`);
+    const tables = list
+      .filter((t) => t.type === 'table' && !t.name.startsWith('sqlite_') && t.name !== 'migrations' && !virtual.some((v) => t.name.startsWith(v)))
       .map((t) => t.name);
     return new Map(
       tables.map((t) => [
@@ -259,7 +262,7 @@ describeSqlite('migrate-db: a SQLite data directory into PostgreSQL', () => {
   describe('a data directory written by this API', () => {
     let dataDir: string;
     let target: PostgresTestDatabase;
-    let ids: { chat: string; busy: string; job: string; memory: string; person: string };
+    let ids: { chat: string; busy: string; job: string; memory: string; person: string; attachment: string };
 
     it('is copied row for row (conversations, settings, memories with history, jobs with runs, people, access, usage)', async () => {
       dataDir = tempDir();
@@ -268,6 +271,9 @@ describeSqlite('migrate-db: a SQLite data directory into PostgreSQL', () => {
         const chat = await t.client.createSession({ channel: 'api', peerId: 'migrate-chat' });
         await t.client.sendMessage(chat.id, { text: 'What is the capital of France?', wait: true });
         await t.client.sendMessage(chat.id, { text: 'And of Portugal?', wait: true });
+        // An image sent with a message: its metadata and its bytes (a blob) are copied too.
+        const image = await t.client.uploadAttachment(chat.id, makePng(3, 3, [10, 120, 200]), 'image/png', 'flag.png');
+        await t.client.sendMessage(chat.id, { text: 'Whose flag is this?', attachmentIds: [image.id], wait: true });
         await t.client.setSessionModel(chat.id, 'fast');
         await t.client.updateSession(chat.id, { title: 'Capitals', pinned: true });
         await t.client.setDefaultModel('main');
@@ -293,7 +299,7 @@ describeSqlite('migrate-db: a SQLite data directory into PostgreSQL', () => {
 
         const people = await t.client.listPeople();
         const dan = people.people.find((p) => p.displayName === 'Dan')!;
-        ids = { chat: chat.id, busy: busy.id, job: job.id, memory: edited.id, person: dan.id };
+        ids = { chat: chat.id, busy: busy.id, job: job.id, memory: edited.id, person: dan.id, attachment: image.id };
       } finally {
         await t.close();
       }
@@ -302,7 +308,7 @@ describeSqlite('migrate-db: a SQLite data directory into PostgreSQL', () => {
       const r = await migrateDb(['--to', target.url, '--data-dir', dataDir]);
       expect(r.code).toBe(0);
       const counts = await expectSameRows(join(dataDir, SQLITE_FILE), target.url);
-      for (const table of ['sessions', 'messages', 'session_config', 'preferences', 'memories', 'memory_history', 'memory_settings', 'jobs', 'job_runs', 'people', 'person_identities', 'access_users', 'access_pairings', 'usage_records']) {
+      for (const table of ['sessions', 'messages', 'session_config', 'preferences', 'memories', 'memory_history', 'memory_settings', 'jobs', 'job_runs', 'people', 'person_identities', 'access_users', 'access_pairings', 'usage_records', 'attachments', 'attachment_blobs']) {
         expect([table, (counts.get(table) ?? 0) > 0]).toEqual([table, true]);
       }
     }, 300_000);
@@ -341,8 +347,11 @@ describeSqlite('migrate-db: a SQLite data directory into PostgreSQL', () => {
 });
 
 /** What the API serves about the migrated data, through the typed client. */
-async function snapshot(t: TestApi, ids: { chat: string; busy: string; job: string; memory: string; person: string }): Promise<Record<string, unknown>> {
+async function snapshot(t: TestApi, ids: { chat: string; busy: string; job: string; memory: string; person: string; attachment: string }): Promise<Record<string, unknown>> {
+  const content = await t.client.fetchAttachmentContent(ids.chat, ids.attachment);
   return {
+    attachment: await t.client.getAttachment(ids.chat, ids.attachment),
+    attachmentContent: { mediaType: content.mediaType, bytes: Buffer.from(content.data).toString('base64') },
     sessions: await t.client.listSessions(),
     chat: await t.client.getSession(ids.chat),
     messages: await t.client.listMessages(ids.chat),
