@@ -8,6 +8,8 @@
  *
  * Usage: node tools/dist/bench/scale.js [--turns 300] [--concurrency 64] [--concurrent-turns 5000]
  *   [--only sqlite,pg1,pg2] [--cpu-prof DIR] (each API writes a V8 CPU profile into DIR when it stops)
+ *   [--rate N] (paces the concurrent load at N turns/s in all, so every setup does the same work per
+ *   second: CPU per turn is then compared at one load, not each setup at its own saturation)
  */
 import { readFileSync, readdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,7 +81,7 @@ async function runScenario(
   replicas: number,
   databaseUrl: string | null,
   pgDataDir: string | null,
-  opts: { turns: number; concurrency: number; concurrentTurns: number; cpuProf: string | null },
+  opts: { turns: number; concurrency: number; concurrentTurns: number; cpuProf: string | null; rate: number | null },
 ): Promise<ScenarioResult> {
   const dirs: string[] = [];
   const apis: NodeProcess[] = [];
@@ -133,7 +135,11 @@ async function runScenario(
       const s = sockets[w % sockets.length];
       const pool = new SessionPool(s, `conc-${w}`, remember);
       while (started < opts.concurrentTurns) {
-        started++;
+        const n = started++;
+        if (opts.rate) {
+          const wait = t0 + (n * 1000) / opts.rate - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
         try {
           await s.call('session.send', { sessionId: await pool.next(), text: `Concurrent ${w}`, wait: true });
         } catch (err) {
@@ -200,9 +206,10 @@ async function main(): Promise<void> {
       'concurrent-turns': { type: 'string', default: '5000' },
       only: { type: 'string', default: 'sqlite,pg1,pg2' },
       'cpu-prof': { type: 'string' },
+      rate: { type: 'string' },
     },
   });
-  const opts = { turns: Number(values.turns), concurrency: Number(values.concurrency), concurrentTurns: Number(values['concurrent-turns']), cpuProf: values['cpu-prof'] ?? null };
+  const opts = { turns: Number(values.turns), concurrency: Number(values.concurrency), concurrentTurns: Number(values['concurrent-turns']), cpuProf: values['cpu-prof'] ?? null, rate: values.rate ? Number(values.rate) : null };
   const only = new Set(values.only.split(',').map((x) => x.trim()));
   const fake = await forkFakeLlm({ defaultReply: 'OK, noted.', chunkSize: 64 });
   const configDir = mkdtempSync(join(tmpdir(), 'switchboard-scale-config-'));
@@ -243,7 +250,7 @@ async function main(): Promise<void> {
   const f = (n: number) => n.toFixed(2);
   const sqliteCpu = results.find((r) => r.name === 'SQLite')?.apiCpuMsPerTurn[0] ?? NaN;
   const lines = [
-    `Switchboard scale benchmark (fake LLM, zero latency; ${opts.concurrentTurns} turns over ${opts.concurrency} concurrent sessions; ${opts.turns} sequential turns for latency)`,
+    `Switchboard scale benchmark (fake LLM, zero latency; ${opts.concurrentTurns} turns over ${opts.concurrency} concurrent sessions${opts.rate ? ` paced at ${opts.rate} turns/s` : ''}; ${opts.turns} sequential turns for latency)`,
     '  setup                      turns/s   added p50/p99 (ms)   API CPU per turn (ms, per replica)   DB CPU per turn (ms)   answered / sent   duplicates   errors',
     ...results.map(
       (r) =>
