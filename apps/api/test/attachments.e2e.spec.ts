@@ -97,6 +97,8 @@ describe('attachments', () => {
       const res = await t.client.sendMessage(s.id, { text: '', model: 'claude', attachmentIds: [a.id], wait: true });
       expect(res.reply?.status).toBe('complete');
       expect(res.message).toMatchObject({ content: '', attachments: [{ id: a.id, name: 'image.png' }] });
+      // Named after its file until a title is generated (never an empty title).
+      expect((await t.client.getSession(s.id)).title).toBeTruthy();
       const req = turnRequests(t.fake).at(-1)!;
       expect(req.api).toBe('anthropic');
       expect(lastTurnFiles(t.fake)).toEqual([{ kind: 'image', mediaType: 'image/png', bytes: PNG.length, sha256: sha(PNG) }]);

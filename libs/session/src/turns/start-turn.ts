@@ -75,7 +75,8 @@ export async function startTurn(
   };
   let titlePending = (await tx.config.get(session.id, TITLE_PENDING_KEY)) !== null;
   if (!session.title) {
-    patch.title = deriveTitle(text);
+    // A message of files alone is named after them until a title is generated.
+    patch.title = deriveTitle(text.trim() ? text : files.attachments.map((a) => a.name).join(', '));
     await tx.config.set(session.id, TITLE_PENDING_KEY, '1');
     titlePending = true;
   }
