@@ -6,7 +6,7 @@
  * language model and understands nothing; it makes texts that share meaning-bearing features land
  * near each other, so paraphrases are findable the way a real embedding model finds them:
  *
- * - words, folded (lower case, Latin/Greek/Cyrillic accents dropped), English stop words dropped,
+ * - words, folded (lower case, Latin/Greek/Cyrillic accents dropped), English stop words and question words dropped,
  *   crudely stemmed (plural, -ing, -ed, -ly, -ies): "moved" and "moving" are one feature;
  * - character trigrams of every word ("#pho", "phot", ...: inflections, compounds and gendered
  *   endings share most of them), at a quarter of a word's weight;
@@ -14,19 +14,19 @@
  *   one more feature;
  * - Chinese, Japanese, Korean and Thai runs, written without spaces, as character unigrams and bigrams.
  *
- * Each feature's hash seeds a dense pseudo-random ±1 vector; the weighted sum is L2-normalised.
- * That is a random projection of a bag of features: cosine similarity tracks feature overlap.
+ * Each feature adds its weight, with a hashed sign, to two hashed dimensions (the hashing trick);
+ * the sum is L2-normalised. Cosine similarity then tracks the weighted feature overlap.
  */
 
 /** The dimension served when a request names none. */
-export const HASHED_EMBEDDING_DIMENSIONS = 256;
+export const HASHED_EMBEDDING_DIMENSIONS = 512;
 
 const STOP_WORDS = new Set(
   (
     'a an the and or but if of at by for with about against between into through during before after above below to from up down in out on off over under ' +
     'again further then once here there all any both each few more most other some such no nor not only own same so than too very can will just should now ' +
     'i me my myself we our ours you your yours he him his she her hers it its they them their what which who whom this that these those am is are was were ' +
-    'be been being have has had having do does did doing would could might must shall may also ever still yet'
+    'be been being have has had having do does did doing would could might must shall may also ever still yet when where why how whose'
   ).split(' '),
 );
 
@@ -173,16 +173,12 @@ export function hashedEmbedding(text: string, dimensions = HASHED_EMBEDDING_DIME
   if (!Number.isSafeInteger(dimensions) || dimensions < 1 || dimensions > 8192) throw new RangeError(`dimensions must be 1..8192, got ${dimensions}`);
   const out = new Float64Array(dimensions);
   for (const [feature, weight] of hashedEmbeddingFeatures(text)) {
-    // mulberry32 seeded by the feature: 32 signs per draw.
-    let a = fnv1a(feature);
-    for (let i = 0; i < dimensions; i += 32) {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      const bits = (t ^ (t >>> 14)) >>> 0;
-      for (let j = 0; j < 32 && i + j < dimensions; j++) out[i + j] += (bits >>> j) & 1 ? weight : -weight;
-    }
+    // Two signed slots per feature (the hashing trick): texts share a slot's mass only through a
+    // shared feature or a rare collision, so cosine similarity tracks feature overlap.
+    const h = fnv1a(feature);
+    const g = fnv1a(`${feature}\u0001`);
+    out[h % dimensions] += (h >>> 31 ? 1 : -1) * weight;
+    out[g % dimensions] += (g >>> 31 ? 1 : -1) * weight;
   }
   let norm = 0;
   for (const v of out) norm += v * v;

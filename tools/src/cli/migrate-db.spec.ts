@@ -3,12 +3,14 @@
  * migrate-db e2e): values that go wrong between two drivers (64-bit integers past 2^53, doubles,
  * booleans, NULLs, non-ASCII text), a child table whose name sorts before its parent's, an
  * identity column whose sequence must continue after the copied ids, a column PostgreSQL
- * generates (left to it), and a table only SQLite has.
+ * generates (left to it), a table only SQLite has, a blob into a bit(n) column, and a virtual
+ * table whose module is not loaded at copy time (sqlite-vec's: its shadow tables look ordinary).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import * as sqliteVec from 'sqlite-vec';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import {
   createPostgresDataSource,
@@ -35,9 +37,16 @@ class CopyFixture1700000000000 implements MigrationInterface {
         : `CREATE TABLE "a_child" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "parent_id" varchar(36) NOT NULL REFERENCES "z_parent" ("id"), "body" text)`,
     );
     if (!pg) await queryRunner.query(`CREATE TABLE "local_notes" ("x" text)`);
+    await queryRunner.query(`CREATE TABLE "b_sig" ("id" varchar(36) PRIMARY KEY NOT NULL, "sig" ${pg ? 'bit(16)' : 'blob'} NOT NULL, "raw" ${pg ? 'bytea' : 'blob'} NOT NULL)`);
+    if (!pg) {
+      sqliteVec.load(sqliteConnection(queryRunner.connection)!);
+      await queryRunner.query(`CREATE VIRTUAL TABLE "vec_index" USING vec0(id integer primary key, v bit[8])`);
+    }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TABLE IF EXISTS "vec_index"`);
+    await queryRunner.query(`DROP TABLE "b_sig"`);
     await queryRunner.query(`DROP TABLE IF EXISTS "local_notes"`);
     await queryRunner.query(`DROP TABLE "a_child"`);
     await queryRunner.query(`DROP TABLE "z_parent"`);
@@ -74,6 +83,8 @@ describe('migrate-db copy', () => {
     child.run(5, 'p2', 'gamma');
     child.run(7, 'p3', null);
     raw.prepare('INSERT INTO local_notes (x) VALUES (?)').run('left behind');
+    raw.prepare('INSERT INTO b_sig (id, sig, raw) VALUES (?, ?, ?)').run('s1', Buffer.from([0b00000101, 0x80]), Buffer.from([0, 255, 1]));
+    raw.prepare('INSERT INTO vec_index (id, v) VALUES (1, vec_bit(?))').run(Buffer.from([7]));
     await ds.destroy();
 
     target = await createPostgresTestDatabase();
@@ -90,8 +101,9 @@ describe('migrate-db copy', () => {
   it('copies every value exactly, parents first, leaves generated columns to PostgreSQL and continues the identity', async () => {
     const out: string[] = [];
     expect(await migrateDb({ dataDir: dir, to: target.url, kit, out: (l) => out.push(l) })).toBe(0);
-    expect(out.join('\n')).toMatch(/^ {2}a_child\s+3\n {2}z_parent\s+3\n {2}total\s+6 {2}\(2 tables\)$/m);
-    expect(out).toContain('Not copied (no such table on PostgreSQL): local_notes (1 rows)');
+    expect(out.join('\n')).toMatch(/^ {2}a_child\s+3\n {2}b_sig\s+1\n {2}z_parent\s+3\n {2}total\s+7 {2}\(3 tables\)$/m);
+    expect(out.filter((l) => l.startsWith('Not copied'))).toEqual(['Not copied (no such table on PostgreSQL): local_notes (1 rows)']);
+    expect((await pg.query('SELECT id, sig::text AS sig, raw FROM b_sig')).rows).toEqual([{ id: 's1', sig: '1010000000000001', raw: Buffer.from([0, 255, 1]) }]);
 
     const parents = (await pg.query('SELECT id, flag, big::text AS big, ratio, note FROM z_parent ORDER BY id')).rows;
     expect(parents).toEqual([
@@ -112,7 +124,7 @@ describe('migrate-db copy', () => {
   it('refuses the same database the second time, naming what is in it', async () => {
     const out: string[] = [];
     expect(await migrateDb({ dataDir: dir, to: target.url, kit, out: (l) => out.push(l) })).toBe(1);
-    expect(out.join('\n')).toContain('is not empty: a_child (4 rows), z_parent (3 rows)');
+    expect(out.join('\n')).toContain('is not empty: a_child (4 rows), b_sig (1 rows), z_parent (3 rows)');
     expect(out.join('\n')).not.toContain(new URL(target.url).password);
   });
 });

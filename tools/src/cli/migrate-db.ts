@@ -228,11 +228,16 @@ async function pgPrimaryKey(runner: QueryRunner | DataSource, table: string): Pr
   return rows.map((r) => r.name);
 }
 
-/** Ordinary tables of a SQLite database (not FTS virtual tables, their shadow tables, or SQLite's own). */
+/**
+ * Ordinary tables of a SQLite database (not virtual tables such as FTS5's or sqlite-vec's, their
+ * shadow tables, or SQLite's own). A shadow table shows as an ordinary one when its module is not
+ * loaded here (sqlite-vec's), so a table named after a virtual table (`<name>_...`) counts as its shadow.
+ */
 function sqliteTables(raw: Database): string[] {
   const rows = raw.prepare(`PRAGMA main.table_list`).all() as Array<{ name: string; type: string }>;
+  const virtual = rows.filter((r) => r.type === 'virtual').map((r) => `${r.name}_`);
   return rows
-    .filter((r) => r.type === 'table' && !r.name.startsWith('sqlite_'))
+    .filter((r) => r.type === 'table' && !r.name.startsWith('sqlite_') && !virtual.some((v) => r.name.startsWith(v)))
     .map((r) => r.name)
     .sort();
 }
@@ -319,6 +324,8 @@ function toPg(value: unknown, type: string): unknown {
     return value;
   }
   if (typeof value === 'bigint') return value.toString();
+  // A blob into a bit(n) column (a memory vector's signature): bit i is bit i % 8 of byte i / 8.
+  if (type === 'bit' && Buffer.isBuffer(value)) return Array.from({ length: value.length * 8 }, (_, i) => ((value[i >> 3] >> (i & 7)) & 1 ? '1' : '0')).join('');
   if (typeof value === 'number' && (type === 'text' || type === 'character varying' || type === 'character')) return String(value);
   return value;
 }

@@ -3,11 +3,12 @@ import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { LoadedConfig } from '@switchboard/models';
+import { createEmbeddingClient } from '@switchboard/models/server';
 import { routeAgent } from '@switchboard/session';
 import type { TransactionRunner } from '@switchboard/persistence';
 import { Delegator } from '@switchboard/session/server';
 import { InternalEvents } from '../core/internal-events';
-import { MemoryService, MemorySettingsStore, MemoryStore, type MemoryTurnContext } from '@switchboard/memory/server';
+import { MemoryService, MemorySettingsStore, MemoryStore, type MemoryServiceOptions, type MemoryTurnContext } from '@switchboard/memory/server';
 import { CLUSTER_BUS, DATA_SOURCE, LOADED_CONFIG, LOGGER, TRANSACTION_RUNNER } from '../core/tokens';
 import type { ClusterBus } from '../cluster/cluster-bus';
 import { MetricsService } from '../metrics/metrics.service';
@@ -78,6 +79,13 @@ function registerMemoryMetrics(memory: MemoryService, metrics: MetricsService): 
     });
   counter('switchboard_memory_queue_flushes_total', 'Memory extraction batches handled.', () => memory.metrics().queue.flushes);
   counter('switchboard_memory_queue_drops_total', 'Memory events merged into a full session queue (never lost).', () => memory.metrics().queue.drops);
+  counter('switchboard_memory_embedded_total', 'Memories embedded by the background indexer (semantic retrieval).', () => memory.embeddingMetrics()?.embedded ?? 0);
+  counter('switchboard_memory_embedding_failures_total', 'Background embedding calls that failed (retried with back-off).', () => memory.embeddingMetrics()?.failures ?? 0);
+  counter(
+    'switchboard_memory_embedding_fallbacks_total',
+    "Turns retrieved lexically alone because the question's embedding failed, was late, or the model was cooling down.",
+    () => memory.embeddingMetrics()?.queryFallbacks ?? 0,
+  );
   new Counter({
     name: 'switchboard_memory_decisions_total',
     help: 'Memory gate decisions by action and reason code.',
@@ -98,6 +106,17 @@ function actionOf(reason: string): string {
   return 'rejected';
 }
 
+/** The embedding model of `memory.embeddings` (semantic retrieval), or null: retrieval is then lexical alone. */
+export function memoryEmbeddingsFor(config: LoadedConfig): MemoryServiceOptions['embeddings'] {
+  const embeddings = config.memory.embeddings;
+  if (!embeddings) return null;
+  return {
+    model: createEmbeddingClient(embeddings, config.providers[embeddings.provider]),
+    batchSize: embeddings.batchSize,
+    queryTimeoutMs: embeddings.queryTimeoutMs,
+  };
+}
+
 export const memoryProviders: Provider[] = [
   {
     provide: MemoryService,
@@ -114,6 +133,7 @@ export const memoryProviders: Provider[] = [
         explain: (sessionId, text) => internal.emit('memory.not_stored', { sessionId, text }),
         allowed: (ctx) => memoryAllowedFor(config, ctx),
         logger: logger.child({ component: 'memory' }),
+        embeddings: memoryEmbeddingsFor(config),
       });
     },
   },

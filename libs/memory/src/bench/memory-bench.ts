@@ -23,6 +23,8 @@ import { FIXTURE_CONVERSATIONS, FIXTURE_QUERIES, type FixtureConversation } from
 import { syntheticMemories, syntheticQueries } from './synthetic-corpus';
 import { generateEvalSet, type EvalSet } from './eval/generate-conversations';
 import { formatRetrievalEval, retrievalEvalMeetsTargets, runRetrievalEval, type RetrievalEvalResult } from './eval/retrieval-eval';
+import { hashedEmbedding } from '@switchboard/protocol';
+import type { MemoryEmbeddingModel } from '../embeddings/memory-embeddings';
 
 /** Every fixture conversation is the owner's, in a private chat (other people's memories are distractors). */
 const OWNER = { personId: 'owner', role: 'owner' as const };
@@ -40,6 +42,8 @@ export interface MemoryBenchOptions {
   postgresUrl?: string;
   /** The retrieval evaluation set (default: the whole generated set). */
   evalSet?: EvalSet;
+  /** Also measure lexical + semantic retrieval with the fake embedding model (default true). */
+  semantic?: boolean;
   progress?: (line: string) => void;
 }
 
@@ -66,6 +70,8 @@ export interface MemoryBenchResult {
   insertSeconds: number;
   /** Recall on the generated conversations, ours and both FTS5 baselines, in its own database of the same kind. */
   retrievalEval: RetrievalEvalResult;
+  /** Lexical + semantic retrieval at the same store size with the fake embedding model (null when not measured). */
+  semantic: { model: string; embedSeconds: number; latencyP50Ms: number; latencyP95Ms: number } | null;
 }
 
 export const TARGETS = {
@@ -149,6 +155,14 @@ function render(conv: FixtureConversation, known: Map<string, string>): string {
   }
 }
 
+/**
+ * The fake embedding model in process: the vectors the fake LLM serves on `/v1/embeddings`
+ * (hashedEmbedding), without the HTTP round trip. Not a language model: see hashed-embedding.ts.
+ */
+export function fakeEmbeddingModel(): MemoryEmbeddingModel {
+  return { modelKey: 'fake/hashed-embedding', embed: (texts) => Promise.resolve(texts.map((t) => hashedEmbedding(t))) };
+}
+
 // ---------------------------------------------------------------- helpers
 
 function percentile(sorted: number[], p: number): number {
@@ -214,12 +228,12 @@ export async function openBenchDatabase(postgresUrl: string | undefined): Promis
 }
 
 /** The retrieval evaluation in a throwaway database of its own (its turns are not the fixtures' or the 100k store's). */
-async function evaluateRetrieval(postgresUrl: string | undefined, set: EvalSet): Promise<RetrievalEvalResult> {
+async function evaluateRetrieval(postgresUrl: string | undefined, set: EvalSet, semantic: boolean): Promise<RetrievalEvalResult> {
   const { ds, dispose } = await openBenchDatabase(postgresUrl);
   try {
     await ds.initialize();
     await ds.runMigrations({ transaction: 'each' });
-    return await runRetrievalEval(ds, set);
+    return await runRetrievalEval(ds, set, semantic ? { embeddings: fakeEmbeddingModel() } : {});
   } finally {
     await dispose();
   }
@@ -231,7 +245,8 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
   const latencyQueries = options.latencyQueries ?? 500;
   const progress = options.progress ?? (() => undefined);
   if (options.postgresUrl) progress(`database: PostgreSQL at ${redactDatabaseUrl(options.postgresUrl)}`);
-  const retrievalEval = await evaluateRetrieval(options.postgresUrl, options.evalSet ?? generateEvalSet());
+  const semantic = options.semantic ?? true;
+  const retrievalEval = await evaluateRetrieval(options.postgresUrl, options.evalSet ?? generateEvalSet(), semantic);
   progress(`retrieval evaluation: ${retrievalEval.questions} questions over ${retrievalEval.turns} turns`);
   const { ds, dispose } = await openBenchDatabase(options.postgresUrl);
   try {
@@ -377,6 +392,39 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
     leaks += service.metrics().retrieval.scopeViolations;
     await service.close();
 
+    // Phase 4: the same store with the fake embedding model: every memory embedded by the
+    // background indexer, then the same turns timed again (the question embedded in process).
+    let semanticFigures: MemoryBenchResult['semantic'] = null;
+    if (semantic) {
+      const model = fakeEmbeddingModel();
+      const withVectors = new MemoryService({ store, settings: new MemorySettingsStore(ds, runner), embeddings: { model, batchSize: 500 } });
+      const e0 = performance.now();
+      await withVectors.start();
+      await withVectors.embeddingsIdle();
+      const embedSeconds = (performance.now() - e0) / 1000;
+      if (options.postgresUrl) await ds.query('VACUUM (ANALYZE) "memory_embeddings"');
+      progress(`phase 4: ${(await store.embeddingCoverage(model.modelKey)).embedded} memories embedded in ${embedSeconds.toFixed(1)} s`);
+      for (const q of queries.slice(0, 50)) await withVectors.prepareTurn({ sessionId: 'warm', turnId: 'warm', projectId: q.project, speaker: OWNER, userText: q.text, userMessageId: 'w' });
+      const semanticTimes: number[] = [];
+      for (const [i, q] of queries.slice(0, latencyQueries).entries()) {
+        // A new text each time: the question's vector is never served from the model's cache.
+        const text = `${q.text} (${i})`;
+        const start = performance.now();
+        await withVectors.prepareTurn({ sessionId: 'sem', turnId: `sem-${i}`, projectId: q.project, speaker: OWNER, userText: text, userMessageId: 's' });
+        semanticTimes.push(performance.now() - start);
+        checkScope(await withVectors.retrieve(text, ownerIn(q.project)), q.project);
+      }
+      semanticTimes.sort((a, b) => a - b);
+      leaks += withVectors.metrics().retrieval.scopeViolations;
+      await withVectors.close();
+      semanticFigures = {
+        model: model.modelKey,
+        embedSeconds: round(embedSeconds, 1),
+        latencyP50Ms: round(percentile(semanticTimes, 50), 2),
+        latencyP95Ms: round(percentile(semanticTimes, 95), 2),
+      };
+    }
+
     return {
       database: options.postgresUrl ? 'postgres' : 'sqlite',
       conversations: FIXTURE_CONVERSATIONS.length,
@@ -399,6 +447,7 @@ export async function runMemoryBench(options: MemoryBenchOptions = {}): Promise<
       latencyP95Ms: round(percentile(times, 95), 2),
       insertSeconds: round(insertSeconds, 1),
       retrievalEval,
+      semantic: semanticFigures,
     };
   } finally {
     await dispose();
@@ -423,6 +472,13 @@ export function formatBenchReport(r: MemoryBenchResult): string {
     row(`retrieval p50 (${r.storedMemories} memories)`, `${r.latencyP50Ms} ms`, '', true),
     row(`retrieval p95 (${r.storedMemories} memories)`, `${r.latencyP95Ms} ms`, '<= 5 ms', r.latencyP95Ms <= TARGETS.latencyP95Ms),
     `  (per-turn retrieval as the engine calls it: search, recency, ranking, token budget, formatting; wall clock)`,
+    ...(r.semantic
+      ? [
+          row(`lexical + semantic p50 (${r.semantic.model})`, `${r.semantic.latencyP50Ms} ms`, '', true),
+          row(`lexical + semantic p95 (${r.semantic.model})`, `${r.semantic.latencyP95Ms} ms`, '', true),
+          `  (the same turns with every memory embedded (${r.semantic.embedSeconds} s in the background): question embedded in process, signature candidates, exact cosine, fusion)`,
+        ]
+      : []),
     '',
     formatRetrievalEval(r.retrievalEval),
   ];

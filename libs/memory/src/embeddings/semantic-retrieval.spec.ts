@@ -5,6 +5,7 @@ import { MemoryService, type MemoryAudience } from '../service/memory.service';
 import { MemoryStore } from '../store/memory.store';
 import { VEC_TABLE } from '../db/vectors/sqlite-memory-vectors';
 import type { MemoryLogger } from '../queue/debounce-queue';
+import { SEMANTIC_WEIGHT } from '../retrieval/rank-memories';
 
 const ANA = { personId: 'ana', role: 'member' as const };
 const BRUNO = { personId: 'bruno', role: 'member' as const };
@@ -69,7 +70,7 @@ describe.each(MEMORY_TEST_DIALECTS)('semantic memory retrieval (%s)', (dialect) 
     expect(near[0].similarity).toBeGreaterThan(near[1].similarity);
     const got = await s.retrieve(QUESTION, privateTo(ANA));
     expect(got[0].id).toBe(cello.id);
-    expect(got[0].relevance).toBe(1);
+    expect(got[0].relevance).toBeCloseTo(SEMANTIC_WEIGHT);
     // Without the model the same store ranks it as one recent memory among others, with no relevance.
     const lexical = await (await service(null)).retrieve(QUESTION, privateTo(ANA));
     expect(lexical.find((m) => m.id === cello.id)!.relevance).toBe(0);

@@ -1,4 +1,4 @@
-import { formatMemorySection, packWithinBudget, rankMemories, relevanceFromBm25, type RankableMemory } from './rank-memories';
+import { formatMemorySection, fuseRelevance, packWithinBudget, rankMemories, relevanceFromBm25, SEMANTIC_WEIGHT, type RankableMemory } from './rank-memories';
 
 const now = Date.parse('2026-01-31T00:00:00Z');
 const mem = (id: string, over: Partial<RankableMemory> = {}): RankableMemory => ({
@@ -45,5 +45,32 @@ describe('ranking and injection', () => {
     expect(text.match(/<\/memory>/g)).toHaveLength(1);
     expect(text).toContain('- Repo uses pnpm (project)');
     expect(formatMemorySection([])).toBe('');
+  });
+
+  it('fuses full-text and semantic relevance: the larger of the two, the semantic side scaled over its hits and capped at its weight', () => {
+    const fused = fuseRelevance(
+      new Map([
+        ['word-match', 1],
+        ['weak-word', 0.2],
+      ]),
+      new Map([
+        ['meaning-only', 0.9],
+        ['weak-word', 0.6],
+        ['far', 0.3],
+      ]),
+    );
+    expect(fused.get('word-match')).toBe(1);
+    expect(fused.get('meaning-only')).toBeCloseTo(SEMANTIC_WEIGHT);
+    expect(fused.get('weak-word')).toBeCloseTo(SEMANTIC_WEIGHT * 0.5);
+    expect(fused.get('far')).toBe(0);
+    // No semantic hits: the full-text relevance as it was.
+    expect(fuseRelevance(new Map([['a', 0.4]]), new Map())).toEqual(new Map([['a', 0.4]]));
+    expect(fuseRelevance(new Map(), new Map([['only', 0.1]]), 0.5).get('only')).toBe(0.5);
+  });
+
+  it('orders equal scores newest first by doc id, so a ranking is reproducible', () => {
+    const same = { relevance: 0.5, confidence: 0.9, updatedAt: '2026-01-30T00:00:00Z' };
+    const ranked = rankMemories([mem('z-old', { ...same, docId: 1 }), mem('a-new', { ...same, docId: 2 }), mem('m-newest', { ...same, docId: 3 })], now);
+    expect(ranked.map((m) => m.id)).toEqual(['m-newest', 'a-new', 'z-old']);
   });
 });

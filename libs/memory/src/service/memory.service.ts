@@ -21,7 +21,7 @@ import { DebounceQueue, silentMemoryLogger, type MemoryLogger } from '../queue/d
 import {
   DEFAULT_RETRIEVAL_CONFIG,
   formatMemorySection,
-  fuseRankings,
+  fuseRelevance,
   packWithinBudget,
   rankMemories,
   relevanceFromBm25,
@@ -419,14 +419,10 @@ export class MemoryService {
     const hits = recent.length > 0 ? await this.store.search(text, filter, 30) : [];
     const semantic = embeddings ? await this.semanticHits(await vector, embeddings.modelKey, filter) : [];
     const pool = new Map<string, MemoryRecord & { relevance: number }>();
-    if (semantic.length === 0) {
-      const relevance = relevanceFromBm25(hits.map((h) => h.bm25));
-      hits.forEach((h, i) => pool.set(h.record.id, { ...h.record, relevance: relevance[i] }));
-    } else {
-      // Both rankings, fused by rank: the full-text hits and the memories nearest the question.
-      const fused = fuseRankings([hits.map((h) => h.record.id), semantic.map((h) => h.record.id)]);
-      for (const r of [...hits.map((h) => h.record), ...semantic.map((h) => h.record)]) pool.set(r.id, { ...r, relevance: fused.get(r.id) ?? 0 });
-    }
+    const lexical = relevanceFromBm25(hits.map((h) => h.bm25));
+    // The full-text hits and the memories nearest the question by meaning, fused by relevance.
+    const fused = fuseRelevance(new Map(hits.map((h, i) => [h.record.id, lexical[i]])), new Map(semantic.map((h) => [h.record.id, h.similarity])));
+    for (const r of [...hits.map((h) => h.record), ...semantic.map((h) => h.record)]) pool.set(r.id, { ...r, relevance: fused.get(r.id) ?? 0 });
     // What was said just before or after the best hits often completes them (the dog's name in
     // the next message): those memories join at a fraction of their hit's relevance.
     const anchors = [...pool.values()].sort((a, b) => b.relevance - a.relevance).slice(0, NEIGHBOUR_ANCHORS);

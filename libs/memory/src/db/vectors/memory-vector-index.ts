@@ -66,9 +66,13 @@ export interface MemoryVectorIndex {
   ): Promise<Array<VectorHit<Row>>>;
 }
 
-/** How many signature candidates the exact step ranks per requested hit (at least 64 per owner key). */
+/**
+ * How many signature candidates per owner key the exact step ranks: a few more than the hits
+ * asked for. The candidate step's cost grows with this number (sqlite-vec keeps its top k sorted),
+ * and the exact step repairs the order among them; the bench measures recall and latency with it.
+ */
 export function candidateCount(limit: number): number {
-  return Math.max(64, limit * 4);
+  return Math.max(40, limit + 10);
 }
 
 /** The key of one memory owner: `global`, `project:<id>`, `person:<id>` or `group:<id>`. */
