@@ -45,9 +45,10 @@ export function jpegHeader(): Buffer {
   return Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0xff, 0xd9]);
 }
 
-/** A one-page PDF whose text is `text` (Helvetica, ASCII). */
+/** A one-page PDF whose text is `text` (Helvetica, ASCII), a line of the page per line of text (keep lines short: text past the page's edge is not read). */
 export function makePdf(text: string): Buffer {
-  const stream = `BT /F1 18 Tf 72 720 Td (${text.replace(/[()\\]/g, (c) => `\\${c}`)}) Tj ET`;
+  const lines = text.split('\n').map((line) => `(${line.replace(/[()\\]/g, (c) => `\\${c}`)}) Tj`);
+  const stream = `BT /F1 12 Tf 14 TL 72 760 Td ${lines.join(' T* ')} ET`;
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { MessageAttachment } from '@switchboard/protocol';
 import { IMAGE_TOKENS_ESTIMATE, estimateFileTokens, type ChatFile, type ChatMessage } from '@switchboard/models';
 import type { AttachmentStore } from '../store/attachment.store';
@@ -18,9 +19,9 @@ export function attachmentTokens(m: HistoryMessage): number {
 /** Share of a model's context window the text of PDFs may take in one prompt (split between them). */
 const PDF_TEXT_SHARE = 0.35;
 
-/** Extracted PDF texts by attachment id (and size limit): history PDFs are not re-read every turn. */
+/** Extracted PDF texts by content hash (and size limit): a PDF in the history is not re-read every turn. */
 const pdfTexts = new Map<string, string | null>();
-const PDF_CACHE_SIZE = 64;
+const PDF_CACHE_SIZE = 32;
 
 export interface FileOptions {
   /** The model reads PDF files (otherwise they go as their text). */
@@ -39,7 +40,6 @@ export async function loadTurnFiles(store: AttachmentStore, messages: readonly H
   const ids = messages.flatMap((m) => (m.attachments ?? []).map((a) => a.id));
   if (ids.length === 0) return messages.map(strip);
   const data = await store.data(ids);
-  const idOf = new Map<ChatFile, string>();
   const out = messages.map((m): ChatMessage => {
     if (!m.attachments?.length) return strip(m);
     const files: ChatFile[] = [];
@@ -50,14 +50,12 @@ export async function loadTurnFiles(store: AttachmentStore, messages: readonly H
         missing.push(a.name);
         continue;
       }
-      const file: ChatFile = { mediaType: a.mediaType, data: bytes, name: a.name };
-      idOf.set(file, a.id);
-      files.push(file);
+      files.push({ mediaType: a.mediaType, data: bytes, name: a.name });
     }
     const note = missing.length ? `[Attached file${missing.length > 1 ? 's' : ''} no longer available: ${missing.join(', ')}]` : '';
     return { role: m.role, content: [note, m.content].filter(Boolean).join('\n'), ...(files.length ? { files } : {}) };
   });
-  await addPdfTexts(out, options, idOf);
+  await addPdfTexts(out, options);
   return out;
 }
 
@@ -65,7 +63,7 @@ export async function loadTurnFiles(store: AttachmentStore, messages: readonly H
  * Gives every PDF its text when the model cannot read PDF files, within the context budget: the
  * PDFs of one prompt share PDF_TEXT_SHARE of the window (and `pdfTextMaxChars` each).
  */
-export async function addPdfTexts(messages: ChatMessage[], options: FileOptions, idOf: ReadonlyMap<ChatFile, string> = new Map()): Promise<void> {
+export async function addPdfTexts(messages: ChatMessage[], options: FileOptions): Promise<void> {
   if (options.acceptsPdf) return;
   const pdfs = messages.flatMap((m) => (m.files ?? []).filter((f) => f.mediaType === 'application/pdf'));
   if (pdfs.length === 0) return;
@@ -73,12 +71,11 @@ export async function addPdfTexts(messages: ChatMessage[], options: FileOptions,
   const budgetChars = Math.floor((options.contextWindow * PDF_TEXT_SHARE * 4) / pdfs.length);
   const maxChars = Math.max(500, Math.min(options.pdfTextMaxChars, budgetChars));
   for (const f of pdfs) {
-    const id = idOf.get(f);
-    const key = id ? `${id}:${maxChars}` : null;
-    let text = key !== null ? pdfTexts.get(key) : undefined;
+    const key = `${createHash('sha256').update(f.data).digest('hex')}:${maxChars}`;
+    let text = pdfTexts.get(key);
     if (text === undefined) {
       text = await extractPdfText(f.data, maxChars, options.log);
-      if (key !== null) remember(key, text);
+      remember(key, text);
     }
     if (text !== null) f.text = text;
   }
