@@ -38,12 +38,12 @@ describe('the files of a turn', () => {
     const messages = [{ role: 'user' as const, content: 'x', files: [{ mediaType: 'application/pdf', data: pdf, name: 'p.pdf' }] }];
     await addPdfTexts(messages, { acceptsPdf: true, contextWindow: 10_000, pdfTextMaxChars: 100_000 });
     expect(messages[0].files[0]).not.toHaveProperty('text');
-    // 35% of a 1,000-token window at four characters a token: 1,400 characters, at least 500.
+    // 35% of a 400-token window at four characters a token: 560 characters of text (at least 500).
     await addPdfTexts(messages, { acceptsPdf: false, contextWindow: 400, pdfTextMaxChars: 100_000 });
     const text = (messages[0].files[0] as { text?: string }).text!;
     expect(text.startsWith('Line 0 of a long report\nLine 1')).toBe(true);
     expect(text).toMatch(/\[… the rest of this PDF was cut to fit\]$/);
-    expect(text.length).toBeLessThanOrEqual(500 + "\n[… the rest of this PDF was cut to fit]".length);
+    expect(text.length).toBe(560 + '\n[… the rest of this PDF was cut to fit]'.length);
   });
 
   it('budgets an image at a fixed estimate and a PDF by its size', () => {
