@@ -49,6 +49,37 @@ describe('TokenCounters', () => {
     expect(counters.forModel('claude')(text)).toBe(200);
     expect(counters.forModel('unknown-id')(text)).toBe(100);
   });
+
+  it('saves its calibration and restores it in another process, only for the same provider model and never over its own', () => {
+    const text = 'x'.repeat(400);
+    const first = new TokenCounters(catalog);
+    expect(first.changes).toBe(0);
+    first.observe('claude', { messages: [{ role: 'user', content: text }] }, 208);
+    expect(first.changes).toBe(1);
+    const saved = JSON.parse(JSON.stringify(first.snapshot())) as unknown;
+    expect(saved).toEqual({ claude: { model: 'claude-sonnet-4-5', ratio: 2 } });
+
+    // A restart (or another replica) starts calibrated.
+    const second = new TokenCounters(catalog);
+    expect(second.restore(saved)).toBe(1);
+    expect(second.forModel('claude')(text)).toBe(200);
+    expect(second.changes).toBe(0);
+
+    // Its own observations win over a saved copy; bad values and other models' entries are skipped.
+    const third = new TokenCounters(catalog);
+    third.observe('claude', { messages: [{ role: 'user', content: text }] }, 312);
+    expect(third.restore(saved)).toBe(0);
+    expect(third.forModel('claude')(text)).toBe(300);
+    const renamed = new ModelCatalog(
+      loadConfig({ env: { K: 'k' }, fileText: JSON.stringify({ providers: { an: { type: 'anthropic', apiKey: 'env:K' } }, models: [{ id: 'claude', provider: 'an', model: 'claude-haiku-4-5' }] }) }),
+    );
+    expect(new TokenCounters(renamed).restore(saved)).toBe(0);
+    const fresh = new TokenCounters(catalog);
+    for (const bad of [null, 'x', [1], { claude: { model: 'claude-sonnet-4-5', ratio: 50 } }, { claude: { model: 'claude-sonnet-4-5' } }, { gpt: { model: 'gpt-4o', ratio: 2 } }]) {
+      expect(fresh.restore(bad)).toBe(0);
+    }
+    expect(fresh.forModel('claude')(text)).toBe(100);
+  });
 });
 
 describe('learning from a refusal', () => {

@@ -23,6 +23,9 @@ export function openAiTokenizer(model: string): CountTokens | null {
   return null;
 }
 
+/** A persisted calibration: per model config id, the provider model it was learned on and its ratio. */
+export type SavedTokenCalibration = Record<string, { model: string; ratio: number }>;
+
 /**
  * Token counts per model: the real tokenizer for OpenAI models, else the estimate corrected by
  * what the model's provider reports (see TokenCalibration).
@@ -41,6 +44,39 @@ export class TokenCounters {
   forModel(modelConfigId: string): CountTokens {
     const model = this.catalog.get(modelConfigId);
     return (model && openAiTokenizer(model.model)) ?? this.calibration.counter(modelConfigId);
+  }
+
+  /** How many observations changed a calibration so far (a saved snapshot is stale when this moved). */
+  get changes(): number {
+    return this.calibration.changes;
+  }
+
+  /** What to persist: each calibrated model's provider model name and ratio (a ratio belongs to the model, not to its id). */
+  snapshot(): SavedTokenCalibration {
+    const out: SavedTokenCalibration = {};
+    for (const [id, ratio] of this.calibration.snapshot()) {
+      const model = this.catalog.get(id);
+      if (model) out[id] = { model: model.model, ratio };
+    }
+    return out;
+  }
+
+  /**
+   * Loads a persisted snapshot (any JSON value: a bad one is ignored). An entry applies only while
+   * its id still names the same provider model without a tokenizer, and only to models not
+   * calibrated here yet. Returns how many were taken.
+   */
+  restore(saved: unknown): number {
+    if (typeof saved !== 'object' || saved === null || Array.isArray(saved)) return 0;
+    const entries: Array<[string, number]> = [];
+    for (const [id, value] of Object.entries(saved as Record<string, unknown>)) {
+      if (typeof value !== 'object' || value === null) continue;
+      const { model, ratio } = value as { model?: unknown; ratio?: unknown };
+      const current = this.catalog.get(id);
+      if (!current || current.model !== model || typeof ratio !== 'number' || openAiTokenizer(current.model)) continue;
+      entries.push([id, ratio]);
+    }
+    return this.calibration.restore(entries);
   }
 
   /** Learns from a call's reported input tokens (models without a tokenizer only). */

@@ -72,6 +72,7 @@ export class TokenCalibration {
   private readonly ratios = new Map<string, number>();
   private readonly maxModels: number;
   private readonly weight: number;
+  private observed = 0;
 
   constructor(options: TokenCalibrationOptions = {}) {
     this.maxModels = Math.max(1, options.maxModels ?? 128);
@@ -93,6 +94,33 @@ export class TokenCalibration {
     this.ratios.delete(modelConfigId);
     this.ratios.set(modelConfigId, next);
     if (this.ratios.size > this.maxModels) this.ratios.delete(this.ratios.keys().next().value as string);
+    this.observed++;
+  }
+
+  /** How many observations changed a ratio so far: a persisted copy is stale when this moved. */
+  get changes(): number {
+    return this.observed;
+  }
+
+  /** Every learned ratio, least recently calibrated first. */
+  snapshot(): Array<[modelConfigId: string, ratio: number]> {
+    return [...this.ratios];
+  }
+
+  /**
+   * Takes ratios learned elsewhere (an earlier run, another replica) for the models this one has
+   * not calibrated itself yet; values outside the plausible range are skipped. Returns how many were taken.
+   */
+  restore(ratios: Iterable<readonly [string, number]>): number {
+    let taken = 0;
+    for (const [modelConfigId, ratio] of ratios) {
+      if (this.ratios.has(modelConfigId) || !Number.isFinite(ratio) || ratio < MIN_RATIO || ratio > MAX_RATIO) continue;
+      // Taken ones count as least recently calibrated: the first forgotten when the map is full.
+      if (this.ratios.size >= this.maxModels) break;
+      this.ratios.set(modelConfigId, ratio);
+      taken++;
+    }
+    return taken;
   }
 
   /** The calibrated estimate for a model. */

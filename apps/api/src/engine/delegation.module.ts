@@ -6,6 +6,7 @@ import { Delegator, SessionRepository } from '@switchboard/session/server';
 import { LOADED_CONFIG, LOGGER } from '../core/tokens';
 import { InternalEvents } from '../core/internal-events';
 import { DatabaseModule } from '../database/database.module';
+import { TokenCalibrationSync } from './token-calibration.sync';
 
 /** The model catalog, the runners and the Delegator: what turns and delegated work (memory extraction included) call models through. */
 @Module({
@@ -34,6 +35,8 @@ import { DatabaseModule } from '../database/database.module';
       useFactory: (runner: FailoverRunner, catalog: ModelCatalog, repo: SessionRepository, config: LoadedConfig, logger: Logger, events: InternalEvents) =>
         new Delegator({ streamer: runner, catalog, repo, limits: config.limits, log: logger, onUsage: (u) => void events.emit('usage.recorded', u) }),
     },
+    // Token counts calibrated from providers' reports survive restarts and reach other replicas.
+    TokenCalibrationSync,
   ],
   exports: [ModelCatalog, ModelRunner, FailoverRunner, Delegator],
 })
