@@ -8,8 +8,8 @@
  *
  * Usage: node tools/dist/bench/scale.js [--turns 300] [--concurrency 64] [--concurrent-turns 5000]
  *   [--only sqlite,pg1,pg2] [--cpu-prof DIR] (each API writes a V8 CPU profile into DIR when it stops)
- *   [--rate N] (paces the concurrent load at N turns/s in all, so every setup does the same work per
- *   second: CPU per turn is then compared at one load, not each setup at its own saturation)
+ *   [--rate 100] (after the saturated load, the same load again paced at N turns/s in all, so every
+ *   setup does the same work per second and CPU per turn is compared at one load; 0 skips it)
  */
 import { readFileSync, readdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,31 +43,45 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** The PostgreSQL server's processes: the postmaster and its children (backends, writers). */
-function postgresPids(dataDir: string): number[] {
+/**
+ * CPU seconds the PostgreSQL server has used so far: the postmaster, its live children (backends,
+ * writers) and the children that already exited (a pool closes idle connections and opens new
+ * ones during a run; the postmaster's cutime/cstime keep what those spent).
+ */
+function postgresCpuSeconds(dataDir: string): number {
   const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const pids = [postmaster];
+  const own = readFileSync(`/proc/${postmaster}/stat`, 'utf8');
+  const f = own.slice(own.lastIndexOf(')') + 2).split(' ');
+  let ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === postmaster) pids.push(Number(name));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // gone meanwhile
     }
   }
-  return pids;
+  return ticks / CLOCK_TICKS;
+}
+
+/** One load phase: how fast it went and the CPU each process spent per turn. */
+interface LoadFigures {
+  turnsPerSecond: number;
+  apiCpuMsPerTurn: number[];
+  dbCpuMsPerTurn: number | null;
 }
 
 interface ScenarioResult {
   name: string;
   replicas: number;
-  turnsPerSecond: number;
   addedP50: number;
   addedP99: number;
-  apiCpuMsPerTurn: number[];
-  dbCpuMsPerTurn: number | null;
+  /** As many turns as it takes, 64 at a time. */
+  saturated: LoadFigures;
+  /** The same number of turns at `--rate` turns/s: every setup equally busy. */
+  paced: LoadFigures | null;
   errors: number;
   answered: number;
   expected: number;
@@ -123,36 +137,42 @@ async function runScenario(
   }
   added.sort((a, b) => a - b);
 
-  // Concurrent load, sessions spread over the replicas.
-  const apiCpu0 = apis.map((a) => cpuSeconds(a.child.pid!));
-  const dbPids = pgDataDir ? postgresPids(pgDataDir) : [];
-  const dbCpu0 = dbPids.map(cpuSeconds);
-  let started = 0;
+  // Concurrent load, sessions spread over the replicas: as fast as it goes, then paced.
   let errors = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: opts.concurrency }, async (_, w) => {
-      const s = sockets[w % sockets.length];
-      const pool = new SessionPool(s, `conc-${w}`, remember);
-      while (started < opts.concurrentTurns) {
-        const n = started++;
-        if (opts.rate) {
-          const wait = t0 + (n * 1000) / opts.rate - performance.now();
-          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  const load = async (phase: string, rate: number | null): Promise<LoadFigures> => {
+    const apiCpu0 = apis.map((a) => cpuSeconds(a.child.pid!));
+    const dbCpu0 = pgDataDir ? postgresCpuSeconds(pgDataDir) : 0;
+    let started = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: opts.concurrency }, async (_, w) => {
+        const s = sockets[w % sockets.length];
+        const pool = new SessionPool(s, `${phase}-${w}`, remember);
+        while (started < opts.concurrentTurns) {
+          const n = started++;
+          if (rate) {
+            const wait = t0 + (n * 1000) / rate - performance.now();
+            if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+          }
+          try {
+            await s.call('session.send', { sessionId: await pool.next(), text: `Concurrent ${w}`, wait: true });
+          } catch (err) {
+            errors++;
+            // The first few say what failed (a timeout, a refusal, a server error).
+            if (errors <= 5) progress(`${name}: a turn failed: ${(err as Error).message}`);
+          }
         }
-        try {
-          await s.call('session.send', { sessionId: await pool.next(), text: `Concurrent ${w}`, wait: true });
-        } catch (err) {
-          errors++;
-          // The first few say what failed (a timeout, a refusal, a server error).
-          if (errors <= 5) progress(`${name}: a turn failed: ${(err as Error).message}`);
-        }
-      }
-    }),
-  );
-  const seconds = (performance.now() - t0) / 1000;
-  const apiCpuMsPerTurn = apis.map((a, i) => ((cpuSeconds(a.child.pid!) - apiCpu0[i]) * 1000) / started);
-  const dbCpuMsPerTurn = pgDataDir ? ((dbPids.map(cpuSeconds).reduce((x, y) => x + y, 0) - dbCpu0.reduce((x, y) => x + y, 0)) * 1000) / started : null;
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    return {
+      turnsPerSecond: started / seconds,
+      apiCpuMsPerTurn: apis.map((a, i) => ((cpuSeconds(a.child.pid!) - apiCpu0[i]) * 1000) / started),
+      dbCpuMsPerTurn: pgDataDir ? ((postgresCpuSeconds(pgDataDir) - dbCpu0) * 1000) / started : null,
+    };
+  };
+  const saturated = await load('conc', null);
+  const paced = opts.rate ? await load('paced', opts.rate) : null;
 
   // Every message answered exactly once.
   let answered = 0;
@@ -186,11 +206,10 @@ async function runScenario(
   return {
     name,
     replicas,
-    turnsPerSecond: started / seconds,
     addedP50: percentile(added, 50),
     addedP99: percentile(added, 99),
-    apiCpuMsPerTurn,
-    dbCpuMsPerTurn,
+    saturated,
+    paced,
     errors,
     answered,
     expected,
@@ -206,10 +225,10 @@ async function main(): Promise<void> {
       'concurrent-turns': { type: 'string', default: '5000' },
       only: { type: 'string', default: 'sqlite,pg1,pg2' },
       'cpu-prof': { type: 'string' },
-      rate: { type: 'string' },
+      rate: { type: 'string', default: '100' },
     },
   });
-  const opts = { turns: Number(values.turns), concurrency: Number(values.concurrency), concurrentTurns: Number(values['concurrent-turns']), cpuProf: values['cpu-prof'] ?? null, rate: values.rate ? Number(values.rate) : null };
+  const opts = { turns: Number(values.turns), concurrency: Number(values.concurrency), concurrentTurns: Number(values['concurrent-turns']), cpuProf: values['cpu-prof'] ?? null, rate: Number(values.rate) > 0 ? Number(values.rate) : null };
   const only = new Set(values.only.split(',').map((x) => x.trim()));
   const fake = await forkFakeLlm({ defaultReply: 'OK, noted.', chunkSize: 64 });
   const configDir = mkdtempSync(join(tmpdir(), 'switchboard-scale-config-'));
@@ -248,17 +267,30 @@ async function main(): Promise<void> {
   }
 
   const f = (n: number) => n.toFixed(2);
-  const sqliteCpu = results.find((r) => r.name === 'SQLite')?.apiCpuMsPerTurn[0] ?? NaN;
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const phaseLines = (title: string, pick: (r: ScenarioResult) => LoadFigures | null): string[] => {
+    const rows = results.filter((r) => pick(r) !== null);
+    if (rows.length === 0) return [];
+    const sqlite = rows.find((r) => r.name === 'SQLite');
+    const base = sqlite ? sum(pick(sqlite)!.apiCpuMsPerTurn) : NaN;
+    return [
+      title,
+      '  setup                      turns/s   API CPU per turn (ms, per replica)   all replicas   x SQLite   DB CPU per turn (ms)',
+      ...rows.map((r) => {
+        const p = pick(r)!;
+        const all = sum(p.apiCpuMsPerTurn);
+        return `  ${r.name.padEnd(26)} ${p.turnsPerSecond.toFixed(0).padStart(7)}   ${p.apiCpuMsPerTurn.map(f).join(' + ').padEnd(36)} ${f(all).padEnd(14)} ${(all / base).toFixed(2).padEnd(10)} ${p.dbCpuMsPerTurn === null ? 'in the API' : f(p.dbCpuMsPerTurn)}`;
+      }),
+    ];
+  };
   const lines = [
-    `Switchboard scale benchmark (fake LLM, zero latency; ${opts.concurrentTurns} turns over ${opts.concurrency} concurrent sessions${opts.rate ? ` paced at ${opts.rate} turns/s` : ''}; ${opts.turns} sequential turns for latency)`,
-    '  setup                      turns/s   added p50/p99 (ms)   API CPU per turn (ms, per replica)   DB CPU per turn (ms)   answered / sent   duplicates   errors',
+    `Switchboard scale benchmark (fake LLM, zero latency; ${opts.concurrentTurns} turns over ${opts.concurrency} concurrent sessions, as fast as they go${opts.rate ? ` and again paced at ${opts.rate} turns/s` : ''}; ${opts.turns} sequential turns for latency)`,
+    '  setup                      added p50/p99 (ms)   answered / sent   duplicates   errors',
     ...results.map(
-      (r) =>
-        `  ${r.name.padEnd(26)} ${r.turnsPerSecond.toFixed(0).padStart(7)}   ${`${f(r.addedP50)} / ${f(r.addedP99)}`.padEnd(20)} ${r.apiCpuMsPerTurn.map(f).join(' + ').padEnd(36)} ${(r.dbCpuMsPerTurn === null ? 'in the API' : f(r.dbCpuMsPerTurn)).padEnd(22)} ${`${r.answered} / ${r.expected}`.padEnd(17)} ${String(r.duplicates).padEnd(12)} ${r.errors}`,
+      (r) => `  ${r.name.padEnd(26)} ${`${f(r.addedP50)} / ${f(r.addedP99)}`.padEnd(20)} ${`${r.answered} / ${r.expected}`.padEnd(17)} ${String(r.duplicates).padEnd(12)} ${r.errors}`,
     ),
-    ...results
-      .filter((r) => r.name !== 'SQLite')
-      .map((r) => `  ${r.name}: API CPU per turn (all replicas) ${f(r.apiCpuMsPerTurn.reduce((a, b) => a + b, 0))} ms = ${(r.apiCpuMsPerTurn.reduce((a, b) => a + b, 0) / sqliteCpu).toFixed(2)}x SQLite's ${f(sqliteCpu)} ms (target within 1.5x)`),
+    ...phaseLines('Saturated (each setup at its own top speed; a process that is less busy spends more CPU per turn, so compare with care):', (r) => r.saturated),
+    ...phaseLines(`Paced at ${opts.rate} turns/s (every setup equally busy; the target: API CPU per turn on PostgreSQL within 1.5x SQLite's):`, (r) => r.paced),
   ];
   process.stdout.write(lines.join('\n') + '\n');
 }
