@@ -474,9 +474,9 @@ export function formatBenchReport(r: MemoryBenchResult): string {
     `  (per-turn retrieval as the engine calls it: search, recency, ranking, token budget, formatting; wall clock)`,
     ...(r.semantic
       ? [
-          row(`lexical + semantic p50 (${r.semantic.model})`, `${r.semantic.latencyP50Ms} ms`, '', true),
-          row(`lexical + semantic p95 (${r.semantic.model})`, `${r.semantic.latencyP95Ms} ms`, '', true),
-          `  (the same turns with every memory embedded (${r.semantic.embedSeconds} s in the background): question embedded in process, signature candidates, exact cosine, fusion)`,
+          row(`+ semantic p50 (${r.storedMemories} memories)`, `${r.semantic.latencyP50Ms} ms`, '', true),
+          row(`+ semantic p95 (${r.storedMemories} memories)`, `${r.semantic.latencyP95Ms} ms`, '', true),
+          `  (the same turns, every memory embedded by ${r.semantic.model} in ${r.semantic.embedSeconds} s in the background: question embedded in process, signature candidates, exact cosine, fusion)`,
         ]
       : []),
     '',
