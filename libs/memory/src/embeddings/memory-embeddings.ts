@@ -35,6 +35,8 @@ export interface MemoryEmbeddingMetrics {
 }
 
 const MAX_RETRY_MS = 5 * 60_000;
+/** A background call that has not answered in this long is abandoned (and retried with back-off). */
+const BATCH_TIMEOUT_MS = 60_000;
 const QUERY_CACHE_SIZE = 256;
 
 /**
@@ -55,6 +57,8 @@ export class MemoryEmbeddings {
   private running: Promise<void> | null = null;
   private again = false;
   private closed = false;
+  /** Aborts the background call in flight at close, so shutdown never waits on a hung provider. */
+  private readonly stopping = new AbortController();
   private retryTimer: NodeJS.Timeout | null = null;
   private retryDelay: number;
   private coolUntil = 0;
@@ -104,9 +108,10 @@ export class MemoryEmbeddings {
     while (this.running) await this.running;
   }
 
-  /** Stops the indexer (the batch in flight finishes; nothing new starts). */
+  /** Stops the indexer: the call in flight is aborted (a hung provider never holds up shutdown); nothing new starts. */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopping.abort();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     await this.idle();
@@ -120,9 +125,13 @@ export class MemoryEmbeddings {
       if (work.length === 0) return;
       let vectors: number[][];
       try {
-        vectors = await this.model.embed(work.map((w) => w.content));
+        vectors = await this.model.embed(
+          work.map((w) => w.content),
+          { abortSignal: AbortSignal.any([this.stopping.signal, AbortSignal.timeout(BATCH_TIMEOUT_MS)]) },
+        );
         if (vectors.length !== work.length) throw new Error(`the model answered ${vectors.length} vectors for ${work.length} texts`);
       } catch (err) {
+        if (this.closed) return;
         this.counters.failures++;
         this.backOff(`memory embedding failed: ${errorText(err)}`, work.length);
         return;

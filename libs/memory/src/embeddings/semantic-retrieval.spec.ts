@@ -168,6 +168,20 @@ describe.each(MEMORY_TEST_DIALECTS)('semantic memory retrieval (%s)', (dialect) 
     expect(lexical[0].content).toBe('I drink espresso every morning');
   });
 
+  it('closes at once while a background call hangs, and stores nothing from it', async () => {
+    const s = await service();
+    fake.addRule({ endpoint: 'embeddings', firstTokenDelayMs: 10_000 });
+    await add(s, CELLO, 'ana');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(s.embeddingMetrics()!.indexing).toBe(true);
+    const start = Date.now();
+    services.splice(services.indexOf(s), 1);
+    await s.close();
+    expect(Date.now() - start).toBeLessThan(1000);
+    expect(await vectorRows()).toEqual([]);
+    expect(s.embeddingMetrics()!.failures).toBe(0);
+  });
+
   it('drops a superseded memory’s vector, and moves vectors with a person’s memories when accounts are linked', async () => {
     const s = await service();
     const old = await record((await add(s, CELLO, 'ana')).memory!.id);
