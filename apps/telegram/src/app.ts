@@ -103,6 +103,8 @@ export async function startTelegram(options: StartTelegramOptions = {}): Promise
       stopping ??= (async () => {
         await polling?.stop();
         await webhook?.stop();
+        // Albums still gathering are sent now, not lost (bounded, like the rest of the stop).
+        await Promise.race([telegram.albums.drain(), new Promise((r) => setTimeout(r, 5000).unref?.())]);
         telegram.relay.stop();
         // Claims under way finish (their sends join the outbox), then everything queued is sent.
         const drained = telegram.relay.settle().then(() => telegram.outbox.drain());

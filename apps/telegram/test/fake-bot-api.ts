@@ -76,8 +76,15 @@ export interface FakeBotApi {
   pushCallback(input: { chatId: number; messageId: number; data: string; from?: Partial<User>; chatType?: 'private' | 'supergroup' }): number;
   pushVoice(input: { chatId?: number; from?: Partial<User>; fileId: string; duration?: number; fileSize?: number }): { messageId: number };
   pushMessage(fields: Omit<Partial<Message>, 'from'> & { chatId?: number; from?: Partial<User> }): { messageId: number };
-  /** Registers a downloadable file (getFile + /file/bot<token>/<path>). */
-  addFile(fileId: string, content: Buffer): void;
+  /**
+   * Registers a downloadable file (getFile + /file/bot<token>/<path>), under `path` (default
+   * `voice/<id>.oga`). `tooBig`: getFile refuses it as Telegram does past 20 MB.
+   */
+  addFile(fileId: string, content: Buffer, options?: { path?: string; tooBig?: boolean }): void;
+  /** A photo (Telegram's sizes of it, smallest first), optionally with a caption and in an album. */
+  pushPhoto(input: { chatId?: number; from?: Partial<User>; sizes: Array<{ fileId: string; width: number; height: number; fileSize?: number }>; caption?: string; mediaGroupId?: string }): { messageId: number };
+  /** A document (a file sent as a file), optionally with a caption and in an album. */
+  pushDocument(input: { chatId?: number; from?: Partial<User>; fileId: string; fileName?: string; mimeType?: string; fileSize?: number; caption?: string; mediaGroupId?: string }): { messageId: number };
   /** The next calls of `method` fail with this error (`times` of them). */
   failNext(method: string, error: InjectedError, times?: number): void;
   /**
@@ -142,7 +149,7 @@ export async function startFakeBotApi(options: { token?: string; bot?: UserFromG
   const drafts = new Map<number, { draftId: number; text: string }>();
   const waiting = new Set<() => void>();
   const failures = new Map<string, Array<InjectedError>>();
-  const files = new Map<string, { path: string; content: Buffer }>();
+  const files = new Map<string, { path: string; content: Buffer; tooBig: boolean }>();
   const messages = new Map<string, ShownMessage>();
   const key = (chatId: number, messageId: number) => `${chatId}/${messageId}`;
   const chatTypeOf = (chatId: number) => (chatId < 0 ? 'supergroup' : 'private');
@@ -243,8 +250,32 @@ export async function startFakeBotApi(options: { token?: string; bot?: UserFromG
       api.pushUpdate({ message: { message_id: messageId, date: Math.floor(Date.now() / 1000), chat: chatOf(chatId), from, ...rest } } as unknown as Omit<Update, 'update_id'>);
       return { messageId };
     },
-    addFile(fileId, content) {
-      files.set(fileId, { path: `voice/${fileId}.oga`, content });
+    addFile(fileId, content, options = {}) {
+      files.set(fileId, { path: options.path ?? `voice/${fileId}.oga`, content, tooBig: options.tooBig ?? false });
+    },
+    pushPhoto(input) {
+      return api.pushMessage({
+        chatId: input.chatId,
+        from: input.from,
+        photo: input.sizes.map((p) => ({ file_id: p.fileId, file_unique_id: `u-${p.fileId}`, width: p.width, height: p.height, ...(p.fileSize !== undefined ? { file_size: p.fileSize } : {}) })),
+        ...(input.caption !== undefined ? { caption: input.caption } : {}),
+        ...(input.mediaGroupId ? { media_group_id: input.mediaGroupId } : {}),
+      });
+    },
+    pushDocument(input) {
+      return api.pushMessage({
+        chatId: input.chatId,
+        from: input.from,
+        document: {
+          file_id: input.fileId,
+          file_unique_id: `u-${input.fileId}`,
+          ...(input.fileName !== undefined ? { file_name: input.fileName } : {}),
+          ...(input.mimeType !== undefined ? { mime_type: input.mimeType } : {}),
+          ...(input.fileSize !== undefined ? { file_size: input.fileSize } : {}),
+        },
+        ...(input.caption !== undefined ? { caption: input.caption } : {}),
+        ...(input.mediaGroupId ? { media_group_id: input.mediaGroupId } : {}),
+      });
     },
     failNext(method, error, times = 1) {
       const list = failures.get(method) ?? [];
@@ -409,6 +440,7 @@ export async function startFakeBotApi(options: { token?: string; bot?: UserFromG
       case 'getFile': {
         const f = files.get(String(p.file_id));
         if (!f) throw new BadRequest('Bad Request: invalid file_id');
+        if (f.tooBig) throw new BadRequest('Bad Request: file is too big');
         return { file_id: p.file_id, file_unique_id: `u-${p.file_id}`, file_size: f.content.length, file_path: f.path };
       }
       default:

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { SwitchboardClient, type WebSocketConstructor } from '@switchboard/protocol';
 import type { TelegramConfig } from '../config';
 import { describeError, makeScrubber } from '../logger';
+import type { Albums } from '../services/albums';
 import { ApiEvents } from '../services/api-events';
 import { Conversation } from '../services/conversation';
 import { Outbox } from '../services/outbox';
@@ -18,6 +19,7 @@ import type { BotContext } from './context';
 import { friendlyError } from './errors';
 import { accessFeature } from './features/access';
 import { commandsFeature } from './features/commands';
+import { filesFeature } from './features/files';
 import { mediaFeature } from './features/media';
 import { modelPickerFeature } from './features/model-picker';
 import { textFeature } from './features/text';
@@ -40,6 +42,8 @@ export interface TelegramBot {
   events: ApiEvents;
   relay: ReplyRelay;
   outbox: Outbox;
+  /** Albums being gathered (sent on stop). */
+  albums: Albums;
   describe: (err: unknown) => string;
 }
 
@@ -86,15 +90,18 @@ export function createBot({ config, logger, client, botInfo }: CreateBotOptions)
   bot.on(['edited_message', 'edited_channel_post', 'channel_post', 'edited_business_message'], () => undefined);
   bot.use(errorBoundary(logger, describe, outbox));
   bot.use(accessFeature({ config, client: api, outbox, logger }));
+  const files = filesFeature({ config, client: api, conversation, outbox, typing, logger, describe });
+  bot.use(files.settle);
   bot.use(commandsFeature(conversation));
   bot.use(modelPickerFeature(api, conversation));
   bot.use(voiceFeature({ config, client: api, conversation, outbox, typing, logger }));
   bot.use(textFeature(conversation, outbox));
+  bot.use(files.composer);
   bot.use(mediaFeature(outbox));
   bot.use(unhandledFeature(logger));
   bot.catch((err) => logger.error({ updateId: err.ctx.update.update_id, err: describe(err.error) }, 'update failed'));
 
-  return { bot, client: api, events, relay, outbox, describe };
+  return { bot, client: api, events, relay, outbox, albums: files.albums, describe };
 }
 
 /**

@@ -27,6 +27,13 @@ describe('friendlyError', () => {
     );
   });
 
+  it('relays attachment refusals in the API\'s words, marked as about files (an album\'s send goes through here)', () => {
+    expect(friendlyError(apiError('ATTACHMENT_NOT_SUPPORTED', { suggestions: [] }, 422))).toBe('🖼️ raw ATTACHMENT_NOT_SUPPORTED message');
+    for (const code of ['ATTACHMENT_TOO_LARGE', 'TOO_MANY_ATTACHMENTS', 'ATTACHMENT_TYPE_NOT_ALLOWED']) {
+      expect(friendlyError(apiError(code, {}, 413))).toBe(`📎 raw ${code} message`);
+    }
+  });
+
   it('words a budget refusal even when its details are missing or odd', () => {
     expect(friendlyError(apiError('BUDGET_EXCEEDED'))).toBe("🪫 You've used today's allowance; it resets at midnight UTC.");
     expect(limitReply('BUDGET_EXCEEDED', { limit: 'tokensPerDay', resetsAt: 'not a date' })).toBe("🪫 You've used today's allowance (tokens); it resets at midnight UTC.");

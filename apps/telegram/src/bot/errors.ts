@@ -31,6 +31,12 @@ export function friendlyError(err: unknown): string | null {
         return '⏳ Switchboard is restarting. Please try again in a moment.';
       case 'TRANSCRIPTION_UNAVAILABLE':
         return `🎤 ${err.message}`;
+      case 'ATTACHMENT_NOT_SUPPORTED':
+        return `🖼️ ${err.message}`;
+      case 'ATTACHMENT_TOO_LARGE':
+      case 'TOO_MANY_ATTACHMENTS':
+      case 'ATTACHMENT_TYPE_NOT_ALLOWED':
+        return `📎 ${err.message}`;
       default:
         return `⚠️ ${err.message}`;
     }

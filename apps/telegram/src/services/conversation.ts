@@ -33,15 +33,16 @@ export interface Source {
 export class Conversation {
   constructor(private readonly o: ConversationOptions) {}
 
-  async send(target: ChatTarget, text: string, source: Source): Promise<void> {
+  /** Sends a text (and the files uploaded for it, `attachmentIds`) to the chat's session. */
+  async send(target: ChatTarget, text: string, source: Source, attachmentIds: readonly string[] = []): Promise<void> {
     const { client, relay, typing } = this.o;
     await this.withSession(target, async (sessionId) => {
       typing.pulse(target);
       const watching = await relay.watch(sessionId, target);
       if (!parseCommand(text)) relay.expect(sessionId, text, source.messageId);
-      if (!watching) return this.sendWithoutEvents(sessionId, target, text, source);
-      // A refusal (a limit of the speaker, a full queue) throws: the error boundary answers it.
-      const res = await client.sendMessage(sessionId, request(text, source));
+      if (!watching) return this.sendWithoutEvents(sessionId, target, request(text, source, attachmentIds), source);
+      // A refusal (a limit of the speaker, a full queue, a model that cannot read the files) throws: the caller answers it.
+      const res = await client.sendMessage(sessionId, request(text, source, attachmentIds));
       await this.answer(sessionId, target, res, source);
     });
   }
@@ -85,12 +86,12 @@ export class Conversation {
    * The event stream is down but REST may work: send with `wait: true` and deliver the whole
    * reply when it is done (no streaming). Runs in the background so the chat is not blocked.
    */
-  private sendWithoutEvents(sessionId: string, target: ChatTarget, text: string, source: Source): void {
+  private sendWithoutEvents(sessionId: string, target: ChatTarget, body: SendMessageRequest, source: Source): void {
     const { client, relay, outbox, typing, logger, describe } = this.o;
     typing.start(target);
     void (async () => {
       try {
-        const res = await client.sendMessage(sessionId, { ...request(text, source), wait: true });
+        const res = await client.sendMessage(sessionId, { ...body, wait: true });
         if (res.command && res.reply?.kind === 'command_reply') await this.answer(sessionId, target, res, source);
         else if (res.reply) await relay.deliver(sessionId, res.reply);
       } catch (err) {
@@ -104,7 +105,7 @@ export class Conversation {
   }
 }
 
-/** The API request for a user's text: the text and who said it. */
-function request(text: string, source: Source): SendMessageRequest {
-  return { text, sender: source.sender };
+/** The API request for a user's text: the text, who said it, and the files sent with it. */
+function request(text: string, source: Source, attachmentIds: readonly string[]): SendMessageRequest {
+  return { text, sender: source.sender, ...(attachmentIds.length ? { attachmentIds: [...attachmentIds] } : {}) };
 }

@@ -6,6 +6,7 @@ import type { TelegramConfig } from '../../config';
 import type { Outbox } from '../../services/outbox';
 import { targetOf, type ChatTarget } from '../chat-target';
 import type { BotContext } from '../context';
+import { BoundedSet } from '../../services/bounded-set';
 import { senderOf } from '../sender';
 
 export interface AccessDeps {
@@ -57,6 +58,8 @@ export function accessFeature(deps: AccessDeps): Composer<BotContext> {
   const { config, client, outbox, logger } = deps;
   const composer = new Composer<BotContext>();
   const lastNotice = new Map<number, number>();
+  // Albums addressed to the bot in a group (`chatId:media_group_id`): their other items, which carry no mention, are let in too.
+  const addressedAlbums = new BoundedSet<string>(1000);
 
   const noticeDue = (id: number, interval: number): boolean => {
     const now = Date.now();
@@ -114,11 +117,15 @@ export function accessFeature(deps: AccessDeps): Composer<BotContext> {
     const target = targetOf(chat, message);
     if (chat.type === 'private') {
       if (!(await privateAllowed(ctx, user, target))) return;
-      ctx.sb = { target, sender: senderOf(user), ...(ctx.message?.text !== undefined ? { text: ctx.message.text } : {}) };
+      const said = ctx.message?.text ?? ctx.message?.caption;
+      ctx.sb = { target, sender: senderOf(user), ...(said !== undefined ? { text: said } : {}) };
       return next();
     }
     if (chat.type !== 'group' && chat.type !== 'supergroup') return;
-    if (!ctx.callbackQuery && !isAddressedToBot(ctx.message, ctx.me)) return;
+    const album = ctx.message?.media_group_id ? `${chat.id}:${ctx.message.media_group_id}` : null;
+    if (!ctx.callbackQuery && !isAddressedToBot(ctx.message, ctx.me)) {
+      if (!album || !addressedAlbums.has(album)) return;
+    } else if (album) addressedAlbums.add(album);
     if (!config.allowGroups.has(chat.id)) {
       logger.info({ chatId: chat.id }, 'message in a group that is not allowed ignored');
       if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: 'Not allowed here.' });
@@ -127,7 +134,7 @@ export function accessFeature(deps: AccessDeps): Composer<BotContext> {
       }
       return;
     }
-    const text = ctx.message?.text;
+    const text = ctx.message?.text ?? ctx.message?.caption;
     ctx.sb = { target, sender: senderOf(user), ...(text !== undefined ? { text: stripMention(text, ctx.me.username) } : {}) };
     return next();
   });

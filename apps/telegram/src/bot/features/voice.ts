@@ -7,6 +7,7 @@ import type { Conversation } from '../../services/conversation';
 import type { Outbox } from '../../services/outbox';
 import type { Typing } from '../../services/typing';
 import type { BotContext } from '../context';
+import { downloadTelegramFile } from '../telegram-file';
 
 export interface VoiceDeps {
   config: TelegramConfig;
@@ -20,15 +21,6 @@ export interface VoiceDeps {
 const NO_TRANSCRIPTION =
   "🎤 I can't listen to voice notes here: no transcription model is configured for this chat's model provider. Please send your message as text.";
 const TRANSCRIPT_PREVIEW = 500;
-
-/** Downloads a file the bot received (Bot API `getFile`, then the file URL). */
-async function download(ctx: BotContext, config: TelegramConfig, fileId: string): Promise<Uint8Array> {
-  const file = await ctx.api.getFile(fileId);
-  if (!file.file_path) throw new Error('Telegram returned no file path');
-  const res = await fetch(`${config.apiRoot}/file/bot${config.botToken}/${file.file_path}`, { signal: AbortSignal.timeout(60_000) });
-  if (!res.ok) throw new Error(`file download failed (HTTP ${res.status})`);
-  return new Uint8Array(await res.arrayBuffer());
-}
 
 /**
  * Voice notes (and audio files): transcribed by the API with the provider of the chat's model,
@@ -46,7 +38,7 @@ export function voiceFeature(deps: VoiceDeps): Composer<BotContext> {
       return;
     }
     typing.pulse(target);
-    const audio = await download(ctx, config, file.file_id);
+    const audio = await downloadTelegramFile(ctx.api, config, file.file_id);
     const mediaType = file.mime_type?.startsWith('audio/') ? file.mime_type : 'audio/ogg';
     let text: string;
     try {
