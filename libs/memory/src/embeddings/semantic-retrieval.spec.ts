@@ -2,6 +2,7 @@ import { createEmbeddingClient } from '@switchboard/models/server';
 import { startFakeLlm, type FakeLlmServer } from '@switchboard/tools/fake-llm';
 import { MEMORY_TEST_DIALECTS, openMemoryTestDb, type MemoryTestDb } from '../testing/memory-test-db';
 import { MemoryService, type MemoryAudience } from '../service/memory.service';
+import { memoryTools } from '../service/memory-tools';
 import { MemoryStore } from '../store/memory.store';
 import { VEC_TABLE } from '../db/vectors/sqlite-memory-vectors';
 import type { MemoryLogger } from '../queue/debounce-queue';
@@ -71,6 +72,11 @@ describe.each(MEMORY_TEST_DIALECTS)('semantic memory retrieval (%s)', (dialect) 
     const got = await s.retrieve(QUESTION, privateTo(ANA));
     expect(got[0].id).toBe(cello.id);
     expect(got[0].relevance).toBeCloseTo(SEMANTIC_WEIGHT);
+    // The memory_search tool searches the same way.
+    await s.prepareTurn({ sessionId: 's', turnId: 't-search', projectId: null, speaker: ANA, userText: QUESTION, userMessageId: 'm' });
+    const [search] = memoryTools(s);
+    const found = await search.execute({ query: QUESTION }, { sessionId: 's', turnId: 't-search', channel: 'api', peerId: 'p', projectId: null });
+    expect(found.memories[0]).toMatchObject({ id: cello.id, relevance: SEMANTIC_WEIGHT });
     // Without the model the same store ranks it as one recent memory among others, with no relevance.
     const lexical = await (await service(null)).retrieve(QUESTION, privateTo(ANA));
     expect(lexical.find((m) => m.id === cello.id)!.relevance).toBe(0);

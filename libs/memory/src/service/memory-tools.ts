@@ -64,15 +64,10 @@ export function memoryTools(service: MemoryService): [
       async execute(input, ctx: ToolContext) {
         // Memory switched off (or off for this agent): nothing remembered is used, tools included.
         if (!(await service.toolsAllowed(ctx.turnId))) return { memories: [] };
-        const hits = await service.store.search(input.query, readableFor(audienceOf(service, ctx)), input.limit ?? 5);
-        const best = Math.min(0, ...hits.map((h) => h.bm25));
+        // Full text and, with an embedding model, meaning: the same search a turn's retrieval starts from.
+        const hits = await service.search(input.query, readableFor(audienceOf(service, ctx)), input.limit ?? 5);
         return {
-          memories: hits.map((h) => ({
-            id: h.record.id,
-            content: h.record.content,
-            scope: h.record.scope,
-            relevance: best === 0 ? 0 : Math.round((h.bm25 / best) * 1000) / 1000,
-          })),
+          memories: hits.map((h) => ({ id: h.id, content: h.content, scope: h.scope, relevance: Math.round(h.relevance * 1000) / 1000 })),
         };
       },
     },

@@ -413,16 +413,8 @@ export class MemoryService {
     const filter = readableFor(audience);
     const recent = await this.store.recent(filter, 30);
     // Nothing active in scope (a new install, a new project): the search could find nothing either.
-    const embeddings = recent.length > 0 ? this.embeddings : null;
-    // The question's vector is asked for first, so the model works while the full-text search runs.
-    const vector = embeddings ? embeddings.queryVector(text) : Promise.resolve(null);
-    const hits = recent.length > 0 ? await this.store.search(text, filter, 30) : [];
-    const semantic = embeddings ? await this.semanticHits(await vector, embeddings.modelKey, filter) : [];
     const pool = new Map<string, MemoryRecord & { relevance: number }>();
-    const lexical = relevanceFromBm25(hits.map((h) => h.bm25));
-    // The full-text hits and the memories nearest the question by meaning, fused by relevance.
-    const fused = fuseRelevance(new Map(hits.map((h, i) => [h.record.id, lexical[i]])), new Map(semantic.map((h) => [h.record.id, h.similarity])));
-    for (const r of [...hits.map((h) => h.record), ...semantic.map((h) => h.record)]) pool.set(r.id, { ...r, relevance: fused.get(r.id) ?? 0 });
+    for (const r of recent.length > 0 ? await this.relevant(text, filter, 30) : []) pool.set(r.id, r);
     // What was said just before or after the best hits often completes them (the dog's name in
     // the next message): those memories join at a fraction of their hit's relevance.
     const anchors = [...pool.values()].sort((a, b) => b.relevance - a.relevance).slice(0, NEIGHBOUR_ANCHORS);
@@ -447,11 +439,34 @@ export class MemoryService {
     return packed;
   }
 
+  /**
+   * Memories within the scope relevant to a text, best first, with their 0..1 relevance: the
+   * full-text hits and, with an embedding model, the memories nearest the text by meaning, fused
+   * (what a turn's retrieval starts from, and what the memory_search tool answers).
+   */
+  async search(text: string, filter: MemoryScopeFilter, limit: number): Promise<Array<MemoryRecord & { relevance: number }>> {
+    return (await this.relevant(text, filter, limit)).filter((r) => r.relevance > 0).slice(0, limit);
+  }
+
+  private async relevant(text: string, filter: MemoryScopeFilter, limit: number): Promise<Array<MemoryRecord & { relevance: number }>> {
+    const embeddings = this.embeddings;
+    // The question's vector is asked for first, so the model works while the full-text search runs.
+    const vector = embeddings ? embeddings.queryVector(text) : Promise.resolve(null);
+    const hits = await this.store.search(text, filter, limit);
+    const semantic = embeddings ? await this.semanticHits(await vector, embeddings.modelKey, filter, limit) : [];
+    const lexical = relevanceFromBm25(hits.map((h) => h.bm25));
+    const fused = fuseRelevance(new Map(hits.map((h, i) => [h.record.id, lexical[i]])), new Map(semantic.map((h) => [h.record.id, h.similarity])));
+    const out = new Map<string, MemoryRecord & { relevance: number }>();
+    for (const r of [...hits.map((h) => h.record), ...semantic.map((h) => h.record)]) out.set(r.id, { ...r, relevance: fused.get(r.id) ?? 0 });
+    // Best first; equal relevance keeps the full-text order (hits came first).
+    return [...out.values()].sort((a, b) => b.relevance - a.relevance);
+  }
+
   /** The memories nearest a question's vector; none (lexical alone) without a vector or when the search fails. */
-  private async semanticHits(vector: number[] | null, model: string, filter: MemoryScopeFilter): Promise<Array<{ record: MemoryRecord; similarity: number }>> {
+  private async semanticHits(vector: number[] | null, model: string, filter: MemoryScopeFilter, limit: number): Promise<Array<{ record: MemoryRecord; similarity: number }>> {
     if (!vector) return [];
     try {
-      return await this.store.semanticSearch(vector, model, filter, 30);
+      return await this.store.semanticSearch(vector, model, filter, limit);
     } catch (err) {
       this.log.warn({ model, err: errorText(err) }, 'semantic memory search failed: retrieving lexically');
       return [];
