@@ -1,4 +1,4 @@
-import { formatCost, formatTokens, modelLine, relativeTime, sessionTitle, sourceLabel } from './format';
+import { formatBytes, formatCost, formatTokens, modelLine, relativeTime, sessionTitle, sourceLabel } from './format';
 
 describe('format', () => {
   it('says why a model was used, as the UI shows it', () => {
@@ -10,6 +10,7 @@ describe('format', () => {
 
   it('formats tokens, cost and relative times', () => {
     expect([950, 1234, 12_400, 3_200_000].map(formatTokens)).toEqual(['950', '1.2k', '12k', '3.2M']);
+    expect([900, 12_345, 3_400_000, 10 * 1024 * 1024].map(formatBytes)).toEqual(['900 B', '12 KB', '3.2 MB', '10 MB']);
     expect([0, 0.0042, 1.234].map(formatCost)).toEqual(['$0', '$0.0042', '$1.23']);
     const now = Date.parse('2026-01-01T12:00:00Z');
     expect(relativeTime('2026-01-01T11:59:50Z', now)).toBe('now');

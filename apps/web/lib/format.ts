@@ -37,6 +37,13 @@ export function formatTokens(n: number): string {
   return `${(n / 1_000_000).toFixed(1).replace(/\.0$/, '')}M`;
 }
 
+/** 900 → "900 B", 12_345 → "12 KB", 3_400_000 → "3.2 MB" (binary units, as the API's limits are). */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KB`;
+  return `${(n / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+}
+
 /** USD with enough digits to see small amounts: $0, $0.0042, $1.23 */
 export function formatCost(usd: number): string {
   if (usd === 0) return '$0';

@@ -1,7 +1,8 @@
 'use client';
 import { forwardRef, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { completeSlash, slashMatches, type SlashItem } from '../../lib/slash-menu';
-import { SendIcon, StopIcon } from '../shell/icons';
+import { PaperclipIcon, SendIcon, StopIcon } from '../shell/icons';
+import { ATTACHMENT_ACCEPT, DraftFiles, type AttachmentDraft } from './attachments';
 
 export const MAX_MESSAGE_CHARS = 100_000;
 
@@ -17,13 +18,19 @@ export interface ComposerProps {
   running: boolean;
   disabled?: boolean;
   placeholder?: string;
+  /** Files for the next message (attach button, paste); absent where files cannot be sent. */
+  draft?: AttachmentDraft;
 }
 
 /** The message box: Enter sends, Shift+Enter adds a line, it grows with its text. */
-export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ onSend, onStop, running, disabled = false, placeholder }, ref) {
+export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ onSend, onStop, running, disabled = false, placeholder, draft }, ref) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const box = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  // Files go with the text (or alone); not while one is still uploading or one was refused.
+  const hasFiles = Boolean(draft?.files.some((f) => f.state === 'ready'));
+  const filesBlock = draft?.uploading ? 'Wait for the files to upload' : draft?.failed ? 'Remove the files that could not be sent first' : null;
   // The slash menu: which entry is active, and whether Esc closed it for the text as typed.
   const [active, setActive] = useState(0);
   const [dismissed, setDismissed] = useState<string | null>(null);
@@ -38,7 +45,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
 
   const send = async () => {
     const value = text;
-    if (!value.trim() || sending || disabled) return;
+    if ((!value.trim() && !hasFiles) || filesBlock || sending || disabled) return;
     setSending(true);
     setText('');
     try {
@@ -126,7 +133,29 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           ))}
         </ul>
       ) : null}
+      {draft ? <DraftFiles draft={draft} /> : null}
       <div className="composer__box">
+        {draft ? (
+          <>
+            <button type="button" className="icon-button composer__attach" onClick={() => picker.current?.click()} disabled={disabled} aria-label="Attach files" title="Attach images or PDFs (or drop or paste them)">
+              <PaperclipIcon size={18} />
+            </button>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              accept={ATTACHMENT_ACCEPT}
+              hidden
+              data-testid="attach-input"
+              onChange={(e) => {
+                const files = Array.from(e.target.files ?? []);
+                e.target.value = '';
+                if (files.length) draft.add(files);
+                box.current?.focus();
+              }}
+            />
+          </>
+        ) : null}
         <label htmlFor="composer-input" className="visually-hidden">
           Message
         </label>
@@ -142,6 +171,13 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
             setActive(0);
           }}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            // Pasted images (a screenshot) become files; pasted text stays text.
+            const files = Array.from(e.clipboardData?.files ?? []);
+            if (!draft || files.length === 0) return;
+            e.preventDefault();
+            draft.add(files);
+          }}
           disabled={disabled}
           aria-describedby="composer-help"
           aria-autocomplete="list"
@@ -157,9 +193,9 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           <button
             type="submit"
             className="btn-round btn-round--send"
-            disabled={!text.trim() || sending || disabled}
+            disabled={(!text.trim() && !hasFiles) || Boolean(filesBlock) || sending || disabled}
             aria-label={running ? 'Queue message' : 'Send message'}
-            title={running ? 'Queue (Enter)' : 'Send (Enter)'}
+            title={filesBlock ?? (running ? 'Queue (Enter)' : 'Send (Enter)')}
           >
             <SendIcon size={16} />
           </button>

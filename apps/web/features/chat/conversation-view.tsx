@@ -1,7 +1,7 @@
 'use client';
 import Link from 'next/link';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { Message } from '@switchboard/protocol';
 import { useApi } from '../../lib/api-context';
 import { apiErrorOf } from '../../lib/api-errors';
@@ -11,6 +11,7 @@ import { storeSessions, useEphemeral, useLoadEarlier, useMessages, useModels, us
 import { queryKeys } from '../../lib/query-keys';
 import { commandEcho, mergeTranscript } from '../../lib/transcript';
 import { AlertIcon, SparkIcon } from '../shell/icons';
+import { attachmentRefusalOf, AttachmentRefusalLine, DropOverlay, useAttachmentDraft, useFileDrop, type AttachmentRefusal } from './attachments';
 import { Composer, type ComposerHandle } from './composer';
 import { usePreloadMarkdown } from './markdown';
 import { ConversationHeader } from './conversation-header';
@@ -47,6 +48,10 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   const composer = useRef<ComposerHandle>(null);
   // A refusal (a person's limit in words, or the API's message) is said on the composer.
   const { setNotice, clear, report, notices } = useComposerNotices();
+  // Files for the next message, and a refusal of the model to read them (with models that can).
+  const draft = useAttachmentDraft(sessionId);
+  const [refusal, setRefusal] = useState<AttachmentRefusal | null>(null);
+  const drop = useFileDrop(draft.add);
 
   const loadEarlier = useLoadEarlier(sessionId);
   const stored = messagesQuery.data?.messages ?? EMPTY;
@@ -70,8 +75,12 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
 
   const send = async (text: string) => {
     clear();
+    setRefusal(null);
     try {
-      const res = await api.client.sendMessage(sessionId, { text });
+      const attachmentIds = draft.readyIds();
+      const res = await api.client.sendMessage(sessionId, { text, ...(attachmentIds.length ? { attachmentIds } : {}) });
+      // The files went with the message (or the command that sent it): their chips go.
+      if (attachmentIds.length) draft.sent();
       if (res.command) {
         // `/model quick some text` also sent a message: the command goes just before it.
         const at = res.message ? new Date(Date.parse(res.message.createdAt) - 1).toISOString() : res.reply?.createdAt ?? new Date().toISOString();
@@ -95,7 +104,10 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
       }
       if (res.queued) void qc.invalidateQueries({ queryKey: queryKeys.queue(sessionId) });
     } catch (err) {
-      report(err);
+      // A model that cannot read the files: say so with the models that can; the files stay for the next try.
+      const refused = attachmentRefusalOf(err);
+      if (refused) setRefusal(refused);
+      else report(err);
       // Rethrown: the composer keeps the text the user typed.
       throw err;
     }
@@ -170,7 +182,8 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
   }
 
   return (
-    <section className="conversation" aria-label={sessionTitle(session)}>
+    <section className={`conversation${drop.over ? ' conversation--drop' : ''}`} aria-label={sessionTitle(session)} {...drop.handlers}>
+      {drop.over ? <DropOverlay /> : null}
       <ConversationHeader session={session} running={running} models={models.data} onChangeModel={changeModel} />
       {models.data?.offlineOnly ? (
         <div className="banner banner--slim" role="status">
@@ -184,7 +197,19 @@ export function ConversationView({ sessionId }: { sessionId: string }) {
       <div className="conversation__foot">
         <QueuePanel queue={queue} labelOf={labelOf} running={running} onPromote={promote} onDelete={remove} />
         {notices}
-        <Composer ref={composer} onSend={send} onStop={stop} running={running} />
+        {refusal ? (
+          <AttachmentRefusalLine
+            refusal={refusal}
+            onDismiss={() => setRefusal(null)}
+            onPick={(id) => {
+              setRefusal(null);
+              changeModel(id)
+                .then(() => composer.current?.focus())
+                .catch((err: unknown) => setNotice(apiErrorOf(err).message));
+            }}
+          />
+        ) : null}
+        <Composer ref={composer} onSend={send} onStop={stop} running={running} draft={draft} />
       </div>
     </section>
   );

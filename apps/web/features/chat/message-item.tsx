@@ -11,6 +11,7 @@ import { CopyButton, EditBox, EditButton, RetryControls } from './message-action
 import { SystemEvent } from './system-event';
 import { SenderName } from './sender-name';
 import { ToolCalls } from './tool-calls';
+import { MessageFiles } from './attachments';
 
 function Time({ at }: { at: string }) {
   return (
@@ -141,7 +142,8 @@ function UserMessage({ message, archived }: { message: Message; archived: boolea
   return (
     <div className={`msg msg--user${command ? ' msg--command' : ''}`} data-message-id={message.id}>
       <SenderName message={message} />
-      <div className="msg__bubble">{message.content}</div>
+      {message.attachments?.length ? <MessageFiles sessionId={message.sessionId} files={message.attachments} /> : null}
+      {message.content || !message.attachments?.length ? <div className="msg__bubble">{message.content}</div> : null}
       <div className="msg__user-foot">
         {!archived && !local ? (
           <span className="msg__actions">

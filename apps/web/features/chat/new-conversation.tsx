@@ -7,6 +7,7 @@ import { Composer, type ComposerHandle } from './composer';
 import { useComposerNotices } from './limit-notice';
 import { usePreloadMarkdown } from './markdown';
 import { useStartConversation } from './use-start-conversation';
+import { DropOverlay, useFileDrop, useLocalAttachmentDraft } from './attachments';
 
 /** The new-conversation screen: optional project and agent, then the first message creates it. */
 export function NewConversation({ projectId: initialProject = '' }: { projectId?: string }) {
@@ -18,6 +19,8 @@ export function NewConversation({ projectId: initialProject = '' }: { projectId?
   const [agent, setAgent] = useState('');
   const [showOptions, setShowOptions] = useState(Boolean(initialProject));
   const { clear, report, notices } = useComposerNotices();
+  const draft = useLocalAttachmentDraft();
+  const drop = useFileDrop(draft.add);
   const known = useMemo(() => {
     const projects = new Set<string>();
     const agents = new Set<string>();
@@ -36,7 +39,8 @@ export function NewConversation({ projectId: initialProject = '' }: { projectId?
   const send = async (text: string) => {
     clear();
     try {
-      await start(text, { projectId, agent });
+      await start(text, { projectId, agent, files: draft.chosen() });
+      draft.sent();
     } catch (err) {
       report(err);
       throw err;
@@ -44,7 +48,8 @@ export function NewConversation({ projectId: initialProject = '' }: { projectId?
   };
 
   return (
-    <section className="conversation conversation--new" aria-label="New conversation">
+    <section className={`conversation conversation--new${drop.over ? ' conversation--drop' : ''}`} aria-label="New conversation" {...drop.handlers}>
+      {drop.over ? <DropOverlay /> : null}
       <header className="conversation__head">
         <Link href="/chat" className="icon-button conversation__back" aria-label="Back to conversations">
           <ChevronLeftIcon />
@@ -90,7 +95,7 @@ export function NewConversation({ projectId: initialProject = '' }: { projectId?
       </div>
       <div className="conversation__foot">
         {notices}
-        <Composer ref={composer} onSend={send} onStop={() => undefined} running={false} />
+        <Composer ref={composer} onSend={send} onStop={() => undefined} running={false} draft={draft} />
       </div>
     </section>
   );

@@ -7,6 +7,7 @@ import { mergeMessageEvent, type MessagesCache } from '../../lib/cache-merge';
 import { storeSessions } from '../../lib/queries';
 import { queryKeys } from '../../lib/query-keys';
 import { commandEcho } from '../../lib/transcript';
+import { uploadType } from './attachments';
 
 /** A random id (crypto.randomUUID needs a secure context; plain-HTTP LAN access has none). */
 function randomId(): string {
@@ -17,12 +18,15 @@ function randomId(): string {
 export interface StartOptions {
   projectId?: string;
   agent?: string;
+  /** Files sent with the first message (uploaded once the conversation exists). */
+  files?: readonly File[];
 }
 
 /**
  * Starts a web conversation with its first message: nothing is stored until then, so "New" never
- * leaves an empty conversation behind. If the first message is refused, the new conversation is
- * removed again and the error goes to the composer (which keeps the text).
+ * leaves an empty conversation behind. If the first message (or one of its files) is refused, the
+ * new conversation is removed again and the error goes to the composer (which keeps the text and
+ * the files).
  */
 export function useStartConversation() {
   const api = useApi();
@@ -36,7 +40,9 @@ export function useStartConversation() {
       ...(options.agent?.trim() ? { agent: options.agent.trim() } : {}),
     });
     try {
-      const res = await api.client.sendMessage(s.id, { text });
+      const attachmentIds: string[] = [];
+      for (const f of options.files ?? []) attachmentIds.push((await api.client.uploadAttachment(s.id, f, uploadType(f), f.name || undefined)).id);
+      const res = await api.client.sendMessage(s.id, { text, ...(attachmentIds.length ? { attachmentIds } : {}) });
       if (res.command) {
         const at = res.reply?.createdAt ?? new Date().toISOString();
         qc.setQueryData<Message[]>(queryKeys.ephemeral(s.id), [commandEcho(s.id, text.trim(), at), ...(res.reply ? [res.reply] : [])]);
