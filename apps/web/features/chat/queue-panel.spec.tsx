@@ -19,6 +19,13 @@ describe('QueuePanel', () => {
     expect(within(items[0]).queryByRole('button', { name: /Next/ })).toBeNull();
   });
 
+  it('names the files a queued message carries', () => {
+    const withFiles = [queued({ id: 'c', position: 1, text: 'look', modelConfigId: 'main', modelSource: 'global', attachments: [{ id: 'f1', name: 'cat.png', mediaType: 'image/png', size: 10 }, { id: 'f2', name: 'report.pdf', mediaType: 'application/pdf', size: 20 }] })];
+    render(<QueuePanel queue={withFiles} labelOf={(id) => labels[id]} running onPromote={jest.fn()} onDelete={jest.fn()} />);
+    expect(screen.getByTestId('queued-files').textContent).toBe('📎 cat.png, report.pdf');
+    expect(screen.getAllByRole('listitem').filter((li) => within(li).queryByTestId('queued-files'))).toHaveLength(1);
+  });
+
   it('promotes with or without interrupting, and deletes', async () => {
     const onPromote = jest.fn(async () => undefined);
     const onDelete = jest.fn(async () => undefined);

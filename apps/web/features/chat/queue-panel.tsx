@@ -50,6 +50,11 @@ export function QueuePanel({ queue, labelOf, running, onPromote, onDelete }: Que
             </span>
             <div className="queue__body">
               <p className="queue__text">{q.text}</p>
+              {q.attachments?.length ? (
+                <span className="queue__files" data-testid="queued-files">
+                  📎 {q.attachments.map((f) => f.name).join(', ')}
+                </span>
+              ) : null}
               <span className="queue__model" data-testid="queued-model">
                 {labelOf(q.modelConfigId)} · {sourceLabel(q.modelSource)}
               </span>
