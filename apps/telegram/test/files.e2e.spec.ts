@@ -80,6 +80,18 @@ describe('Telegram: photos, files and albums (e2e)', () => {
     ]);
   });
 
+  it('answers a refused item of an album and sends the others', async () => {
+    const pdf = makePdf('Minutes');
+    const since = t.tg.callsOf('sendMessage').length;
+    const zip = t.tg.pushDocument({ fileId: file(Buffer.from('PK'), 'documents'), fileName: 'bundle.zip', mimeType: 'application/zip', mediaGroupId: 'album-docs' });
+    t.tg.pushDocument({ fileId: file(pdf, 'documents'), fileName: 'minutes.pdf', mimeType: 'application/pdf', mediaGroupId: 'album-docs', caption: 'Read these' });
+    await waitText((s) => s === 'Echo: Read these', 'the reply to the album');
+    const refusal = messagesSince(since).find((c) => String(c.payload.text).includes('bundle.zip'))!;
+    expect(refusal.payload.reply_parameters).toMatchObject({ message_id: zip.messageId });
+    expect(turnRequests(t)).toHaveLength(1);
+    expect(lastUser().files).toEqual([expect.objectContaining({ kind: 'file', filename: 'minutes.pdf', sha256: sha(pdf) })]);
+  });
+
   it('in a group, takes an album addressed to the bot in its caption (the other items carry no mention) and ignores one that is not', async () => {
     const a = jpeg(6);
     const b = jpeg(7);
@@ -145,6 +157,7 @@ describe('Telegram: photos, files and albums (e2e)', () => {
       { push: () => t.tg.pushDocument({ fileId: file(Buffer.from('PK'), 'documents'), fileName: 'archive.zip', mimeType: 'application/zip', caption: 'unpack this' }), says: new RegExp(`${FILES_SUPPORTED.replace(/[.()]/g, '\\$&')} archive\\.zip \\(application/zip\\) isn't one of them`) },
       { push: () => t.tg.pushDocument({ fileId: file(Buffer.concat([makePng(4, 4), Buffer.alloc(MAX_FILE_BYTES)]), 'documents'), fileName: 'huge.png', mimeType: 'image/png', caption: 'too big' }), says: /^📎 huge\.png: A file may be at most 64 KiB.*I didn't send it\.$/ },
       { push: () => t.tg.pushDocument({ fileId: file(Buffer.from('word '.repeat(12_000)), 'documents'), fileName: 'book.txt', mimeType: 'text/plain' }), says: /book\.txt is too long for me to read here \(60,000 characters; up to 50,000\)/ },
+      { push: () => t.tg.pushDocument({ fileId: file(Buffer.from('\x00\x00\x00\x18ftypheic'), 'documents'), fileName: 'IMG_0001.HEIC', mimeType: 'image/heic' }), says: /^📎 IMG_0001\.HEIC: This file is not one of the accepted types \(image\/png, image\/jpeg, image\/gif, image\/webp, application\/pdf\)\. I didn't send it\.$/ },
       { push: () => t.tg.pushDocument({ fileId: 'not-on-telegram', fileName: 'gone.pdf', mimeType: 'application/pdf' }), says: /^📎 I couldn't download gone\.pdf from Telegram, so I didn't send it\./ },
     ];
     for (const c of cases) {

@@ -1,7 +1,7 @@
 import { Composer, GrammyError, type MiddlewareFn } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { Logger } from 'pino';
-import { LIMITS, SwitchboardApiError, type SwitchboardClient } from '@switchboard/protocol';
+import { ATTACHMENT_MEDIA_TYPES, LIMITS, SwitchboardApiError, type SwitchboardClient } from '@switchboard/protocol';
 import type { TelegramConfig } from '../../config';
 import { Albums, type AlbumPart } from '../../services/albums';
 import type { Conversation, Source } from '../../services/conversation';
@@ -137,7 +137,9 @@ export function filesFeature(deps: FilesDeps): { composer: Composer<BotContext>;
       return { kind: 'text', name: file.name, text };
     }
     try {
-      const attachment = await conversation.withSession(target, (sessionId) => client.uploadAttachment(sessionId, bytes, file.mediaType, file.name));
+      // A type the API does not list (HEIC, BMP…) goes as bytes to sniff, so its refusal names the accepted types.
+      const declared = (ATTACHMENT_MEDIA_TYPES as readonly string[]).includes(file.mediaType) ? file.mediaType : 'application/octet-stream';
+      const attachment = await conversation.withSession(target, (sessionId) => client.uploadAttachment(sessionId, bytes, declared, file.name));
       return { kind: 'file', attachmentId: attachment.id };
     } catch (err) {
       if (err instanceof SwitchboardApiError && ['ATTACHMENT_TOO_LARGE', 'ATTACHMENT_TYPE_NOT_ALLOWED', 'UNSUPPORTED_MEDIA_TYPE'].includes(err.code)) {
