@@ -103,6 +103,19 @@ describe('attachments in the dashboard (e2e, headless Chromium)', () => {
     await page.reload();
     expect((await imageLoaded(page)).width).toBe(64);
     expect(await page.locator('.msg--user .msg__bubble').last().textContent()).toBe('What is in this photo?');
+
+    // The dark theme at desktop width: the thumbnail and a chip waiting to be sent, no serious accessibility violation.
+    const dark = await env.newPage({ dark: true });
+    try {
+      await dark.goto(`${env.webUrl}/chat/${id}`);
+      await imageLoaded(dark);
+      await dark.getByTestId('attach-input').setInputFiles({ name: 'next.pdf', mimeType: 'application/pdf', buffer: makePdf('Next') });
+      await waitReady(dark, 1);
+      await env.shot(dark, 'attachments-08-dark-desktop');
+      expect(await axeSerious(dark)).toEqual([]);
+    } finally {
+      await dark.close();
+    }
   });
 
   it('takes a PDF dropped on the conversation and an image pasted into the box, on a phone in the dark theme', async () => {
