@@ -27,6 +27,11 @@ describe('ApiProxy', () => {
         setTimeout(() => res.end('two'), 20);
         return;
       }
+      if (req.url === '/api/v1/refuse-early') {
+        // As the API does with a body it will not read: answer nothing and drop the connection.
+        req.socket.destroy();
+        return;
+      }
       let body = '';
       req.on('data', (d) => (body += d));
       req.on('end', () => {
@@ -70,6 +75,12 @@ describe('ApiProxy', () => {
     expect(res.headers.get('set-cookie')).toBeNull();
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.text()).toBe('one,two');
+  });
+
+  it('says the API closed the connection (not that it is unreachable) when it drops a request it accepted, such as an upload too large', async () => {
+    const res = await fetch(`${frontUrl}/api/v1/refuse-early`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: new Uint8Array(8 * 1024 * 1024) });
+    expect(res.status).toBe(502);
+    expect((await res.json()).error).toMatchObject({ code: 'API_CONNECTION_CLOSED', message: expect.stringContaining('larger than the API accepts') });
   });
 
   it('relays WebSocket frames both ways and adds the token upstream', async () => {

@@ -27,6 +27,23 @@ export function apiUnreachableBody(apiUrl: string): { error: { code: 'API_UNREAC
   return { error: { code: 'API_UNREACHABLE', message: `The Switchboard API at ${apiUrl} is not reachable.` } };
 }
 
+/**
+ * The API took the connection and closed it without an answer: a request it refused before
+ * reading its body (an upload larger than it accepts closes the connection early), or a crash.
+ * Not "unreachable": the app must not show its API-down screen for it.
+ */
+export function apiClosedBody(): { error: { code: 'API_CONNECTION_CLOSED'; message: string } } {
+  return {
+    error: {
+      code: 'API_CONNECTION_CLOSED',
+      message: 'The API closed the connection before the whole request reached it. For a file, that usually means it is larger than the API accepts.',
+    },
+  };
+}
+
+/** Errors of a connection the API accepted and then dropped (as opposed to one never made). */
+const CLOSED_CODES = new Set(['EPIPE', 'ECONNRESET']);
+
 function forwardHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(headers)) if (v !== undefined && !HOP_HEADERS.has(k)) out[k] = v;
@@ -99,7 +116,8 @@ export class ApiProxy {
         return;
       }
       res.writeHead(502, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      res.end(JSON.stringify(apiUnreachableBody(this.apiUrl)));
+      const closed = CLOSED_CODES.has((err as NodeJS.ErrnoException).code ?? '');
+      res.end(JSON.stringify(closed ? apiClosedBody() : apiUnreachableBody(this.apiUrl)));
     });
     req.on('aborted', () => upstream.destroy());
     res.on('close', () => {
