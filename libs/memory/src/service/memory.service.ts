@@ -411,10 +411,18 @@ export class MemoryService {
    */
   async retrieve(text: string, audience: MemoryAudience): Promise<RetrievedMemory[]> {
     const filter = readableFor(audience);
-    const recent = await this.store.recent(filter, 30);
-    // Nothing active in scope (a new install, a new project): the search could find nothing either.
+    // The recent memories and the full-text search at once: on PostgreSQL they run side by side
+    // on two connections (SQLite runs them one after the other, as before).
+    const searching = this.store.search(text, filter, 30);
+    const recent = await this.store.recent(filter, 30).catch(async (err: unknown) => {
+      await searching.catch(() => undefined);
+      throw err;
+    });
+    // Nothing active in scope (a new install, a new project): the search found nothing either,
+    // and the embedding model is not asked.
     const pool = new Map<string, MemoryRecord & { relevance: number }>();
-    for (const r of recent.length > 0 ? await this.relevant(text, filter, 30) : []) pool.set(r.id, r);
+    if (recent.length === 0) await searching;
+    else for (const r of await this.relevant(text, filter, 30, searching)) pool.set(r.id, r);
     // What was said just before or after the best hits often completes them (the dog's name in
     // the next message): those memories join at a fraction of their hit's relevance.
     const anchors = [...pool.values()].sort((a, b) => b.relevance - a.relevance).slice(0, NEIGHBOUR_ANCHORS);
@@ -448,11 +456,16 @@ export class MemoryService {
     return (await this.relevant(text, filter, limit)).filter((r) => r.relevance > 0).slice(0, limit);
   }
 
-  private async relevant(text: string, filter: MemoryScopeFilter, limit: number): Promise<Array<MemoryRecord & { relevance: number }>> {
+  private async relevant(
+    text: string,
+    filter: MemoryScopeFilter,
+    limit: number,
+    searching?: Promise<Array<{ record: MemoryRecord; bm25: number }>>,
+  ): Promise<Array<MemoryRecord & { relevance: number }>> {
     const embeddings = this.embeddings;
-    // The question's vector is asked for first, so the model works while the full-text search runs.
+    // The question's vector is asked for while the full-text search runs (or has been started).
     const vector = embeddings ? embeddings.queryVector(text) : Promise.resolve(null);
-    const hits = await this.store.search(text, filter, limit);
+    const hits = await (searching ?? this.store.search(text, filter, limit));
     const semantic = embeddings ? await this.semanticHits(await vector, embeddings.modelKey, filter, limit) : [];
     const lexical = relevanceFromBm25(hits.map((h) => h.bm25));
     const fused = fuseRelevance(new Map(hits.map((h, i) => [h.record.id, lexical[i]])), new Map(semantic.map((h) => [h.record.id, h.similarity])));
