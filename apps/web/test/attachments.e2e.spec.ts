@@ -208,7 +208,7 @@ describe('attachments in the dashboard (e2e, headless Chromium)', () => {
     ]);
     const failed = page.locator('[data-testid="draft-file"][data-state="failed"]');
     await until(() => failed.count(), (c) => c === 2, 'two refused files');
-    expect(await failed.nth(0).textContent()).toMatch(/huge\.png.*A file may be at most 256 (KB|KiB)/);
+    expect(await failed.nth(0).textContent()).toMatch(/huge\.png.*A file may be at most 262,144 bytes \(this one is [\d,]+ bytes\)/);
     expect(await failed.nth(1).textContent()).toMatch(/notes\.txt.*not one of the accepted types/);
     const box = page.getByLabel('Message', { exact: true });
     await box.fill('hello');

@@ -12,7 +12,7 @@ export * from './store/preference.store';
 export * from './store/queue.store';
 export * from './store/usage.store';
 export * from './store/attachment.store';
-export { AttachmentPolicy, cleanAttachmentName, formatBytes } from './attachments/attachment-policy';
+export { AttachmentPolicy, cleanAttachmentName, formatBytes, limitAndSize } from './attachments/attachment-policy';
 export { AttachmentService, type UploadInput } from './attachments/attachment.service';
 export { sniffMediaType, defaultAttachmentName } from './attachments/sniff-media-type';
 export { extractPdfText } from './attachments/pdf-text';

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ATTACHMENT_MEDIA_TYPES, ErrorCode, SwitchboardError } from '@switchboard/protocol';
-import { formatBytes } from '@switchboard/session/server';
+import { formatBytes, limitAndSize } from '@switchboard/session/server';
 
 /** Bytes of a refused body read and dropped so its refusal arrives; past them the connection is just closed. */
 const REFUSED_DRAIN_BYTES = 64 * 1024 * 1024;
@@ -17,12 +17,14 @@ const REFUSED_DRAIN_BYTES = 64 * 1024 * 1024;
  */
 export function installAttachmentParser(app: NestFastifyApplication, maxFileBytes: number): void {
   const fastify = app.getHttpAdapter().getInstance();
-  const tooLarge = (size?: number) =>
-    new SwitchboardError(ErrorCode.ATTACHMENT_TOO_LARGE, `A file may be at most ${formatBytes(maxFileBytes)}${size ? ` (this one is ${formatBytes(size)})` : ''}.`, {
+  const tooLarge = (size?: number) => {
+    const [max, actual] = size ? limitAndSize(maxFileBytes, size) : [formatBytes(maxFileBytes), null];
+    return new SwitchboardError(ErrorCode.ATTACHMENT_TOO_LARGE, `A file may be at most ${max}${actual ? ` (this one is ${actual})` : ''}.`, {
       limit: 'file',
       maxBytes: maxFileBytes,
       ...(size ? { size } : {}),
     });
+  };
   fastify.addContentTypeParser([...ATTACHMENT_MEDIA_TYPES], (req, payload, done) => {
     const declared = Number(req.headers['content-length']);
     let size = 0;

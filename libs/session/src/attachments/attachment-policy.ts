@@ -10,6 +10,12 @@ export function formatBytes(n: number): string {
   return `${Math.max(1, Math.round(n / 1024))} KiB`;
 }
 
+/** A limit and a size over it, as people read them: in bytes when rounding would make both look the same. */
+export function limitAndSize(max: number, size: number): [string, string] {
+  if (formatBytes(max) !== formatBytes(size)) return [formatBytes(max), formatBytes(size)];
+  return [`${max.toLocaleString('en-US')} bytes`, `${size.toLocaleString('en-US')} bytes`];
+}
+
 /**
  * The configured rules for attachments, checked before anything is stored: types (by the file's
  * own bytes, not only what the client declares), sizes per file and per message, files per
@@ -60,7 +66,8 @@ export class AttachmentPolicy {
   /** ATTACHMENT_TOO_LARGE for a file over the per-file limit. */
   checkFileSize(size: number): void {
     if (size > this.config.maxFileBytes) {
-      throw new SwitchboardError(ErrorCode.ATTACHMENT_TOO_LARGE, `A file may be at most ${formatBytes(this.config.maxFileBytes)} (this one is ${formatBytes(size)}).`, {
+      const [max, actual] = limitAndSize(this.config.maxFileBytes, size);
+      throw new SwitchboardError(ErrorCode.ATTACHMENT_TOO_LARGE, `A file may be at most ${max} (this one is ${actual}).`, {
         limit: 'file',
         maxBytes: this.config.maxFileBytes,
         size,
@@ -83,9 +90,10 @@ export class AttachmentPolicy {
     this.checkCount(files.length);
     const total = files.reduce((n, f) => n + f.size, 0);
     if (total > this.config.maxMessageBytes) {
+      const [max, actual] = limitAndSize(this.config.maxMessageBytes, total);
       throw new SwitchboardError(
         ErrorCode.ATTACHMENT_TOO_LARGE,
-        `The files of one message may be at most ${formatBytes(this.config.maxMessageBytes)} together (these are ${formatBytes(total)}).`,
+        `The files of one message may be at most ${max} together (these are ${actual}).`,
         { limit: 'message', maxBytes: this.config.maxMessageBytes, size: total },
       );
     }

@@ -41,6 +41,15 @@ describe('AttachmentPolicy', () => {
     );
   });
 
+  it('says sizes in bytes when rounding would make the limit and the file look the same', () => {
+    const kib256 = 256 * 1024;
+    expect(() => policy({ maxFileBytes: kib256 }).checkFileSize(kib256 + 95)).toThrow('A file may be at most 262,144 bytes (this one is 262,239 bytes).');
+    expect(() => policy({ maxFileBytes: kib256 }).checkFileSize(kib256 * 2)).toThrow('A file may be at most 256 KiB (this one is 512 KiB).');
+    expect(() => policy({ maxFileBytes: 1024, maxMessageBytes: 2048 }).checkMessage([{ size: 1024 }, { size: 1025 }])).toThrow(
+      'The files of one message may be at most 2,048 bytes together (these are 2,049 bytes).',
+    );
+  });
+
   it('checks a message: count, total size; and images only for a model that can see, suggesting one that can', () => {
     expect(() => policy().checkMessage(Array.from({ length: ATTACHMENT_DEFAULTS.maxFiles + 1 }, () => ({ size: 1 })))).toThrow(
       expect.objectContaining({ code: 'TOO_MANY_ATTACHMENTS' }),
