@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Memory, MemoryScope } from '@switchboard/protocol';
 import { MemoryEntity } from '../db/memory.entity';
 import { MemoryHistoryEntity, type MemoryHistoryAction } from '../db/memory-history.entity';
-import type { MemorySearchIndex, ScopePredicate } from '../db/fts/memory-search-index';
+import { parseStoredTags, type MemorySearchIndex, type ScopePredicate } from '../db/fts/memory-search-index';
 import { PostgresMemorySearch } from '../db/fts/postgres-memory-fts';
 import { SqliteMemorySearch } from '../db/fts/sqlite-memory-fts';
 import { ownerKeyOf, unitVector, type MemoryVectorIndex } from '../db/vectors/memory-vector-index';
@@ -127,13 +127,7 @@ const COLUMNS = `m."id", m."doc_id", m."content", m."content_hash", m."scope", m
   m."source", m."source_session_id", m."source_message_id", m."superseded_by", m."created_at", m."updated_at"`;
 
 function toRecord(row: MemoryRow): MemoryRecord {
-  let tags: string[] = [];
-  try {
-    const parsed: unknown = JSON.parse(row.tags);
-    if (Array.isArray(parsed)) tags = parsed.filter((t): t is string => typeof t === 'string');
-  } catch {
-    tags = [];
-  }
+  const tags = parseStoredTags(row.tags);
   return {
     id: row.id,
     content: row.content,

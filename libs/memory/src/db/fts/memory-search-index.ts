@@ -149,3 +149,13 @@ export class TermStatistics {
     return out;
   }
 }
+
+/** A memory row's `tags` column (a JSON array) as strings; anything else reads as no tags. */
+export function parseStoredTags(json: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,6 +1,6 @@
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { bindNamed, selectRows } from '@switchboard/persistence';
-import { documentTokens, searchTerms, TermStatistics, type IndexedDocument, type MemorySearchIndex, type ScopePredicate, type SearchHit, type TermSnapshot } from './memory-search-index';
+import { documentTokens, parseStoredTags, searchTerms, TermStatistics, type IndexedDocument, type MemorySearchIndex, type ScopePredicate, type SearchHit, type TermSnapshot } from './memory-search-index';
 
 /**
  * Everything PostgreSQL-specific about memory full-text search: a `tsvector` column on the
@@ -85,18 +85,9 @@ export async function indexUnindexedMemories(manager: EntityManager): Promise<nu
     if (rows.length === 0) return done;
     await writeDocuments(
       manager,
-      rows.map((r) => ({ docId: Number(r.doc_id), content: r.content, tags: parseTags(r.tags) })),
+      rows.map((r) => ({ docId: Number(r.doc_id), content: r.content, tags: parseStoredTags(r.tags) })),
     );
     done += rows.length;
-  }
-}
-
-function parseTags(json: string): string[] {
-  try {
-    const parsed: unknown = JSON.parse(json);
-    return Array.isArray(parsed) ? parsed.filter((t): t is string => typeof t === 'string') : [];
-  } catch {
-    return [];
   }
 }
 

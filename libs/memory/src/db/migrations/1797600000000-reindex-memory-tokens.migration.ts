@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { contentHash } from '../../text/normalise-text';
+import { parseStoredTags } from '../fts/memory-search-index';
 import { indexUnindexedMemories, SEARCH_VECTOR_COLUMN } from '../fts/postgres-memory-fts';
 import { ftsDocument, FTS_TABLE } from '../fts/sqlite-memory-fts';
 
@@ -11,15 +12,6 @@ interface Row {
   tags: string;
   superseded_by: string | null;
   content_hash: string;
-}
-
-function parseTags(json: string): string[] {
-  try {
-    const parsed: unknown = JSON.parse(json);
-    return Array.isArray(parsed) ? parsed.filter((t): t is string => typeof t === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 /**
@@ -48,7 +40,7 @@ export class ReindexMemoryTokens1797600000000 implements MigrationInterface {
         const hash = contentHash(r.content);
         if (hash !== r.content_hash) await queryRunner.query(`UPDATE "memories" SET "content_hash" = ${p(1)} WHERE "doc_id" = ${p(2)}`, [hash, Number(r.doc_id)]);
         if (!postgres && r.superseded_by === null) {
-          await queryRunner.query(`INSERT INTO "${FTS_TABLE}"(rowid, body) VALUES (?, ?)`, [Number(r.doc_id), ftsDocument(r.content, parseTags(r.tags))]);
+          await queryRunner.query(`INSERT INTO "${FTS_TABLE}"(rowid, body) VALUES (?, ?)`, [Number(r.doc_id), ftsDocument(r.content, parseStoredTags(r.tags))]);
         }
       }
     }
