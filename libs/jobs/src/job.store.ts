@@ -1,4 +1,4 @@
-import { QueryFailedError, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   ErrorCode,
   JOB_RUNS_KEPT,
@@ -11,7 +11,7 @@ import {
   type JobRunTrigger,
   type JobSource,
 } from '@switchboard/protocol';
-import { inTransaction, runWrite, selectRows, newId } from '@switchboard/persistence';
+import { inTransaction, isUniqueViolation, runWrite, selectRows, newId } from '@switchboard/persistence';
 import { JobEntity } from './job.entity';
 import { JobRunEntity } from './job-run.entity';
 import type { JobSchedule } from './job-schedule';
@@ -187,14 +187,6 @@ function notFound(id: string): SwitchboardError {
 
 // Any fixed number: the PostgreSQL advisory lock replicas take while one of them syncs the config file's jobs.
 const CONFIG_SYNC_LOCK_KEY = 7_301_946_112;
-
-/** True when a query failed on a unique constraint (SQLite or PostgreSQL). */
-function isUniqueViolation(err: unknown): boolean {
-  if (!(err instanceof QueryFailedError)) return false;
-  const driverError = err.driverError as { code?: unknown; message?: unknown } | undefined;
-  if (driverError?.code === '23505' || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE') return true;
-  return typeof driverError?.message === 'string' && /UNIQUE constraint failed/i.test(driverError.message);
-}
 
 function nameTaken(name: string): SwitchboardError {
   return new SwitchboardError(ErrorCode.VALIDATION_FAILED, `name: a job named "${name}" already exists`, { field: 'name' });

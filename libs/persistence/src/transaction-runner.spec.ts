@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import type { DataSource, EntityManager } from 'typeorm';
 import { kv, openKvTestDatabase as openTestDatabase, type KvTestDatabase as TestDatabase } from './testing';
 import { sqliteConnection } from './sqlite-data-source';
-import { createTransactionRunner, isConflictError, type TransactionRunner } from './transaction-runner';
+import { createTransactionRunner, type TransactionRunner } from './transaction-runner';
+import { isConflictError } from './store-utils';
 import { openDialectTestDatabase, type DialectTestDatabase } from './testing/test-databases';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -2,16 +2,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { backOff } from 'exponential-backoff';
 import type { DataSource, EntityManager } from 'typeorm';
 import { sqliteConnection } from './sqlite-data-source';
+import { isConflictError } from './store-utils';
 
 /** How many times a transaction that lost a deadlock or a serialization check is run in all. */
 const CONFLICT_ATTEMPTS = 6;
-
-/** PostgreSQL's deadlock_detected (40P01) and serialization_failure (40001), directly or wrapped by TypeORM. */
-export function isConflictError(err: unknown): boolean {
-  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
-  const code = String(e?.driverError?.code ?? e?.code ?? '');
-  return code === '40P01' || code === '40001';
-}
 
 /**
  * Runs work in a database transaction; on SQLite, one transaction at a time. On PostgreSQL a

@@ -1,6 +1,6 @@
 import { backOff } from 'exponential-backoff';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { TransactionRunner } from '@switchboard/persistence';
+import { isBusyError, type TransactionRunner } from '@switchboard/persistence';
 import { AttachmentStore } from './attachment.store';
 import { clearSession } from './clear-session';
 import { MessageStore } from './message.store';
@@ -65,11 +65,4 @@ export class SessionRepository {
       ? clearSession(this.manager, sessionId)
       : this.tx.run((m) => clearSession(m, sessionId));
   }
-}
-
-/** SQLite's "database is busy/locked" (directly or wrapped by TypeORM): worth another try. */
-export function isBusyError(err: unknown): boolean {
-  const e = err as { code?: unknown; driverError?: { code?: unknown }; message?: unknown } | null;
-  const code = String(e?.driverError?.code ?? e?.code ?? '');
-  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || /database is (locked|busy)/i.test(String(e?.message ?? ''));
 }
