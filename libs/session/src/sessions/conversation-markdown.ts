@@ -1,4 +1,5 @@
 import { modelSourceLabel, type Message, type PersonRef, type Session } from '@switchboard/protocol';
+import { formatBytes } from '../attachments/attachment-policy';
 
 /** What the Markdown export calls the people of a conversation. */
 export interface MarkdownNames {
@@ -17,11 +18,6 @@ export function exportFileStem(session: Pick<Session, 'id' | 'title'>): string {
     .slice(0, 60)
     .replace(/-+$/, '');
   return stem || `conversation-${session.id.slice(0, 8)}`;
-}
-
-function sizeText(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KiB`;
 }
 
 function quote(text: string): string {
@@ -60,7 +56,7 @@ export function conversationMarkdown(session: Session, messages: readonly Messag
     out.push(`${heading} · ${m.createdAt}`, '');
     if (m.content.trim() || !files.length) out.push(m.content.trim() || '_(empty)_', '');
     // Files are named, not embedded: the export is text (their bytes stay with the conversation).
-    if (files.length) out.push(...files.map((f) => `- 📎 ${f.name} (${f.mediaType}, ${sizeText(f.size)})`), '');
+    if (files.length) out.push(...files.map((f) => `- 📎 ${f.name} (${f.mediaType}, ${formatBytes(f.size)})`), '');
   }
   return out.join('\n').trimEnd() + '\n';
 }
